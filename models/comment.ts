@@ -1,0 +1,34 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const AUTHOR_KINDS = ['guest', 'columnist'] as const;
+export const VISIBILITY = ['visible', 'pending', 'removed'] as const;
+
+const commentSchema = new Schema(
+  {
+    post: { type: Schema.Types.ObjectId, ref: 'Post', required: true },
+    /** Null for a comment on the post itself. */
+    parent: { type: Schema.Types.ObjectId, ref: 'Comment', default: null },
+    /** Every ancestor, root first; empty for a top-level comment. */
+    ancestors: { type: [Schema.Types.ObjectId], default: [] },
+    /** The top-level comment of this comment's subthread (itself when top-level). */
+    root: { type: Schema.Types.ObjectId, required: true },
+    depth: { type: Number, required: true, min: 0 },
+    /** 1, 2, 3… in posting order within the post; unique, so readers can say "see #7". */
+    number: { type: Number, required: true, min: 1 },
+    authorName: { type: String, required: true, trim: true, maxlength: 60 },
+    /** Private: never rendered, never returned by the API. */
+    authorEmail: { type: String, default: '', select: false },
+    authorKind: { type: String, enum: AUTHOR_KINDS, default: 'guest', required: true },
+    bodySource: { type: String, required: true },
+    bodyHtml: { type: String, required: true },
+    status: { type: String, enum: VISIBILITY, default: 'visible', required: true },
+  },
+  { timestamps: true },
+);
+
+commentSchema.index({ post: 1, number: 1 }, { unique: true });
+commentSchema.index({ post: 1, root: 1, number: 1 });
+commentSchema.index({ post: 1, depth: 1, number: 1 });
+
+export type Comment = InferSchemaType<typeof commentSchema> & { _id: Types.ObjectId };
+export const CommentModel = mongoose.model('Comment', commentSchema);

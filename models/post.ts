@@ -1,0 +1,36 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const POST_STATUSES = ['draft', 'published'] as const;
+export const COMMENT_STATUSES = ['open', 'closed'] as const;
+
+const postSchema = new Schema(
+  {
+    title: { type: String, required: true, trim: true, maxlength: 200 },
+    slug: { type: String, required: true, unique: true },
+    /** The reader's letter as written (Markdown), and its sanitized HTML. */
+    letterSource: { type: String, default: '' },
+    letterHtml: { type: String, default: '' },
+    /** The columnist's answer (Markdown), and its sanitized HTML. */
+    answerSource: { type: String, default: '' },
+    answerHtml: { type: String, default: '' },
+    /** Plain-text teaser for lists and feeds. */
+    excerpt: { type: String, default: '' },
+    tags: { type: [String], default: [] },
+    authorName: { type: String, required: true, trim: true, maxlength: 80 },
+    status: { type: String, enum: POST_STATUSES, default: 'draft', required: true },
+    publishedAt: { type: Date, default: null },
+    commentStatus: { type: String, enum: COMMENT_STATUSES, default: 'open', required: true },
+    /**
+     * Changes (to a fresh random value) after every write to the post's thread,
+     * so readers can cache a thread and revalidate it with one lookup by _id.
+     */
+    threadVersion: { type: String, default: '' },
+  },
+  { timestamps: true },
+);
+
+postSchema.index({ status: 1, publishedAt: -1 });
+postSchema.index({ tags: 1, status: 1, publishedAt: -1 });
+
+export type Post = InferSchemaType<typeof postSchema> & { _id: Types.ObjectId };
+export const PostModel = mongoose.model('Post', postSchema);

@@ -1,0 +1,50 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Config } from './config/index.js';
+import type { DatabaseHealth } from './db/connection.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { notFound } from './middleware/not-found.js';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
+import { requestLogger } from './middleware/request-logger.js';
+import { requireDatabase } from './middleware/require-database.js';
+import { createRenderer, type Renderer } from './rendering/engine.js';
+import { healthRouter } from './routes/health.js';
+import { homeRouter } from './routes/home.js';
+import { createServices, type Services } from './services/index.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHealth;
+  /** Shared with the socket layer; built from config when absent. */
+  services?: Services;
+  renderer?: Renderer;
+}
+
+/** Builds the Express app: no port, no connections, no side effects. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, database } = deps;
+  const renderer = deps.renderer ?? createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
+  const services = deps.services ?? createServices({ config, renderer });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.engine('hbs', renderer.expressEngine);
+  app.set('view engine', 'hbs');
+  app.set('views', VIEWS_DIR);
+  app.locals.site = { title: config.siteTitle, url: config.siteUrl };
+
+  app.use(requestLogger(logger));
+  app.use(helmet());
+  app.use(express.static(PUBLIC_DIR, { maxAge: config.nodeEnv === 'production' ? '7d' : 0, index: false }));
+  app.use(healthRouter(database));
+
+  app.use(requireDatabase(database));
+  app.use(homeRouter(services));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

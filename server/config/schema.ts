@@ -1,0 +1,126 @@
+/**
+ * Every setting the server reads: its environment variable, default and
+ * validation. `.env.example` lists the same names; a test keeps them in step.
+ */
+export interface Setting<T> {
+  env: string;
+  doc: string;
+  default: T;
+  parse(raw: string): T;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    public readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parser<T> = (raw: string, env: string) => T;
+
+function int(min: number, max: number): Parser<number> {
+  return (raw, env) => {
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(env, `must be a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new ConfigError(env, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+function oneOf<T extends string>(...values: T[]): Parser<T> {
+  return (raw, env) => {
+    if (!(values as string[]).includes(raw)) {
+      throw new ConfigError(env, `must be one of ${values.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+}
+
+const text: Parser<string> = (raw) => raw;
+
+function optionalUrl(...protocols: string[]): Parser<string> {
+  return (raw, env) => {
+    if (raw === '') return '';
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(env, `must be a URL, got "${raw}"`);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new ConfigError(env, `must start with ${protocols.join(' or ')}, got "${url.protocol}"`);
+    }
+    return raw;
+  };
+}
+
+const bool: Parser<boolean> = (raw, env) => {
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(env, `must be true or false, got "${raw}"`);
+};
+
+function setting<T>(env: string, defaultValue: T, parse: Parser<T>, doc: string): Setting<T> {
+  return { env, doc, default: defaultValue, parse: (raw) => parse(raw, env) };
+}
+
+export const schema = {
+  nodeEnv: setting('NODE_ENV', 'development', oneOf('development', 'production', 'test'), 'Runtime mode.'),
+  host: setting('HOST', '0.0.0.0', text, 'Address the HTTP server binds to.'),
+  port: setting('PORT', 3000, int(0, 65535), 'HTTP port (0 picks a free port).'),
+  siteTitle: setting('SITE_TITLE', 'Ask the Columnist', text, 'Site name shown in the header and feeds.'),
+  siteUrl: setting(
+    'SITE_URL',
+    'http://localhost:3000',
+    optionalUrl('http:', 'https:'),
+    'Public base URL, used in feeds.',
+  ),
+  logLevel: setting(
+    'LOG_LEVEL',
+    'info',
+    oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    'pino log level.',
+  ),
+  mongodbUri: setting(
+    'MONGODB_URI',
+    '',
+    optionalUrl('mongodb:', 'mongodb+srv:'),
+    'MongoDB connection string. Empty: start the embedded FerretDB.',
+  ),
+  dataDir: setting(
+    'DATA_DIR',
+    './data',
+    text,
+    'Embedded database data directory (ignored with MONGODB_URI).',
+  ),
+  embeddedDbBinary: setting(
+    'EMBEDDED_DB_BINARY',
+    './tools/embedded-mongo/bin/embedded-mongo',
+    text,
+    'Path of the embedded FerretDB binary built by `npm install`.',
+  ),
+  dbName: setting('DB_NAME', 'advice', text, 'Database name used when the URI names none.'),
+  trustProxy: setting('TRUST_PROXY', false, bool, 'Trust X-Forwarded-* headers (behind a reverse proxy).'),
+  seedOnEmpty: setting(
+    'SEED_ON_EMPTY',
+    true,
+    bool,
+    'Create demo content on first start with an empty database.',
+  ),
+  editorSecret: setting(
+    'EDITOR_SECRET',
+    '',
+    text,
+    'Shared secret for the post editor until accounts exist. Empty: editor disabled.',
+  ),
+  postsPerPage: setting('POSTS_PER_PAGE', 10, int(1, 100), 'Posts per home or tag page.'),
+  commentsPerPage: setting('COMMENTS_PER_PAGE', 50, int(1, 500), 'Top-level comments per thread page.'),
+  commentsMaxDepth: setting('COMMENTS_MAX_DEPTH', 5, int(1, 20), 'Deepest nesting shown on the page.'),
+  shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', 8000, int(100, 60000), 'Graceful shutdown deadline.'),
+};
+
+export type Schema = typeof schema;
+export type Config = { [K in keyof Schema]: Schema[K]['default'] };

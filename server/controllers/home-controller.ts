@@ -1,0 +1,18 @@
+import type { RequestHandler } from 'express';
+import type { Services } from '../services/index.js';
+import { parsePage } from '../services/paging.js';
+
+export function homeController(services: Services): { index: RequestHandler } {
+  return {
+    async index(req, res) {
+      const page = parsePage(req.query.page);
+      const list = await services.posts.listPublished({ page });
+      res.render('home/index', {
+        title: page > 1 ? `Page ${page}` : undefined,
+        posts: list.posts,
+        paging: list.paging,
+        pageBase: '/',
+      });
+    },
+  };
+}

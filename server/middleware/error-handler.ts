@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler } from 'express';
+import { AppError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '../errors/index.js';
+import { wantsJson } from './wants-json.js';
+
+const DATABASE_DOWN = new Set([
+  'MongoNetworkError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoNetworkTimeoutError',
+]);
+
+/** Maps anything thrown to a typed AppError; unknown errors become a 500. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { name?: string; type?: string; status?: number; message?: string };
+  if (e?.name && DATABASE_DOWN.has(e.name)) return new ServiceUnavailableError();
+  if (e?.message?.includes('bufferCommands = false')) return new ServiceUnavailableError();
+  if (e?.type === 'entity.too.large') return new PayloadTooLargeError();
+  if (e?.type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON.');
+  if (e?.status === 400) return new ValidationError('The request could not be understood.');
+  return new AppError(500, 'internal_error', 'Something went wrong on our side. It has been logged.');
+}
+
+/**
+ * The one error handler: logs with the request id, answers JSON under /api
+ * (or when JSON is asked for) and an error page otherwise. Never a stack trace.
+ */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = toAppError(err);
+  if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(appError.status);
+  if (appError.status === 503) res.setHeader('Retry-After', '5');
+  if (wantsJson(req)) {
+    res.json({
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.details && { fields: appError.details }),
+      },
+    });
+    return;
+  }
+  const view = appError.status === 404 ? 'errors/404' : appError.status >= 500 ? 'errors/500' : 'errors/4xx';
+  res.render(view, {
+    title: appError.status === 404 ? 'Page not found' : 'Something went wrong',
+    status: appError.status,
+    message: appError.message,
+    requestId: req.id,
+  });
+};

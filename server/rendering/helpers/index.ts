@@ -1,0 +1,13 @@
+import type { HelperDelegate } from 'handlebars';
+import { eq } from './eq.js';
+import { formatDate } from './format-date.js';
+import { isoDate } from './iso-date.js';
+import { pluralize } from './pluralize.js';
+
+/** Every helper the templates may use, by the name they use. */
+export const helpers: Record<string, HelperDelegate> = {
+  eq,
+  formatDate,
+  isoDate,
+  pluralize,
+};

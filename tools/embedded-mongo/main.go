@@ -1,0 +1,96 @@
+// Command embedded-mongo runs FerretDB v1.24.2 embedded, with the SQLite
+// handler, so that development and tests need no MongoDB server installed.
+//
+// It prints one line, "ready <mongodb-uri>", on stdout once it accepts
+// connections, and stops cleanly on SIGINT or SIGTERM. Logs go to stderr.
+//
+// FerretDB's own cmd/ferretdb panics when built with `go install` (its version
+// file is generated and absent from the module); embedding the package avoids it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on (port 0 picks a free port)")
+	dataDir := flag.String("data", "./data", "directory for the SQLite databases")
+	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	flag.Parse()
+
+	if err := run(*listen, *dataDir, *logLevel); err != nil {
+		fmt.Fprintf(os.Stderr, "embedded-mongo: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen, dataDir, logLevel string) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("bad -log-level %q: %w", logLevel, err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return fmt.Errorf("bad -data %q: %w", dataDir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return fmt.Errorf("cannot create data directory: %w", err)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	// MongoDBURI blocks until Run has bound the listener.
+	uri := f.MongoDBURI()
+	if err := waitForPort(uri, 10*time.Second); err != nil {
+		return err
+	}
+	fmt.Printf("ready %s\n", uri)
+
+	return <-done
+}
+
+// waitForPort dials the listener so "ready" is printed only once it accepts.
+func waitForPort(uri string, timeout time.Duration) error {
+	host := uri[len("mongodb://"):]
+	if i := len(host) - 1; i >= 0 && host[i] == '/' {
+		host = host[:i]
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		c, err := net.DialTimeout("tcp", host, time.Second)
+		if err == nil {
+			return c.Close()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("listener %s did not accept connections: %w", host, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -25,6 +25,11 @@ const postSchema = new Schema(
      * so readers can cache a thread and revalidate it with one lookup by _id.
      */
     threadVersion: { type: String, default: '' },
+    /**
+     * Visible comments. Derived: set (never $inc'd) from a fresh read of the
+     * thread after each write, and repaired by any reader that finds it off.
+     */
+    commentCount: { type: Number, default: 0, min: 0 },
   },
   { timestamps: true },
 );

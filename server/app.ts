@@ -10,7 +10,10 @@ import { requestLogger } from './middleware/request-logger.js';
 import { requireDatabase } from './middleware/require-database.js';
 import { createRenderer, type Renderer } from './rendering/engine.js';
 import { healthRouter } from './routes/health.js';
+import { apiRouter } from './routes/api.js';
+import { editorRouter } from './routes/editor.js';
 import { homeRouter } from './routes/home.js';
+import { postsRouter } from './routes/posts.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -43,6 +46,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requireDatabase(database));
   app.use(homeRouter(services));
+  app.use(postsRouter(services, config));
+  app.use(editorRouter(services, config));
+  app.use('/api', apiRouter(services, config));
 
   app.use(notFound);
   app.use(errorHandler);

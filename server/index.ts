@@ -1,21 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
-import { connectMongoose, disconnectMongoose, mongooseHealth } from './db/connection.js';
-import { withDatabase } from './db/embedded.js';
-import { EmbeddedDbSupervisor } from './db/supervisor.js';
-import { createLogger, type Logger } from './logger.js';
-import { ROOT_DIR, VIEWS_DIR } from './paths.js';
+import { mongooseHealth } from './db/connection.js';
+import { openDatabase } from './db/open.js';
+import { createLogger } from './logger.js';
+import { VIEWS_DIR } from './paths.js';
 import { createRenderer } from './rendering/engine.js';
+import { seedIfEmpty } from './seed/seed.js';
 import { createServices } from './services/index.js';
 
-/** Boot: config, database (embedded or MONGODB_URI), app, listen, graceful shutdown. */
-async function main(): Promise<void> {
-  let config: Config;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
@@ -23,22 +20,19 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+}
 
-  let embedded: EmbeddedDbSupervisor | undefined;
-  let uri = config.mongodbUri;
-  if (!uri) {
-    embedded = new EmbeddedDbSupervisor(
-      {
-        binary: path.resolve(ROOT_DIR, config.embeddedDbBinary),
-        dataDir: path.resolve(ROOT_DIR, config.dataDir),
-      },
-      logger,
-    );
-    uri = (await embedded.start()).uri;
+/** Boot: config, database (embedded or MONGODB_URI), demo content, app, listen, graceful shutdown. */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  logger.info({ embedded: database.embedded }, 'database connected');
+
+  if (config.seedOnEmpty) {
+    const report = await seedIfEmpty((message) => logger.info(`seeding demo content: ${message}`));
+    if (report) logger.info(report, 'demo content created (SEED_ON_EMPTY=false turns this off)');
   }
-  await connectMongoose(withDatabase(uri, config.dbName), logger);
-  logger.info({ embedded: Boolean(embedded) }, 'database connected');
 
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const services = createServices({ config, renderer });
@@ -64,8 +58,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
-    await disconnectMongoose().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
-    await embedded?.stop();
+    await database.close();
     logger.info('shutdown complete');
     clearTimeout(deadline);
     process.exit(0);
@@ -75,7 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const logger: Logger = createLogger('error');
-  logger.fatal({ err }, err instanceof Error ? err.message : 'boot failed');
+  createLogger('error').fatal({ err }, err instanceof Error ? err.message : 'boot failed');
   process.exit(1);
 });

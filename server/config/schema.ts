@@ -119,6 +119,12 @@ export const schema = {
   postsPerPage: setting('POSTS_PER_PAGE', 10, int(1, 100), 'Posts per home or tag page.'),
   commentsPerPage: setting('COMMENTS_PER_PAGE', 50, int(1, 500), 'Top-level comments per thread page.'),
   commentsMaxDepth: setting('COMMENTS_MAX_DEPTH', 5, int(1, 20), 'Deepest nesting shown on the page.'),
+  threadCacheSize: setting(
+    'THREAD_CACHE_SIZE',
+    100,
+    int(0, 10000),
+    'Threads kept in memory between writes (0 turns the cache off).',
+  ),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', 8000, int(100, 60000), 'Graceful shutdown deadline.'),
 };
 

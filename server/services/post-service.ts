@@ -1,23 +1,70 @@
-import type { Types } from 'mongoose';
-import { CommentModel } from '../../models/comment.js';
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
 import { PostModel, type Post } from '../../models/post.js';
 import type { Config } from '../config/index.js';
+import { NotFoundError } from '../errors/index.js';
+import type { DomainEvents } from './events.js';
+import { FieldErrors, field } from './input.js';
+import { plainExcerpt, renderPostMarkdown } from './markdown.js';
 import { paging, type Paging } from './paging.js';
+import { parseTags, slugify } from './slug.js';
 
 export type PostSummary = Pick<
   Post,
-  '_id' | 'title' | 'slug' | 'excerpt' | 'tags' | 'authorName' | 'publishedAt' | 'commentStatus'
-> & { commentCount: number };
+  | '_id'
+  | 'title'
+  | 'slug'
+  | 'excerpt'
+  | 'tags'
+  | 'authorName'
+  | 'publishedAt'
+  | 'commentStatus'
+  | 'commentCount'
+>;
 
 export interface PostList {
   posts: PostSummary[];
   paging: Paging;
 }
 
-const SUMMARY_FIELDS = '_id title slug excerpt tags authorName publishedAt commentStatus';
+/** What an editor submits; strings as they come from a form or JSON. */
+export interface PostInput {
+  title: string;
+  slug: string;
+  letter: string;
+  answer: string;
+  tags: string;
+  authorName: string;
+  status: string;
+  commentStatus: string;
+}
+
+export const POST_LIMITS = { title: 200, letter: 20000, answer: 100000, authorName: 80 } as const;
+
+const SUMMARY_FIELDS = '_id title slug excerpt tags authorName publishedAt commentStatus commentCount';
+
+export function postInputFrom(body: unknown): PostInput {
+  return {
+    title: field(body, 'title'),
+    slug: field(body, 'slug'),
+    letter: field(body, 'letter'),
+    answer: field(body, 'answer'),
+    tags: field(body, 'tags'),
+    authorName: field(body, 'authorName'),
+    status: field(body, 'status'),
+    commentStatus: field(body, 'commentStatus'),
+  };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number })?.code === 11000;
+}
 
 export class PostService {
-  constructor(private readonly config: Pick<Config, 'postsPerPage'>) {}
+  constructor(
+    private readonly config: Pick<Config, 'postsPerPage'>,
+    private readonly events: DomainEvents,
+  ) {}
 
   /** Newest published posts, optionally with a tag, with their visible comment counts. */
   async listPublished(options: { page: number; tag?: string }): Promise<PostList> {
@@ -32,18 +79,140 @@ export class PostService {
         .select(SUMMARY_FIELDS)
         .lean<PostSummary[]>(),
     ]);
-    const counts = await this.commentCounts(posts.map((p) => p._id));
-    for (const post of posts) post.commentCount = counts.get(String(post._id)) ?? 0;
     return { posts, paging: paging(options.page, perPage, total) };
   }
 
-  /** Visible comments per post, in one aggregation ($sum is portable to FerretDB). */
-  async commentCounts(postIds: Types.ObjectId[]): Promise<Map<string, number>> {
-    if (postIds.length === 0) return new Map();
-    const rows = await CommentModel.aggregate<{ _id: Types.ObjectId; count: number }>([
-      { $match: { post: { $in: postIds }, status: 'visible' } },
-      { $group: { _id: '$post', count: { $sum: 1 } } },
-    ]);
-    return new Map(rows.map((r) => [String(r._id), r.count]));
+  /** A published post by slug (drafts too for editors); 404 otherwise. */
+  async getBySlug(slug: string, options: { includeDrafts?: boolean } = {}): Promise<Post> {
+    const post = await PostModel.findOne({ slug: String(slug) }).lean<Post>();
+    if (!post || (post.status !== 'published' && !options.includeDrafts)) {
+      throw new NotFoundError('There is no post at this address.');
+    }
+    return post;
+  }
+
+  async getById(id: string): Promise<Post> {
+    const post = Types.ObjectId.isValid(id) ? await PostModel.findById(id).lean<Post>() : null;
+    if (!post) throw new NotFoundError('There is no such post.');
+    return post;
+  }
+
+  /** Every post, newest first, for the editor's list. */
+  async listAll(): Promise<Post[]> {
+    return PostModel.find({}).sort({ updatedAt: -1 }).select('-answerHtml -letterHtml').lean<Post[]>();
+  }
+
+  async create(input: PostInput): Promise<Post> {
+    const values = this.validate(input);
+    const base = input.slug.trim() ? slugify(input.slug) : slugify(values.title);
+    const slug = base || 'post';
+    for (let attempt = 1; attempt <= 20; attempt += 1) {
+      const candidate = attempt === 1 ? slug : `${slug}-${attempt}`;
+      try {
+        const post = await PostModel.create({
+          ...values,
+          slug: candidate,
+          publishedAt: values.status === 'published' ? new Date() : null,
+          threadVersion: randomBytes(8).toString('hex'),
+        });
+        this.events.emit('post.saved', { postId: post._id, slug: post.slug });
+        return post.toObject() as Post;
+      } catch (err) {
+        // An explicitly chosen slug that is taken is the editor's to fix; a derived one gets a suffix.
+        if (!isDuplicateKey(err)) throw err;
+        if (input.slug.trim()) {
+          const errors = new FieldErrors();
+          errors.add('slug', 'Another post already uses this address. Choose a different slug.');
+          errors.throwIfAny();
+        }
+      }
+    }
+    throw new Error(`could not find a free slug for "${slug}"`);
+  }
+
+  async update(id: string, input: PostInput): Promise<Post> {
+    const existing = await this.getById(id);
+    const values = this.validate(input);
+    const slug = input.slug.trim() ? slugify(input.slug) : existing.slug;
+    const publishedAt =
+      values.status === 'published' ? (existing.publishedAt ?? new Date()) : existing.publishedAt;
+    try {
+      const post = await PostModel.findByIdAndUpdate(
+        existing._id,
+        { $set: { ...values, slug: slug || existing.slug, publishedAt } },
+        { new: true, runValidators: true },
+      ).lean<Post>();
+      if (!post) throw new NotFoundError('There is no such post.');
+      this.events.emit('post.saved', { postId: post._id, slug: post.slug });
+      return post;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const errors = new FieldErrors();
+      errors.add('slug', 'Another post already uses this address. Choose a different slug.');
+      errors.throwIfAny();
+      throw err;
+    }
+  }
+
+  /**
+   * Marks the thread as changed, so cached copies in every process are read
+   * again, and records its visible count. Returns the new version.
+   */
+  async touchThread(postId: Types.ObjectId, commentCount: number): Promise<string> {
+    const threadVersion = randomBytes(8).toString('hex');
+    await PostModel.updateOne({ _id: postId }, { $set: { threadVersion, commentCount } });
+    return threadVersion;
+  }
+
+  /** Repairs a stale count (a lost concurrent update), unless the thread has moved on since. */
+  async repairCommentCount(
+    postId: Types.ObjectId,
+    threadVersion: string,
+    commentCount: number,
+  ): Promise<void> {
+    await PostModel.updateOne({ _id: postId, threadVersion }, { $set: { commentCount } });
+  }
+
+  /** Newest published posts for the feed. */
+  async recent(limit = 20): Promise<Post[]> {
+    return PostModel.find({ status: 'published' }).sort({ publishedAt: -1 }).limit(limit).lean<Post[]>();
+  }
+
+  private validate(input: PostInput) {
+    const errors = new FieldErrors();
+    const title = input.title.trim();
+    const letter = input.letter.trim();
+    const answer = input.answer.trim();
+    const authorName = input.authorName.trim() || 'The Columnist';
+    if (!title) errors.add('title', 'Give the post a title.');
+    else if (title.length > POST_LIMITS.title)
+      errors.add('title', `Keep the title under ${POST_LIMITS.title} characters.`);
+    if (input.slug.trim() && !slugify(input.slug)) errors.add('slug', 'Use letters or numbers in the slug.');
+    if (letter.length > POST_LIMITS.letter) {
+      errors.add('letter', `The letter is too long (${letter.length} of ${POST_LIMITS.letter} characters).`);
+    }
+    if (!answer) errors.add('answer', 'Write the answer before saving.');
+    else if (answer.length > POST_LIMITS.answer) {
+      errors.add('answer', `The answer is too long (${answer.length} of ${POST_LIMITS.answer} characters).`);
+    }
+    if (authorName.length > POST_LIMITS.authorName) errors.add('authorName', 'That author name is too long.');
+    if (!['draft', 'published'].includes(input.status)) errors.add('status', 'Choose draft or published.');
+    if (!['open', 'closed'].includes(input.commentStatus))
+      errors.add('commentStatus', 'Choose open or closed.');
+    errors.throwIfAny();
+    const letterHtml = letter ? renderPostMarkdown(letter) : '';
+    const answerHtml = renderPostMarkdown(answer);
+    return {
+      title,
+      letterSource: letter,
+      letterHtml,
+      answerSource: answer,
+      answerHtml,
+      excerpt: plainExcerpt(letterHtml || answerHtml),
+      tags: parseTags(input.tags),
+      authorName,
+      status: input.status as 'draft' | 'published',
+      commentStatus: input.commentStatus as 'open' | 'closed',
+    };
   }
 }

@@ -1,0 +1,103 @@
+/*
+ * Progressive enhancement for a post's thread. Without this file every link
+ * and form still works: Reply and Quote load the page with the form set up.
+ * With it, the reply form opens inline under the comment, a quote is one
+ * click, a #comment-… link to another page of the thread still lands, and
+ * the commenter's name and email are remembered in this browser.
+ */
+(function () {
+  'use strict';
+
+  var section = document.getElementById('comments');
+  var respond = document.getElementById('respond');
+  if (!section) return;
+  var slug = section.getAttribute('data-post-slug');
+
+  // A permalink fragment for a comment that is not on this page: ask the server where it is.
+  var hash = /^#comment-([a-f0-9]{24})$/.exec(window.location.hash);
+  if (hash && !document.getElementById('comment-' + hash[1])) {
+    var order = new URLSearchParams(window.location.search).get('order');
+    window.location.replace(
+      '/posts/' +
+        encodeURIComponent(slug) +
+        '/comments/' +
+        hash[1] +
+        (order === 'newest' ? '?order=newest' : ''),
+    );
+    return;
+  }
+
+  if (!respond) return;
+  var form = respond.querySelector('form[data-comment-form]');
+  var title = respond.querySelector('#respond-title');
+  var parentInput = form.querySelector('input[name="parent"]');
+  var body = form.querySelector('textarea[name="body"]');
+  var nameInput = form.querySelector('input[name="name"]');
+  var emailInput = form.querySelector('input[name="email"]');
+  var home = document.createComment('comment form home');
+  respond.parentNode.insertBefore(home, respond);
+
+  // The no-JS context line links away; with JS we offer an in-place cancel instead.
+  var context = respond.querySelector('[data-reply-context]');
+  if (!context) {
+    context = document.createElement('p');
+    context.className = 'form-context';
+    context.setAttribute('data-reply-context', '');
+    context.hidden = true;
+    title.insertAdjacentElement('afterend', context);
+  }
+
+  function openReply(comment, quote) {
+    var id = comment.getAttribute('data-comment-id');
+    var author = comment.querySelector('.comment__author').textContent;
+    var number = comment.getAttribute('data-number');
+    parentInput.value = id;
+    title.textContent = 'Reply to ' + author + ' (#' + number + ')';
+    context.hidden = false;
+    context.textContent = '';
+    var cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.className = 'button button--quiet';
+    cancel.textContent = 'Cancel reply';
+    cancel.addEventListener('click', closeReply);
+    context.appendChild(document.createTextNode('Your reply will appear under their comment. '));
+    context.appendChild(cancel);
+    comment.querySelector('.comment__card').insertAdjacentElement('afterend', respond);
+    if (quote) {
+      var text = comment.querySelector('.comment__body').innerText.trim();
+      var quoted = '> **' + author + ' wrote:**\n> ' + text.split('\n').join('\n> ') + '\n\n';
+      body.value = quoted + body.value;
+    }
+    body.focus();
+    body.setSelectionRange(body.value.length, body.value.length);
+  }
+
+  function closeReply() {
+    parentInput.value = '';
+    title.textContent = title.getAttribute('data-default-title');
+    context.hidden = true;
+    home.parentNode.insertBefore(respond, home.nextSibling);
+    body.focus();
+  }
+
+  section.addEventListener('click', function (event) {
+    var link = event.target.closest('[data-reply-to], [data-quote]');
+    if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    var comment = link.closest('.comment');
+    if (!comment) return;
+    event.preventDefault();
+    openReply(comment, link.hasAttribute('data-quote'));
+  });
+
+  // Remember who is commenting, as WordPress does, in this browser only.
+  try {
+    if (nameInput && !nameInput.value) nameInput.value = localStorage.getItem('commenter.name') || '';
+    if (emailInput && !emailInput.value) emailInput.value = localStorage.getItem('commenter.email') || '';
+    form.addEventListener('submit', function () {
+      if (nameInput) localStorage.setItem('commenter.name', nameInput.value.trim());
+      if (emailInput) localStorage.setItem('commenter.email', emailInput.value.trim());
+    });
+  } catch {
+    // Storage can be disabled; the form works the same without it.
+  }
+})();

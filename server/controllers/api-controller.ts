@@ -1,0 +1,85 @@
+import type { RequestHandler } from 'express';
+import { isEditor } from '../auth/editor-gate.js';
+import type { Config } from '../config/index.js';
+import { newCommentFrom, parseOrder } from '../services/comment-service.js';
+import { toCommentView } from '../services/comment-view.js';
+import type { Services } from '../services/index.js';
+import { parsePage } from '../services/paging.js';
+import type { Post } from '../../models/post.js';
+
+function postJson(post: Post, commentCount: number) {
+  return {
+    id: String(post._id),
+    slug: post.slug,
+    url: `/posts/${post.slug}`,
+    title: post.title,
+    excerpt: post.excerpt,
+    letterHtml: post.letterHtml,
+    answerHtml: post.answerHtml,
+    tags: post.tags,
+    authorName: post.authorName,
+    publishedAt: post.publishedAt,
+    commentStatus: post.commentStatus,
+    commentCount,
+  };
+}
+
+/** The JSON API: the same services as the pages, no copies of their rules. */
+export function apiController(services: Services, config: Config) {
+  return {
+    /** GET /api/posts?page=&tag= */
+    listPosts: (async (req, res) => {
+      const tag = typeof req.query.tag === 'string' ? req.query.tag.toLowerCase() : undefined;
+      const list = await services.posts.listPublished({ page: parsePage(req.query.page), tag });
+      res.json({
+        posts: list.posts.map((post) => ({
+          id: String(post._id),
+          slug: post.slug,
+          url: `/posts/${post.slug}`,
+          title: post.title,
+          excerpt: post.excerpt,
+          tags: post.tags,
+          authorName: post.authorName,
+          publishedAt: post.publishedAt,
+          commentStatus: post.commentStatus,
+          commentCount: post.commentCount,
+        })),
+        paging: list.paging,
+      });
+    }) satisfies RequestHandler,
+
+    /** GET /api/posts/:slug */
+    getPost: (async (req, res) => {
+      const post = await services.posts.getBySlug(String(req.params.slug));
+      res.json({ post: postJson(post, post.commentCount) });
+    }) satisfies RequestHandler,
+
+    /** GET /api/posts/:slug/comments?page=&order=: one page of the tree. */
+    listComments: (async (req, res) => {
+      const post = await services.posts.getBySlug(String(req.params.slug));
+      const page = await services.comments.threadPage(post, {
+        page: parsePage(req.query.page),
+        order: parseOrder(req.query.order),
+      });
+      res.json({
+        comments: page.roots.map((node) => toCommentView(node, post.slug)),
+        total: page.total,
+        order: page.order,
+        paging: page.paging,
+      });
+    }) satisfies RequestHandler,
+
+    /** POST /api/posts/:slug/comments {parent?, name, email?, body} → 201 */
+    createComment: (async (req, res) => {
+      const post = await services.posts.getBySlug(String(req.params.slug));
+      const comment = await services.comments.create(post, newCommentFrom(req.body), {
+        asColumnist: isEditor(req, config.editorSecret),
+      });
+      const view = toCommentView(
+        { ...comment, displayDepth: comment.depth, replyingTo: null, orphaned: false, children: [] },
+        post.slug,
+      );
+      res.status(201).location(view.permalink).json({ comment: view });
+    }) satisfies RequestHandler,
+  };
+}

@@ -1,0 +1,54 @@
+import type { RequestHandler } from 'express';
+import { isEditor } from '../auth/editor-gate.js';
+import type { Config } from '../config/index.js';
+import { ValidationError } from '../errors/index.js';
+import { newCommentFrom, parseOrder } from '../services/comment-service.js';
+import type { Services } from '../services/index.js';
+import { field } from '../services/input.js';
+import { renderPostPage } from './post-page.js';
+
+export function commentController(services: Services, config: Config) {
+  return {
+    /**
+     * POST /posts/:slug/comments (a form, works without JavaScript): on success
+     * 303 to the page showing the new comment; on a validation error the page
+     * again, status 400, with the input kept and each error by its field.
+     */
+    create: (async (req, res) => {
+      const post = await services.posts.getBySlug(String(req.params.slug));
+      const input = newCommentFrom(req.body);
+      const order = parseOrder(field(req.body, 'order'));
+      try {
+        const comment = await services.comments.create(post, input, {
+          asColumnist: isEditor(req, config.editorSecret),
+        });
+        const { page } = await services.comments.locate(post, String(comment._id), order, { fresh: true });
+        const query = new URLSearchParams();
+        if (page > 1) query.set('page', String(page));
+        if (order === 'newest') query.set('order', 'newest');
+        res.redirect(303, `/posts/${post.slug}${query.size ? `?${query}` : ''}#comment-${comment._id}`);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        res.status(400);
+        const parentPage = await services.comments
+          .locate(post, input.parentId, order)
+          .then((found) => found.page)
+          .catch(() => 1);
+        await renderPostPage(req, res, services, config, post, {
+          page: parentPage,
+          order,
+          form: {
+            values: {
+              name: input.authorName,
+              email: input.authorEmail,
+              body: input.body,
+              parent: input.parentId,
+            },
+            errors: err.details ?? {},
+            summary: err.message,
+          },
+        });
+      }
+    }) satisfies RequestHandler,
+  };
+}

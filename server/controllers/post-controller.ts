@@ -1,0 +1,60 @@
+import type { RequestHandler } from 'express';
+import type { Config } from '../config/index.js';
+import { NotFoundError } from '../errors/index.js';
+import { isEditor } from '../auth/editor-gate.js';
+import { parseOrder } from '../services/comment-service.js';
+import type { Services } from '../services/index.js';
+import { isObjectIdString } from '../services/input.js';
+import { parsePage } from '../services/paging.js';
+import { renderPostPage } from './post-page.js';
+
+function param(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+export function postController(services: Services, config: Config) {
+  return {
+    /** GET /posts/:slug */
+    show: (async (req, res) => {
+      const post = await services.posts.getBySlug(param(req.params.slug), {
+        includeDrafts: isEditor(req, config.editorSecret),
+      });
+      const replyTo = param(req.query.replyto);
+      await renderPostPage(req, res, services, config, post, {
+        page: parsePage(req.query.page),
+        order: parseOrder(req.query.order),
+        replyTo: isObjectIdString(replyTo) ? replyTo : undefined,
+        quote: req.query.quote === '1',
+      });
+    }) satisfies RequestHandler,
+
+    /** GET /posts/:slug/comments/:id: the stable permalink; redirects to the page that shows the comment. */
+    permalink: (async (req, res) => {
+      const post = await services.posts.getBySlug(param(req.params.slug));
+      const id = param(req.params.id);
+      if (!isObjectIdString(id)) throw new NotFoundError('That comment does not exist.');
+      const order = parseOrder(req.query.order);
+      const { page } = await services.comments.locate(post, id, order);
+      const query = new URLSearchParams();
+      if (page > 1) query.set('page', String(page));
+      if (order === 'newest') query.set('order', 'newest');
+      const search = query.size ? `?${query}` : '';
+      res.redirect(302, `/posts/${post.slug}${search}#comment-${id}`);
+    }) satisfies RequestHandler,
+
+    /** GET /tags/:tag */
+    tag: (async (req, res) => {
+      const tag = param(req.params.tag).toLowerCase();
+      const page = parsePage(req.query.page);
+      const list = await services.posts.listPublished({ page, tag });
+      if (list.paging.total === 0) throw new NotFoundError(`No posts are tagged “${tag}”.`);
+      res.render('posts/tag', {
+        title: `Tagged “${tag}”`,
+        tag,
+        posts: list.posts,
+        paging: list.paging,
+        pageBase: `/tags/${encodeURIComponent(tag)}`,
+      });
+    }) satisfies RequestHandler,
+  };
+}

@@ -1,0 +1,109 @@
+import type { Request, Response } from 'express';
+import type { Post } from '../../models/post.js';
+import { isEditor } from '../auth/editor-gate.js';
+import type { Config } from '../config/index.js';
+import type { ThreadOrder } from '../services/comment-service.js';
+import { toCommentView, type CommentView } from '../services/comment-view.js';
+import type { Services } from '../services/index.js';
+
+export interface CommentFormState {
+  values: { name: string; email: string; body: string; parent: string };
+  errors: Record<string, string>;
+  summary?: string;
+}
+
+export interface PostPageOptions {
+  page: number;
+  order: ThreadOrder;
+  replyTo?: string;
+  quote?: boolean;
+  form?: CommentFormState;
+}
+
+function findComment(comments: CommentView[], id: string): CommentView | undefined {
+  for (const comment of comments) {
+    if (comment.id === id) return comment;
+    const inner = findComment(comment.children, id);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function quoteOf(html: string, name: string): string {
+  const text = html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
+  return `> **${name} wrote:**\n> ${text.split('\n').join('\n> ')}\n\n`;
+}
+
+/**
+ * Renders a post with one page of its thread and the comment form. The form
+ * state comes back here when a no-JavaScript post fails validation (400).
+ */
+export async function renderPostPage(
+  req: Request,
+  res: Response,
+  services: Services,
+  config: Config,
+  post: Post,
+  options: PostPageOptions,
+): Promise<void> {
+  const thread = await services.comments.threadPage(post, { page: options.page, order: options.order });
+  const comments = thread.roots.map((node) => toCommentView(node, post.slug));
+  const editor = isEditor(req, config.editorSecret);
+  const form: CommentFormState = options.form ?? {
+    values: { name: '', email: '', body: '', parent: options.replyTo ?? '' },
+    errors: {},
+  };
+  const parentId = form.values.parent;
+  const replyTarget = parentId ? findComment(comments, parentId) : undefined;
+  if (replyTarget && options.quote && !form.values.body) {
+    form.values.body = quoteOf(replyTarget.bodyHtml, replyTarget.authorName);
+  }
+  const orderQuery = options.order === 'newest' ? '&order=newest' : '';
+  const here = new URLSearchParams();
+  if (options.page > 1) here.set('page', String(options.page));
+  if (options.order === 'newest') here.set('order', 'newest');
+  const replyQuery = here.size ? `${here}&` : '';
+  const commentsOpen = post.commentStatus === 'open';
+
+  res.render('posts/show', {
+    title: post.title,
+    description: post.excerpt,
+    canonical: `${config.siteUrl}/posts/${post.slug}`,
+    commentsFeed: `/posts/${post.slug}/comments.xml`,
+    scripts: ['/js/thread.js'],
+    post,
+    isDraft: post.status !== 'published',
+    commentsOpen,
+    comments,
+    thread: {
+      total: thread.total,
+      order: options.order,
+      newest: options.order === 'newest',
+      paging: thread.paging,
+      pageBase: `/posts/${post.slug}`,
+      extraQuery: `${orderQuery}#comments`,
+      replyQuery,
+    },
+    form: {
+      ...form,
+      hasErrors: Object.keys(form.errors).length > 0,
+      replyTarget: replyTarget && {
+        id: replyTarget.id,
+        number: replyTarget.number,
+        authorName: replyTarget.authorName,
+      },
+      asColumnist: editor,
+      action: `/posts/${post.slug}/comments`,
+      cancelHref: `/posts/${post.slug}${here.size ? `?${here}` : ''}#respond`,
+      order: options.order,
+    },
+  });
+}

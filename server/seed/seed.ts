@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { CommentModel } from '../../models/comment.js';
+import { PostModel } from '../../models/post.js';
+import { plainExcerpt, renderPostMarkdown } from '../services/markdown.js';
+import { DEMO_POSTS, COLUMNIST } from './demo-posts.js';
+import { generateThread } from './generate.js';
+
+export interface SeedReport {
+  posts: number;
+  comments: number;
+  skipped: string[];
+}
+
+type Progress = (message: string) => void;
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * Writes the demo posts and their threads. Idempotent by slug: a post that
+ * exists is left alone. A post's comments are written before the post is
+ * published, so an interrupted seed never shows a half-built thread; the
+ * next run removes the leftovers and starts that post again.
+ */
+export async function seedDemoContent(
+  progress: Progress = () => undefined,
+  now = new Date(),
+): Promise<SeedReport> {
+  const report: SeedReport = { posts: 0, comments: 0, skipped: [] };
+  for (const [index, demo] of DEMO_POSTS.entries()) {
+    const existing = await PostModel.findOne({ slug: demo.slug }).select('_id status').lean();
+    if (existing?.status === 'published') {
+      report.skipped.push(demo.slug);
+      continue;
+    }
+    if (existing) {
+      await CommentModel.deleteMany({ post: existing._id });
+      await PostModel.deleteOne({ _id: existing._id });
+    }
+    const publishedAt = new Date(now.getTime() - demo.daysAgo * DAY);
+    const letterHtml = renderPostMarkdown(demo.letter);
+    const post = await PostModel.create({
+      title: demo.title,
+      slug: demo.slug,
+      letterSource: demo.letter,
+      letterHtml,
+      answerSource: demo.answer,
+      answerHtml: renderPostMarkdown(demo.answer),
+      excerpt: plainExcerpt(letterHtml),
+      tags: demo.tags,
+      authorName: COLUMNIST,
+      status: 'draft',
+      publishedAt,
+      commentStatus: demo.commentStatus,
+      threadVersion: randomBytes(8).toString('hex'),
+    });
+    const comments = generateThread({
+      post: post._id,
+      slug: demo.slug,
+      count: demo.comments,
+      topLevelShare: demo.topLevelShare,
+      start: new Date(publishedAt.getTime() + 10 * 60000),
+      columnist: COLUMNIST,
+      seed: 1000 + index,
+    });
+    progress(`“${demo.title}”: writing ${comments.length} comments`);
+    const batch = 250;
+    for (let i = 0; i < comments.length; i += batch) {
+      await CommentModel.insertMany(comments.slice(i, i + batch), { ordered: true });
+      const done = Math.min(i + batch, comments.length);
+      if (comments.length > batch) progress(`  ${done} / ${comments.length} comments`);
+    }
+    await PostModel.updateOne(
+      { _id: post._id },
+      { $set: { status: 'published', commentCount: comments.filter((c) => c.status === 'visible').length } },
+    );
+    report.posts += 1;
+    report.comments += comments.length;
+  }
+  return report;
+}
+
+/** Seeds only when there are no posts at all (first start). */
+export async function seedIfEmpty(progress?: Progress): Promise<SeedReport | null> {
+  if ((await PostModel.estimatedDocumentCount()) > 0) return null;
+  return seedDemoContent(progress);
+}

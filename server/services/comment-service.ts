@@ -1,0 +1,260 @@
+import { Types } from 'mongoose';
+import { CommentModel, type Comment } from '../../models/comment.js';
+import type { Post } from '../../models/post.js';
+import type { Config } from '../config/index.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
+import type { DomainEvents } from './events.js';
+import { FieldErrors, field, isEmail, isObjectIdString } from './input.js';
+import { renderCommentMarkdown } from './markdown.js';
+import { paging, type Paging } from './paging.js';
+import type { PostService } from './post-service.js';
+import { buildThreadTree, type ThreadNode } from './thread-tree.js';
+import { ThreadCache } from './thread-cache.js';
+
+export const COMMENT_LIMITS = { body: 5000, authorName: 60, email: 254 } as const;
+
+export type ThreadOrder = 'oldest' | 'newest';
+
+/** A comment as pages and the API show it: no email, no source. */
+export type ShownComment = Pick<
+  Comment,
+  | '_id'
+  | 'post'
+  | 'parent'
+  | 'ancestors'
+  | 'root'
+  | 'depth'
+  | 'number'
+  | 'authorName'
+  | 'authorKind'
+  | 'bodyHtml'
+  | 'status'
+  | 'createdAt'
+>;
+
+export interface ThreadPage {
+  roots: ThreadNode<ShownComment>[];
+  /** Visible comments on the whole post. */
+  total: number;
+  paging: Paging;
+  order: ThreadOrder;
+}
+
+export interface NewComment {
+  parentId: string;
+  authorName: string;
+  authorEmail: string;
+  body: string;
+}
+
+const THREAD_FIELDS =
+  '_id post parent ancestors root depth number authorName authorKind bodyHtml status createdAt';
+
+export function newCommentFrom(body: unknown): NewComment {
+  return {
+    parentId: field(body, 'parent'),
+    authorName: field(body, 'name'),
+    authorEmail: field(body, 'email'),
+    body: field(body, 'body'),
+  };
+}
+
+export function parseOrder(raw: unknown): ThreadOrder {
+  return raw === 'newest' ? 'newest' : 'oldest';
+}
+
+export class CommentService {
+  private readonly cache: ThreadCache<ShownComment[]>;
+
+  constructor(
+    private readonly config: Pick<Config, 'commentsPerPage' | 'commentsMaxDepth' | 'threadCacheSize'>,
+    private readonly events: DomainEvents,
+    private readonly posts: PostService,
+  ) {
+    this.cache = new ThreadCache(config.threadCacheSize, 30000);
+  }
+
+  /**
+   * Every comment of a post, in posting order, in one query, cached under the
+   * post's threadVersion. A fresh read also repairs the post's count if a
+   * concurrent write left it stale.
+   */
+  async loadThread(
+    post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
+    options: { fresh?: boolean } = {},
+  ): Promise<ShownComment[]> {
+    const key = String(post._id);
+    const cached = options.fresh ? undefined : this.cache.get(key, post.threadVersion);
+    if (cached) return cached;
+    const comments = await CommentModel.find({ post: post._id }).select(THREAD_FIELDS).lean<ShownComment[]>();
+    comments.sort((a, b) => a.number - b.number);
+    if (!options.fresh) {
+      this.cache.set(key, post.threadVersion, comments);
+      const visible = countVisible(comments);
+      if (visible !== post.commentCount)
+        await this.posts.repairCommentCount(post._id, post.threadVersion, visible);
+    }
+    return comments;
+  }
+
+  /** The comments this reader may see. Only visible ones until moderation arrives. */
+  private shown(comments: ShownComment[]): ShownComment[] {
+    return comments.filter((c) => c.status === 'visible');
+  }
+
+  /** One page of the thread: top-level comments `commentsPerPage` at a time, each with all its replies. */
+  async threadPage(post: Post, options: { page: number; order: ThreadOrder }): Promise<ThreadPage> {
+    const comments = this.shown(await this.loadThread(post));
+    const roots = buildThreadTree(comments, this.config.commentsMaxDepth, options.order);
+    const perPage = this.config.commentsPerPage;
+    const pageInfo = paging(options.page, perPage, roots.length);
+    if (options.page > pageInfo.totalPages) throw new NotFoundError('That page of comments does not exist.');
+    return {
+      roots: roots.slice((options.page - 1) * perPage, options.page * perPage),
+      total: comments.length,
+      paging: pageInfo,
+      order: options.order,
+    };
+  }
+
+  /** Which page of the thread shows a comment, so a permalink lands on it. */
+  async locate(
+    post: Post,
+    commentId: string,
+    order: ThreadOrder,
+    options: { fresh?: boolean } = {},
+  ): Promise<{ page: number; comment: ShownComment }> {
+    const comments = this.shown(await this.loadThread(post, options));
+    const comment = comments.find((c) => String(c._id) === commentId);
+    if (!comment) throw new NotFoundError('That comment does not exist, or is no longer shown.');
+    const roots = buildThreadTree(comments, this.config.commentsMaxDepth, order);
+    const top = [...comment.ancestors.map(String), String(comment._id)];
+    const index = roots.findIndex((root) => top.includes(String(root._id)));
+    return { page: Math.floor(Math.max(index, 0) / this.config.commentsPerPage) + 1, comment };
+  }
+
+  /** Newest visible comments of a post, for its feed. */
+  async recent(post: Post, limit = 50): Promise<ShownComment[]> {
+    const comments = this.shown(await this.loadThread(post));
+    return comments.slice(-limit).reverse();
+  }
+
+  /**
+   * Posts a comment or a reply. Checks the post is published and open and the
+   * parent belongs to it, renders the Markdown to safe HTML, claims the next
+   * number, writes once, then emits `comment.created`.
+   */
+  async create(post: Post, input: NewComment, author: { asColumnist?: boolean } = {}): Promise<Comment> {
+    if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
+    if (post.commentStatus !== 'open') {
+      throw new ForbiddenError('Comments are closed on this post.', 'comments_closed');
+    }
+    const errors = new FieldErrors();
+    const authorName = input.authorName.trim().replace(/\s+/g, ' ');
+    const authorEmail = input.authorEmail.trim();
+    const body = input.body.replace(/\r\n/g, '\n').trim();
+    if (!author.asColumnist) {
+      if (!authorName) errors.add('name', 'Enter a name to show with your comment (a pseudonym is fine).');
+      else if (authorName.length > COMMENT_LIMITS.authorName) {
+        errors.add('name', `Keep your name under ${COMMENT_LIMITS.authorName} characters.`);
+      }
+      if (authorEmail && !isEmail(authorEmail))
+        errors.add('email', 'That does not look like an email address.');
+    }
+    if (!body) errors.add('body', 'Write something before posting.');
+    else if (body.length > COMMENT_LIMITS.body) {
+      errors.add(
+        'body',
+        `Your comment is ${body.length} characters long; the limit is ${COMMENT_LIMITS.body}.`,
+      );
+    }
+    if (input.parentId && !isObjectIdString(input.parentId))
+      errors.add('parent', 'That reply target is not valid.');
+    errors.throwIfAny();
+
+    const bodyHtml = renderCommentMarkdown(body);
+    if (!bodyHtml) {
+      throw new ValidationError('Please correct the highlighted fields.', {
+        body: 'Write something before posting.',
+      });
+    }
+
+    const _id = new Types.ObjectId();
+    let lineage = {
+      parent: null as Types.ObjectId | null,
+      ancestors: [] as Types.ObjectId[],
+      root: _id,
+      depth: 0,
+    };
+    if (input.parentId) {
+      // By _id alone, then the post in code: FerretDB can only use an index for a bare _id filter.
+      const parent = await CommentModel.findById(input.parentId)
+        .select('_id post ancestors root depth status')
+        .lean<Pick<Comment, '_id' | 'post' | 'ancestors' | 'root' | 'depth' | 'status'>>();
+      if (!parent || String(parent.post) !== String(post._id) || parent.status !== 'visible') {
+        throw new ValidationError('The comment you are replying to is not on this post any more.', {
+          parent: 'That comment is not available to reply to.',
+        });
+      }
+      lineage = {
+        parent: parent._id,
+        ancestors: [...parent.ancestors, parent._id],
+        root: parent.root,
+        depth: parent.depth + 1,
+      };
+    }
+
+    const comment = await this.insertNumbered(post, {
+      _id,
+      post: post._id,
+      ...lineage,
+      authorName: author.asColumnist ? post.authorName : authorName,
+      authorEmail: author.asColumnist ? '' : authorEmail.toLowerCase(),
+      authorKind: author.asColumnist ? 'columnist' : 'guest',
+      bodySource: body,
+      bodyHtml,
+      status: 'visible',
+    });
+    await this.afterWrite(post);
+    this.events.emit('comment.created', { postId: post._id, commentId: comment._id });
+    return comment;
+  }
+
+  /**
+   * After any write to a thread: read it fresh, record the new version and
+   * count on the post, and keep the fresh copy as this process's cache.
+   */
+  private async afterWrite(post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>): Promise<void> {
+    this.cache.delete(String(post._id));
+    const comments = await this.loadThread(post, { fresh: true });
+    const version = await this.posts.touchThread(post._id, countVisible(comments));
+    this.cache.set(String(post._id), version, comments);
+  }
+
+  /**
+   * Numbers are claimed through the unique (post, number) index: take the
+   * next after the highest known, and on a clash with a concurrent writer
+   * read the thread fresh and try again. No counter document, so no lost
+   * $inc on the embedded database.
+   */
+  private async insertNumbered(
+    post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
+    doc: Omit<Comment, 'number' | 'createdAt' | 'updatedAt'>,
+  ): Promise<Comment> {
+    let comments = await this.loadThread(post);
+    for (let attempt = 0; ; attempt += 1) {
+      const number = (comments[comments.length - 1]?.number ?? 0) + 1;
+      try {
+        const created = await CommentModel.create({ ...doc, number });
+        return created.toObject() as Comment;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000 || attempt >= 20) throw err;
+        comments = await this.loadThread(post, { fresh: true });
+      }
+    }
+  }
+}
+
+function countVisible(comments: ShownComment[]): number {
+  return comments.reduce((n, c) => (c.status === 'visible' ? n + 1 : n), 0);
+}

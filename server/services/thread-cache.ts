@@ -1,0 +1,42 @@
+/**
+ * Keeps recently read threads in memory, each under the post's threadVersion
+ * at the time it was read. A reader revalidates with the post it has already
+ * loaded: a different version means a write happened, and the thread is read
+ * again. Writers in this process also drop the entry at once; the age limit
+ * bounds staleness when another process's version write is lost (the embedded
+ * database can drop one of two concurrent updates of a document).
+ */
+export class ThreadCache<T> {
+  private readonly entries = new Map<string, { version: string; value: T; at: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  get(postId: string, version: string): T | undefined {
+    const entry = this.entries.get(postId);
+    if (!entry) return undefined;
+    if (entry.version !== version || Date.now() - entry.at > this.maxAgeMs) {
+      this.entries.delete(postId);
+      return undefined;
+    }
+    // Refresh recency: Map iteration order is insertion order.
+    this.entries.delete(postId);
+    this.entries.set(postId, entry);
+    return entry.value;
+  }
+
+  set(postId: string, version: string, value: T): void {
+    if (this.maxEntries === 0) return;
+    this.entries.delete(postId);
+    this.entries.set(postId, { version, value, at: Date.now() });
+    while (this.entries.size > this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+  }
+
+  delete(postId: string): void {
+    this.entries.delete(postId);
+  }
+}

@@ -31,15 +31,18 @@ function findComment(comments: CommentView[], id: string): CommentView | undefin
 
 function quoteOf(html: string, name: string): string {
   const text = html
-    .replace(/<[^>]+>/g, ' ')
+    .replace(/<\/(p|li|blockquote|pre)>|<br\s*\/?>/g, '\n')
+    .replace(/<[^>]+>/g, '')
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
-  return `> **${name} wrote:**\n> ${text.split('\n').join('\n> ')}\n\n`;
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('\n> ');
+  return `> **${name} wrote:**\n> ${text}\n\n`;
 }
 
 /**

@@ -3,6 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { helpers } from './helpers/index.js';
 
+// Standalone partials must not re-indent their output: it would change textarea contents.
+const COMPILE_OPTIONS: CompileOptions = { preventIndent: true };
+
 export interface Renderer {
   /** Renders views/NAME.hbs, inside views/layouts/LAYOUT.hbs unless layout is false. */
   renderView(name: string, context: Record<string, unknown>): string;
@@ -30,7 +33,7 @@ export function createRenderer(viewsDir: string, cache = true): Renderer {
         .relative(partialsDir, file)
         .replace(/\\/g, '/')
         .replace(/\.hbs$/, '');
-      instance.registerPartial(name, instance.compile(readFileSync(file, 'utf8'), { strict: false }));
+      instance.registerPartial(name, instance.compile(readFileSync(file, 'utf8'), COMPILE_OPTIONS));
     }
     return instance;
   }
@@ -43,7 +46,7 @@ export function createRenderer(viewsDir: string, cache = true): Renderer {
     let compiled = templates.get(name);
     if (!compiled) {
       const file = path.join(viewsDir, `${name}.hbs`);
-      compiled = hbs.compile(readFileSync(file, 'utf8'));
+      compiled = hbs.compile(readFileSync(file, 'utf8'), COMPILE_OPTIONS);
       templates.set(name, compiled);
     }
     return compiled;

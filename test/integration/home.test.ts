@@ -1,11 +1,11 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { PostModel } from '../../models/post';
-import { buildComment, buildPost } from '../fixtures/factories';
+import { buildPost, postComment } from '../fixtures/factories';
 import { buildTestApp } from '../setup/app';
 
 describe('home page', () => {
-  const { app } = buildTestApp({ POSTS_PER_PAGE: '2' });
+  const { app, services } = buildTestApp({ POSTS_PER_PAGE: '2' });
 
   beforeEach(async () => {
     await PostModel.deleteMany({});
@@ -23,8 +23,8 @@ describe('home page', () => {
     await buildPost({ title: 'Newest question', publishedAt: new Date('2026-03-01') });
     await buildPost({ title: 'Middle question', publishedAt: new Date('2026-02-01') });
     await buildPost({ title: 'A draft', status: 'draft', publishedAt: null });
-    await buildComment(older);
-    await buildComment(older);
+    await postComment(services, older);
+    await postComment(services, older);
 
     const first = cheerio.load((await request(app).get('/').expect(200)).text);
     expect(

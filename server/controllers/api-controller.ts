@@ -62,7 +62,7 @@ export function apiController(services: Services, config: Config) {
         order: parseOrder(req.query.order),
       });
       res.json({
-        comments: page.roots.map((node) => toCommentView(node, post.slug)),
+        comments: page.comments,
         total: page.total,
         order: page.order,
         paging: page.paging,

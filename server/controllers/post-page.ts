@@ -3,7 +3,7 @@ import type { Post } from '../../models/post.js';
 import { isEditor } from '../auth/editor-gate.js';
 import type { Config } from '../config/index.js';
 import type { ThreadOrder } from '../services/comment-service.js';
-import { toCommentView, type CommentView } from '../services/comment-view.js';
+import type { CommentView } from '../services/comment-view.js';
 import type { Services } from '../services/index.js';
 
 export interface CommentFormState {
@@ -58,7 +58,7 @@ export async function renderPostPage(
   options: PostPageOptions,
 ): Promise<void> {
   const thread = await services.comments.threadPage(post, { page: options.page, order: options.order });
-  const comments = thread.roots.map((node) => toCommentView(node, post.slug));
+  const comments = thread.comments;
   const editor = isEditor(req, config.editorSecret);
   const form: CommentFormState = options.form ?? {
     values: { name: '', email: '', body: '', parent: options.replyTo ?? '' },

@@ -1,5 +1,7 @@
 import { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../models/comment.js';
+
+export type { ShownComment, ThreadOrder };
 import type { Post } from '../../models/post.js';
 import type { Config } from '../config/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
@@ -8,32 +10,15 @@ import { FieldErrors, field, isEmail, isObjectIdString } from './input.js';
 import { renderCommentMarkdown } from './markdown.js';
 import { paging, type Paging } from './paging.js';
 import type { PostService } from './post-service.js';
-import { buildThreadTree, type ThreadNode } from './thread-tree.js';
+import type { CommentView } from './comment-view.js';
+import { Thread, type ShownComment, type ThreadOrder } from './thread.js';
 import { ThreadCache } from './thread-cache.js';
 
 export const COMMENT_LIMITS = { body: 5000, authorName: 60, email: 254 } as const;
 
-export type ThreadOrder = 'oldest' | 'newest';
-
-/** A comment as pages and the API show it: no email, no source. */
-export type ShownComment = Pick<
-  Comment,
-  | '_id'
-  | 'post'
-  | 'parent'
-  | 'ancestors'
-  | 'root'
-  | 'depth'
-  | 'number'
-  | 'authorName'
-  | 'authorKind'
-  | 'bodyHtml'
-  | 'status'
-  | 'createdAt'
->;
-
 export interface ThreadPage {
-  roots: ThreadNode<ShownComment>[];
+  /** The page's top-level comments, each with all its replies. */
+  comments: CommentView[];
   /** Visible comments on the whole post. */
   total: number;
   paging: Paging;
@@ -64,7 +49,7 @@ export function parseOrder(raw: unknown): ThreadOrder {
 }
 
 export class CommentService {
-  private readonly cache: ThreadCache<ShownComment[]>;
+  private readonly cache: ThreadCache<Thread>;
 
   constructor(
     private readonly config: Pick<Config, 'commentsPerPage' | 'commentsMaxDepth' | 'threadCacheSize'>,
@@ -76,42 +61,38 @@ export class CommentService {
 
   /**
    * Every comment of a post, in posting order, in one query, cached under the
-   * post's threadVersion. A fresh read also repairs the post's count if a
+   * post's threadVersion. A cached read also repairs the post's count if a
    * concurrent write left it stale.
    */
   async loadThread(
     post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
     options: { fresh?: boolean } = {},
-  ): Promise<ShownComment[]> {
+  ): Promise<Thread> {
     const key = String(post._id);
     const cached = options.fresh ? undefined : this.cache.get(key, post.threadVersion);
     if (cached) return cached;
     const comments = await CommentModel.find({ post: post._id }).select(THREAD_FIELDS).lean<ShownComment[]>();
     comments.sort((a, b) => a.number - b.number);
+    const thread = new Thread(comments, this.config.commentsMaxDepth);
     if (!options.fresh) {
-      this.cache.set(key, post.threadVersion, comments);
-      const visible = countVisible(comments);
-      if (visible !== post.commentCount)
-        await this.posts.repairCommentCount(post._id, post.threadVersion, visible);
+      this.cache.set(key, post.threadVersion, thread);
+      if (thread.visible.length !== post.commentCount) {
+        await this.posts.repairCommentCount(post._id, post.threadVersion, thread.visible.length);
+      }
     }
-    return comments;
-  }
-
-  /** The comments this reader may see. Only visible ones until moderation arrives. */
-  private shown(comments: ShownComment[]): ShownComment[] {
-    return comments.filter((c) => c.status === 'visible');
+    return thread;
   }
 
   /** One page of the thread: top-level comments `commentsPerPage` at a time, each with all its replies. */
   async threadPage(post: Post, options: { page: number; order: ThreadOrder }): Promise<ThreadPage> {
-    const comments = this.shown(await this.loadThread(post));
-    const roots = buildThreadTree(comments, this.config.commentsMaxDepth, options.order);
+    const thread = await this.loadThread(post);
+    const roots = thread.tree(options.order);
     const perPage = this.config.commentsPerPage;
     const pageInfo = paging(options.page, perPage, roots.length);
     if (options.page > pageInfo.totalPages) throw new NotFoundError('That page of comments does not exist.');
     return {
-      roots: roots.slice((options.page - 1) * perPage, options.page * perPage),
-      total: comments.length,
+      comments: thread.views(options.order, (options.page - 1) * perPage, options.page * perPage, post.slug),
+      total: thread.visible.length,
       paging: pageInfo,
       order: options.order,
     };
@@ -124,19 +105,17 @@ export class CommentService {
     order: ThreadOrder,
     options: { fresh?: boolean } = {},
   ): Promise<{ page: number; comment: ShownComment }> {
-    const comments = this.shown(await this.loadThread(post, options));
-    const comment = comments.find((c) => String(c._id) === commentId);
+    const thread = await this.loadThread(post, options);
+    const comment = thread.visible.find((c) => String(c._id) === commentId);
     if (!comment) throw new NotFoundError('That comment does not exist, or is no longer shown.');
-    const roots = buildThreadTree(comments, this.config.commentsMaxDepth, order);
-    const top = [...comment.ancestors.map(String), String(comment._id)];
-    const index = roots.findIndex((root) => top.includes(String(root._id)));
+    const top = new Set([...comment.ancestors.map(String), commentId]);
+    const index = thread.tree(order).findIndex((root) => top.has(String(root._id)));
     return { page: Math.floor(Math.max(index, 0) / this.config.commentsPerPage) + 1, comment };
   }
 
   /** Newest visible comments of a post, for its feed. */
   async recent(post: Post, limit = 50): Promise<ShownComment[]> {
-    const comments = this.shown(await this.loadThread(post));
-    return comments.slice(-limit).reverse();
+    return (await this.loadThread(post)).visible.slice(-limit).reverse();
   }
 
   /**
@@ -226,9 +205,9 @@ export class CommentService {
    */
   private async afterWrite(post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>): Promise<void> {
     this.cache.delete(String(post._id));
-    const comments = await this.loadThread(post, { fresh: true });
-    const version = await this.posts.touchThread(post._id, countVisible(comments));
-    this.cache.set(String(post._id), version, comments);
+    const thread = await this.loadThread(post, { fresh: true });
+    const version = await this.posts.touchThread(post._id, thread.visible.length);
+    this.cache.set(String(post._id), version, thread);
   }
 
   /**
@@ -241,20 +220,16 @@ export class CommentService {
     post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
     doc: Omit<Comment, 'number' | 'createdAt' | 'updatedAt'>,
   ): Promise<Comment> {
-    let comments = await this.loadThread(post);
+    let thread = await this.loadThread(post);
     for (let attempt = 0; ; attempt += 1) {
-      const number = (comments[comments.length - 1]?.number ?? 0) + 1;
+      const number = thread.lastNumber + 1;
       try {
         const created = await CommentModel.create({ ...doc, number });
         return created.toObject() as Comment;
       } catch (err) {
         if ((err as { code?: number }).code !== 11000 || attempt >= 20) throw err;
-        comments = await this.loadThread(post, { fresh: true });
+        thread = await this.loadThread(post, { fresh: true });
       }
     }
   }
-}
-
-function countVisible(comments: ShownComment[]): number {
-  return comments.reduce((n, c) => (c.status === 'visible' ? n + 1 : n), 0);
 }

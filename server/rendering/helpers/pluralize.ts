@@ -1,5 +1,10 @@
 // {{pluralize count "comment" "comments"}} → "1 comment", "17 comments"
-export function pluralize(count: unknown, singular: unknown, plural: unknown): string {
+export function pluralize(
+  count: unknown,
+  singular: unknown,
+  plural: unknown,
+  ..._options: unknown[]
+): string {
   if (typeof count !== 'number' || typeof singular !== 'string' || typeof plural !== 'string') {
     throw new Error('pluralize: usage {{pluralize count "singular" "plural"}}');
   }

@@ -1,0 +1,70 @@
+/**
+ * The server under benchmark: the real app on the database at argv[2], plus
+ * the render-only ceiling at /__ceiling/posts/:slug, which renders the same
+ * page through the same code with the post and its comments held in memory.
+ * Prints "ready <port>" when listening.
+ */
+import express from 'express';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Post } from '../models/post';
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { connectMongoose, mongooseHealth } from '../server/db/connection';
+import { renderPostPage } from '../server/controllers/post-page';
+import { createLogger } from '../server/logger';
+import { VIEWS_DIR } from '../server/paths';
+import { createRenderer } from '../server/rendering/engine';
+import { CommentService } from '../server/services/comment-service';
+import type { Thread } from '../server/services/thread';
+import { createServices } from '../server/services';
+
+class InMemoryComments extends CommentService {
+  thread!: Thread;
+  override async loadThread(): Promise<Thread> {
+    return this.thread;
+  }
+}
+
+async function main(): Promise<void> {
+  const [uri, slug, cacheSize] = process.argv.slice(2);
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', THREAD_CACHE_SIZE: cacheSize });
+  await connectMongoose(uri);
+  const renderer = createRenderer(VIEWS_DIR);
+  const services = createServices({ config, renderer });
+  const app = createApp({
+    config,
+    logger: createLogger('silent'),
+    database: mongooseHealth(),
+    services,
+    renderer,
+  });
+
+  // The ceiling: the post and thread read once, then every request renders from memory.
+  const post: Post = await services.posts.getBySlug(slug);
+  const memory = new InMemoryComments(config, services.events, services.posts);
+  memory.thread = await services.comments.loadThread(post, { fresh: true });
+  const memoryServices = { ...services, comments: memory };
+
+  const outer = express();
+  outer.engine('hbs', renderer.expressEngine);
+  outer.set('view engine', 'hbs');
+  outer.set('views', VIEWS_DIR);
+  outer.locals.site = { title: config.siteTitle, url: config.siteUrl };
+  outer.get('/__ceiling/posts/:slug', async (req, res) => {
+    await renderPostPage(req, res, memoryServices, config, post, { page: 1, order: 'oldest' });
+  });
+  outer.use(app);
+
+  const server = createServer(outer);
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(
+      `ready ${(server.address() as AddressInfo).port} ${memory.thread.comments.length}\n`,
+    );
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

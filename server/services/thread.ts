@@ -1,0 +1,71 @@
+import type { Comment } from '../../models/comment.js';
+import { toCommentView, type CommentView } from './comment-view.js';
+import { buildThreadTree, type ThreadNode } from './thread-tree.js';
+
+export type ThreadOrder = 'oldest' | 'newest';
+
+/** A comment as pages and the API show it: no email, no source. */
+export type ShownComment = Pick<
+  Comment,
+  | '_id'
+  | 'post'
+  | 'parent'
+  | 'ancestors'
+  | 'root'
+  | 'depth'
+  | 'number'
+  | 'authorName'
+  | 'authorKind'
+  | 'bodyHtml'
+  | 'status'
+  | 'createdAt'
+>;
+
+/**
+ * One read of a post's comments (all statuses, posting order) with what is
+ * derived from it computed once and kept alongside: the visible comments and
+ * the tree in each order. Cached threads are shared by concurrent requests,
+ * so nothing here is mutated after it is built.
+ */
+export class Thread {
+  private visibleList: ShownComment[] | undefined;
+  private readonly trees = new Map<ThreadOrder, ThreadNode<ShownComment>[]>();
+  private readonly viewCache = new Map<string, CommentView[]>();
+
+  constructor(
+    readonly comments: ShownComment[],
+    private readonly maxDepth: number,
+  ) {}
+
+  /** Highest number in use, including comments not shown. */
+  get lastNumber(): number {
+    return this.comments[this.comments.length - 1]?.number ?? 0;
+  }
+
+  get visible(): ShownComment[] {
+    this.visibleList ??= this.comments.filter((c) => c.status === 'visible');
+    return this.visibleList;
+  }
+
+  tree(order: ThreadOrder): ThreadNode<ShownComment>[] {
+    let roots = this.trees.get(order);
+    if (!roots) {
+      roots = buildThreadTree(this.visible, this.maxDepth, order);
+      this.trees.set(order, roots);
+    }
+    return roots;
+  }
+
+  /** The views of some top-level comments (with their replies), kept for the next reader of the same page. */
+  views(order: ThreadOrder, start: number, end: number, postSlug: string): CommentView[] {
+    const key = `${order}:${start}:${end}:${postSlug}`;
+    let views = this.viewCache.get(key);
+    if (!views) {
+      views = this.tree(order)
+        .slice(start, end)
+        .map((node) => toCommentView(node, postSlug));
+      this.viewCache.set(key, views);
+    }
+    return views;
+  }
+}

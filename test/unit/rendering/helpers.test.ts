@@ -1,0 +1,27 @@
+import { eq } from '../../../server/rendering/helpers/eq';
+import { formatDate } from '../../../server/rendering/helpers/format-date';
+import { isoDate } from '../../../server/rendering/helpers/iso-date';
+import { pluralize } from '../../../server/rendering/helpers/pluralize';
+
+const options = {};
+
+describe('helpers', () => {
+  it('formatDate writes dates the way readers say them (UTC)', () => {
+    expect(formatDate(new Date('2026-11-25T15:04:00Z'), options)).toBe('November 25, 2026 at 3:04 pm');
+    expect(formatDate(new Date('2026-01-02T00:09:00Z'), options)).toBe('January 2, 2026 at 12:09 am');
+    expect(formatDate(new Date('2026-07-04T12:00:00Z'), options)).toBe('July 4, 2026 at 12:00 pm');
+    expect(formatDate('2026-03-01T08:00:00Z', 'date', options)).toBe('March 1, 2026');
+    expect(formatDate(null, options)).toBe('');
+    expect(() => formatDate('not a date', options)).toThrow(/not a date/);
+    expect(() => formatDate(new Date(), 'fancy', options)).toThrow(/unknown style/);
+  });
+
+  it('isoDate, pluralize and eq', () => {
+    expect(isoDate(new Date('2026-11-25T15:04:00Z'))).toBe('2026-11-25T15:04:00.000Z');
+    expect(pluralize(1, 'comment', 'comments', options)).toBe('1 comment');
+    expect(pluralize(1200, 'comment', 'comments', options)).toBe('1,200 comments');
+    expect(() => pluralize('3', 'a', 'b', options)).toThrow(/usage/);
+    expect(eq('a', 'a', options)).toBe(true);
+    expect(() => eq('a', options)).toThrow(/usage/);
+  });
+});

@@ -1,7 +1,9 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
-export const AUTHOR_KINDS = ['guest', 'columnist'] as const;
-export const VISIBILITY = ['visible', 'pending', 'removed'] as const;
+/** guest: name only; member: a signed-in commenter; columnist: an editor; staff: a moderator or admin. */
+export const AUTHOR_KINDS = ['guest', 'member', 'columnist', 'staff'] as const;
+/** deleted: by its author; removed: by a moderator. Both keep their place so replies stay attached. */
+export const VISIBILITY = ['visible', 'pending', 'removed', 'deleted'] as const;
 
 const commentSchema = new Schema(
   {
@@ -19,6 +21,9 @@ const commentSchema = new Schema(
     /** Private: never rendered, never returned by the API. */
     authorEmail: { type: String, default: '', select: false },
     authorKind: { type: String, enum: AUTHOR_KINDS, default: 'guest', required: true },
+    /** The account that wrote it; null for guests. */
+    authorUser: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    editedAt: { type: Date, default: null },
     bodySource: { type: String, required: true },
     bodyHtml: { type: String, required: true },
     status: { type: String, enum: VISIBILITY, default: 'visible', required: true },
@@ -29,6 +34,7 @@ const commentSchema = new Schema(
 commentSchema.index({ post: 1, number: 1 }, { unique: true });
 commentSchema.index({ post: 1, root: 1, number: 1 });
 commentSchema.index({ post: 1, depth: 1, number: 1 });
+commentSchema.index({ authorUser: 1, createdAt: -1 });
 
 export type Comment = InferSchemaType<typeof commentSchema> & { _id: Types.ObjectId };
 export const CommentModel = mongoose.model('Comment', commentSchema);

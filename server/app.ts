@@ -1,17 +1,23 @@
 import express, { type Express } from 'express';
+import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { csrfProtection } from './auth/csrf.js';
+import { createPassport } from './auth/passport.js';
+import { MongoSessionStore } from './auth/session-store.js';
 import type { Config } from './config/index.js';
 import type { DatabaseHealth } from './db/connection.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
-import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { requireDatabase } from './middleware/require-database.js';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { createRenderer, type Renderer } from './rendering/engine.js';
-import { healthRouter } from './routes/health.js';
+import { accountsRouter } from './routes/accounts.js';
 import { apiRouter } from './routes/api.js';
+import { authRouter } from './routes/auth.js';
 import { editorRouter } from './routes/editor.js';
+import { healthRouter } from './routes/health.js';
 import { homeRouter } from './routes/home.js';
 import { postsRouter } from './routes/posts.js';
 import { createServices, type Services } from './services/index.js';
@@ -23,6 +29,7 @@ export interface AppDeps {
   /** Shared with the socket layer; built from config when absent. */
   services?: Services;
   renderer?: Renderer;
+  sessionStore?: session.Store;
 }
 
 /** Builds the Express app: no port, no connections, no side effects. */
@@ -30,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger, database } = deps;
   const renderer = deps.renderer ?? createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const services = deps.services ?? createServices({ config, renderer });
+  const passport = createPassport(services.users);
+  const maxAgeMs = config.sessionMaxAgeDays * 24 * 3600 * 1000;
 
   const app = express();
   app.disable('x-powered-by');
@@ -45,10 +54,38 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(database));
 
   app.use(requireDatabase(database));
+  // Flat bodies only (extended: false): no nested objects from forms.
+  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 }));
+  app.use(express.json({ limit: '64kb', strict: true }));
+  app.use(
+    session({
+      name: 'sid',
+      store: deps.sessionStore ?? new MongoSessionStore({ maxAgeMs, sweepEveryMs: 0 }),
+      secret: config.sessionSecret,
+      resave: false,
+      // Readers who only browse get no session and no cookie.
+      saveUninitialized: false,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.siteUrl.startsWith('https:'),
+        maxAge: maxAgeMs,
+      },
+    }),
+  );
+  app.use(passport.session());
+  app.use(csrfProtection(config.sessionSecret));
+  app.use((req, res, next) => {
+    res.locals.currentUser = req.user;
+    next();
+  });
+
   app.use(homeRouter(services));
+  app.use(authRouter(services, config, passport));
   app.use(postsRouter(services, config));
-  app.use(editorRouter(services, config));
-  app.use('/api', apiRouter(services, config));
+  app.use(accountsRouter(services));
+  app.use(editorRouter(services));
+  app.use('/api', apiRouter(services));
 
   app.use(notFound);
   app.use(errorHandler);

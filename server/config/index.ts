@@ -10,8 +10,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     config[key] = raw === undefined ? setting.default : setting.parse(raw);
   }
   const result = config as Config;
-  if (result.nodeEnv === 'production' && result.editorSecret !== '' && result.editorSecret.length < 16) {
-    throw new ConfigError('EDITOR_SECRET', 'must be at least 16 characters in production');
+  if (result.sessionSecret === '') {
+    if (result.nodeEnv === 'production') throw new ConfigError('SESSION_SECRET', 'must be set in production');
+    // Development and tests: a fixed secret, so logins survive restarts. Never used in production.
+    result.sessionSecret = 'development-only-session-secret-not-for-production';
+  } else if (result.sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
   }
   return result;
 }

@@ -1,6 +1,4 @@
 import type { RequestHandler } from 'express';
-import { isEditor } from '../auth/editor-gate.js';
-import type { Config } from '../config/index.js';
 import { newCommentFrom, parseOrder } from '../services/comment-service.js';
 import { toCommentView } from '../services/comment-view.js';
 import type { Services } from '../services/index.js';
@@ -25,7 +23,7 @@ function postJson(post: Post, commentCount: number) {
 }
 
 /** The JSON API: the same services as the pages, no copies of their rules. */
-export function apiController(services: Services, config: Config) {
+export function apiController(services: Services) {
   return {
     /** GET /api/posts?page=&tag= */
     listPosts: (async (req, res) => {
@@ -72,9 +70,7 @@ export function apiController(services: Services, config: Config) {
     /** POST /api/posts/:slug/comments {parent?, name, email?, body} → 201 */
     createComment: (async (req, res) => {
       const post = await services.posts.getBySlug(String(req.params.slug));
-      const comment = await services.comments.create(post, newCommentFrom(req.body), {
-        asColumnist: isEditor(req, config.editorSecret),
-      });
+      const comment = await services.comments.create(post, newCommentFrom(req.body), { user: req.user });
       const view = toCommentView(
         { ...comment, displayDepth: comment.depth, replyingTo: null, orphaned: false, children: [] },
         post.slug,

@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { isEditor } from '../auth/editor-gate.js';
 import type { Config } from '../config/index.js';
 import { ValidationError } from '../errors/index.js';
 import { newCommentFrom, parseOrder } from '../services/comment-service.js';
@@ -19,9 +18,7 @@ export function commentController(services: Services, config: Config) {
       const input = newCommentFrom(req.body);
       const order = parseOrder(field(req.body, 'order'));
       try {
-        const comment = await services.comments.create(post, input, {
-          asColumnist: isEditor(req, config.editorSecret),
-        });
+        const comment = await services.comments.create(post, input, { user: req.user });
         const { page } = await services.comments.locate(post, String(comment._id), order, { fresh: true });
         const query = new URLSearchParams();
         if (page > 1) query.set('page', String(page));

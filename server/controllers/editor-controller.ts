@@ -1,14 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { checkEditorSecret, clearEditorCookie, setEditorCookie } from '../auth/editor-gate.js';
-import type { Config } from '../config/index.js';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field } from '../services/input.js';
 import { postInputFrom, type PostInput } from '../services/post-service.js';
-
-function safeNext(raw: unknown): string {
-  return typeof raw === 'string' && /^\/editor(\/[\w\-/?=&.]*)?$/.test(raw) ? raw : '/editor';
-}
 
 function renderForm(
   res: Response,
@@ -40,15 +33,13 @@ const EMPTY: PostInput = {
   letter: '',
   answer: '',
   tags: '',
-  authorName: 'The Columnist',
+  authorName: '',
   status: 'draft',
   commentStatus: 'open',
 };
 
-/** The post editor, unlocked by EDITOR_SECRET until accounts and roles exist. */
-export function editorController(services: Services, config: Config) {
-  const secure = config.siteUrl.startsWith('https:');
-
+/** The post editor, for the editor role (routes/editor.ts guards it). */
+export function editorController(services: Services) {
   async function save(req: Request, res: Response, id?: string) {
     const input = postInputFrom(req.body);
     try {
@@ -62,37 +53,15 @@ export function editorController(services: Services, config: Config) {
   }
 
   return {
-    loginForm: ((req, res) => {
-      if (!config.editorSecret) throw new NotFoundError();
-      res.render('editor/login', { title: 'Editor sign in', next: safeNext(req.query.next) });
-    }) satisfies RequestHandler,
-
-    login: ((req, res) => {
-      if (!config.editorSecret) throw new NotFoundError();
-      const next = safeNext(field(req.body, 'next'));
-      if (!checkEditorSecret(field(req.body, 'secret'), config.editorSecret)) {
-        res.status(401).render('editor/login', {
-          title: 'Editor sign in',
-          next,
-          error: 'That secret is not right.',
-        });
-        return;
-      }
-      setEditorCookie(res, config.editorSecret, secure);
-      res.redirect(303, next);
-    }) satisfies RequestHandler,
-
-    logout: ((_req, res) => {
-      clearEditorCookie(res);
-      res.redirect(303, '/');
-    }) satisfies RequestHandler,
-
     index: (async (_req, res) => {
       const posts = await services.posts.listAll();
       res.render('editor/index', { title: 'Editor', posts });
     }) satisfies RequestHandler,
 
-    newForm: ((_req, res) => renderForm(res, { input: EMPTY })) satisfies RequestHandler,
+    newForm: ((req, res) =>
+      renderForm(res, {
+        input: { ...EMPTY, authorName: req.user?.username ?? '' },
+      })) satisfies RequestHandler,
 
     create: (async (req, res) => save(req, res)) satisfies RequestHandler,
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/index.js';
 import { NotFoundError } from '../errors/index.js';
-import { isEditor } from '../auth/editor-gate.js';
+import { hasRole } from '../auth/guards.js';
 import { parseOrder } from '../services/comment-service.js';
 import type { Services } from '../services/index.js';
 import { isObjectIdString } from '../services/input.js';
@@ -17,7 +17,7 @@ export function postController(services: Services, config: Config) {
     /** GET /posts/:slug */
     show: (async (req, res) => {
       const post = await services.posts.getBySlug(param(req.params.slug), {
-        includeDrafts: isEditor(req, config.editorSecret),
+        includeDrafts: hasRole(req.user, 'editor'),
       });
       const replyTo = param(req.query.replyto);
       await renderPostPage(req, res, services, config, post, {

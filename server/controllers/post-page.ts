@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
-import { isEditor } from '../auth/editor-gate.js';
 import type { Config } from '../config/index.js';
 import type { ThreadOrder } from '../services/comment-service.js';
 import type { CommentView } from '../services/comment-view.js';
@@ -59,7 +58,6 @@ export async function renderPostPage(
 ): Promise<void> {
   const thread = await services.comments.threadPage(post, { page: options.page, order: options.order });
   const comments = thread.comments;
-  const editor = isEditor(req, config.editorSecret);
   const form: CommentFormState = options.form ?? {
     values: { name: '', email: '', body: '', parent: options.replyTo ?? '' },
     errors: {},
@@ -103,7 +101,8 @@ export async function renderPostPage(
         number: replyTarget.number,
         authorName: replyTarget.authorName,
       },
-      asColumnist: editor,
+      user: req.user,
+      mayComment: Boolean(req.user) || config.allowGuestComments,
       action: `/posts/${post.slug}/comments`,
       cancelHref: `/posts/${post.slug}${here.size ? `?${here}` : ''}#respond`,
       order: options.order,

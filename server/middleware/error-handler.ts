@@ -1,5 +1,11 @@
 import type { ErrorRequestHandler } from 'express';
-import { AppError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from '../errors/index.js';
+import {
+  AppError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../errors/index.js';
 import { wantsJson } from './wants-json.js';
 
 const DATABASE_DOWN = new Set([
@@ -36,6 +42,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   res.status(appError.status);
   if (appError.status === 503) res.setHeader('Retry-After', '5');
+  if (appError instanceof TooManyRequestsError)
+    res.setHeader('Retry-After', String(appError.retryAfterSeconds));
   if (wantsJson(req)) {
     res.json({
       error: {

@@ -1,12 +1,10 @@
-import express, { Router } from 'express';
-import type { Config } from '../config/index.js';
+import { Router } from 'express';
 import { apiController } from '../controllers/api-controller.js';
 import type { Services } from '../services/index.js';
 
-export function apiRouter(services: Services, config: Config): Router {
+export function apiRouter(services: Services): Router {
   const router = Router();
-  const api = apiController(services, config);
-  router.use(express.json({ limit: '64kb', strict: true }));
+  const api = apiController(services);
   router.get('/posts', api.listPosts);
   router.get('/posts/:slug', api.getPost);
   router.get('/posts/:slug/comments', api.listComments);

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Config } from '../config/index.js';
 import { commentController } from '../controllers/comment-controller.js';
 import { feedController } from '../controllers/feed-controller.js';
@@ -10,13 +10,12 @@ export function postsRouter(services: Services, config: Config): Router {
   const posts = postController(services, config);
   const comments = commentController(services, config);
   const feeds = feedController(services, config);
-  const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 });
 
   router.get('/feed.xml', feeds.posts);
   router.get('/tags/:tag', posts.tag);
   router.get('/posts/:slug', posts.show);
   router.get('/posts/:slug/comments.xml', feeds.comments);
   router.get('/posts/:slug/comments/:id', posts.permalink);
-  router.post('/posts/:slug/comments', form, comments.create);
+  router.post('/posts/:slug/comments', comments.create);
   return router;
 }

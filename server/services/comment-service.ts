@@ -10,6 +10,8 @@ import { FieldErrors, field, isEmail, isObjectIdString } from './input.js';
 import { renderCommentMarkdown } from './markdown.js';
 import { paging, type Paging } from './paging.js';
 import type { PostService } from './post-service.js';
+import type { SessionUser, UserService } from './user-service.js';
+import type { Role } from '../../models/user.js';
 import type { CommentView } from './comment-view.js';
 import { Thread, type ShownComment, type ThreadOrder } from './thread.js';
 import { ThreadCache } from './thread-cache.js';
@@ -52,9 +54,14 @@ export class CommentService {
   private readonly cache: ThreadCache<Thread>;
 
   constructor(
-    private readonly config: Pick<Config, 'commentsPerPage' | 'commentsMaxDepth' | 'threadCacheSize'>,
+    private readonly config: Pick<
+      Config,
+      'commentsPerPage' | 'commentsMaxDepth' | 'threadCacheSize' | 'allowGuestComments' | 'commentEditMinutes'
+    >,
     private readonly events: DomainEvents,
     private readonly posts: PostService,
+    private readonly users: UserService,
+    private readonly now: () => number = Date.now,
   ) {
     this.cache = new ThreadCache(config.threadCacheSize, 30000);
   }
@@ -123,40 +130,38 @@ export class CommentService {
    * parent belongs to it, renders the Markdown to safe HTML, claims the next
    * number, writes once, then emits `comment.created`.
    */
-  async create(post: Post, input: NewComment, author: { asColumnist?: boolean } = {}): Promise<Comment> {
+  async create(post: Post, input: NewComment, author: { user?: SessionUser } = {}): Promise<Comment> {
     if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
     if (post.commentStatus !== 'open') {
       throw new ForbiddenError('Comments are closed on this post.', 'comments_closed');
     }
+    const { user } = author;
+    if (!user && !this.config.allowGuestComments) {
+      throw new ForbiddenError('Sign in to comment on this site.', 'guests_not_allowed');
+    }
     const errors = new FieldErrors();
     const authorName = input.authorName.trim().replace(/\s+/g, ' ');
     const authorEmail = input.authorEmail.trim();
-    const body = input.body.replace(/\r\n/g, '\n').trim();
-    if (!author.asColumnist) {
+    if (!user) {
       if (!authorName) errors.add('name', 'Enter a name to show with your comment (a pseudonym is fine).');
       else if (authorName.length > COMMENT_LIMITS.authorName) {
         errors.add('name', `Keep your name under ${COMMENT_LIMITS.authorName} characters.`);
       }
-      if (authorEmail && !isEmail(authorEmail))
+      if (authorEmail && !isEmail(authorEmail)) {
         errors.add('email', 'That does not look like an email address.');
+      }
     }
-    if (!body) errors.add('body', 'Write something before posting.');
-    else if (body.length > COMMENT_LIMITS.body) {
-      errors.add(
-        'body',
-        `Your comment is ${body.length} characters long; the limit is ${COMMENT_LIMITS.body}.`,
-      );
-    }
-    if (input.parentId && !isObjectIdString(input.parentId))
+    const body = checkBody(input.body, errors);
+    if (input.parentId && !isObjectIdString(input.parentId)) {
       errors.add('parent', 'That reply target is not valid.');
+    }
     errors.throwIfAny();
-
-    const bodyHtml = renderCommentMarkdown(body);
-    if (!bodyHtml) {
-      throw new ValidationError('Please correct the highlighted fields.', {
-        body: 'Write something before posting.',
+    if (!user && (await this.users.isNameTaken(authorName))) {
+      throw new ValidationError('Please choose another name.', {
+        name: 'That name belongs to a registered commenter or to staff. Sign in, or choose another name.',
       });
     }
+    const bodyHtml = renderBody(body);
 
     const _id = new Types.ObjectId();
     let lineage = {
@@ -187,16 +192,92 @@ export class CommentService {
       _id,
       post: post._id,
       ...lineage,
-      authorName: author.asColumnist ? post.authorName : authorName,
-      authorEmail: author.asColumnist ? '' : authorEmail.toLowerCase(),
-      authorKind: author.asColumnist ? 'columnist' : 'guest',
+      // Identity comes from the session, never from the form.
+      authorName: user ? user.username : authorName,
+      authorEmail: user ? '' : authorEmail.toLowerCase(),
+      authorKind: user ? authorKindFor(user.role) : 'guest',
+      authorUser: user ? new Types.ObjectId(user.id) : null,
       bodySource: body,
       bodyHtml,
       status: 'visible',
+      editedAt: null,
     });
     await this.afterWrite(post);
     this.events.emit('comment.created', { postId: post._id, commentId: comment._id });
     return comment;
+  }
+
+  /** The author's own comment, for editing or deleting; 403 for anyone else. */
+  private async ownComment(user: SessionUser, commentId: string): Promise<Comment> {
+    const comment = isObjectIdString(commentId)
+      ? await CommentModel.findById(commentId).lean<Comment>()
+      : null;
+    if (!comment || comment.status === 'deleted') throw new NotFoundError('That comment does not exist.');
+    if (!comment.authorUser || String(comment.authorUser) !== user.id) {
+      throw new ForbiddenError('You can only change your own comments.');
+    }
+    return comment;
+  }
+
+  /** When the author's editing window for a comment closes. */
+  editableUntil(comment: Pick<Comment, 'createdAt'>): Date {
+    return new Date(new Date(comment.createdAt).getTime() + this.config.commentEditMinutes * 60000);
+  }
+
+  /** The author's comment with its source, for the edit form. */
+  async forEditing(user: SessionUser, commentId: string): Promise<Comment & { editable: boolean }> {
+    const comment = await this.ownComment(user, commentId);
+    return { ...comment, editable: this.editableUntil(comment).getTime() > this.now() };
+  }
+
+  /** Edits the author's own comment within the window; it then shows "edited". */
+  async edit(user: SessionUser, commentId: string, rawBody: string): Promise<Comment> {
+    const comment = await this.ownComment(user, commentId);
+    if (this.editableUntil(comment).getTime() <= this.now()) {
+      throw new ForbiddenError(
+        `Comments can be edited for ${this.config.commentEditMinutes} minutes after posting; this one can no longer be changed.`,
+        'edit_window_closed',
+      );
+    }
+    const errors = new FieldErrors();
+    const body = checkBody(rawBody, errors);
+    errors.throwIfAny();
+    const updated = await CommentModel.findByIdAndUpdate(
+      comment._id,
+      { $set: { bodySource: body, bodyHtml: renderBody(body), editedAt: new Date(this.now()) } },
+      { new: true },
+    ).lean<Comment>();
+    await this.afterWrite(await this.posts.getById(String(comment.post)));
+    this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
+    return updated!;
+  }
+
+  /** Deletes the author's own comment: its text goes, its place (and its replies) stay. */
+  async deleteOwn(user: SessionUser, commentId: string): Promise<Comment> {
+    const comment = await this.ownComment(user, commentId);
+    await CommentModel.updateOne(
+      { _id: comment._id },
+      { $set: { status: 'deleted', bodySource: '', bodyHtml: '', editedAt: new Date(this.now()) } },
+    );
+    await this.afterWrite(await this.posts.getById(String(comment.post)));
+    this.events.emit('comment.deleted', { postId: comment.post, commentId: comment._id });
+    return comment;
+  }
+
+  /** A user's visible comments, newest first, for their profile. */
+  async byUser(userId: string, page: number, perPage = 20) {
+    const filter = { authorUser: new Types.ObjectId(userId), status: 'visible' };
+    const [total, comments] = await Promise.all([
+      CommentModel.countDocuments(filter),
+      CommentModel.find(filter)
+        .sort({ createdAt: -1 })
+        .skip((page - 1) * perPage)
+        .limit(perPage)
+        .select('_id post number bodyHtml createdAt editedAt')
+        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title'> }>('post', 'slug title')
+        .lean(),
+    ]);
+    return { comments, paging: paging(page, perPage, total) };
   }
 
   /**
@@ -232,4 +313,34 @@ export class CommentService {
       }
     }
   }
+}
+
+/** Trims and length-checks a comment body, adding any error to `errors`. */
+function checkBody(raw: string, errors: FieldErrors): string {
+  const body = raw.replace(/\r\n/g, '\n').trim();
+  if (!body) errors.add('body', 'Write something before posting.');
+  else if (body.length > COMMENT_LIMITS.body) {
+    errors.add(
+      'body',
+      `Your comment is ${body.length} characters long; the limit is ${COMMENT_LIMITS.body}.`,
+    );
+  }
+  return body;
+}
+
+/** Safe HTML for a checked body; a body that sanitizes to nothing is an error. */
+function renderBody(body: string): string {
+  const html = renderCommentMarkdown(body);
+  if (!html) {
+    throw new ValidationError('Please correct the highlighted fields.', {
+      body: 'Write something before posting.',
+    });
+  }
+  return html;
+}
+
+function authorKindFor(role: Role): Comment['authorKind'] {
+  if (role === 'editor') return 'columnist';
+  if (role === 'moderator' || role === 'admin') return 'staff';
+  return 'member';
 }

@@ -9,7 +9,15 @@ export interface CommentView {
   depth: number;
   displayDepth: number;
   authorName: string;
+  /** Profile link for registered commenters. */
+  authorUrl: string | null;
+  /** Lets the page show Edit and Delete to the author alone. */
+  authorUserId: string | null;
   isColumnist: boolean;
+  isStaff: boolean;
+  /** Deleted by its author or removed by a moderator: shown as a tombstone, no name, no text. */
+  tombstone: string | null;
+  edited: boolean;
   createdAt: string;
   bodyHtml: string;
   permalink: string;
@@ -21,18 +29,29 @@ export function commentPermalink(postSlug: string, commentId: string): string {
   return `/posts/${postSlug}/comments/${commentId}`;
 }
 
+const TOMBSTONE_TEXT: Record<string, string> = {
+  deleted: 'Comment deleted by its author.',
+  removed: 'This comment has been removed by a moderator.',
+};
+
 export function toCommentView(node: ThreadNode<ShownComment>, postSlug: string): CommentView {
   const id = String(node._id);
+  const tombstone = TOMBSTONE_TEXT[node.status] ?? null;
   return {
     id,
     number: node.number,
     parentId: node.parent ? String(node.parent) : null,
     depth: node.depth,
     displayDepth: node.displayDepth,
-    authorName: node.authorName,
-    isColumnist: node.authorKind === 'columnist',
+    authorName: tombstone ? '' : node.authorName,
+    authorUrl: node.authorUser && !tombstone ? `/users/${encodeURIComponent(node.authorName)}` : null,
+    authorUserId: node.authorUser && !tombstone ? String(node.authorUser) : null,
+    isColumnist: !tombstone && node.authorKind === 'columnist',
+    isStaff: !tombstone && node.authorKind === 'staff',
+    tombstone,
+    edited: Boolean(node.editedAt) && !tombstone,
     createdAt: new Date(node.createdAt).toISOString(),
-    bodyHtml: node.bodyHtml,
+    bodyHtml: tombstone ? '' : node.bodyHtml,
     permalink: commentPermalink(postSlug, id),
     replyingTo: node.replyingTo,
     children: node.children.map((child) => toCommentView(child, postSlug)),

@@ -4,6 +4,8 @@ import type { Types } from 'mongoose';
 /** Domain events, emitted by services after a write has succeeded. */
 export interface DomainEventMap {
   'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'post.saved': { postId: Types.ObjectId; slug: string };
 }
 

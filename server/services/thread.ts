@@ -19,7 +19,11 @@ export type ShownComment = Pick<
   | 'bodyHtml'
   | 'status'
   | 'createdAt'
+  | 'authorUser'
+  | 'editedAt'
 >;
+
+const TOMBSTONES = new Set(['deleted', 'removed']);
 
 /**
  * One read of a post's comments (all statuses, posting order) with what is
@@ -47,10 +51,15 @@ export class Thread {
     return this.visibleList;
   }
 
+  /**
+   * Visible comments and the tombstones of deleted or removed ones that still
+   * have replies shown under them, so a conversation keeps its shape.
+   */
   tree(order: ThreadOrder): ThreadNode<ShownComment>[] {
     let roots = this.trees.get(order);
     if (!roots) {
-      roots = buildThreadTree(this.visible, this.maxDepth, order);
+      const shown = this.comments.filter((c) => c.status === 'visible' || TOMBSTONES.has(c.status));
+      roots = prune(buildThreadTree(shown, this.maxDepth, order));
       this.trees.set(order, roots);
     }
     return roots;
@@ -68,4 +77,12 @@ export class Thread {
     }
     return views;
   }
+}
+
+/** Drops tombstones with nothing shown under them, bottom up. */
+function prune(nodes: ThreadNode<ShownComment>[]): ThreadNode<ShownComment>[] {
+  return nodes.filter((node) => {
+    node.children = prune(node.children);
+    return !TOMBSTONES.has(node.status) || node.children.length > 0;
+  });
 }

@@ -18,7 +18,13 @@ export function buildTestApp(
   env: Record<string, string> = {},
   database: DatabaseHealth = mongooseHealth(),
 ): TestApp {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_ON_EMPTY: 'false', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SEED_ON_EMPTY: 'false',
+    BCRYPT_ROUNDS: '4',
+    ...env,
+  });
   const renderer = createRenderer(VIEWS_DIR);
   const services = createServices({ config, renderer });
   const app = createApp({ config, logger: createLogger('silent'), database, services, renderer });

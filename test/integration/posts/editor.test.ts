@@ -2,45 +2,36 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { PostModel } from '../../../models/post';
 import { buildTestApp } from '../../setup/app';
+import { buildUser, signIn } from '../../fixtures/users';
 
-const SECRET = 'test-editor-secret-123';
+describe('post editor (editor role)', () => {
+  const { app, services } = buildTestApp();
 
-describe('post editor (EDITOR_SECRET)', () => {
-  const { app } = buildTestApp({ EDITOR_SECRET: SECRET });
-
-  async function signIn(): Promise<string> {
-    const res = await request(app)
-      .post('/editor/login')
-      .type('form')
-      .send({ secret: SECRET, next: '/editor' })
-      .expect(303);
-    const cookie = res.headers['set-cookie'] as unknown as string[];
-    expect(cookie[0]).toMatch(/HttpOnly/);
-    expect(cookie[0]).toMatch(/SameSite=Strict/);
-    return cookie[0].split(';')[0];
-  }
-
-  it('is off (404) when no secret is configured', async () => {
-    const { app: plain } = buildTestApp();
-    await request(plain).get('/editor').expect(404);
-    await request(plain).get('/editor/login').expect(404);
+  it('sends visitors to sign in, and refuses commenters and moderators with 403', async () => {
+    const visitor = await request(app).get('/editor').expect(303);
+    expect(visitor.headers.location).toBe('/login?next=%2Feditor');
+    for (const role of ['commenter', 'moderator'] as const) {
+      const user = await buildUser(services, role);
+      const { agent, csrf } = await signIn(app, user.username);
+      await agent.get('/editor').expect(403);
+      await agent.get('/editor/posts/new').expect(403);
+      await agent
+        .post('/editor/posts')
+        .type('form')
+        .send({ _csrf: csrf, title: 'x', answer: 'y' })
+        .expect(403);
+    }
   });
 
-  it('sends visitors to sign in and refuses a wrong secret', async () => {
-    const res = await request(app).get('/editor').expect(303);
-    expect(res.headers.location).toBe('/editor/login?next=%2Feditor');
-    const wrong = await request(app).post('/editor/login').type('form').send({ secret: 'nope' }).expect(401);
-    expect(cheerio.load(wrong.text)('#error-secret').text()).toBe('That secret is not right.');
-    await request(app).post('/editor/posts').type('form').send({ title: 'x' }).expect(403);
-  });
-
-  it('creates, publishes and edits a post', async () => {
-    const cookie = await signIn();
-    const created = await request(app)
+  it('lets an editor create, publish and edit a post', async () => {
+    const editor = await buildUser(services, 'editor');
+    const { agent, csrf } = await signIn(app, editor.username);
+    await agent.get('/editor').expect(200);
+    const created = await agent
       .post('/editor/posts')
-      .set('Cookie', cookie)
       .type('form')
       .send({
+        _csrf: csrf,
         title: 'Should I tell my boss about my side job?',
         letter: 'I do **freelance** design at weekends.',
         answer: 'Check your contract first.\n\n<script>alert(1)</script>',
@@ -58,16 +49,15 @@ describe('post editor (EDITOR_SECRET)', () => {
       commentStatus: 'open',
     });
     expect(post?.answerHtml).not.toContain('<script');
-    expect(post?.letterHtml).toContain('<strong>freelance</strong>');
 
-    const page = cheerio.load((await request(app).get(`/posts/${post?.slug}`).expect(200)).text);
+    const page = cheerio.load((await agent.get(`/posts/${post?.slug}`).expect(200)).text);
     expect(page('.letter blockquote strong').text()).toBe('freelance');
 
-    await request(app)
+    await agent
       .post(`/editor/posts/${post?._id}`)
-      .set('Cookie', cookie)
       .type('form')
       .send({
+        _csrf: csrf,
         title: 'Side job: tell the boss?',
         answer: 'Updated.',
         status: 'published',
@@ -83,17 +73,32 @@ describe('post editor (EDITOR_SECRET)', () => {
   });
 
   it('shows form errors by field and saves nothing', async () => {
-    const cookie = await signIn();
+    const editor = await buildUser(services, 'editor');
+    const { agent, csrf } = await signIn(app, editor.username);
     const before = await PostModel.countDocuments();
-    const res = await request(app)
+    const res = await agent
       .post('/editor/posts')
-      .set('Cookie', cookie)
       .type('form')
-      .send({ title: '', answer: '', status: 'bogus', commentStatus: 'open' })
+      .send({ _csrf: csrf, title: '', answer: '', status: 'bogus', commentStatus: 'open' })
       .expect(400);
     const $ = cheerio.load(res.text);
     expect($('#error-title').text()).toBe('Give the post a title.');
     expect($('#error-answer').text()).toBe('Write the answer before saving.');
     expect(await PostModel.countDocuments()).toBe(before);
+  });
+
+  it('lets an editor see drafts; nobody else can', async () => {
+    const draft = await PostModel.create({
+      title: 'Draft in progress',
+      slug: `draft-${Date.now()}`,
+      answerHtml: '<p>wip</p>',
+      authorName: 'Marisol Vance',
+      status: 'draft',
+    });
+    const editor = await buildUser(services, 'editor');
+    const { agent } = await signIn(app, editor.username);
+    await agent.get(`/posts/${draft.slug}`).expect(200);
+    const commenter = await buildUser(services);
+    await (await signIn(app, commenter.username)).agent.get(`/posts/${draft.slug}`).expect(404);
   });
 });

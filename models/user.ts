@@ -1,0 +1,22 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const ROLES = ['commenter', 'moderator', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const userSchema = new Schema(
+  {
+    /** As the user typed it, shown on comments and the profile. */
+    username: { type: String, required: true, trim: true, maxlength: 30 },
+    /** Lowercased copy for case-insensitive uniqueness (the embedded database has no collation). */
+    usernameLower: { type: String, required: true, unique: true },
+    /** Name with case, spacing, punctuation and look-alike characters folded away, to stop impersonation. */
+    nameKey: { type: String, required: true, unique: true },
+    email: { type: String, default: '', select: false },
+    passwordHash: { type: String, required: true, select: false },
+    role: { type: String, enum: ROLES, default: 'commenter', required: true },
+  },
+  { timestamps: true },
+);
+
+export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+export const UserModel = mongoose.model('User', userSchema);

@@ -1,0 +1,28 @@
+import type { RequestHandler } from 'express';
+import type { Role } from '../../models/user.js';
+import { ForbiddenError, UnauthorizedError } from '../errors/index.js';
+import { wantsJson } from '../middleware/wants-json.js';
+import './types.js';
+
+/** Admins may do everything; otherwise the role must be one of those named. */
+export function hasRole(user: Express.User | undefined, ...roles: Role[]): boolean {
+  return Boolean(user && (user.role === 'admin' || roles.includes(user.role)));
+}
+
+/** Signed-in users only: browsers are sent to the login page, API clients get 401. */
+export const requireUser: RequestHandler = (req, res, next) => {
+  if (req.user) return next();
+  if (req.method === 'GET' && !wantsJson(req)) {
+    return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+  }
+  next(new UnauthorizedError());
+};
+
+/** Signed-in users with one of these roles (or admin); everyone else 403. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req, res, next) => {
+    if (!req.user) return requireUser(req, res, next);
+    if (hasRole(req.user, ...roles)) return next();
+    next(new ForbiddenError(`This page is for ${roles.join(' or ')} accounts.`));
+  };
+}

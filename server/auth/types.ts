@@ -1,0 +1,21 @@
+import type { SessionUser } from '../services/user-service.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // What Passport puts on req.user: the session's view of the account.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Set once a CSRF token has been issued for this session. */
+    csrf?: boolean;
+    /** Where to go after signing in. */
+    returnTo?: string;
+  }
+}
+
+export {};

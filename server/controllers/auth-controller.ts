@@ -1,0 +1,95 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Passport } from 'passport';
+import { issueCsrf } from '../auth/csrf.js';
+import type { Config } from '../config/index.js';
+import { AppError, TooManyRequestsError, ValidationError } from '../errors/index.js';
+import type { Services } from '../services/index.js';
+import { field } from '../services/input.js';
+import type { SessionUser } from '../services/user-service.js';
+
+/** Only local paths, so ?next= cannot send anyone to another site. */
+function safeNext(raw: unknown): string {
+  return typeof raw === 'string' && /^\/(?!\/)[^\s\\]*$/.test(raw) ? raw : '/';
+}
+
+export function authController(services: Services, config: Config, passport: InstanceType<typeof Passport>) {
+  const secret = config.sessionSecret;
+
+  function renderLogin(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    issueCsrf(req, res, secret);
+    res.render('auth/login', {
+      title: 'Sign in',
+      next: safeNext(req.query.next ?? field(req.body, 'next')),
+      ...extra,
+    });
+  }
+
+  function renderRegister(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    issueCsrf(req, res, secret);
+    res.render('auth/register', {
+      title: 'Create an account',
+      next: safeNext(req.query.next ?? field(req.body, 'next')),
+      values: {},
+      errors: {},
+      ...extra,
+    });
+  }
+
+  /** Passport's login rotates the session id; the CSRF token follows the new id. */
+  function logIn(req: Request, res: Response, next: NextFunction, user: SessionUser, to: string) {
+    req.login(user, (err) => {
+      if (err) return next(err);
+      issueCsrf(req, res, secret);
+      req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, to)));
+    });
+  }
+
+  return {
+    loginForm: ((req, res) => renderLogin(req, res)) satisfies RequestHandler,
+
+    login: ((req, res, next) => {
+      const to = safeNext(field(req.body, 'next'));
+      passport.authenticate('local', (err: unknown, user: SessionUser | false, info?: AppError) => {
+        if (err instanceof AppError && err.status !== 500) {
+          res.status(err.status);
+          if (err instanceof TooManyRequestsError)
+            res.setHeader('Retry-After', String(err.retryAfterSeconds));
+          return renderLogin(req, res, { error: err.message, username: field(req.body, 'username') });
+        }
+        if (err) return next(err);
+        if (!user) {
+          res.status(info?.status === 401 ? 401 : 400);
+          return renderLogin(req, res, {
+            error: info?.message && info.status === 401 ? info.message : 'Enter your username and password.',
+            username: field(req.body, 'username'),
+          });
+        }
+        logIn(req, res, next, user, to);
+      })(req, res, next);
+    }) satisfies RequestHandler,
+
+    registerForm: ((req, res) => renderRegister(req, res)) satisfies RequestHandler,
+
+    register: (async (req, res, next) => {
+      const values = { username: field(req.body, 'username'), email: field(req.body, 'email') };
+      try {
+        const user = await services.users.register({ ...values, password: field(req.body, 'password') });
+        logIn(req, res, next, user, safeNext(field(req.body, 'next')));
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        res.status(400);
+        renderRegister(req, res, {
+          values,
+          errors: err.details ?? {},
+          summary: err.message,
+          hasErrors: true,
+        });
+      }
+    }) satisfies RequestHandler,
+
+    /** Logging out also rotates the session id (Passport regenerates the session). */
+    logout: ((req, res, next) => {
+      req.logout((err) => (err ? next(err) : res.redirect(303, '/')));
+    }) satisfies RequestHandler,
+  };
+}

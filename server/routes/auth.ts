@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { Passport } from 'passport';
+import { requireCsrfSession } from '../auth/csrf.js';
+import type { Config } from '../config/index.js';
+import { authController } from '../controllers/auth-controller.js';
+import type { Services } from '../services/index.js';
+
+export function authRouter(
+  services: Services,
+  config: Config,
+  passport: InstanceType<typeof Passport>,
+): Router {
+  const router = Router();
+  const auth = authController(services, config, passport);
+  router.get('/login', auth.loginForm);
+  router.post('/login', requireCsrfSession, auth.login);
+  router.get('/register', auth.registerForm);
+  router.post('/register', requireCsrfSession, auth.register);
+  router.post('/logout', auth.logout);
+  return router;
+}

@@ -1,0 +1,179 @@
+import bcrypt from 'bcryptjs';
+import { Types } from 'mongoose';
+import { PostModel } from '../../models/post.js';
+import { ROLES, UserModel, type Role, type User } from '../../models/user.js';
+import { nameKey } from '../auth/name-key.js';
+import type { Config } from '../config/index.js';
+import { NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/index.js';
+import { FieldErrors, isEmail } from './input.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** What a session knows about its user. */
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: Role;
+}
+
+export const STAFF_ROLES: readonly Role[] = ['moderator', 'editor', 'admin'];
+
+const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{1,28}[\p{L}\p{N}]$/u;
+// Compared against when the username is unknown, so a miss costs the same time as a hit.
+const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 4);
+
+export function toSessionUser(user: Pick<User, '_id' | 'username' | 'role'>): SessionUser {
+  return { id: String(user._id), username: user.username, role: user.role };
+}
+
+export class UserService {
+  private readonly byIp: RateLimiter;
+  private readonly byAccount: RateLimiter;
+
+  constructor(
+    private readonly config: Pick<Config, 'bcryptRounds' | 'loginMaxFailures' | 'loginWindowMinutes'>,
+    now: () => number = Date.now,
+  ) {
+    const windowMs = config.loginWindowMinutes * 60000;
+    this.byIp = new RateLimiter(config.loginMaxFailures, windowMs, now);
+    this.byAccount = new RateLimiter(config.loginMaxFailures, windowMs, now);
+  }
+
+  async register(input: { username: string; password: string; email: string }): Promise<SessionUser> {
+    const errors = new FieldErrors();
+    const username = input.username.trim().replace(/\s+/g, ' ');
+    const email = input.email.trim().toLowerCase();
+    const key = nameKey(username);
+    if (!USERNAME.test(username)) {
+      errors.add('username', 'Use 3 to 30 letters, numbers, spaces, dots, dashes or underscores.');
+    } else if (key.length < 3) {
+      errors.add('username', 'Your name needs at least three letters or numbers.');
+    }
+    if (input.password.length < 10) errors.add('password', 'Use at least 10 characters for your password.');
+    else if (input.password.length > 200)
+      errors.add('password', 'That password is too long (200 characters at most).');
+    if (email && !isEmail(email)) errors.add('email', 'That does not look like an email address.');
+    errors.throwIfAny();
+
+    if (await this.isNameTaken(username)) {
+      throw new ValidationError('Please choose another name.', {
+        username: 'That name, or one that looks just like it, is already in use.',
+      });
+    }
+    const passwordHash = await bcrypt.hash(input.password, this.config.bcryptRounds);
+    try {
+      // role is never taken from input: everyone starts as a commenter.
+      const user = await UserModel.create({
+        username,
+        usernameLower: username.toLowerCase(),
+        nameKey: key,
+        email,
+        passwordHash,
+        role: 'commenter',
+      });
+      return toSessionUser(user);
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        throw new ValidationError('Please choose another name.', {
+          username: 'That name, or one that looks just like it, is already in use.',
+        });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Checks a username and password. Failures count per IP and per account;
+   * past the limit the answer is 429 until the window slides on. The message
+   * never says whether the account exists.
+   */
+  async authenticate(usernameRaw: unknown, passwordRaw: unknown, ip: string): Promise<SessionUser> {
+    if (typeof usernameRaw !== 'string' || typeof passwordRaw !== 'string' || !usernameRaw || !passwordRaw) {
+      throw new ValidationError('Enter your username and password.');
+    }
+    const account = usernameRaw.trim().toLowerCase();
+    const ipKey = `ip:${ip}`;
+    const accountKey = `account:${account}`;
+    const wait = Math.max(this.byIp.retryAfterMs(ipKey), this.byAccount.retryAfterMs(accountKey));
+    if (wait > 0) {
+      throw new TooManyRequestsError(
+        `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`,
+        Math.ceil(wait / 1000),
+      );
+    }
+    const user = await UserModel.findOne({ usernameLower: account })
+      .select('+passwordHash')
+      .lean<User & { passwordHash: string }>();
+    const ok = await bcrypt.compare(passwordRaw, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) {
+      this.byIp.hit(ipKey);
+      this.byAccount.hit(accountKey);
+      throw new UnauthorizedError('Username or password is incorrect.');
+    }
+    this.byAccount.reset(accountKey);
+    return toSessionUser(user);
+  }
+
+  async findById(id: string): Promise<SessionUser | null> {
+    if (!Types.ObjectId.isValid(id)) return null;
+    const user = await UserModel.findById(id).select('username role').lean<User>();
+    return user ? toSessionUser(user) : null;
+  }
+
+  async findByUsername(username: string): Promise<SessionUser> {
+    const user = await UserModel.findOne({ usernameLower: String(username).toLowerCase() })
+      .select('username role')
+      .lean<User>();
+    if (!user) throw new NotFoundError('There is no commenter by that name.');
+    return toSessionUser(user);
+  }
+
+  /**
+   * Whether a name would pass for a registered user or for staff: any account
+   * name, and every columnist name on a post, compared by their folded keys.
+   */
+  async isNameTaken(name: string): Promise<boolean> {
+    const key = nameKey(name);
+    if (!key) return false;
+    if (await UserModel.exists({ nameKey: key })) return true;
+    const authors: string[] = await PostModel.distinct('authorName');
+    return authors.some((author) => nameKey(author) === key);
+  }
+
+  async list(): Promise<(SessionUser & { createdAt: Date })[]> {
+    const users = await UserModel.find({})
+      .sort({ createdAt: -1 })
+      .select('username role createdAt')
+      .lean<User[]>();
+    return users.map((u) => ({ ...toSessionUser(u), createdAt: u.createdAt }));
+  }
+
+  async setRole(actor: SessionUser, userId: string, role: string): Promise<SessionUser> {
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new ValidationError('Choose a valid role.', { role: `Role must be one of ${ROLES.join(', ')}.` });
+    }
+    if (actor.id === userId && role !== 'admin') {
+      throw new ValidationError('You cannot remove your own admin role.', {
+        role: 'Ask another admin to do it.',
+      });
+    }
+    const user = Types.ObjectId.isValid(userId)
+      ? await UserModel.findByIdAndUpdate(userId, { $set: { role } }, { new: true }).lean<User>()
+      : null;
+    if (!user) throw new NotFoundError('There is no such user.');
+    return toSessionUser(user);
+  }
+
+  /** For `npm run create-admin`: a new admin, or an existing account promoted with a new password. */
+  async createAdmin(username: string, password: string): Promise<SessionUser> {
+    const existing = await UserModel.findOne({ usernameLower: username.trim().toLowerCase() }).lean<User>();
+    if (existing) {
+      if (password.length < 10) throw new ValidationError('Use at least 10 characters for the password.');
+      const passwordHash = await bcrypt.hash(password, this.config.bcryptRounds);
+      await UserModel.updateOne({ _id: existing._id }, { $set: { role: 'admin', passwordHash } });
+      return { ...toSessionUser(existing), role: 'admin' };
+    }
+    const user = await this.register({ username, password, email: '' });
+    await UserModel.updateOne({ _id: user.id }, { $set: { role: 'admin' } });
+    return { ...user, role: 'admin' };
+  }
+}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { mongooseHealth } from './db/connection.js';
+import { MongoSessionStore } from './auth/session-store.js';
 import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { VIEWS_DIR } from './paths.js';
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
 
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const services = createServices({ config, renderer });
-  const app = createApp({ config, logger, database: mongooseHealth(), services, renderer });
+  const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
+  const app = createApp({ config, logger, database: mongooseHealth(), services, renderer, sessionStore });
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
+    sessionStore.close();
     await database.close();
     logger.info('shutdown complete');
     clearTimeout(deadline);

@@ -72,5 +72,7 @@ export function mongooseHealth(): DatabaseHealth {
 }
 
 export async function disconnectMongoose(): Promise<void> {
+  // An intended close is not worth a warning.
+  mongoose.connection.removeAllListeners('disconnected');
   await mongoose.disconnect();
 }

@@ -35,7 +35,7 @@ export interface NewComment {
 }
 
 const THREAD_FIELDS =
-  '_id post parent ancestors root depth number authorName authorKind bodyHtml status createdAt';
+  '_id post parent ancestors root depth number authorName authorKind authorUser bodyHtml status createdAt editedAt';
 
 export function newCommentFrom(body: unknown): NewComment {
   return {
@@ -242,11 +242,13 @@ export class CommentService {
     const errors = new FieldErrors();
     const body = checkBody(rawBody, errors);
     errors.throwIfAny();
-    const updated = await CommentModel.findByIdAndUpdate(
-      comment._id,
+    // updateOne, not findByIdAndUpdate: FerretDB refuses findAndModify with the projection
+    // that Mongoose adds for the select:false email.
+    await CommentModel.updateOne(
+      { _id: comment._id },
       { $set: { bodySource: body, bodyHtml: renderBody(body), editedAt: new Date(this.now()) } },
-      { new: true },
-    ).lean<Comment>();
+    );
+    const updated = await CommentModel.findById(comment._id).lean<Comment>();
     await this.afterWrite(await this.posts.getById(String(comment.post)));
     this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
     return updated!;

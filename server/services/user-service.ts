@@ -156,8 +156,13 @@ export class UserService {
         role: 'Ask another admin to do it.',
       });
     }
-    const user = Types.ObjectId.isValid(userId)
-      ? await UserModel.findByIdAndUpdate(userId, { $set: { role } }, { new: true }).lean<User>()
+    // updateOne, not findByIdAndUpdate: FerretDB refuses findAndModify with the projection
+    // that Mongoose adds for select:false fields.
+    const result = Types.ObjectId.isValid(userId)
+      ? await UserModel.updateOne({ _id: userId }, { $set: { role } })
+      : { matchedCount: 0 };
+    const user = result.matchedCount
+      ? await UserModel.findById(userId).select('username role').lean<User>()
       : null;
     if (!user) throw new NotFoundError('There is no such user.');
     return toSessionUser(user);

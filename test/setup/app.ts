@@ -17,6 +17,7 @@ export interface TestApp {
 export function buildTestApp(
   env: Record<string, string> = {},
   database: DatabaseHealth = mongooseHealth(),
+  now?: () => number,
 ): TestApp {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -26,7 +27,13 @@ export function buildTestApp(
     ...env,
   });
   const renderer = createRenderer(VIEWS_DIR);
-  const services = createServices({ config, renderer });
-  const app = createApp({ config, logger: createLogger('silent'), database, services, renderer });
+  const services = createServices({ config, renderer, now });
+  const app = createApp({
+    config,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    database,
+    services,
+    renderer,
+  });
   return { app, config, services };
 }

@@ -1,0 +1,78 @@
+/**
+ * npm run create-admin -- --username NAME
+ * Creates the first admin (or promotes an existing account and sets its
+ * password). The password comes from ADMIN_PASSWORD, or is asked for.
+ */
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../server/config';
+import { openDatabase } from '../server/db/open';
+import { AppError } from '../server/errors';
+import { createLogger } from '../server/logger';
+import { UserService } from '../server/services/user-service';
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+/** Reads a line without echoing it. */
+async function askHidden(question: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stdout.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+async function main(): Promise<void> {
+  const username = argument('username');
+  if (!username) {
+    console.error(
+      'Usage: npm run create-admin -- --username NAME   (password from ADMIN_PASSWORD or asked for)',
+    );
+    process.exit(2);
+  }
+  let password = process.env.ADMIN_PASSWORD ?? '';
+  if (!password) {
+    if (!process.stdin.isTTY) {
+      console.error('No terminal to ask for the password: set ADMIN_PASSWORD.');
+      process.exit(2);
+    }
+    password = await askHidden(`Password for ${username} (10+ characters): `);
+    if ((await askHidden('Again: ')) !== password) {
+      console.error('The passwords did not match.');
+      process.exit(2);
+    }
+  }
+  const config = loadConfig();
+  const database = await openDatabase(config, createLogger('warn'));
+  try {
+    const admin = await new UserService(config).createAdmin(username, password);
+    console.log(`${admin.username} is an admin. Sign in at ${config.siteUrl}/login`);
+  } catch (err) {
+    if (err instanceof AppError) {
+      const fields = err.details ? ` ${Object.values(err.details).join(' ')}` : '';
+      console.error(`Could not create the admin: ${err.message}${fields}`);
+      process.exitCode = 1;
+    } else throw err;
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`create-admin failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,4 +1,5 @@
 import session from 'express-session';
+import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { SessionModel } from '../../models/session.js';
 
@@ -61,7 +62,8 @@ export class MongoSessionStore extends session.Store {
   /** Deletes expired sessions; returns how many. */
   async sweep(now = new Date()): Promise<number> {
     try {
-      const result = await SessionModel.deleteMany({ expiresAt: { $lte: now } });
+      // trusted(): sanitizeFilter is on for every query, and this operator is ours, not user input.
+      const result = await SessionModel.deleteMany({ expiresAt: mongoose.trusted({ $lte: now }) });
       return result.deletedCount;
     } catch (err) {
       this.options.logger?.warn({ err }, 'session sweep failed');

@@ -33,6 +33,7 @@ export interface GeneratedComment {
   authorName: string;
   authorEmail: string;
   authorKind: 'guest' | 'columnist';
+  authorUser: Types.ObjectId | null;
   bodySource: string;
   bodyHtml: string;
   status: 'visible';
@@ -90,6 +91,7 @@ export function generateThread(options: {
       authorName: columnist ? options.columnist : pick(NAMES),
       authorEmail: '',
       authorKind: columnist ? 'columnist' : 'guest',
+      authorUser: null,
       bodySource: body,
       bodyHtml: renderCommentMarkdown(body),
       status: 'visible',

@@ -1,6 +1,10 @@
+import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
+import type { Types } from 'mongoose';
 import { CommentModel } from '../../models/comment.js';
 import { PostModel } from '../../models/post.js';
+import { UserModel } from '../../models/user.js';
+import { nameKey } from '../auth/name-key.js';
 import { plainExcerpt, renderPostMarkdown } from '../services/markdown.js';
 import { DEMO_POSTS, COLUMNIST } from './demo-posts.js';
 import { generateThread } from './generate.js';
@@ -16,6 +20,24 @@ type Progress = (message: string) => void;
 const DAY = 24 * 3600 * 1000;
 
 /**
+ * The columnist's account (an editor), so the demo columnist comments belong
+ * to a real account like any other staff comment. Its password is random:
+ * `npm run create-admin -- --username "Marisol Vance"` sets one.
+ */
+async function columnistAccount(): Promise<Types.ObjectId> {
+  const existing = await UserModel.findOne({ usernameLower: COLUMNIST.toLowerCase() }).select('_id').lean();
+  if (existing) return existing._id;
+  const user = await UserModel.create({
+    username: COLUMNIST,
+    usernameLower: COLUMNIST.toLowerCase(),
+    nameKey: nameKey(COLUMNIST),
+    passwordHash: await bcrypt.hash(randomBytes(24).toString('hex'), 4),
+    role: 'editor',
+  });
+  return user._id;
+}
+
+/**
  * Writes the demo posts and their threads. Idempotent by slug: a post that
  * exists is left alone. A post's comments are written before the post is
  * published, so an interrupted seed never shows a half-built thread; the
@@ -26,6 +48,7 @@ export async function seedDemoContent(
   now = new Date(),
 ): Promise<SeedReport> {
   const report: SeedReport = { posts: 0, comments: 0, skipped: [] };
+  const columnistId = await columnistAccount();
   for (const [index, demo] of DEMO_POSTS.entries()) {
     const existing = await PostModel.findOne({ slug: demo.slug }).select('_id status').lean();
     if (existing?.status === 'published') {
@@ -62,6 +85,7 @@ export async function seedDemoContent(
       columnist: COLUMNIST,
       seed: 1000 + index,
     });
+    for (const comment of comments) if (comment.authorKind === 'columnist') comment.authorUser = columnistId;
     progress(`“${demo.title}”: writing ${comments.length} comments`);
     const batch = 250;
     for (let i = 0; i < comments.length; i += batch) {

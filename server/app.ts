@@ -1,10 +1,8 @@
 import express, { type Express } from 'express';
-import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { csrfProtection } from './auth/csrf.js';
-import { createPassport } from './auth/passport.js';
-import { MongoSessionStore } from './auth/session-store.js';
+import { createWebAuth, type WebAuth } from './auth/web-auth.js';
 import type { Config } from './config/index.js';
 import type { DatabaseHealth } from './db/connection.js';
 import { errorHandler } from './middleware/error-handler.js';
@@ -29,7 +27,8 @@ export interface AppDeps {
   /** Shared with the socket layer; built from config when absent. */
   services?: Services;
   renderer?: Renderer;
-  sessionStore?: session.Store;
+  /** Session and Passport, shared with the socket server; built from config when absent. */
+  webAuth?: WebAuth;
 }
 
 /** Builds the Express app: no port, no connections, no side effects. */
@@ -37,8 +36,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger, database } = deps;
   const renderer = deps.renderer ?? createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const services = deps.services ?? createServices({ config, renderer });
-  const passport = createPassport(services.users);
-  const maxAgeMs = config.sessionMaxAgeDays * 24 * 3600 * 1000;
+  const { session, passport } = deps.webAuth ?? createWebAuth({ config, users: services.users });
 
   const app = express();
   app.disable('x-powered-by');
@@ -57,22 +55,7 @@ export function createApp(deps: AppDeps): Express {
   // Flat bodies only (extended: false): no nested objects from forms.
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb', strict: true }));
-  app.use(
-    session({
-      name: 'sid',
-      store: deps.sessionStore ?? new MongoSessionStore({ maxAgeMs, sweepEveryMs: 0 }),
-      secret: config.sessionSecret,
-      resave: false,
-      // Readers who only browse get no session and no cookie.
-      saveUninitialized: false,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.siteUrl.startsWith('https:'),
-        maxAge: maxAgeMs,
-      },
-    }),
-  );
+  app.use(session);
   app.use(passport.session());
   app.use(csrfProtection(config.sessionSecret));
   app.use((req, res, next) => {

@@ -4,12 +4,14 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { mongooseHealth } from './db/connection.js';
 import { MongoSessionStore } from './auth/session-store.js';
+import { createWebAuth } from './auth/web-auth.js';
 import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { VIEWS_DIR } from './paths.js';
 import { createRenderer } from './rendering/engine.js';
 import { seedIfEmpty } from './seed/seed.js';
 import { createServices } from './services/index.js';
+import { attachSockets } from './sockets/index.js';
 
 function readConfig(): Config {
   try {
@@ -38,8 +40,10 @@ async function main(): Promise<void> {
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const services = createServices({ config, renderer });
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
-  const app = createApp({ config, logger, database: mongooseHealth(), services, renderer, sessionStore });
+  const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
+  const app = createApp({ config, logger, database: mongooseHealth(), services, renderer, webAuth });
   const server = createServer(app);
+  const live = await attachSockets(server, { config, logger, services, webAuth });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
     deadline.unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    await live.close();
     await closed;
     sessionStore.close();
     await database.close();

@@ -140,6 +140,18 @@ export const schema = {
   postsPerPage: setting('POSTS_PER_PAGE', 10, int(1, 100), 'Posts per home or tag page.'),
   commentsPerPage: setting('COMMENTS_PER_PAGE', 50, int(1, 500), 'Top-level comments per thread page.'),
   commentsMaxDepth: setting('COMMENTS_MAX_DEPTH', 5, int(1, 20), 'Deepest nesting shown on the page.'),
+  redisUrl: setting(
+    'REDIS_URL',
+    '',
+    optionalUrl('redis:', 'rediss:'),
+    'Redis for the Socket.IO adapter, so live updates reach every process. Empty: one process alone.',
+  ),
+  socketEventsPer10s: setting(
+    'SOCKET_EVENTS_PER_10S',
+    30,
+    int(1, 1000),
+    'Events one socket may send per 10 s.',
+  ),
   threadCacheSize: setting(
     'THREAD_CACHE_SIZE',
     100,

@@ -79,7 +79,7 @@ export async function renderPostPage(
     description: post.excerpt,
     canonical: `${config.siteUrl}/posts/${post.slug}`,
     commentsFeed: `/posts/${post.slug}/comments.xml`,
-    scripts: ['/js/thread.js'],
+    scripts: ['/socket.io/socket.io.js', '/js/thread.js', '/js/live.js'],
     post,
     isDraft: post.status !== 'published',
     commentsOpen,

@@ -6,7 +6,7 @@ export interface DomainEventMap {
   'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
-  'post.saved': { postId: Types.ObjectId; slug: string };
+  'post.saved': { postId: Types.ObjectId; slug: string; commentStatus: 'open' | 'closed' };
 }
 
 export class DomainEvents {

@@ -115,7 +115,11 @@ export class PostService {
           publishedAt: values.status === 'published' ? new Date() : null,
           threadVersion: randomBytes(8).toString('hex'),
         });
-        this.events.emit('post.saved', { postId: post._id, slug: post.slug });
+        this.events.emit('post.saved', {
+          postId: post._id,
+          slug: post.slug,
+          commentStatus: post.commentStatus,
+        });
         return post.toObject() as Post;
       } catch (err) {
         // An explicitly chosen slug that is taken is the editor's to fix; a derived one gets a suffix.
@@ -143,7 +147,11 @@ export class PostService {
         { new: true, runValidators: true },
       ).lean<Post>();
       if (!post) throw new NotFoundError('There is no such post.');
-      this.events.emit('post.saved', { postId: post._id, slug: post.slug });
+      this.events.emit('post.saved', {
+        postId: post._id,
+        slug: post.slug,
+        commentStatus: post.commentStatus,
+      });
       return post;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

@@ -35,6 +35,7 @@ export class Thread {
   private visibleList: ShownComment[] | undefined;
   private readonly trees = new Map<ThreadOrder, ThreadNode<ShownComment>[]>();
   private readonly viewCache = new Map<string, CommentView[]>();
+  private hosts: Map<string, { node: ThreadNode<ShownComment>; hostId: string | null }> | undefined;
 
   constructor(
     readonly comments: ShownComment[],
@@ -63,6 +64,23 @@ export class Thread {
       this.trees.set(order, roots);
     }
     return roots;
+  }
+
+  /** Where a comment is shown: its node and the id of the comment it is displayed under (null at the top). */
+  placement(commentId: string): { node: ThreadNode<ShownComment>; hostId: string | null } | undefined {
+    if (!this.hosts) {
+      const hosts = new Map<string, { node: ThreadNode<ShownComment>; hostId: string | null }>();
+      const walk = (nodes: ThreadNode<ShownComment>[], hostId: string | null) => {
+        for (const node of nodes) {
+          const id = String(node._id);
+          hosts.set(id, { node, hostId });
+          walk(node.children, id);
+        }
+      };
+      walk(this.tree('oldest'), null);
+      this.hosts = hosts;
+    }
+    return this.hosts.get(commentId);
   }
 
   /** The views of some top-level comments (with their replies), kept for the next reader of the same page. */

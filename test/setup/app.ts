@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from '../../server/app';
+import { createWebAuth, type WebAuth } from '../../server/auth/web-auth';
 import { loadConfig, type Config } from '../../server/config';
 import { mongooseHealth, type DatabaseHealth } from '../../server/db/connection';
 import { createLogger } from '../../server/logger';
@@ -11,9 +12,12 @@ export interface TestApp {
   app: Express;
   config: Config;
   services: Services;
+  webAuth: WebAuth;
 }
 
-/** The real app on the test file's database, with quiet logs. */
+export const testLogger = () => createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+
+/** The real app on the test file's database, with quiet logs (TEST_LOG_LEVEL=error to see them). */
 export function buildTestApp(
   env: Record<string, string> = {},
   database: DatabaseHealth = mongooseHealth(),
@@ -28,12 +32,7 @@ export function buildTestApp(
   });
   const renderer = createRenderer(VIEWS_DIR);
   const services = createServices({ config, renderer, now });
-  const app = createApp({
-    config,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    database,
-    services,
-    renderer,
-  });
-  return { app, config, services };
+  const webAuth = createWebAuth({ config, users: services.users });
+  const app = createApp({ config, logger: testLogger(), database, services, renderer, webAuth });
+  return { app, config, services, webAuth };
 }

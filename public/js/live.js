@@ -1,0 +1,206 @@
+/*
+ * Live thread: joins the post's room over Socket.IO and puts new replies in
+ * place as they are written elsewhere, nested under the right comment,
+ * numbered, briefly highlighted. Replies out of sight are counted in a
+ * "N new comments" bar. After a lost connection the page asks for what it
+ * missed (by the highest comment number it has) and shows nothing twice.
+ * Without JavaScript the page is complete; this only adds to it.
+ */
+(function () {
+  'use strict';
+
+  var section = document.getElementById('comments');
+  if (!section || typeof io !== 'function') return;
+  var postId = section.getAttribute('data-post-id');
+  var order = section.getAttribute('data-order');
+  var onFirstPage = section.getAttribute('data-page') === '1';
+  var onLastPage = section.getAttribute('data-last-page') === 'true';
+  var root = section.querySelector('[data-thread-root]');
+  var countEl = section.querySelector('[data-comment-count]');
+  var readersEl = section.querySelector('[data-readers]');
+  var bar = section.querySelector('[data-new-comments]');
+  var barButton = section.querySelector('[data-new-comments-button]');
+  var unseen = [];
+
+  function highestNumber() {
+    var max = 0;
+    section.querySelectorAll('li.comment[data-number]').forEach(function (li) {
+      max = Math.max(max, Number(li.getAttribute('data-number')) || 0);
+    });
+    return Math.max(max, Number(section.getAttribute('data-last-seen')) || 0);
+  }
+
+  function setTotal(total) {
+    if (typeof total !== 'number') return;
+    countEl.setAttribute('data-comment-count', String(total));
+    countEl.textContent = total.toLocaleString('en-US') + (total === 1 ? ' comment' : ' comments');
+  }
+
+  function fromHtml(html) {
+    var template = document.createElement('template');
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function inView(el) {
+    var rect = el.getBoundingClientRect();
+    return rect.bottom > 0 && rect.top < window.innerHeight;
+  }
+
+  function updateBar() {
+    unseen = unseen.filter(function (el) {
+      return document.body.contains(el) && !inView(el);
+    });
+    if (unseen.length === 0) {
+      bar.hidden = true;
+      return;
+    }
+    barButton.textContent = unseen.length === 1 ? '1 new comment' : unseen.length + ' new comments';
+    bar.hidden = false;
+  }
+
+  barButton.addEventListener('click', function () {
+    var target = unseen[0];
+    if (target) {
+      target.scrollIntoView({ block: 'center' });
+      var link = target.querySelector('.comment__number');
+      if (link) link.focus({ preventScroll: true });
+    }
+    setTimeout(updateBar, 300);
+  });
+  window.addEventListener(
+    'scroll',
+    function () {
+      if (!bar.hidden) updateBar();
+    },
+    { passive: true },
+  );
+
+  // Track the newest number even for comments that live on another page of the thread.
+  function remember(number) {
+    if (number > (Number(section.getAttribute('data-last-seen')) || 0)) {
+      section.setAttribute('data-last-seen', String(number));
+    }
+  }
+
+  function insert(comment) {
+    remember(comment.number);
+    if (document.getElementById('comment-' + comment.id)) return;
+    var li = fromHtml(comment.html);
+    if (!li) return;
+    if (comment.parentId) {
+      var parent = document.getElementById('comment-' + comment.parentId);
+      if (!parent) return;
+      var replies = parent.querySelector(':scope > ol.thread--replies');
+      if (!replies) {
+        replies = document.createElement('ol');
+        replies.className = 'thread thread--replies';
+        parent.appendChild(replies);
+      }
+      replies.appendChild(li);
+    } else if (order === 'newest' && onFirstPage) {
+      root.insertBefore(li, root.firstChild);
+    } else if (order !== 'newest' && onLastPage) {
+      root.appendChild(li);
+    } else {
+      return;
+    }
+    li.classList.add('comment--new');
+    setTimeout(function () {
+      li.classList.remove('comment--new');
+    }, 4000);
+    var empty = section.querySelector('.comments__empty');
+    if (empty) empty.remove();
+    if (!inView(li)) unseen.push(li);
+    updateBar();
+  }
+
+  function replace(comment) {
+    var existing = document.getElementById('comment-' + comment.id);
+    if (!existing) return insert(comment);
+    var fresh = fromHtml(comment.html);
+    var card = existing.querySelector(':scope > article');
+    if (fresh && card) card.replaceWith(fresh.querySelector(':scope > article'));
+    existing.className = fresh.className;
+  }
+
+  function close() {
+    var respond = document.getElementById('respond');
+    if (respond && !section.querySelector('.comments-closed')) {
+      var note = document.createElement('p');
+      note.className = 'comments-closed';
+      note.setAttribute('role', 'status');
+      note.textContent = 'Comments are closed.';
+      respond.replaceWith(note);
+    }
+    section.querySelectorAll('.comment__actions').forEach(function (el) {
+      el.remove();
+    });
+  }
+
+  var socket = io({ transports: ['websocket', 'polling'] });
+
+  socket.on('connect', function () {
+    socket.emit('thread:join', { postId: postId, lastSeen: highestNumber() }, function (reply) {
+      if (!reply || !reply.ok) return;
+      reply.missed.forEach(insert);
+      setTotal(reply.total);
+      if (!reply.commentsOpen) close();
+    });
+  });
+
+  socket.on('comment:created', function (event) {
+    insert(event.comment);
+    setTotal(event.total);
+  });
+  socket.on('comment:updated', function (event) {
+    replace(event.comment);
+    setTotal(event.total);
+  });
+  socket.on('comment:hidden', function (event) {
+    var gone = document.getElementById('comment-' + event.id);
+    if (gone && !gone.querySelector('li.comment')) gone.remove();
+    setTotal(event.total);
+  });
+  socket.on('post:status', function (event) {
+    if (!event.commentsOpen) close();
+  });
+  socket.on('presence', function (event) {
+    if (!readersEl || typeof event.readers !== 'number') return;
+    readersEl.hidden = event.readers < 2;
+    readersEl.textContent = event.readers + ' people are reading this now';
+  });
+
+  // "Someone is replying…" under the comment being answered, for a few seconds.
+  var typingTimers = {};
+  socket.on('typing', function (event) {
+    var key = event.parentId || 'top';
+    var host = event.parentId ? document.getElementById('comment-' + event.parentId) : null;
+    var anchor = host ? host.querySelector(':scope > article') : root;
+    if (!anchor) return;
+    var note = document.getElementById('typing-' + key);
+    if (!note) {
+      note = document.createElement('p');
+      note.id = 'typing-' + key;
+      note.className = 'typing-note';
+      note.textContent = 'Someone is replying…';
+      anchor.insertAdjacentElement('afterend', note);
+    }
+    clearTimeout(typingTimers[key]);
+    typingTimers[key] = setTimeout(function () {
+      note.remove();
+    }, 5000);
+  });
+
+  var body = document.querySelector('#respond textarea[name="body"]');
+  var lastTyping = 0;
+  if (body) {
+    body.addEventListener('input', function () {
+      var now = Date.now();
+      if (now - lastTyping < 3000) return;
+      lastTyping = now;
+      var parent = document.querySelector('#respond input[name="parent"]');
+      socket.emit('typing', { parentId: parent && parent.value ? parent.value : null });
+    });
+  }
+})();

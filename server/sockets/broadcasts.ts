@@ -1,0 +1,41 @@
+import type { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import type { Services } from '../services/index.js';
+import { loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
+
+/**
+ * Turns domain events (emitted by services after a write succeeded) into room
+ * broadcasts. With the Redis adapter, io.to(room) reaches every process.
+ * Only comments readers may see are ever sent.
+ */
+export function wireBroadcasts(io: Server, services: Services, logger: Logger): () => void {
+  const send = (what: string, work: () => Promise<void>) => {
+    work().catch((err: unknown) => logger.error({ err }, `live ${what} broadcast failed`));
+  };
+
+  const offs = [
+    services.events.on('comment.created', ({ postId, commentId }) =>
+      send('comment', async () => {
+        const { post, thread } = await loadLiveThread(services, postId);
+        const live = renderLiveComment(services, post, thread, String(commentId));
+        if (!live || live.status !== 'visible') return;
+        io.to(roomFor(postId)).emit('comment:created', { comment: live, total: thread.visible.length });
+      }),
+    ),
+    ...(['comment.updated', 'comment.deleted'] as const).map((name) =>
+      services.events.on(name, ({ postId, commentId }) =>
+        send('update', async () => {
+          const { post, thread } = await loadLiveThread(services, postId);
+          const live = renderLiveComment(services, post, thread, String(commentId));
+          const total = thread.visible.length;
+          if (live) io.to(roomFor(postId)).emit('comment:updated', { comment: live, total });
+          else io.to(roomFor(postId)).emit('comment:hidden', { id: String(commentId), total });
+        }),
+      ),
+    ),
+    services.events.on('post.saved', ({ postId, commentStatus }) => {
+      io.to(roomFor(postId)).emit('post:status', { commentsOpen: commentStatus === 'open' });
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

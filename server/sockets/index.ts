@@ -1,0 +1,80 @@
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import type { WebAuth } from '../auth/web-auth.js';
+import type { Config } from '../config/index.js';
+import type { Services } from '../services/index.js';
+import { wireBroadcasts } from './broadcasts.js';
+import { registerHandlers } from './handlers.js';
+
+export interface LiveServer {
+  io: Server;
+  close(): Promise<void>;
+}
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/** Session and Passport run on the handshake only, not on every polling request. */
+function onlyForHandshake(middleware: unknown): Middleware {
+  return (req, res, next) => {
+    const isHandshake = !new URL(req.url ?? '/', 'http://localhost').searchParams.has('sid');
+    if (isHandshake) (middleware as Middleware)(req, res, next);
+    else next();
+  };
+}
+
+/**
+ * Attaches Socket.IO to the HTTP server: the web session (same login as the
+ * page), payload limits, a same-origin check, the Redis adapter when
+ * REDIS_URL is set, and the broadcasts of domain events.
+ */
+export async function attachSockets(
+  httpServer: HttpServer,
+  deps: { config: Config; logger: Logger; services: Services; webAuth: WebAuth },
+): Promise<LiveServer> {
+  const { config, logger, services, webAuth } = deps;
+  const siteOrigin = new URL(config.siteUrl).origin;
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: 16 * 1024,
+    pingInterval: 20000,
+    allowRequest(req, callback) {
+      // Cross-site WebSocket hijacking: a browser page elsewhere may not open a socket with our cookie.
+      const origin = req.headers.origin;
+      const host = req.headers.host;
+      callback(
+        null,
+        !origin || origin === siteOrigin || (host !== undefined && new URL(origin).host === host),
+      );
+    },
+  });
+
+  let redis: { pub: ReturnType<typeof createClient>; sub: ReturnType<typeof createClient> } | undefined;
+  if (config.redisUrl) {
+    const pub = createClient({ url: config.redisUrl });
+    const sub = pub.duplicate();
+    pub.on('error', (err) => logger.error({ err }, 'redis (publish) error'));
+    sub.on('error', (err) => logger.error({ err }, 'redis (subscribe) error'));
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+    redis = { pub, sub };
+    logger.info('live updates use the Redis adapter');
+  }
+
+  io.engine.use(onlyForHandshake(webAuth.session));
+  io.engine.use(onlyForHandshake(webAuth.passport.session()));
+  io.on('connection', (socket) => registerHandlers(io, socket, { services, config, logger }));
+  const unwire = wireBroadcasts(io, services, logger);
+
+  return {
+    io,
+    async close() {
+      unwire();
+      // Not io.close(): that would also close the HTTP server, whose shutdown index.ts manages.
+      io.disconnectSockets(true);
+      io.engine.close();
+      if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]).catch(() => undefined);
+    },
+  };
+}

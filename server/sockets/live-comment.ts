@@ -1,0 +1,48 @@
+import type { Types } from 'mongoose';
+import type { Post } from '../../models/post.js';
+import { toCommentView } from '../services/comment-view.js';
+import type { Services } from '../services/index.js';
+import type { Thread } from '../services/thread.js';
+
+/** What a live update carries: enough for the page to put the comment in its place. */
+export interface LiveComment {
+  id: string;
+  number: number;
+  /** The comment it is shown under (after the depth cap), or null for top level. */
+  parentId: string | null;
+  html: string;
+  status: string;
+}
+
+/**
+ * Renders one comment with the page's own partial, as it stands in the
+ * thread now; undefined when readers are not shown it.
+ */
+export function renderLiveComment(
+  services: Services,
+  post: Pick<Post, 'slug' | 'commentStatus'>,
+  thread: Thread,
+  commentId: string,
+): LiveComment | undefined {
+  const placed = thread.placement(commentId);
+  if (!placed) return undefined;
+  const view = toCommentView({ ...placed.node, children: [] }, post.slug);
+  const html = services.renderer.renderPartial('comments/comment', {
+    ...view,
+    commentsOpen: post.commentStatus === 'open',
+    thread: { pageBase: `/posts/${post.slug}`, replyQuery: '' },
+    currentUser: null,
+  });
+  return { id: view.id, number: view.number, parentId: placed.hostId, html, status: placed.node.status };
+}
+
+/** The post and its current thread, by id (fast on the embedded database too). */
+export async function loadLiveThread(services: Services, postId: Types.ObjectId | string) {
+  const post = await services.posts.getById(String(postId));
+  const thread = await services.comments.loadThread(post);
+  return { post, thread };
+}
+
+export function roomFor(postId: Types.ObjectId | string): string {
+  return `post:${String(postId)}`;
+}

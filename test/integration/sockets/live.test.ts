@@ -1,0 +1,191 @@
+import * as cheerio from 'cheerio';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import type { Socket } from 'socket.io-client';
+import { CommentModel } from '../../../models/comment';
+import { buildPost, postComment } from '../../fixtures/factories';
+import { buildTestApp } from '../../setup/app';
+import { collect, join, listenLive, next, pause, socketClient } from '../../setup/live';
+
+describe('live threads over Socket.IO', () => {
+  const test = buildTestApp({ COMMENTS_MAX_DEPTH: '3', SOCKET_EVENTS_PER_10S: '50' });
+  const { app, services } = test;
+  let server: Awaited<ReturnType<typeof listenLive>>;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    server = await listenLive(test);
+  });
+  afterEach(() => sockets.splice(0).forEach((s) => s.disconnect()));
+  afterAll(async () => server.close());
+
+  async function reader(): Promise<Socket> {
+    const socket = await socketClient(server.url);
+    sockets.push(socket);
+    return socket;
+  }
+
+  it('sends a new reply to readers of the post, with its parent and rendered HTML, and not to readers of another post', async () => {
+    const post = await buildPost();
+    const other = await buildPost();
+    const parent = await postComment(services, post, { name: 'Parent Pam', body: 'Top comment' });
+    const here = await reader();
+    const elsewhere = await reader();
+    expect((await join(here, String(post._id))).ok).toBe(true);
+    expect((await join(elsewhere, String(other._id))).ok).toBe(true);
+    const strays = collect(elsewhere, 'comment:created');
+
+    const arriving = next<{
+      comment: { id: string; number: number; parentId: string; html: string };
+      total: number;
+    }>(here, 'comment:created');
+    await request(app)
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ name: 'Live Lou', body: 'A *live* reply', parent: String(parent._id) })
+      .expect(303);
+    const event = await arriving;
+    expect(event.comment.parentId).toBe(String(parent._id));
+    expect(event.comment.number).toBe(2);
+    expect(event.total).toBe(2);
+    const $ = cheerio.load(event.comment.html);
+    expect($('li.comment').attr('id')).toBe(`comment-${event.comment.id}`);
+    expect($('.comment__author').text()).toBe('Live Lou');
+    expect($('.comment__body em').text()).toBe('live');
+    expect($('.comment__number').text()).toBe('#2');
+    expect($('.comment__reply').attr('href')).toBe(`/posts/${post.slug}?replyto=${event.comment.id}#respond`);
+    await pause(300);
+    expect(strays).toEqual([]);
+  });
+
+  it('places replies past the depth cap under their deepest shown ancestor', async () => {
+    const post = await buildPost();
+    const a = await postComment(services, post, { name: 'A' });
+    const b = await postComment(services, post, { name: 'B', parent: String(a._id) });
+    const c = await postComment(services, post, { name: 'C', parent: String(b._id) });
+    const here = await reader();
+    await join(here, String(post._id));
+    const arriving = next<{ comment: { parentId: string; html: string } }>(here, 'comment:created');
+    await postComment(services, post, { name: 'D', parent: String(c._id) });
+    const event = await arriving;
+    expect(event.comment.parentId).toBe(String(b._id));
+    expect(cheerio.load(event.comment.html)('.comment__replying-to').text()).toContain('replying to C (#3)');
+  });
+
+  it('never sends pending or removed comments to readers', async () => {
+    const post = await buildPost();
+    const here = await reader();
+    await join(here, String(post._id));
+    const received = collect(here, 'comment:created');
+    for (const status of ['pending', 'removed'] as const) {
+      const _id = new Types.ObjectId();
+      await CommentModel.create({
+        _id,
+        post: post._id,
+        root: _id,
+        depth: 0,
+        number: status === 'pending' ? 1 : 2,
+        authorName: 'Hidden',
+        bodySource: 'x',
+        bodyHtml: '<p>x</p>',
+        status,
+      });
+      await services.posts.touchThread(post._id, 0);
+      services.events.emit('comment.created', { postId: post._id, commentId: _id });
+    }
+    await pause(500);
+    expect(received).toEqual([]);
+    const caughtUp = await join(here, String(post._id), 0);
+    expect(caughtUp.missed).toEqual([]);
+  });
+
+  it('sends a reconnecting reader exactly the comments it missed', async () => {
+    const post = await buildPost();
+    for (let i = 1; i <= 3; i += 1) await postComment(services, post, { name: `Seen ${i}` });
+    const first = await reader();
+    await join(first, String(post._id));
+    first.disconnect();
+    for (let i = 4; i <= 6; i += 1) await postComment(services, post, { name: `Missed ${i}` });
+
+    const again = await reader();
+    const reply = await join(again, String(post._id), 3);
+    expect(reply.missed.map((c) => c.number)).toEqual([4, 5, 6]);
+    expect(reply.missed.map((c) => cheerio.load(c.html)('.comment__author').text())).toEqual([
+      'Missed 4',
+      'Missed 5',
+      'Missed 6',
+    ]);
+    expect(reply.total).toBe(6);
+    expect((await join(again, String(post._id), 6)).missed).toEqual([]);
+  });
+
+  it('tells readers how many are reading, and relays "someone is replying" to others only', async () => {
+    const post = await buildPost();
+    const parent = await postComment(services, post);
+    const one = await reader();
+    const two = await reader();
+    await join(one, String(post._id));
+    const counted = next<{ readers: number }>(one, 'presence');
+    await join(two, String(post._id));
+    expect((await counted).readers).toBe(2);
+
+    const echoes = collect(one, 'typing');
+    const typing = next<{ parentId: string }>(two, 'typing');
+    one.emit('typing', { parentId: String(parent._id) });
+    one.emit('typing', { parentId: String(parent._id) }); // throttled: at most one per 2 s
+    expect(await typing).toEqual({ parentId: String(parent._id) });
+    await pause(300);
+    expect(echoes).toEqual([]);
+  });
+
+  it('broadcasts closing a post', async () => {
+    const post = await buildPost();
+    const here = await reader();
+    await join(here, String(post._id));
+    const closing = next<{ commentsOpen: boolean }>(here, 'post:status');
+    await services.posts.update(String(post._id), {
+      title: post.title,
+      slug: post.slug,
+      letter: '',
+      answer: 'Done.',
+      tags: '',
+      authorName: post.authorName,
+      status: 'published',
+      commentStatus: 'closed',
+    });
+    expect(await closing).toEqual({ commentsOpen: false });
+  });
+
+  it('refuses bad joins, oversized payloads and other sites’ pages', async () => {
+    const here = await reader();
+    expect(await join(here, 'not-an-id')).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await join(here, String(new Types.ObjectId()))).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const dropped = next(here, 'disconnect');
+    here.emit('typing', { parentId: 'x'.repeat(20000) });
+    await dropped;
+    await expect(socketClient(server.url, { Origin: 'https://evil.example' })).rejects.toThrow();
+  });
+
+  it('limits how many events one socket may send', async () => {
+    const {
+      app: strictApp,
+      services: strictServices,
+      ...rest
+    } = buildTestApp({ SOCKET_EVENTS_PER_10S: '3' });
+    const strict = await listenLive({ app: strictApp, services: strictServices, ...rest });
+    try {
+      const post = await buildPost();
+      const socket = await socketClient(strict.url);
+      sockets.push(socket);
+      const replies = [];
+      for (let i = 0; i < 4; i += 1) replies.push(await join(socket, String(post._id)));
+      expect(replies.slice(0, 3).every((r) => r.ok)).toBe(true);
+      expect(replies[3]).toMatchObject({ ok: false, error: { code: 'too_many_requests' } });
+    } finally {
+      await strict.close();
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { attachSockets, type LiveServer } from '../../server/sockets';
+import { testLogger, type TestApp } from './app';
+
+/** The test app on a loopback port with Socket.IO attached, as server/index.ts does. */
+export async function listenLive(
+  test: TestApp,
+): Promise<{ server: Server; live: LiveServer; url: string; close(): Promise<void> }> {
+  const server = createServer(test.app);
+  const live = await attachSockets(server, { ...test, logger: testLogger() });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    server,
+    live,
+    url,
+    async close() {
+      await live.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** A real Socket.IO client, connected. */
+export async function socketClient(url: string, extraHeaders?: Record<string, string>): Promise<Socket> {
+  const socket = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+export function join(
+  socket: Socket,
+  postId: string,
+  lastSeen?: number,
+): Promise<{
+  ok: boolean;
+  missed: { id: string; number: number; parentId: string | null; html: string }[];
+  total: number;
+}> {
+  return socket.timeout(5000).emitWithAck('thread:join', { postId, lastSeen });
+}
+
+/** Resolves with the next `event` payload, or rejects after `ms`. */
+export function next<T = unknown>(socket: Socket, event: string, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+/** Collects every `event` payload until stopped. */
+export function collect<T = unknown>(socket: Socket, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -19,7 +19,11 @@ export function commentController(services: Services, config: Config) {
       const order = parseOrder(field(req.body, 'order'));
       try {
         const comment = await services.comments.create(post, input, { user: req.user });
-        const { page } = await services.comments.locate(post, String(comment._id), order, { fresh: true });
+        const { page } = await services.comments.locate(
+          { ...post, threadVersion: comment.threadVersion },
+          String(comment._id),
+          order,
+        );
         const query = new URLSearchParams();
         if (page > 1) query.set('page', String(page));
         if (order === 'newest') query.set('order', 'newest');

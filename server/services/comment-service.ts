@@ -110,9 +110,8 @@ export class CommentService {
     post: Post,
     commentId: string,
     order: ThreadOrder,
-    options: { fresh?: boolean } = {},
   ): Promise<{ page: number; comment: ShownComment }> {
-    const thread = await this.loadThread(post, options);
+    const thread = await this.loadThread(post);
     const comment = thread.visible.find((c) => String(c._id) === commentId);
     if (!comment) throw new NotFoundError('That comment does not exist, or is no longer shown.');
     const top = new Set([...comment.ancestors.map(String), commentId]);
@@ -130,7 +129,12 @@ export class CommentService {
    * parent belongs to it, renders the Markdown to safe HTML, claims the next
    * number, writes once, then emits `comment.created`.
    */
-  async create(post: Post, input: NewComment, author: { user?: SessionUser } = {}): Promise<Comment> {
+  /** Returns the comment and the thread version it produced, which reads can use without going back to the database. */
+  async create(
+    post: Post,
+    input: NewComment,
+    author: { user?: SessionUser } = {},
+  ): Promise<Comment & { threadVersion: string }> {
     if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
     if (post.commentStatus !== 'open') {
       throw new ForbiddenError('Comments are closed on this post.', 'comments_closed');
@@ -202,9 +206,9 @@ export class CommentService {
       status: 'visible',
       editedAt: null,
     });
-    await this.afterWrite(post);
-    this.events.emit('comment.created', { postId: post._id, commentId: comment._id });
-    return comment;
+    const current = await this.afterWrite(post);
+    this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });
+    return { ...comment, threadVersion: current.threadVersion };
   }
 
   /** The author's own comment, for editing or deleting; 403 for anyone else. */
@@ -286,11 +290,14 @@ export class CommentService {
    * After any write to a thread: read it fresh, record the new version and
    * count on the post, and keep the fresh copy as this process's cache.
    */
-  private async afterWrite(post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>): Promise<void> {
+  private async afterWrite<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(
+    post: P,
+  ): Promise<P> {
     this.cache.delete(String(post._id));
     const thread = await this.loadThread(post, { fresh: true });
     const version = await this.posts.touchThread(post._id, thread.visible.length);
     this.cache.set(String(post._id), version, thread);
+    return { ...post, threadVersion: version, commentCount: thread.visible.length };
   }
 
   /**

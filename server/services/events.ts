@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Types } from 'mongoose';
+import type { Post } from '../../models/post.js';
 
 /** Domain events, emitted by services after a write has succeeded. */
 export interface DomainEventMap {
-  'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  /** Carries the post as the write left it, so listeners can read the cached thread without a query. */
+  'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post };
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'post.saved': { postId: Types.ObjectId; slug: string; commentStatus: 'open' | 'closed' };

@@ -14,9 +14,9 @@ export function wireBroadcasts(io: Server, services: Services, logger: Logger): 
   };
 
   const offs = [
-    services.events.on('comment.created', ({ postId, commentId }) =>
+    services.events.on('comment.created', ({ postId, commentId, post: known }) =>
       send('comment', async () => {
-        const { post, thread } = await loadLiveThread(services, postId);
+        const { post, thread } = await loadLiveThread(services, postId, known);
         const live = renderLiveComment(services, post, thread, String(commentId));
         if (!live || live.status !== 'visible') return;
         io.to(roomFor(postId)).emit('comment:created', { comment: live, total: thread.visible.length });

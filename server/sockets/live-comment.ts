@@ -36,9 +36,9 @@ export function renderLiveComment(
   return { id: view.id, number: view.number, parentId: placed.hostId, html, status: placed.node.status };
 }
 
-/** The post and its current thread, by id (fast on the embedded database too). */
-export async function loadLiveThread(services: Services, postId: Types.ObjectId | string) {
-  const post = await services.posts.getById(String(postId));
+/** The post and its current thread: the post as given (fresh from the write), else read by id. */
+export async function loadLiveThread(services: Services, postId: Types.ObjectId | string, known?: Post) {
+  const post = known ?? (await services.posts.getById(String(postId)));
   const thread = await services.comments.loadThread(post);
   return { post, thread };
 }

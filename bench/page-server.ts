@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   // The ceiling: the post and thread read once, then every request renders from memory.
   const post: Post = await services.posts.getBySlug(slug);
-  const memory = new InMemoryComments(config, services.events, services.posts, services.users);
+  const memory = new InMemoryComments(config, services.events, services.posts, services.users, services.gate);
   memory.thread = await services.comments.loadThread(post, { fresh: true });
   const memoryServices = { ...services, comments: memory };
 

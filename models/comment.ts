@@ -27,6 +27,15 @@ const commentSchema = new Schema(
     bodySource: { type: String, required: true },
     bodyHtml: { type: String, required: true },
     status: { type: String, enum: VISIBILITY, default: 'visible', required: true },
+    /** Why a pending comment is held: first comment, links, suspect words, reports. */
+    heldReason: { type: String, default: '' },
+    /** A moderator's reason for removing it (shown in the queues, not to readers). */
+    removedReason: { type: String, default: '' },
+    /** No new replies anywhere under this comment. */
+    locked: { type: Boolean, default: false },
+    reportCount: { type: Number, default: 0, min: 0 },
+    /** Hashed IP of the writer, for IP blocks; never shown. */
+    ipHash: { type: String, default: '', select: false },
   },
   { timestamps: true },
 );

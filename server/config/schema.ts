@@ -63,6 +63,12 @@ const bool: Parser<boolean> = (raw, env) => {
   throw new ConfigError(env, `must be true or false, got "${raw}"`);
 };
 
+const wordList: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean);
+
 function setting<T>(env: string, defaultValue: T, parse: Parser<T>, doc: string): Setting<T> {
   return { env, doc, default: defaultValue, parse: (raw) => parse(raw, env) };
 }
@@ -151,6 +157,48 @@ export const schema = {
     30,
     int(1, 1000),
     'Events one socket may send per 10 s.',
+  ),
+  autoCloseDays: setting(
+    'AUTO_CLOSE_DAYS',
+    0,
+    int(0, 3650),
+    'Close comments this many days after publishing (0: never).',
+  ),
+  holdFirstComment: setting(
+    'HOLD_FIRST_COMMENT',
+    false,
+    bool,
+    "Hold a commenter's first comment for approval.",
+  ),
+  holdLinksOver: setting(
+    'HOLD_LINKS_OVER',
+    2,
+    int(0, 100),
+    'Hold comments with more links than this (0: any link).',
+  ),
+  suspectWords: setting(
+    'SUSPECT_WORDS',
+    [] as string[],
+    wordList,
+    'Comma-separated words that send a comment to moderation.',
+  ),
+  bannedWords: setting(
+    'BANNED_WORDS',
+    [] as string[],
+    wordList,
+    'Comma-separated words that refuse a comment outright.',
+  ),
+  reportsToHide: setting(
+    'REPORTS_TO_HIDE',
+    3,
+    int(1, 1000),
+    'Reports that hide a comment until a moderator reviews it.',
+  ),
+  commentIntervalSeconds: setting(
+    'COMMENT_INTERVAL_SECONDS',
+    10,
+    int(0, 3600),
+    'Minimum seconds between comments per user, guest and IP (0: no limit).',
   ),
   threadCacheSize: setting(
     'THREAD_CACHE_SIZE',

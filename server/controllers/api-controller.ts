@@ -70,7 +70,10 @@ export function apiController(services: Services) {
     /** POST /api/posts/:slug/comments {parent?, name, email?, body} → 201 */
     createComment: (async (req, res) => {
       const post = await services.posts.getBySlug(String(req.params.slug));
-      const comment = await services.comments.create(post, newCommentFrom(req.body), { user: req.user });
+      const comment = await services.comments.create(post, newCommentFrom(req.body), {
+        user: req.user,
+        ip: req.ip,
+      });
       const view = toCommentView(
         { ...comment, displayDepth: comment.depth, replyingTo: null, orphaned: false, children: [] },
         post.slug,

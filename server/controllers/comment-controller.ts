@@ -18,7 +18,7 @@ export function commentController(services: Services, config: Config) {
       const input = newCommentFrom(req.body);
       const order = parseOrder(field(req.body, 'order'));
       try {
-        const comment = await services.comments.create(post, input, { user: req.user });
+        const comment = await services.comments.create(post, input, { user: req.user, ip: req.ip });
         const { page } = await services.comments.locate(
           { ...post, threadVersion: comment.threadVersion },
           String(comment._id),

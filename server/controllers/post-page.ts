@@ -72,7 +72,7 @@ export async function renderPostPage(
   if (options.page > 1) here.set('page', String(options.page));
   if (options.order === 'newest') here.set('order', 'newest');
   const replyQuery = here.size ? `${here}&` : '';
-  const commentsOpen = post.commentStatus === 'open';
+  const commentsOpen = services.gate.commentsOpen(post);
 
   res.render('posts/show', {
     title: post.title,

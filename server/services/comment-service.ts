@@ -9,7 +9,9 @@ import type { DomainEvents } from './events.js';
 import { FieldErrors, field, isEmail, isObjectIdString } from './input.js';
 import { renderCommentMarkdown } from './markdown.js';
 import { paging, type Paging } from './paging.js';
+import type { CommentGate, Writer } from './comment-gate.js';
 import type { PostService } from './post-service.js';
+import { hashIp } from './sanction-service.js';
 import type { SessionUser, UserService } from './user-service.js';
 import type { Role } from '../../models/user.js';
 import type { CommentView } from './comment-view.js';
@@ -35,7 +37,7 @@ export interface NewComment {
 }
 
 const THREAD_FIELDS =
-  '_id post parent ancestors root depth number authorName authorKind authorUser bodyHtml status createdAt editedAt';
+  '_id post parent ancestors root depth number authorName authorKind authorUser bodyHtml status createdAt editedAt locked heldReason';
 
 export function newCommentFrom(body: unknown): NewComment {
   return {
@@ -56,11 +58,17 @@ export class CommentService {
   constructor(
     private readonly config: Pick<
       Config,
-      'commentsPerPage' | 'commentsMaxDepth' | 'threadCacheSize' | 'allowGuestComments' | 'commentEditMinutes'
+      | 'commentsPerPage'
+      | 'commentsMaxDepth'
+      | 'threadCacheSize'
+      | 'allowGuestComments'
+      | 'commentEditMinutes'
+      | 'sessionSecret'
     >,
     private readonly events: DomainEvents,
     private readonly posts: PostService,
     private readonly users: UserService,
+    private readonly gate: CommentGate,
     private readonly now: () => number = Date.now,
   ) {
     this.cache = new ThreadCache(config.threadCacheSize, 30000);
@@ -133,19 +141,17 @@ export class CommentService {
   async create(
     post: Post,
     input: NewComment,
-    author: { user?: SessionUser } = {},
+    author: { user?: SessionUser; ip?: string } = {},
   ): Promise<Comment & { threadVersion: string }> {
     if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
-    if (post.commentStatus !== 'open') {
-      throw new ForbiddenError('Comments are closed on this post.', 'comments_closed');
-    }
+    this.gate.assertOpen(post);
     const { user } = author;
     if (!user && !this.config.allowGuestComments) {
       throw new ForbiddenError('Sign in to comment on this site.', 'guests_not_allowed');
     }
     const errors = new FieldErrors();
     const authorName = input.authorName.trim().replace(/\s+/g, ' ');
-    const authorEmail = input.authorEmail.trim();
+    const authorEmail = input.authorEmail.trim().toLowerCase();
     if (!user) {
       if (!authorName) errors.add('name', 'Enter a name to show with your comment (a pseudonym is fine).');
       else if (authorName.length > COMMENT_LIMITS.authorName) {
@@ -160,37 +166,25 @@ export class CommentService {
       errors.add('parent', 'That reply target is not valid.');
     }
     errors.throwIfAny();
+    const writer: Writer = {
+      user,
+      email: user ? '' : authorEmail,
+      ipHash: hashIp(author.ip ?? 'unknown', this.config.sessionSecret),
+    };
+    await this.gate.admit(writer);
     if (!user && (await this.users.isNameTaken(authorName))) {
       throw new ValidationError('Please choose another name.', {
         name: 'That name belongs to a registered commenter or to staff. Sign in, or choose another name.',
       });
     }
     const bodyHtml = renderBody(body);
+    const screening = await this.gate.screen(writer, body, bodyHtml);
+    if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
 
     const _id = new Types.ObjectId();
-    let lineage = {
-      parent: null as Types.ObjectId | null,
-      ancestors: [] as Types.ObjectId[],
-      root: _id,
-      depth: 0,
-    };
-    if (input.parentId) {
-      // By _id alone, then the post in code: FerretDB can only use an index for a bare _id filter.
-      const parent = await CommentModel.findById(input.parentId)
-        .select('_id post ancestors root depth status')
-        .lean<Pick<Comment, '_id' | 'post' | 'ancestors' | 'root' | 'depth' | 'status'>>();
-      if (!parent || String(parent.post) !== String(post._id) || parent.status !== 'visible') {
-        throw new ValidationError('The comment you are replying to is not on this post any more.', {
-          parent: 'That comment is not available to reply to.',
-        });
-      }
-      lineage = {
-        parent: parent._id,
-        ancestors: [...parent.ancestors, parent._id],
-        root: parent.root,
-        depth: parent.depth + 1,
-      };
-    }
+    const lineage = input.parentId
+      ? await this.lineageUnder(post, input.parentId)
+      : { parent: null, ancestors: [] as Types.ObjectId[], root: _id, depth: 0 };
 
     const comment = await this.insertNumbered(post, {
       _id,
@@ -198,17 +192,59 @@ export class CommentService {
       ...lineage,
       // Identity comes from the session, never from the form.
       authorName: user ? user.username : authorName,
-      authorEmail: user ? '' : authorEmail.toLowerCase(),
+      authorEmail: writer.email,
       authorKind: user ? authorKindFor(user.role) : 'guest',
       authorUser: user ? new Types.ObjectId(user.id) : null,
       bodySource: body,
       bodyHtml,
-      status: 'visible',
+      status: screening.hold ? 'pending' : 'visible',
+      heldReason: screening.hold ?? '',
+      removedReason: '',
+      locked: false,
+      reportCount: 0,
+      ipHash: writer.ipHash,
       editedAt: null,
     });
+    this.gate.posted(writer);
     const current = await this.afterWrite(post);
-    this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });
+    if (comment.status === 'visible') {
+      this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });
+    }
     return { ...comment, threadVersion: current.threadVersion };
+  }
+
+  /**
+   * Where a reply goes: under a visible comment of this post, outside any
+   * locked subthread. Reads the cached thread first, the database second.
+   */
+  private async lineageUnder(post: Post, parentId: string) {
+    const thread = await this.loadThread(post);
+    let parent:
+      | Pick<Comment, '_id' | 'post' | 'ancestors' | 'root' | 'depth' | 'status' | 'locked'>
+      | null
+      | undefined = thread.byId(parentId);
+    // By _id alone, then the post in code: FerretDB can only use an index for a bare _id filter.
+    parent ??= await CommentModel.findById(parentId)
+      .select('_id post ancestors root depth status locked')
+      .lean();
+    if (!parent || String(parent.post) !== String(post._id) || parent.status !== 'visible') {
+      throw new ValidationError('The comment you are replying to is not on this post any more.', {
+        parent: 'That comment is not available to reply to.',
+      });
+    }
+    const chain = [...parent.ancestors.map(String), String(parent._id)];
+    if (parent.locked || chain.some((id) => thread.byId(id)?.locked)) {
+      throw new ForbiddenError(
+        'This part of the discussion has been locked by a moderator.',
+        'thread_locked',
+      );
+    }
+    return {
+      parent: parent._id,
+      ancestors: [...parent.ancestors, parent._id],
+      root: parent.root,
+      depth: parent.depth + 1,
+    };
   }
 
   /** The author's own comment, for editing or deleting; 403 for anyone else. */

@@ -4,12 +4,18 @@ import { CommentService } from './comment-service.js';
 import { DomainEvents } from './events.js';
 import { PostService } from './post-service.js';
 import { UserService } from './user-service.js';
+import { AuditService } from './audit-service.js';
+import { CommentGate } from './comment-gate.js';
+import { SanctionService } from './sanction-service.js';
 
 export interface Services {
   events: DomainEvents;
   posts: PostService;
   comments: CommentService;
   users: UserService;
+  gate: CommentGate;
+  sanctions: SanctionService;
+  audit: AuditService;
   renderer: Renderer;
 }
 
@@ -19,11 +25,17 @@ export function createServices(deps: { config: Config; renderer: Renderer; now?:
   const events = new DomainEvents();
   const posts = new PostService(deps.config, events);
   const users = new UserService(deps.config, now);
+  const audit = new AuditService();
+  const sanctions = new SanctionService(audit, now);
+  const gate = new CommentGate(deps.config, sanctions, now);
   return {
     events,
     posts,
     users,
-    comments: new CommentService(deps.config, events, posts, users, now),
+    gate,
+    sanctions,
+    audit,
+    comments: new CommentService(deps.config, events, posts, users, gate, now),
     renderer: deps.renderer,
   };
 }

@@ -21,6 +21,8 @@ export type ShownComment = Pick<
   | 'createdAt'
   | 'authorUser'
   | 'editedAt'
+  | 'locked'
+  | 'heldReason'
 >;
 
 const TOMBSTONES = new Set(['deleted', 'removed']);
@@ -41,6 +43,13 @@ export class Thread {
     readonly comments: ShownComment[],
     private readonly maxDepth: number,
   ) {}
+
+  private index: Map<string, ShownComment> | undefined;
+
+  byId(id: string): ShownComment | undefined {
+    this.index ??= new Map(this.comments.map((c) => [String(c._id), c]));
+    return this.index.get(id);
+  }
 
   /** Highest number in use, including comments not shown. */
   get lastNumber(): number {

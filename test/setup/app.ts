@@ -28,6 +28,8 @@ export function buildTestApp(
     LOG_LEVEL: 'silent',
     SEED_ON_EMPTY: 'false',
     BCRYPT_ROUNDS: '4',
+    // Tests post many comments from one address in a second; the pace limit has its own tests.
+    COMMENT_INTERVAL_SECONDS: '0',
     ...env,
   });
   const renderer = createRenderer(VIEWS_DIR);

@@ -1,0 +1,18 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+/** A reader's report of a comment; one per reader per comment (the unique index enforces it). */
+const reportSchema = new Schema(
+  {
+    comment: { type: Schema.Types.ObjectId, ref: 'Comment', required: true },
+    post: { type: Schema.Types.ObjectId, ref: 'Post', required: true },
+    /** "user:<id>" or "ip:<hash>", so a reader can report a comment once. */
+    reporterKey: { type: String, required: true },
+    reason: { type: String, required: true, maxlength: 500 },
+    resolved: { type: Boolean, default: false },
+  },
+  { timestamps: true },
+);
+reportSchema.index({ comment: 1, reporterKey: 1 }, { unique: true });
+
+export type Report = InferSchemaType<typeof reportSchema> & { _id: Types.ObjectId };
+export const ReportModel = mongoose.model('Report', reportSchema);

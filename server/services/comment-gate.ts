@@ -1,0 +1,98 @@
+import type { Post } from '../../models/post.js';
+import { CommentModel } from '../../models/comment.js';
+import type { Config } from '../config/index.js';
+import { ForbiddenError, TooManyRequestsError } from '../errors/index.js';
+import { screenComment, type Screening } from './comment-rules.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { SanctionService } from './sanction-service.js';
+import type { SessionUser } from './user-service.js';
+
+export interface Writer {
+  user?: SessionUser;
+  /** Guest email, lowercased; empty when none. */
+  email: string;
+  ipHash: string;
+}
+
+const STAFF = new Set(['moderator', 'editor', 'admin']);
+
+/**
+ * Everything a new comment must pass before it is written: the post is open
+ * (including the automatic close after AUTO_CLOSE_DAYS), the writer is not
+ * suspended, banned or blocked, is not posting too fast, and the text passes
+ * the publication rules (refused, held, or published).
+ */
+export class CommentGate {
+  private readonly pace: RateLimiter;
+
+  constructor(
+    private readonly config: Pick<
+      Config,
+      | 'autoCloseDays'
+      | 'commentIntervalSeconds'
+      | 'bannedWords'
+      | 'suspectWords'
+      | 'holdLinksOver'
+      | 'holdFirstComment'
+    >,
+    private readonly sanctions: SanctionService,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.pace = new RateLimiter(1, Math.max(1, config.commentIntervalSeconds) * 1000, now);
+  }
+
+  commentsOpen(post: Pick<Post, 'commentStatus' | 'publishedAt'>): boolean {
+    if (post.commentStatus !== 'open') return false;
+    if (!this.config.autoCloseDays || !post.publishedAt) return true;
+    return new Date(post.publishedAt).getTime() + this.config.autoCloseDays * 86400000 > this.now();
+  }
+
+  assertOpen(post: Pick<Post, 'commentStatus' | 'publishedAt'>): void {
+    if (!this.commentsOpen(post))
+      throw new ForbiddenError('Comments are closed on this post.', 'comments_closed');
+  }
+
+  private paceKeys(writer: Writer): string[] {
+    const keys = [`ip:${writer.ipHash}`];
+    if (writer.user) keys.push(`user:${writer.user.id}`);
+    else if (writer.email) keys.push(`email:${writer.email}`);
+    return keys;
+  }
+
+  /** Sanctions and pace; throws 403 or 429 with a message the writer can act on. */
+  async admit(writer: Writer): Promise<void> {
+    await this.sanctions.assertMayPost({
+      userId: writer.user?.id,
+      email: writer.email,
+      ipHash: writer.ipHash,
+    });
+    if (!this.config.commentIntervalSeconds || (writer.user && STAFF.has(writer.user.role))) return;
+    const wait = Math.max(...this.paceKeys(writer).map((key) => this.pace.retryAfterMs(key)));
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new TooManyRequestsError(
+        `You are commenting too quickly. Please wait ${seconds} second${seconds === 1 ? '' : 's'} and post again.`,
+        seconds,
+      );
+    }
+  }
+
+  /** Counts a comment that was written, for the pace limit. */
+  posted(writer: Writer): void {
+    for (const key of this.paceKeys(writer)) this.pace.hit(key);
+  }
+
+  async screen(writer: Writer, body: string, html: string): Promise<Screening> {
+    const trusted = Boolean(writer.user && STAFF.has(writer.user.role));
+    let isFirstComment = false;
+    if (this.config.holdFirstComment && !trusted) {
+      const mine = writer.user
+        ? { authorUser: writer.user.id }
+        : writer.email
+          ? { authorEmail: writer.email }
+          : null;
+      isFirstComment = !mine || !(await CommentModel.exists({ ...mine, status: 'visible' }));
+    }
+    return screenComment({ body, html, isFirstComment, trusted }, this.config);
+  }
+}

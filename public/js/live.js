@@ -85,7 +85,8 @@
 
   function insert(comment) {
     remember(comment.number);
-    if (document.getElementById('comment-' + comment.id)) return;
+    // Already on the page (its author saw it awaiting moderation): show it as approved.
+    if (document.getElementById('comment-' + comment.id)) return replace(comment);
     var li = fromHtml(comment.html);
     if (!li) return;
     if (comment.parentId) {

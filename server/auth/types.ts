@@ -15,6 +15,8 @@ declare module 'express-session' {
     csrf?: boolean;
     /** Where to go after signing in. */
     returnTo?: string;
+    /** Held comments this browser wrote as a guest, so it can see them awaiting moderation. */
+    held?: string[];
   }
 }
 

@@ -5,12 +5,10 @@ import type { Config } from '../config/index.js';
 import { AppError, TooManyRequestsError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { field } from '../services/input.js';
+import { safeLocalPath } from '../services/input-list.js';
 import type { SessionUser } from '../services/user-service.js';
 
-/** Only local paths, so ?next= cannot send anyone to another site. */
-function safeNext(raw: unknown): string {
-  return typeof raw === 'string' && /^\/(?!\/)[^\s\\]*$/.test(raw) ? raw : '/';
-}
+const safeNext = (raw: unknown): string => safeLocalPath(raw, '/');
 
 export function authController(services: Services, config: Config, passport: InstanceType<typeof Passport>) {
   const secret = config.sessionSecret;

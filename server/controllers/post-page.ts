@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
+import { hasRole } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import type { ThreadOrder } from '../services/comment-service.js';
 import type { CommentView } from '../services/comment-view.js';
@@ -56,7 +57,13 @@ export async function renderPostPage(
   post: Post,
   options: PostPageOptions,
 ): Promise<void> {
-  const thread = await services.comments.threadPage(post, { page: options.page, order: options.order });
+  const moderator = hasRole(req.user, 'moderator');
+  const viewer = { userId: req.user?.id, heldIds: req.session?.held, moderator };
+  const thread = await services.comments.threadPage(post, {
+    page: options.page,
+    order: options.order,
+    viewer,
+  });
   const comments = thread.comments;
   const form: CommentFormState = options.form ?? {
     values: { name: '', email: '', body: '', parent: options.replyTo ?? '' },
@@ -83,6 +90,8 @@ export async function renderPostPage(
     post,
     isDraft: post.status !== 'published',
     commentsOpen,
+    isModerator: moderator,
+    postId: String(post._id),
     comments,
     thread: {
       total: thread.total,

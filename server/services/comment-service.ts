@@ -15,7 +15,8 @@ import { hashIp } from './sanction-service.js';
 import type { SessionUser, UserService } from './user-service.js';
 import type { Role } from '../../models/user.js';
 import type { CommentView } from './comment-view.js';
-import { Thread, type ShownComment, type ThreadOrder } from './thread.js';
+import { Thread, type ShownComment, type ThreadOrder, type Viewer } from './thread.js';
+import { toCommentView } from './comment-view.js';
 import { ThreadCache } from './thread-cache.js';
 
 export const COMMENT_LIMITS = { body: 5000, authorName: 60, email: 254 } as const;
@@ -99,14 +100,21 @@ export class CommentService {
   }
 
   /** One page of the thread: top-level comments `commentsPerPage` at a time, each with all its replies. */
-  async threadPage(post: Post, options: { page: number; order: ThreadOrder }): Promise<ThreadPage> {
+  async threadPage(
+    post: Post,
+    options: { page: number; order: ThreadOrder; viewer?: Viewer },
+  ): Promise<ThreadPage> {
     const thread = await this.loadThread(post);
-    const roots = thread.tree(options.order);
+    const personal = options.viewer && thread.heldFor(options.viewer).length > 0;
+    const roots = personal ? thread.treeFor(options.order, options.viewer!) : thread.tree(options.order);
     const perPage = this.config.commentsPerPage;
     const pageInfo = paging(options.page, perPage, roots.length);
     if (options.page > pageInfo.totalPages) throw new NotFoundError('That page of comments does not exist.');
+    const start = (options.page - 1) * perPage;
     return {
-      comments: thread.views(options.order, (options.page - 1) * perPage, options.page * perPage, post.slug),
+      comments: personal
+        ? roots.slice(start, start + perPage).map((node) => toCommentView(node, post.slug))
+        : thread.views(options.order, start, start + perPage, post.slug),
       total: thread.visible.length,
       paging: pageInfo,
       order: options.order,
@@ -118,12 +126,14 @@ export class CommentService {
     post: Post,
     commentId: string,
     order: ThreadOrder,
+    viewer: Viewer = {},
   ): Promise<{ page: number; comment: ShownComment }> {
     const thread = await this.loadThread(post);
-    const comment = thread.visible.find((c) => String(c._id) === commentId);
-    if (!comment) throw new NotFoundError('That comment does not exist, or is no longer shown.');
+    const comment = thread.byId(commentId);
+    const shown = comment?.status === 'visible' || (comment && thread.heldFor(viewer).includes(comment));
+    if (!comment || !shown) throw new NotFoundError('That comment does not exist, or is no longer shown.');
     const top = new Set([...comment.ancestors.map(String), commentId]);
-    const index = thread.tree(order).findIndex((root) => top.has(String(root._id)));
+    const index = thread.treeFor(order, viewer).findIndex((root) => top.has(String(root._id)));
     return { page: Math.floor(Math.max(index, 0) / this.config.commentsPerPage) + 1, comment };
   }
 
@@ -323,12 +333,10 @@ export class CommentService {
   }
 
   /**
-   * After any write to a thread: read it fresh, record the new version and
+   * After any write to a thread (here or by moderation): read it fresh, record the new version and
    * count on the post, and keep the fresh copy as this process's cache.
    */
-  private async afterWrite<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(
-    post: P,
-  ): Promise<P> {
+  async afterWrite<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(post: P): Promise<P> {
     this.cache.delete(String(post._id));
     const thread = await this.loadThread(post, { fresh: true });
     const version = await this.posts.touchThread(post._id, thread.visible.length);

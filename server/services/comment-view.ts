@@ -18,6 +18,13 @@ export interface CommentView {
   /** Deleted by its author or removed by a moderator: shown as a tombstone, no name, no text. */
   tombstone: string | null;
   edited: boolean;
+  /** Held for moderation: shown only to its author and to moderators, marked as such. */
+  status: string;
+  pending: boolean;
+  heldReason: string;
+  locked: boolean;
+  /** This comment or one above it is locked: no Reply link. */
+  repliesLocked: boolean;
   createdAt: string;
   bodyHtml: string;
   permalink: string;
@@ -34,7 +41,12 @@ const TOMBSTONE_TEXT: Record<string, string> = {
   removed: 'This comment has been removed by a moderator.',
 };
 
-export function toCommentView(node: ThreadNode<ShownComment>, postSlug: string): CommentView {
+export function toCommentView(
+  node: ThreadNode<ShownComment>,
+  postSlug: string,
+  lockedAbove = false,
+): CommentView {
+  const repliesLocked = lockedAbove || Boolean(node.locked);
   const id = String(node._id);
   const tombstone = TOMBSTONE_TEXT[node.status] ?? null;
   return {
@@ -50,10 +62,15 @@ export function toCommentView(node: ThreadNode<ShownComment>, postSlug: string):
     isStaff: !tombstone && node.authorKind === 'staff',
     tombstone,
     edited: Boolean(node.editedAt) && !tombstone,
+    status: node.status,
+    pending: node.status === 'pending',
+    heldReason: node.status === 'pending' ? (node.heldReason ?? '') : '',
+    locked: Boolean(node.locked),
+    repliesLocked,
     createdAt: new Date(node.createdAt).toISOString(),
     bodyHtml: tombstone ? '' : node.bodyHtml,
     permalink: commentPermalink(postSlug, id),
     replyingTo: node.replyingTo,
-    children: node.children.map((child) => toCommentView(child, postSlug)),
+    children: node.children.map((child) => toCommentView(child, postSlug, repliesLocked)),
   };
 }

@@ -6,6 +6,7 @@ import { PostService } from './post-service.js';
 import { UserService } from './user-service.js';
 import { AuditService } from './audit-service.js';
 import { CommentGate } from './comment-gate.js';
+import { ModerationService } from './moderation-service.js';
 import { SanctionService } from './sanction-service.js';
 
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   gate: CommentGate;
   sanctions: SanctionService;
   audit: AuditService;
+  moderation: ModerationService;
   renderer: Renderer;
 }
 
@@ -28,6 +30,7 @@ export function createServices(deps: { config: Config; renderer: Renderer; now?:
   const audit = new AuditService();
   const sanctions = new SanctionService(audit, now);
   const gate = new CommentGate(deps.config, sanctions, now);
+  const comments = new CommentService(deps.config, events, posts, users, gate, now);
   return {
     events,
     posts,
@@ -35,7 +38,8 @@ export function createServices(deps: { config: Config; renderer: Renderer; now?:
     gate,
     sanctions,
     audit,
-    comments: new CommentService(deps.config, events, posts, users, gate, now),
+    comments,
+    moderation: new ModerationService(deps.config, events, comments, sanctions, audit),
     renderer: deps.renderer,
   };
 }

@@ -68,11 +68,31 @@ export class Thread {
   tree(order: ThreadOrder): ThreadNode<ShownComment>[] {
     let roots = this.trees.get(order);
     if (!roots) {
-      const shown = this.comments.filter((c) => c.status === 'visible' || TOMBSTONES.has(c.status));
-      roots = prune(buildThreadTree(shown, this.maxDepth, order));
+      roots = this.treeWith(order, () => false);
       this.trees.set(order, roots);
     }
     return roots;
+  }
+
+  /** Held comments some viewer may see (their own; all of them for moderators). */
+  heldFor(viewer: Viewer): ShownComment[] {
+    return this.comments.filter((c) => c.status === 'pending' && canSeeHeld(viewer, c));
+  }
+
+  /**
+   * The tree as one viewer sees it: the public tree plus the held comments
+   * they may see. Built per request, and only for viewers who have any.
+   */
+  treeFor(order: ThreadOrder, viewer: Viewer): ThreadNode<ShownComment>[] {
+    if (this.heldFor(viewer).length === 0) return this.tree(order);
+    return this.treeWith(order, (c) => canSeeHeld(viewer, c));
+  }
+
+  private treeWith(order: ThreadOrder, showHeld: (c: ShownComment) => boolean): ThreadNode<ShownComment>[] {
+    const shown = this.comments.filter(
+      (c) => c.status === 'visible' || TOMBSTONES.has(c.status) || (c.status === 'pending' && showHeld(c)),
+    );
+    return prune(buildThreadTree(shown, this.maxDepth, order));
   }
 
   /** Where a comment is shown: its node and the id of the comment it is displayed under (null at the top). */
@@ -104,6 +124,20 @@ export class Thread {
     }
     return views;
   }
+}
+
+/** Who is looking: held comments are shown to their author and to moderators only. */
+export interface Viewer {
+  userId?: string;
+  /** Held comments this browser wrote as a guest (kept in its session). */
+  heldIds?: string[];
+  moderator?: boolean;
+}
+
+function canSeeHeld(viewer: Viewer, comment: ShownComment): boolean {
+  if (viewer.moderator) return true;
+  if (viewer.userId && comment.authorUser && String(comment.authorUser) === viewer.userId) return true;
+  return Boolean(viewer.heldIds?.includes(String(comment._id)));
 }
 
 /** Drops tombstones with nothing shown under them, bottom up. */

@@ -1,0 +1,171 @@
+import type { Request, RequestHandler } from 'express';
+import { hashIp } from '../services/sanction-service.js';
+import type { Config } from '../config/index.js';
+import { AppError, ValidationError } from '../errors/index.js';
+import type { Services } from '../services/index.js';
+import { field } from '../services/input.js';
+import { fieldList, safeLocalPath } from '../services/input-list.js';
+import { COMMENT_ACTIONS, type CommentAction, type Queue } from '../services/moderation-service.js';
+import { parsePage } from '../services/paging.js';
+
+const QUEUES: Queue[] = ['pending', 'reported', 'removed'];
+
+function back(req: Request, fallback = '/moderation'): string {
+  return safeLocalPath(field(req.body, 'back'), fallback);
+}
+
+/** Moderation pages and actions (moderator role), reader reports, and the audit log (admin). */
+export function moderationController(services: Services, config: Config) {
+  const { moderation } = services;
+  return {
+    /** GET /moderation?queue=&post= */
+    queue: (async (req, res) => {
+      const queue = QUEUES.includes(req.query.queue as Queue) ? (req.query.queue as Queue) : 'pending';
+      const postSlug = typeof req.query.post === 'string' && req.query.post ? req.query.post : undefined;
+      const { items, post } = await moderation.queue(queue, postSlug);
+      res.render('moderation/queue', {
+        title: 'Moderation',
+        queue,
+        queues: QUEUES.map((name) => ({
+          name,
+          current: name === queue,
+          href: `/moderation?queue=${name}${postSlug ? `&post=${encodeURIComponent(postSlug)}` : ''}`,
+        })),
+        items,
+        post,
+        postSlug,
+        back: req.originalUrl,
+        notice: typeof req.query.done === 'string' ? req.query.done : undefined,
+      });
+    }) satisfies RequestHandler,
+
+    /** POST /moderation/comments/:id/:action */
+    act: (async (req, res) => {
+      const action = String(req.params.action) as CommentAction;
+      if (!COMMENT_ACTIONS.includes(action)) throw new ValidationError('Unknown moderation action.');
+      await moderation.act(req.user!, String(req.params.id), action, field(req.body, 'reason').trim());
+      res.redirect(303, back(req));
+    }) satisfies RequestHandler,
+
+    /** POST /moderation/comments/bulk {ids[], action, reason} */
+    bulk: (async (req, res) => {
+      const action = field(req.body, 'action') as CommentAction;
+      if (!COMMENT_ACTIONS.includes(action))
+        throw new ValidationError('Choose what to do with the selected comments.');
+      const { changed, problems } = await moderation.bulk(
+        req.user!,
+        fieldList(req.body, 'ids'),
+        action,
+        field(req.body, 'reason').trim(),
+      );
+      const done = `${changed} comment${changed === 1 ? '' : 's'} ${action}d${problems.length ? `; ${problems.length} skipped (${problems.join(' ')})` : ''}`;
+      const target = new URL(back(req), 'http://x');
+      target.searchParams.set('done', done);
+      res.redirect(303, `${target.pathname}${target.search}`);
+    }) satisfies RequestHandler,
+
+    /** POST /moderation/posts/:id/close and /reopen */
+    setPostOpen: (open: boolean) =>
+      (async (req, res) => {
+        const post = await moderation.setPostOpen(
+          req.user!,
+          String(req.params.id),
+          open,
+          field(req.body, 'reason').trim(),
+        );
+        res.redirect(303, back(req, `/posts/${post.slug}#comments`));
+      }) satisfies RequestHandler,
+
+    /** POST /moderation/comments/:id/ban-email and /block-ip */
+    banEmail: (async (req, res) => {
+      await moderation.banEmailOf(req.user!, String(req.params.id), field(req.body, 'reason').trim());
+      res.redirect(303, back(req, '/moderation/sanctions'));
+    }) satisfies RequestHandler,
+
+    blockIp: (async (req, res) => {
+      await moderation.blockIpOf(req.user!, String(req.params.id), field(req.body, 'reason').trim());
+      res.redirect(303, back(req, '/moderation/sanctions'));
+    }) satisfies RequestHandler,
+
+    /** POST /moderation/users/:id/sanction {days (0 = ban), reason} */
+    sanctionUser: (async (req, res) => {
+      const raw = field(req.body, 'days');
+      if (!/^\d{1,4}$/.test(raw))
+        throw new ValidationError('Enter a number of days (0 bans the account).', { days: 'Not a number.' });
+      await services.sanctions.sanctionUser(
+        req.user!,
+        String(req.params.id),
+        Number(raw),
+        field(req.body, 'reason').trim(),
+      );
+      res.redirect(303, back(req, '/moderation/sanctions'));
+    }) satisfies RequestHandler,
+
+    /** GET /moderation/sanctions */
+    sanctions: (async (_req, res) => {
+      res.render('moderation/sanctions', {
+        title: 'Sanctions',
+        bans: await services.sanctions.list(),
+        users: await services.users.list(),
+      });
+    }) satisfies RequestHandler,
+
+    /** POST /moderation/sanctions/:id/lift */
+    lift: (async (req, res) => {
+      await services.sanctions.lift(req.user!, String(req.params.id));
+      res.redirect(303, '/moderation/sanctions');
+    }) satisfies RequestHandler,
+
+    /** GET /admin/audit?action=&actor= */
+    audit: (async (req, res) => {
+      const action = typeof req.query.action === 'string' ? req.query.action : '';
+      const actor = typeof req.query.actor === 'string' ? req.query.actor : '';
+      const { entries, paging } = await services.audit.list({
+        action,
+        actor,
+        page: parsePage(req.query.page),
+      });
+      res.render('admin/audit', {
+        title: 'Audit log',
+        entries,
+        paging,
+        action,
+        actor,
+        actions: (await services.audit.actions()).map((name) => ({ name, selected: name === action })),
+        pageBase: '/admin/audit',
+        extraQuery: `${action ? `&action=${encodeURIComponent(action)}` : ''}${actor ? `&actor=${encodeURIComponent(actor)}` : ''}`,
+      });
+    }) satisfies RequestHandler,
+
+    /** GET /comments/:id/report */
+    reportForm: ((req, res) => {
+      res.render('comments/report', {
+        title: 'Report a comment',
+        id: String(req.params.id),
+        back: safeLocalPath(req.query.back, '/'),
+      });
+    }) satisfies RequestHandler,
+
+    /** POST /comments/:id/report: once per reader per comment. */
+    report: (async (req, res) => {
+      const reporterKey = req.user
+        ? `user:${req.user.id}`
+        : `ip:${hashIp(req.ip ?? 'unknown', config.sessionSecret)}`;
+      const id = String(req.params.id);
+      try {
+        await moderation.report(reporterKey, id, field(req.body, 'reason'));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
+        res.status(err.status).render('comments/report', {
+          title: 'Report a comment',
+          id,
+          back: back(req, '/'),
+          reason: field(req.body, 'reason'),
+          error: err.message,
+        });
+        return;
+      }
+      res.render('comments/reported', { title: 'Thank you', back: back(req, '/') });
+    }) satisfies RequestHandler,
+  };
+}

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import { requireRole } from '../auth/guards.js';
+import type { Config } from '../config/index.js';
+import { moderationController } from '../controllers/moderation-controller.js';
+import type { Services } from '../services/index.js';
+
+/** Every /moderation route checks the moderator role (admins pass too); the audit log is admins' only. */
+export function moderationRouter(services: Services, config: Config): Router {
+  const router = Router();
+  const mod = moderationController(services, config);
+  router.get('/comments/:id/report', mod.reportForm);
+  router.post('/comments/:id/report', mod.report);
+
+  router.use('/moderation', requireRole('moderator'));
+  router.get('/moderation', mod.queue);
+  router.post('/moderation/comments/bulk', mod.bulk);
+  router.post('/moderation/comments/:id/ban-email', mod.banEmail);
+  router.post('/moderation/comments/:id/block-ip', mod.blockIp);
+  router.post('/moderation/comments/:id/:action', mod.act);
+  router.post('/moderation/posts/:id/close', mod.setPostOpen(false));
+  router.post('/moderation/posts/:id/reopen', mod.setPostOpen(true));
+  router.post('/moderation/users/:id/sanction', mod.sanctionUser);
+  router.get('/moderation/sanctions', mod.sanctions);
+  router.post('/moderation/sanctions/:id/lift', mod.lift);
+
+  router.get('/admin/audit', requireRole('admin'), mod.audit);
+  return router;
+}

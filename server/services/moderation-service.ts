@@ -1,0 +1,219 @@
+import { Types } from 'mongoose';
+import { CommentModel, type Comment } from '../../models/comment.js';
+import { PostModel, type Post } from '../../models/post.js';
+import { ReportModel } from '../../models/report.js';
+import type { Config } from '../config/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/index.js';
+import type { AuditService } from './audit-service.js';
+import type { CommentService } from './comment-service.js';
+import type { DomainEvents } from './events.js';
+import type { SanctionService } from './sanction-service.js';
+import type { SessionUser } from './user-service.js';
+
+export const COMMENT_ACTIONS = ['approve', 'reject', 'remove', 'restore', 'lock', 'unlock'] as const;
+export type CommentAction = (typeof COMMENT_ACTIONS)[number];
+export type Queue = 'pending' | 'reported' | 'removed';
+
+/** Which states each action applies to, and the state it leaves. */
+const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comment['status'] }> = {
+  approve: { from: ['pending'], to: 'visible' },
+  reject: { from: ['pending'], to: 'removed' },
+  remove: { from: ['visible', 'pending'], to: 'removed' },
+  restore: { from: ['removed'], to: 'visible' },
+  lock: { from: ['visible'] },
+  unlock: { from: ['visible'] },
+};
+
+type QueueItem = Comment & { postTitle: string; postSlug: string; reasons: string[] };
+
+/**
+ * What moderators do: close and reopen posts, lock subthreads, approve,
+ * reject, remove and restore comments (one or many), handle reports, and
+ * sanction writers. Every action is written to the audit log, then announced
+ * as a domain event so open pages change at once.
+ */
+export class ModerationService {
+  constructor(
+    private readonly config: Pick<Config, 'reportsToHide'>,
+    private readonly events: DomainEvents,
+    private readonly comments: CommentService,
+    private readonly sanctions: SanctionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private async comment(id: string): Promise<Comment> {
+    const comment = Types.ObjectId.isValid(id)
+      ? await CommentModel.findById(id).select('+authorEmail +ipHash').lean<Comment>()
+      : null;
+    if (!comment) throw new NotFoundError('There is no such comment.');
+    return comment;
+  }
+
+  private async post(id: Types.ObjectId | string): Promise<Post> {
+    const post = await PostModel.findById(String(id)).lean<Post>();
+    if (!post) throw new NotFoundError('There is no such post.');
+    return post;
+  }
+
+  private label(comment: Pick<Comment, 'number'>, post: Pick<Post, 'title'>): string {
+    return `#${comment.number} on “${post.title}”`;
+  }
+
+  async setPostOpen(actor: SessionUser, postId: string, open: boolean, reason = ''): Promise<Post> {
+    const post = await this.post(postId);
+    await PostModel.updateOne({ _id: post._id }, { $set: { commentStatus: open ? 'open' : 'closed' } });
+    await this.audit.record(actor, {
+      action: open ? 'post.reopen' : 'post.close',
+      targetType: 'post',
+      targetId: String(post._id),
+      targetLabel: post.title,
+      reason,
+    });
+    this.events.emit('post.saved', {
+      postId: post._id,
+      slug: post.slug,
+      commentStatus: open ? 'open' : 'closed',
+    });
+    return { ...post, commentStatus: open ? 'open' : 'closed' };
+  }
+
+  /** One action on one comment; refuses actions that do not apply to its state. */
+  async act(actor: SessionUser, commentId: string, action: CommentAction, reason = ''): Promise<Comment> {
+    if (!COMMENT_ACTIONS.includes(action)) throw new ValidationError('Unknown moderation action.');
+    const comment = await this.comment(commentId);
+    const rule = TRANSITIONS[action];
+    if (!rule.from.includes(comment.status)) {
+      throw new ConflictError(`Comment #${comment.number} is ${comment.status}; it cannot be ${action}d.`);
+    }
+    const set: Record<string, unknown> = {};
+    if (rule.to) set.status = rule.to;
+    if (action === 'remove' || action === 'reject') set.removedReason = reason;
+    if (action === 'restore' || action === 'approve') set.heldReason = '';
+    if (action === 'lock' || action === 'unlock') set.locked = action === 'lock';
+    await CommentModel.updateOne({ _id: comment._id }, { $set: set });
+    if (action === 'approve' || action === 'restore' || action === 'remove') {
+      await ReportModel.updateMany({ comment: comment._id }, { $set: { resolved: true } });
+    }
+    const post = await this.post(comment.post);
+    const current = await this.comments.afterWrite(post);
+    await this.audit.record(actor, {
+      action: `comment.${action}`,
+      targetType: 'comment',
+      targetId: String(comment._id),
+      targetLabel: this.label(comment, post),
+      reason,
+    });
+    const payload = { postId: post._id, commentId: comment._id };
+    if (set.status === 'visible') this.events.emit('comment.created', { ...payload, post: current });
+    else this.events.emit('comment.updated', payload);
+    return { ...comment, ...set } as Comment;
+  }
+
+  /** The same action on many comments; returns how many changed and why the others did not. */
+  async bulk(actor: SessionUser, ids: string[], action: CommentAction, reason = '') {
+    if (ids.length === 0)
+      throw new ValidationError('Select at least one comment.', { ids: 'Nothing selected.' });
+    if (ids.length > 200) throw new ValidationError('Select at most 200 comments at a time.');
+    let changed = 0;
+    const problems: string[] = [];
+    for (const id of ids) {
+      try {
+        await this.act(actor, id, action, reason);
+        changed += 1;
+      } catch (err) {
+        problems.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+    return { changed, problems };
+  }
+
+  /**
+   * A reader's report: once per reader per comment. At REPORTS_TO_HIDE
+   * reports the comment is held until a moderator reviews it.
+   */
+  async report(reporterKey: string, commentId: string, rawReason: string): Promise<{ hidden: boolean }> {
+    const reason = rawReason.trim();
+    if (!reason)
+      throw new ValidationError('Tell the moderators what is wrong.', { reason: 'Give a reason.' });
+    if (reason.length > 500)
+      throw new ValidationError('Keep the reason under 500 characters.', { reason: 'Too long.' });
+    const comment = await this.comment(commentId);
+    if (comment.status !== 'visible') throw new NotFoundError('That comment is not shown any more.');
+    try {
+      await ReportModel.create({ comment: comment._id, post: comment.post, reporterKey, reason });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000)
+        throw new ConflictError('You have already reported this comment.');
+      throw err;
+    }
+    // Derived from the reports themselves, never $inc'd (lost updates on the embedded database).
+    const reportCount = await ReportModel.countDocuments({ comment: comment._id, resolved: false });
+    const hide = reportCount >= this.config.reportsToHide;
+    await CommentModel.updateOne(
+      { _id: comment._id },
+      {
+        $set: hide
+          ? { reportCount, status: 'pending', heldReason: `${reportCount} reports` }
+          : { reportCount },
+      },
+    );
+    if (hide) {
+      await this.comments.afterWrite(await this.post(comment.post));
+      this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
+    }
+    return { hidden: hide };
+  }
+
+  /** A moderation queue, newest first, optionally for one post. */
+  async queue(queue: Queue, postSlug?: string): Promise<{ items: QueueItem[]; post?: Post }> {
+    const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
+    if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
+    const filter: Record<string, unknown> =
+      queue === 'reported'
+        ? { reportCount: { $gt: 0 }, status: { $in: ['visible', 'pending'] } }
+        : { status: queue };
+    if (post) filter.post = post._id;
+    const comments = await CommentModel.find(filter)
+      .setOptions({ sanitizeFilter: false })
+      .sort({ createdAt: -1 })
+      .limit(200)
+      .select('+authorEmail +ipHash')
+      .lean<Comment[]>();
+    const posts = new Map(
+      (
+        await PostModel.find({ _id: { $in: [...new Set(comments.map((c) => String(c.post)))] } })
+          .setOptions({ sanitizeFilter: false })
+          .select('title slug')
+          .lean<Post[]>()
+      ).map((p) => [String(p._id), p]),
+    );
+    const reports = await ReportModel.find({ comment: { $in: comments.map((c) => c._id) }, resolved: false })
+      .setOptions({ sanitizeFilter: false })
+      .lean();
+    return {
+      post: post ?? undefined,
+      items: comments.map((c) => ({
+        ...c,
+        postTitle: posts.get(String(c.post))?.title ?? '',
+        postSlug: posts.get(String(c.post))?.slug ?? '',
+        reasons: reports.filter((r) => String(r.comment) === String(c._id)).map((r) => r.reason),
+      })),
+    };
+  }
+
+  async banEmailOf(actor: SessionUser, commentId: string, reason: string): Promise<void> {
+    const comment = await this.comment(commentId);
+    await this.sanctions.banEmail(actor, comment.authorEmail ?? '', reason);
+  }
+
+  async blockIpOf(actor: SessionUser, commentId: string, reason: string): Promise<void> {
+    const comment = await this.comment(commentId);
+    const post = await this.post(comment.post);
+    await this.sanctions.blockIp(
+      actor,
+      comment.ipHash ?? '',
+      reason,
+      `address of ${this.label(comment, post)}`,
+    );
+  }
+}

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../models/comment.js';
 import { PostModel, type Post } from '../../models/post.js';
 import { ReportModel } from '../../models/report.js';
@@ -23,6 +23,8 @@ const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comme
   lock: { from: ['visible'] },
   unlock: { from: ['visible'] },
 };
+
+const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 
 type QueueItem = Comment & { postTitle: string; postSlug: string; reasons: string[] };
 
@@ -168,28 +170,28 @@ export class ModerationService {
   async queue(queue: Queue, postSlug?: string): Promise<{ items: QueueItem[]; post?: Post }> {
     const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
     if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
+    // trusted(): sanitizeFilter is on for every query; these operators are ours, not user input.
     const filter: Record<string, unknown> =
       queue === 'reported'
-        ? { reportCount: { $gt: 0 }, status: { $in: ['visible', 'pending'] } }
+        ? { reportCount: trusted({ $gt: 0 }), status: trusted({ $in: ['visible', 'pending'] }) }
         : { status: queue };
     if (post) filter.post = post._id;
     const comments = await CommentModel.find(filter)
-      .setOptions({ sanitizeFilter: false })
       .sort({ createdAt: -1 })
       .limit(200)
       .select('+authorEmail +ipHash')
       .lean<Comment[]>();
     const posts = new Map(
       (
-        await PostModel.find({ _id: { $in: [...new Set(comments.map((c) => String(c.post)))] } })
-          .setOptions({ sanitizeFilter: false })
+        await PostModel.find({ _id: trusted({ $in: [...new Set(comments.map((c) => String(c.post)))] }) })
           .select('title slug')
           .lean<Post[]>()
       ).map((p) => [String(p._id), p]),
     );
-    const reports = await ReportModel.find({ comment: { $in: comments.map((c) => c._id) }, resolved: false })
-      .setOptions({ sanitizeFilter: false })
-      .lean();
+    const reports = await ReportModel.find({
+      comment: trusted({ $in: comments.map((c) => c._id) }),
+      resolved: false,
+    }).lean();
     return {
       post: post ?? undefined,
       items: comments.map((c) => ({

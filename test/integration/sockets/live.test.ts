@@ -5,6 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { CommentModel } from '../../../models/comment';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildTestApp } from '../../setup/app';
+import { buildUser } from '../../fixtures/users';
 import { collect, join, listenLive, next, pause, socketClient } from '../../setup/live';
 
 describe('live threads over Socket.IO', () => {
@@ -154,6 +155,33 @@ describe('live threads over Socket.IO', () => {
       commentStatus: 'closed',
     });
     expect(await closing).toEqual({ commentsOpen: false });
+  });
+
+  it('shows moderation at once: a removal becomes its tombstone, an approval appears', async () => {
+    const post = await buildPost();
+    const moderator = await buildUser(services, 'moderator');
+    const target = await postComment(services, post, { name: 'Soon Gone', body: 'Rude words' });
+    await postComment(services, post, {
+      name: 'Replier',
+      body: 'Reply keeps the tombstone',
+      parent: String(target._id),
+    });
+    const held = await postComment(services, post, { name: 'Held Hana', body: 'Waiting' });
+    await CommentModel.updateOne({ _id: held._id }, { $set: { status: 'pending' } });
+    await services.comments.afterWrite(await services.posts.getById(String(post._id)));
+    await pause(200); // let the broadcasts of the writes above go by before anyone listens
+    const here = await reader();
+    await join(here, String(post._id));
+
+    const updated = next<{ comment: { id: string; html: string } }>(here, 'comment:updated');
+    await services.moderation.act(moderator, String(target._id), 'remove', 'rude');
+    const tomb = cheerio.load((await updated).comment.html);
+    expect(tomb('.comment__body').text().trim()).toBe('This comment has been removed by a moderator.');
+    expect(tomb.text()).not.toContain('Rude words');
+
+    const approved = next<{ comment: { id: string } }>(here, 'comment:created');
+    await services.moderation.act(moderator, String(held._id), 'approve');
+    expect((await approved).comment.id).toBe(String(held._id));
   });
 
   it('refuses bad joins, oversized payloads and other sites’ pages', async () => {

@@ -1,0 +1,119 @@
+import * as cheerio from 'cheerio';
+import request from 'supertest';
+import { AuditEntryModel } from '../../../models/audit-entry';
+import { mongooseHealth } from '../../../server/db/connection';
+import { buildPost, postComment } from '../../fixtures/factories';
+import { buildUser, signIn } from '../../fixtures/users';
+import { buildTestApp } from '../../setup/app';
+
+describe('sanctions', () => {
+  let clock = Date.now();
+  const { app, services } = buildTestApp({}, mongooseHealth(), () => clock);
+
+  async function moderator() {
+    const user = await buildUser(services, 'moderator');
+    return { user, ...(await signIn(app, user.username)) };
+  }
+
+  it('suspends a user at once, for the days given, with a clear message', async () => {
+    const post = await buildPost({ publishedAt: new Date(clock) });
+    const user = await buildUser(services);
+    const member = await signIn(app, user.username);
+    const mod = await moderator();
+    await mod.agent
+      .post(`/moderation/users/${user.id}/sanction`)
+      .type('form')
+      .send({ _csrf: mod.csrf, days: '3', reason: 'cooling off' })
+      .expect(303);
+    const refused = await member.agent
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ _csrf: member.csrf, body: 'hello?' })
+      .expect(403);
+    expect(cheerio.load(refused.text)('main p').first().text()).toMatch(
+      /^Your account is suspended until \d{4}-\d\d-\d\d \(cooling off\)/,
+    );
+    clock += 3 * 86400000 + 1000;
+    await member.agent
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ _csrf: member.csrf, body: 'back' })
+      .expect(303);
+  });
+
+  it('bans a user (0 days) until the ban is lifted', async () => {
+    const post = await buildPost({ publishedAt: new Date(clock) });
+    const user = await buildUser(services);
+    const mod = await moderator();
+    await mod.agent
+      .post(`/moderation/users/${user.id}/sanction`)
+      .type('form')
+      .send({ _csrf: mod.csrf, days: '0', reason: 'abuse' })
+      .expect(303);
+    const api = await services.comments
+      .create(
+        await services.posts.getBySlug(post.slug),
+        { parentId: '', authorName: '', authorEmail: '', body: 'x' },
+        { user },
+      )
+      .catch((err) => err);
+    expect(api).toMatchObject({ status: 403, code: 'banned' });
+    const bans = cheerio.load((await mod.agent.get('/moderation/sanctions').expect(200)).text);
+    const form = bans('form[action$="/lift"]').first().attr('action')!;
+    await mod.agent.post(form).type('form').send({ _csrf: mod.csrf }).expect(303);
+    await postComment(services, post, { body: 'allowed again' }, { user });
+    await mod.agent
+      .post(`/moderation/users/${mod.user.id}/sanction`)
+      .type('form')
+      .send({ _csrf: mod.csrf, days: '1' })
+      .expect(400);
+  });
+
+  it('bans a guest by email and blocks an address (stored hashed), at once', async () => {
+    const post = await buildPost({ publishedAt: new Date(clock) });
+    await request(app)
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ name: 'Troll Tom', email: 'troll@example.com', body: 'bait' })
+      .expect(303);
+    const mod = await moderator();
+    const queue = await services.moderation.queue('removed');
+    expect(queue.items).toHaveLength(0);
+    const comment = (
+      await services.comments.loadThread(await services.posts.getBySlug(post.slug), { fresh: true })
+    ).visible[0];
+    await mod.agent
+      .post(`/moderation/comments/${comment._id}/ban-email`)
+      .type('form')
+      .send({ _csrf: mod.csrf, reason: 'trolling' })
+      .expect(303);
+    const refused = await request(app)
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ name: 'Tom Again', email: 'TROLL@example.com', body: 'me again' })
+      .expect(403);
+    expect(cheerio.load(refused.text)('main p').first().text()).toBe(
+      'This email address may not comment here permanently (trolling).',
+    );
+
+    await mod.agent
+      .post(`/moderation/comments/${comment._id}/block-ip`)
+      .type('form')
+      .send({ _csrf: mod.csrf, reason: 'evading' })
+      .expect(303);
+    const blocked = await request(app)
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ name: 'New Name', body: 'new me' })
+      .expect(403);
+    expect(cheerio.load(blocked.text)('main p').first().text()).toBe(
+      'Comments from your network are blocked permanently (evading).',
+    );
+    const sanctionsPage = (await mod.agent.get('/moderation/sanctions')).text;
+    expect(sanctionsPage).not.toContain('127.0.0.1');
+    expect((await AuditEntryModel.find({ actor: mod.user.id }).lean()).map((e) => e.action)).toEqual([
+      'email.ban',
+      'ip.block',
+    ]);
+  });
+});

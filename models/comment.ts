@@ -1,7 +1,10 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
-/** guest: name only; member: a signed-in commenter; columnist: an editor; staff: a moderator or admin. */
-export const AUTHOR_KINDS = ['guest', 'member', 'columnist', 'staff'] as const;
+/**
+ * guest: name only; member: a signed-in commenter; columnist: an editor; staff: a moderator or admin;
+ * letter-writer: the reader whose letter the post answers, through their private link.
+ */
+export const AUTHOR_KINDS = ['guest', 'member', 'columnist', 'staff', 'letter-writer'] as const;
 /** deleted: by its author; removed: by a moderator. Both keep their place so replies stay attached. */
 export const VISIBILITY = ['visible', 'pending', 'removed', 'deleted'] as const;
 

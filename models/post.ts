@@ -1,6 +1,7 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
-export const POST_STATUSES = ['draft', 'published'] as const;
+/** scheduled: publishes itself when publishedAt comes. */
+export const POST_STATUSES = ['draft', 'scheduled', 'published'] as const;
 export const COMMENT_STATUSES = ['open', 'closed'] as const;
 
 const postSchema = new Schema(
@@ -20,6 +21,8 @@ const postSchema = new Schema(
     status: { type: String, enum: POST_STATUSES, default: 'draft', required: true },
     publishedAt: { type: Date, default: null },
     commentStatus: { type: String, enum: COMMENT_STATUSES, default: 'open', required: true },
+    /** The reader letter this post answers, when it came through the Ask form. */
+    letter: { type: Schema.Types.ObjectId, ref: 'Letter', default: null },
     /**
      * Changes (to a fresh random value) after every write to the post's thread,
      * so readers can cache a thread and revalidate it with one lookup by _id.

@@ -17,6 +17,7 @@ import { authRouter } from './routes/auth.js';
 import { editorRouter } from './routes/editor.js';
 import { healthRouter } from './routes/health.js';
 import { homeRouter } from './routes/home.js';
+import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
 import { postsRouter } from './routes/posts.js';
 import { createServices, type Services } from './services/index.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(postsRouter(services, config));
   app.use(accountsRouter(services));
   app.use(moderationRouter(services, config));
+  app.use(lettersRouter(services));
   app.use(editorRouter(services));
   app.use('/api', apiRouter(services));
 

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   }
 
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
-  const services = createServices({ config, renderer });
+  const services = createServices({ config, renderer, logger });
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
   const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
   const app = createApp({ config, logger, database: mongooseHealth(), services, renderer, webAuth });
@@ -51,11 +51,21 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   logger.info({ port, url: `http://localhost:${port}` }, `listening on http://localhost:${port}`);
 
+  // Scheduled posts publish themselves: once now, then every 30 s (conditional updates, so safe on many processes).
+  const publishDue = () =>
+    services.posts
+      .publishDue()
+      .catch((err: unknown) => logger.error({ err }, 'publishing scheduled posts failed'));
+  void publishDue();
+  const scheduler = setInterval(publishDue, 30000);
+  scheduler.unref();
+
   let shuttingDown = false;
   async function shutdown(signal: string): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    clearInterval(scheduler);
     const deadline = setTimeout(() => {
       logger.error('shutdown deadline passed; exiting now');
       process.exit(1);

@@ -17,6 +17,8 @@ declare module 'express-session' {
     returnTo?: string;
     /** Held comments this browser wrote as a guest, so it can see them awaiting moderation. */
     held?: string[];
+    /** Posts whose letter-writer link this browser opened: post id → display name. */
+    letterWriter?: Record<string, string>;
   }
 }
 

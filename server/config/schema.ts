@@ -200,6 +200,31 @@ export const schema = {
     int(0, 3600),
     'Minimum seconds between comments per user, guest and IP (0: no limit).',
   ),
+  smtpUrl: setting(
+    'SMTP_URL',
+    '',
+    optionalUrl('smtp:', 'smtps:'),
+    'SMTP server for outgoing mail. Empty: mail is captured in OUTBOX_DIR and nothing is sent.',
+  ),
+  mailFrom: setting(
+    'MAIL_FROM',
+    'Ask the Columnist <columnist@localhost>',
+    text,
+    'From address of outgoing mail.',
+  ),
+  outboxDir: setting(
+    'OUTBOX_DIR',
+    './data/outbox',
+    text,
+    'Where captured mail is written when SMTP_URL is empty.',
+  ),
+  askMinSeconds: setting(
+    'ASK_MIN_SECONDS',
+    3,
+    int(0, 600),
+    'Seconds the Ask form must be open before it may be sent.',
+  ),
+  askPerHour: setting('ASK_PER_HOUR', 5, int(1, 1000), 'Letters one address may send per hour.'),
   threadCacheSize: setting(
     'THREAD_CACHE_SIZE',
     100,

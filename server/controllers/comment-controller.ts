@@ -19,7 +19,11 @@ export function commentController(services: Services, config: Config) {
       const input = newCommentFrom(req.body);
       const order = parseOrder(field(req.body, 'order'));
       try {
-        const comment = await services.comments.create(post, input, { user: req.user, ip: req.ip });
+        const comment = await services.comments.create(post, input, {
+          user: req.user,
+          ip: req.ip,
+          letterWriter: req.session?.letterWriter?.[String(post._id)],
+        });
         if (comment.status === 'pending' && !req.user) {
           req.session.held = [...(req.session.held ?? []), String(comment._id)].slice(-50);
         }

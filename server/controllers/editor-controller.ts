@@ -12,6 +12,7 @@ function renderForm(
     summary?: string;
     saved?: boolean;
     slug?: string;
+    preview?: { letterHtml: string; answerHtml: string };
   },
 ) {
   res.render('editor/form', {
@@ -24,6 +25,7 @@ function renderForm(
     summary: options.summary,
     saved: options.saved,
     viewHref: options.slug ? `/posts/${options.slug}` : undefined,
+    preview: options.preview,
   });
 }
 
@@ -36,6 +38,7 @@ const EMPTY: PostInput = {
   authorName: '',
   status: 'draft',
   commentStatus: 'open',
+  publishAt: '',
 };
 
 /** The post editor, for the editor role (routes/editor.ts guards it). */
@@ -78,9 +81,14 @@ export function editorController(services: Services) {
           authorName: post.authorName,
           status: post.status,
           commentStatus: post.commentStatus,
+          publishAt:
+            post.status === 'scheduled' && post.publishedAt
+              ? post.publishedAt.toISOString().slice(0, 16)
+              : '',
         },
         saved: req.query.saved === '1',
         slug: post.slug,
+        preview: { letterHtml: post.letterHtml, answerHtml: post.answerHtml },
       });
     }) satisfies RequestHandler,
 

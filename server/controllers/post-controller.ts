@@ -42,6 +42,18 @@ export function postController(services: Services, config: Config) {
       res.redirect(302, `/posts/${post.slug}${search}#comment-${id}`);
     }) satisfies RequestHandler,
 
+    /**
+     * GET /posts/:slug/letter-writer/:token: the letter-writer's private link.
+     * Valid only for the post it was made for; remembered in this browser's session.
+     */
+    letterWriter: (async (req, res) => {
+      const post = await services.posts.getBySlug(param(req.params.slug));
+      const who = await services.letters.verifyLetterWriter(post, param(req.params.token));
+      if (!who) throw new NotFoundError('This letter-writer link is not valid for this post.');
+      req.session.letterWriter = { ...(req.session.letterWriter ?? {}), [String(post._id)]: who.name };
+      res.redirect(303, `/posts/${post.slug}#respond`);
+    }) satisfies RequestHandler,
+
     /** GET /tags/:tag */
     tag: (async (req, res) => {
       const tag = param(req.params.tag).toLowerCase();

@@ -111,7 +111,11 @@ export async function renderPostPage(
         authorName: replyTarget.authorName,
       },
       user: req.user,
-      mayComment: Boolean(req.user) || config.allowGuestComments,
+      letterWriter: req.session?.letterWriter?.[String(post._id)],
+      mayComment:
+        Boolean(req.user) ||
+        config.allowGuestComments ||
+        Boolean(req.session?.letterWriter?.[String(post._id)]),
       action: `/posts/${post.slug}/comments`,
       cancelHref: `/posts/${post.slug}${here.size ? `?${here}` : ''}#respond`,
       order: options.order,

@@ -16,6 +16,7 @@ export function postsRouter(services: Services, config: Config): Router {
   router.get('/posts/:slug', posts.show);
   router.get('/posts/:slug/comments.xml', feeds.comments);
   router.get('/posts/:slug/comments/:id', posts.permalink);
+  router.get('/posts/:slug/letter-writer/:token', posts.letterWriter);
   router.post('/posts/:slug/comments', comments.create);
   return router;
 }

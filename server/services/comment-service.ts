@@ -151,18 +151,20 @@ export class CommentService {
   async create(
     post: Post,
     input: NewComment,
-    author: { user?: SessionUser; ip?: string } = {},
+    author: { user?: SessionUser; ip?: string; letterWriter?: string } = {},
   ): Promise<Comment & { threadVersion: string }> {
     if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
     this.gate.assertOpen(post);
-    const { user } = author;
-    if (!user && !this.config.allowGuestComments) {
+    const { letterWriter } = author;
+    // The letter-writer's private link speaks for them on this post, signed in or not.
+    const user = letterWriter ? undefined : author.user;
+    if (!user && !letterWriter && !this.config.allowGuestComments) {
       throw new ForbiddenError('Sign in to comment on this site.', 'guests_not_allowed');
     }
     const errors = new FieldErrors();
     const authorName = input.authorName.trim().replace(/\s+/g, ' ');
     const authorEmail = input.authorEmail.trim().toLowerCase();
-    if (!user) {
+    if (!user && !letterWriter) {
       if (!authorName) errors.add('name', 'Enter a name to show with your comment (a pseudonym is fine).');
       else if (authorName.length > COMMENT_LIMITS.authorName) {
         errors.add('name', `Keep your name under ${COMMENT_LIMITS.authorName} characters.`);
@@ -178,17 +180,17 @@ export class CommentService {
     errors.throwIfAny();
     const writer: Writer = {
       user,
-      email: user ? '' : authorEmail,
+      email: user || letterWriter ? '' : authorEmail,
       ipHash: hashIp(author.ip ?? 'unknown', this.config.sessionSecret),
     };
     await this.gate.admit(writer);
-    if (!user && (await this.users.isNameTaken(authorName))) {
+    if (!user && !letterWriter && (await this.users.isNameTaken(authorName))) {
       throw new ValidationError('Please choose another name.', {
         name: 'That name belongs to a registered commenter or to staff. Sign in, or choose another name.',
       });
     }
     const bodyHtml = renderBody(body);
-    const screening = await this.gate.screen(writer, body, bodyHtml);
+    const screening = await this.gate.screen(writer, body, bodyHtml, Boolean(letterWriter));
     if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
 
     const _id = new Types.ObjectId();
@@ -201,9 +203,9 @@ export class CommentService {
       post: post._id,
       ...lineage,
       // Identity comes from the session, never from the form.
-      authorName: user ? user.username : authorName,
+      authorName: letterWriter ?? (user ? user.username : authorName),
       authorEmail: writer.email,
-      authorKind: user ? authorKindFor(user.role) : 'guest',
+      authorKind: letterWriter ? 'letter-writer' : user ? authorKindFor(user.role) : 'guest',
       authorUser: user ? new Types.ObjectId(user.id) : null,
       bodySource: body,
       bodyHtml,

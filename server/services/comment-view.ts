@@ -15,6 +15,7 @@ export interface CommentView {
   authorUserId: string | null;
   isColumnist: boolean;
   isStaff: boolean;
+  isLetterWriter: boolean;
   /** Deleted by its author or removed by a moderator: shown as a tombstone, no name, no text. */
   tombstone: string | null;
   edited: boolean;
@@ -60,6 +61,7 @@ export function toCommentView(
     authorUserId: node.authorUser && !tombstone ? String(node.authorUser) : null,
     isColumnist: !tombstone && node.authorKind === 'columnist',
     isStaff: !tombstone && node.authorKind === 'staff',
+    isLetterWriter: !tombstone && node.authorKind === 'letter-writer',
     tombstone,
     edited: Boolean(node.editedAt) && !tombstone,
     status: node.status,

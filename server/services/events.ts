@@ -8,6 +8,7 @@ export interface DomainEventMap {
   'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post };
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };
   'post.saved': { postId: Types.ObjectId; slug: string; commentStatus: 'open' | 'closed' };
 }
 

@@ -7,6 +7,9 @@ import { UserService } from './user-service.js';
 import { AuditService } from './audit-service.js';
 import { CommentGate } from './comment-gate.js';
 import { ModerationService } from './moderation-service.js';
+import { LetterService } from './letter-service.js';
+import { createMailer, type Mailer } from './mailer.js';
+import type { Logger } from 'pino';
 import { SanctionService } from './sanction-service.js';
 
 export interface Services {
@@ -18,14 +21,30 @@ export interface Services {
   sanctions: SanctionService;
   audit: AuditService;
   moderation: ModerationService;
+  letters: LetterService;
+  mailer: Mailer;
   renderer: Renderer;
 }
 
 /** The services that HTTP controllers and socket handlers share. */
-export function createServices(deps: { config: Config; renderer: Renderer; now?: () => number }): Services {
+export function createServices(deps: {
+  config: Config;
+  renderer: Renderer;
+  now?: () => number;
+  mailer?: Mailer;
+  logger?: Logger;
+}): Services {
   const now = deps.now ?? Date.now;
   const events = new DomainEvents();
-  const posts = new PostService(deps.config, events);
+  const posts = new PostService(deps.config, events, now);
+  const mailer = deps.mailer ?? createMailer(deps.config, deps.logger);
+  const letters = new LetterService(deps.config, posts, mailer, now);
+  events.on('post.published', ({ postId, letterId }) => {
+    if (!letterId) return;
+    letters
+      .onPublished(postId, letterId)
+      .catch((err: unknown) => deps.logger?.error({ err }, 'letter-writer notification failed'));
+  });
   const users = new UserService(deps.config, now);
   const audit = new AuditService();
   const sanctions = new SanctionService(audit, now);
@@ -40,6 +59,8 @@ export function createServices(deps: { config: Config; renderer: Renderer; now?:
     audit,
     comments,
     moderation: new ModerationService(deps.config, events, comments, sanctions, audit),
+    letters,
+    mailer,
     renderer: deps.renderer,
   };
 }

@@ -37,6 +37,8 @@ export interface PostInput {
   authorName: string;
   status: string;
   commentStatus: string;
+  /** For scheduled posts: "YYYY-MM-DDTHH:MM", UTC (a datetime-local field). */
+  publishAt: string;
 }
 
 export const POST_LIMITS = { title: 200, letter: 20000, answer: 100000, authorName: 80 } as const;
@@ -53,6 +55,7 @@ export function postInputFrom(body: unknown): PostInput {
     authorName: field(body, 'authorName'),
     status: field(body, 'status'),
     commentStatus: field(body, 'commentStatus'),
+    publishAt: field(body, 'publishAt'),
   };
 }
 
@@ -64,7 +67,67 @@ export class PostService {
   constructor(
     private readonly config: Pick<Config, 'postsPerPage'>,
     private readonly events: DomainEvents,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** When a post goes live: now, at its scheduled time, or when it was first published. */
+  private publishedAtFor(values: { status: string; publishAt: Date | null }, existing?: Post): Date | null {
+    if (values.status === 'published')
+      return existing?.status === 'published' && existing.publishedAt
+        ? existing.publishedAt
+        : new Date(this.now());
+    if (values.status === 'scheduled') return values.publishAt;
+    return existing?.publishedAt ?? null;
+  }
+
+  private announce(post: Post, before?: Post): void {
+    this.events.emit('post.saved', { postId: post._id, slug: post.slug, commentStatus: post.commentStatus });
+    if (post.status === 'published' && before?.status !== 'published') {
+      this.events.emit('post.published', {
+        postId: post._id,
+        slug: post.slug,
+        letterId: post.letter ?? null,
+      });
+    }
+  }
+
+  /** Publishes scheduled posts whose time has come; returns how many. Run on a timer by the server. */
+  async publishDue(): Promise<number> {
+    const due = await PostModel.find({ status: 'scheduled' }).lean<Post[]>();
+    let published = 0;
+    for (const post of due) {
+      if (!post.publishedAt || post.publishedAt.getTime() > this.now()) continue;
+      // Conditional on still being scheduled, so two processes never publish it twice.
+      const result = await PostModel.updateOne(
+        { _id: post._id, status: 'scheduled' },
+        { $set: { status: 'published' } },
+      );
+      if (result.modifiedCount !== 1) continue;
+      published += 1;
+      this.announce({ ...post, status: 'published' }, post);
+    }
+    return published;
+  }
+
+  /** A draft post answering a reader letter: its (redacted) text as the "A reader writes:" quote. */
+  async createDraftForLetter(
+    letter: { _id: Types.ObjectId; subject: string; text: string },
+    authorName: string,
+  ): Promise<Post> {
+    const post = await this.create({
+      title: letter.subject,
+      slug: '',
+      letter: letter.text,
+      answer: '',
+      tags: '',
+      authorName,
+      status: 'draft',
+      commentStatus: 'open',
+      publishAt: '',
+    });
+    await PostModel.updateOne({ _id: post._id }, { $set: { letter: letter._id } });
+    return { ...post, letter: letter._id };
+  }
 
   /** Newest published posts, optionally with a tag, with their visible comment counts. */
   async listPublished(options: { page: number; tag?: string }): Promise<PostList> {
@@ -109,18 +172,16 @@ export class PostService {
     for (let attempt = 1; attempt <= 20; attempt += 1) {
       const candidate = attempt === 1 ? slug : `${slug}-${attempt}`;
       try {
+        const { publishAt, ...fields } = values;
         const post = await PostModel.create({
-          ...values,
+          ...fields,
           slug: candidate,
-          publishedAt: values.status === 'published' ? new Date() : null,
+          publishedAt: this.publishedAtFor({ status: values.status, publishAt }),
           threadVersion: randomBytes(8).toString('hex'),
         });
-        this.events.emit('post.saved', {
-          postId: post._id,
-          slug: post.slug,
-          commentStatus: post.commentStatus,
-        });
-        return post.toObject() as Post;
+        const saved = post.toObject() as Post;
+        this.announce(saved);
+        return saved;
       } catch (err) {
         // An explicitly chosen slug that is taken is the editor's to fix; a derived one gets a suffix.
         if (!isDuplicateKey(err)) throw err;
@@ -138,20 +199,16 @@ export class PostService {
     const existing = await this.getById(id);
     const values = this.validate(input);
     const slug = input.slug.trim() ? slugify(input.slug) : existing.slug;
-    const publishedAt =
-      values.status === 'published' ? (existing.publishedAt ?? new Date()) : existing.publishedAt;
+    const { publishAt, ...fields } = values;
+    const publishedAt = this.publishedAtFor({ status: values.status, publishAt }, existing);
     try {
       const post = await PostModel.findByIdAndUpdate(
         existing._id,
-        { $set: { ...values, slug: slug || existing.slug, publishedAt } },
+        { $set: { ...fields, slug: slug || existing.slug, publishedAt } },
         { new: true, runValidators: true },
       ).lean<Post>();
       if (!post) throw new NotFoundError('There is no such post.');
-      this.events.emit('post.saved', {
-        postId: post._id,
-        slug: post.slug,
-        commentStatus: post.commentStatus,
-      });
+      this.announce(post, existing);
       return post;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -199,17 +256,29 @@ export class PostService {
     if (letter.length > POST_LIMITS.letter) {
       errors.add('letter', `The letter is too long (${letter.length} of ${POST_LIMITS.letter} characters).`);
     }
-    if (!answer) errors.add('answer', 'Write the answer before saving.');
+    if (!answer && input.status !== 'draft') errors.add('answer', 'Write the answer before publishing.');
     else if (answer.length > POST_LIMITS.answer) {
       errors.add('answer', `The answer is too long (${answer.length} of ${POST_LIMITS.answer} characters).`);
     }
     if (authorName.length > POST_LIMITS.authorName) errors.add('authorName', 'That author name is too long.');
-    if (!['draft', 'published'].includes(input.status)) errors.add('status', 'Choose draft or published.');
+    if (!['draft', 'scheduled', 'published'].includes(input.status)) {
+      errors.add('status', 'Choose draft, scheduled or published.');
+    }
+    let publishAt: Date | null = null;
+    if (input.status === 'scheduled') {
+      publishAt = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(input.publishAt)
+        ? new Date(`${input.publishAt}Z`)
+        : null;
+      if (!publishAt || Number.isNaN(publishAt.getTime()))
+        errors.add('publishAt', 'Give the date and time to publish (UTC).');
+      else if (publishAt.getTime() <= this.now())
+        errors.add('publishAt', 'Choose a time in the future, or publish now.');
+    }
     if (!['open', 'closed'].includes(input.commentStatus))
       errors.add('commentStatus', 'Choose open or closed.');
     errors.throwIfAny();
     const letterHtml = letter ? renderPostMarkdown(letter) : '';
-    const answerHtml = renderPostMarkdown(answer);
+    const answerHtml = answer ? renderPostMarkdown(answer) : '';
     return {
       title,
       letterSource: letter,
@@ -219,8 +288,9 @@ export class PostService {
       excerpt: plainExcerpt(letterHtml || answerHtml),
       tags: parseTags(input.tags),
       authorName,
-      status: input.status as 'draft' | 'published',
+      status: input.status as 'draft' | 'scheduled' | 'published',
       commentStatus: input.commentStatus as 'open' | 'closed',
+      publishAt,
     };
   }
 }

@@ -83,7 +83,7 @@ describe('post editor (editor role)', () => {
       .expect(400);
     const $ = cheerio.load(res.text);
     expect($('#error-title').text()).toBe('Give the post a title.');
-    expect($('#error-answer').text()).toBe('Write the answer before saving.');
+    expect($('#error-answer').text()).toBe('Write the answer before publishing.');
     expect(await PostModel.countDocuments()).toBe(before);
   });
 

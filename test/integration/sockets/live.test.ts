@@ -153,6 +153,7 @@ describe('live threads over Socket.IO', () => {
       authorName: post.authorName,
       status: 'published',
       commentStatus: 'closed',
+      publishAt: '',
     });
     expect(await closing).toEqual({ commentsOpen: false });
   });

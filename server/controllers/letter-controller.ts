@@ -1,0 +1,95 @@
+import type { RequestHandler, Response } from 'express';
+import { LETTER_STATUSES } from '../../models/letter.js';
+import { ValidationError } from '../errors/index.js';
+import type { Services } from '../services/index.js';
+import { field } from '../services/input.js';
+import { letterInputFrom, type LetterInput } from '../services/letter-service.js';
+
+/** The public Ask form, and the editors' letter inbox. */
+export function letterController(services: Services) {
+  const { letters } = services;
+
+  function renderAsk(
+    res: Response,
+    extra: { values?: Partial<LetterInput>; errors?: Record<string, string>; summary?: string } = {},
+  ) {
+    res.render('ask/form', {
+      title: 'Ask a question',
+      formToken: letters.formToken(),
+      values: extra.values ?? {},
+      errors: extra.errors ?? {},
+      hasErrors: Boolean(extra.summary),
+      summary: extra.summary,
+    });
+  }
+
+  return {
+    askForm: ((_req, res) => renderAsk(res)) satisfies RequestHandler,
+
+    /** POST /ask: spam checks, validation, then a reference number (303 to the confirmation). */
+    ask: (async (req, res) => {
+      const input = letterInputFrom(req.body);
+      try {
+        const letter = await letters.submit(input, req.ip ?? 'unknown');
+        res.redirect(303, `/ask/sent/${letter.reference}`);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        res.status(400);
+        renderAsk(res, { values: input, errors: err.details ?? {}, summary: err.message });
+      }
+    }) satisfies RequestHandler,
+
+    sent: ((req, res) => {
+      const reference = String(req.params.reference);
+      if (!/^Q-[0-9A-F]{6}$/.test(reference)) throw new ValidationError('That is not a letter reference.');
+      res.render('ask/sent', { title: 'Thank you for your letter', reference });
+    }) satisfies RequestHandler,
+
+    /** GET /editor/letters?status=&q= */
+    inbox: (async (req, res) => {
+      const status = typeof req.query.status === 'string' ? req.query.status : '';
+      const q = typeof req.query.q === 'string' ? req.query.q : '';
+      res.render('editor/letters', {
+        title: 'Letters',
+        letters: await letters.list({ status, q }),
+        q,
+        statuses: LETTER_STATUSES.map((name) => ({ name, selected: name === status })),
+      });
+    }) satisfies RequestHandler,
+
+    /** GET /editor/letters/:id */
+    show: (async (req, res) => {
+      const letter = await letters.get(String(req.params.id));
+      const post = letter.post
+        ? await services.posts.getById(String(letter.post)).catch(() => undefined)
+        : undefined;
+      res.render('editor/letter', {
+        title: letter.subject,
+        letter,
+        post,
+        statuses: LETTER_STATUSES.map((name) => ({ name, selected: name === letter.status })),
+      });
+    }) satisfies RequestHandler,
+
+    note: (async (req, res) => {
+      await letters.addNote(req.user!, String(req.params.id), field(req.body, 'note'));
+      res.redirect(303, `/editor/letters/${req.params.id}#notes`);
+    }) satisfies RequestHandler,
+
+    status: (async (req, res) => {
+      await letters.setStatus(String(req.params.id), field(req.body, 'status'));
+      res.redirect(303, `/editor/letters/${req.params.id}`);
+    }) satisfies RequestHandler,
+
+    redact: (async (req, res) => {
+      await letters.redact(String(req.params.id), field(req.body, 'redactedBody'));
+      res.redirect(303, `/editor/letters/${req.params.id}#redact`);
+    }) satisfies RequestHandler,
+
+    /** POST /editor/letters/:id/answer: the draft post, ready for the answer. */
+    answer: (async (req, res) => {
+      const post = await letters.answer(req.user!, String(req.params.id));
+      res.redirect(303, `/editor/posts/${post._id}/edit`);
+    }) satisfies RequestHandler,
+  };
+}

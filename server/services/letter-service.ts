@@ -1,0 +1,267 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import mongoose, { Types } from 'mongoose';
+import { LETTER_STATUSES, LetterModel, type Letter, type LetterStatus } from '../../models/letter.js';
+import { PostModel, type Post } from '../../models/post.js';
+import type { Config } from '../config/index.js';
+import { NotFoundError, TooManyRequestsError, ValidationError } from '../errors/index.js';
+import { FieldErrors, field, isEmail } from './input.js';
+import type { Mailer } from './mailer.js';
+import type { PostService } from './post-service.js';
+import { RateLimiter } from './rate-limiter.js';
+import { hashIp } from './sanction-service.js';
+import type { SessionUser } from './user-service.js';
+
+export const LETTER_LIMITS = { subject: 200, body: 8000, pseudonym: 60 } as const;
+
+export interface LetterInput {
+  subject: string;
+  body: string;
+  pseudonym: string;
+  email: string;
+  consentPublish: boolean;
+  wantsAnonymized: boolean;
+  /** Honeypot: a field people never see and bots fill in. */
+  website: string;
+  /** Signed time the form was served (minimum fill time). */
+  formToken: string;
+}
+
+export function letterInputFrom(body: unknown): LetterInput {
+  return {
+    subject: field(body, 'subject'),
+    body: field(body, 'letter'),
+    pseudonym: field(body, 'pseudonym'),
+    email: field(body, 'email'),
+    consentPublish: field(body, 'consentPublish') === 'yes',
+    wantsAnonymized: field(body, 'wantsAnonymized') === 'yes',
+    website: field(body, 'website'),
+    formToken: field(body, 'formToken'),
+  };
+}
+
+function sign(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(value).digest('base64url');
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Reader letters: the Ask form with its spam checks, the editor's inbox
+ * (status, notes, redaction), turning a letter into a draft post, and telling
+ * the letter-writer when the answer is published, with a private link to
+ * comment on it under the "Letter writer" badge.
+ */
+export class LetterService {
+  private readonly perIp: RateLimiter;
+
+  constructor(
+    private readonly config: Pick<
+      Config,
+      'sessionSecret' | 'askMinSeconds' | 'askPerHour' | 'siteUrl' | 'siteTitle'
+    >,
+    private readonly posts: PostService,
+    private readonly mailer: Mailer,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.perIp = new RateLimiter(config.askPerHour, 3600000, now);
+  }
+
+  /** The hidden field that proves when the form was served. */
+  formToken(): string {
+    const issued = String(this.now());
+    return `${issued}.${sign(this.config.sessionSecret, `ask:${issued}`)}`;
+  }
+
+  private checkFormToken(token: string): 'ok' | 'fast' | 'bad' {
+    const [issued, signature] = token.split('.');
+    if (!issued || !signature) return 'bad';
+    const expected = Buffer.from(sign(this.config.sessionSecret, `ask:${issued}`));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'bad';
+    const age = this.now() - Number(issued);
+    if (age > 24 * 3600000) return 'bad';
+    return age < this.config.askMinSeconds * 1000 ? 'fast' : 'ok';
+  }
+
+  async submit(input: LetterInput, ip: string): Promise<Letter> {
+    const ipKey = hashIp(ip, this.config.sessionSecret);
+    // Bots: the honeypot and the clock. The answer is the same readable refusal either way.
+    const token = this.checkFormToken(input.formToken);
+    if (input.website.trim() || token === 'bad') {
+      throw new ValidationError('We could not accept this letter. Please reload the page and send it again.');
+    }
+    if (token === 'fast') {
+      throw new ValidationError('That was very quick. Please check your letter, then send it again.', {
+        letter: 'Take a moment to check your letter, then send it again.',
+      });
+    }
+    if (this.perIp.isLimited(ipKey)) {
+      throw new TooManyRequestsError(
+        'You have sent several letters in the last hour. Please try again later.',
+        Math.ceil(this.perIp.retryAfterMs(ipKey) / 1000),
+      );
+    }
+    const errors = new FieldErrors();
+    const subject = input.subject.trim();
+    const body = input.body.replace(/\r\n/g, '\n').trim();
+    const pseudonym = input.pseudonym.trim().replace(/\s+/g, ' ');
+    const email = input.email.trim().toLowerCase();
+    if (!subject) errors.add('subject', 'Give your letter a subject.');
+    else if (subject.length > LETTER_LIMITS.subject)
+      errors.add('subject', `Keep the subject under ${LETTER_LIMITS.subject} characters.`);
+    if (!body) errors.add('letter', 'Write your letter.');
+    else if (body.length > LETTER_LIMITS.body) {
+      errors.add(
+        'letter',
+        `Your letter is ${body.length} characters long; the limit is ${LETTER_LIMITS.body}.`,
+      );
+    }
+    if (pseudonym.length > LETTER_LIMITS.pseudonym)
+      errors.add('pseudonym', 'Keep the name under 60 characters.');
+    if (!email)
+      errors.add('email', 'Give an email address so we can tell you when your answer is published.');
+    else if (!isEmail(email)) errors.add('email', 'That does not look like an email address.');
+    if (!input.consentPublish)
+      errors.add('consentPublish', 'We can only answer letters we may publish and edit.');
+    errors.throwIfAny();
+
+    this.perIp.hit(ipKey);
+    for (let attempt = 0; ; attempt += 1) {
+      const reference = `Q-${randomBytes(4).toString('hex').toUpperCase().slice(0, 6)}`;
+      try {
+        const letter = await LetterModel.create({
+          reference,
+          subject,
+          body,
+          pseudonym,
+          email,
+          consentPublish: true,
+          wantsAnonymized: input.wantsAnonymized,
+          ipHash: ipKey,
+        });
+        return letter.toObject() as Letter;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async list(filter: { status?: string; q?: string }): Promise<Letter[]> {
+    const query: Record<string, unknown> = {};
+    if (filter.status && (LETTER_STATUSES as readonly string[]).includes(filter.status))
+      query.status = filter.status;
+    const q = filter.q?.trim();
+    if (q) {
+      // No $text on the embedded database: a case-insensitive search over subject, letter and name.
+      const pattern = { $regex: escapeRegex(q), $options: 'i' };
+      query.$or = [
+        { subject: mongoose.trusted(pattern) },
+        { body: mongoose.trusted(pattern) },
+        { pseudonym: mongoose.trusted(pattern) },
+      ];
+    }
+    return LetterModel.find(query).sort({ createdAt: -1 }).limit(200).lean<Letter[]>();
+  }
+
+  async get(id: string): Promise<Letter & { email: string }> {
+    const letter = Types.ObjectId.isValid(id)
+      ? await LetterModel.findById(id).select('+email').lean<Letter & { email: string }>()
+      : null;
+    if (!letter) throw new NotFoundError('There is no such letter.');
+    return letter;
+  }
+
+  async addNote(actor: SessionUser, id: string, text: string): Promise<void> {
+    const note = text.trim();
+    if (!note) throw new ValidationError('Write the note first.', { note: 'Empty note.' });
+    if (note.length > 4000)
+      throw new ValidationError('Keep notes under 4,000 characters.', { note: 'Too long.' });
+    const letter = await this.get(id);
+    // The whole list is written back (not $push): the embedded database ignores $position and $slice anyway.
+    await LetterModel.updateOne(
+      { _id: letter._id },
+      { $set: { notes: [...letter.notes, { by: actor.username, text: note, at: new Date(this.now()) }] } },
+    );
+  }
+
+  async setStatus(id: string, status: string): Promise<void> {
+    if (!(LETTER_STATUSES as readonly string[]).includes(status))
+      throw new ValidationError('Choose a valid status.');
+    const letter = await this.get(id);
+    await LetterModel.updateOne({ _id: letter._id }, { $set: { status: status as LetterStatus } });
+  }
+
+  /** The version to publish, with identifying details taken out; the original stays for the editors. */
+  async redact(id: string, text: string): Promise<void> {
+    const redacted = text.replace(/\r\n/g, '\n').trim();
+    if (redacted.length > LETTER_LIMITS.body)
+      throw new ValidationError('The redacted letter is too long.', { redactedBody: 'Too long.' });
+    const letter = await this.get(id);
+    await LetterModel.updateOne({ _id: letter._id }, { $set: { redactedBody: redacted } });
+  }
+
+  /** "Answer this letter": a draft post quoting the letter as redacted, linked both ways. */
+  async answer(actor: SessionUser, id: string): Promise<Post> {
+    const letter = await this.get(id);
+    if (letter.post) {
+      const existing = await PostModel.findById(letter.post).lean<Post>();
+      if (existing) return existing;
+    }
+    const post = await this.posts.createDraftForLetter(
+      { _id: letter._id, subject: letter.subject, text: letter.redactedBody || letter.body },
+      actor.username,
+    );
+    await LetterModel.updateOne({ _id: letter._id }, { $set: { post: post._id, status: 'shortlisted' } });
+    return post;
+  }
+
+  /** The private link that lets the letter-writer comment on this post, and only this post. */
+  letterWriterToken(letterId: Types.ObjectId | string, postId: Types.ObjectId | string): string {
+    return sign(this.config.sessionSecret, `letter-writer:${String(letterId)}:${String(postId)}`);
+  }
+
+  /** Checks a private link against the post it is used on; returns the letter-writer's display name. */
+  async verifyLetterWriter(
+    post: Pick<Post, '_id' | 'letter'>,
+    token: string,
+  ): Promise<{ name: string } | null> {
+    if (!post.letter || typeof token !== 'string') return null;
+    const expected = Buffer.from(this.letterWriterToken(post.letter, post._id));
+    const given = Buffer.from(token);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    const letter = await LetterModel.findById(post.letter).select('pseudonym').lean();
+    return { name: letter?.pseudonym ? `${letter.pseudonym} (letter writer)` : 'The letter writer' };
+  }
+
+  /** When a post answering a letter is published: mark the letter answered and tell its writer. */
+  async onPublished(postId: Types.ObjectId, letterId: Types.ObjectId): Promise<void> {
+    const letter = await LetterModel.findById(letterId).select('+email').lean<Letter & { email: string }>();
+    const post = await PostModel.findById(postId).lean<Post>();
+    if (!letter || !post) return;
+    await LetterModel.updateOne({ _id: letter._id }, { $set: { status: 'answered', post: post._id } });
+    if (letter.notifiedAt) return;
+    const base = this.config.siteUrl.replace(/\/$/, '');
+    const postUrl = `${base}/posts/${post.slug}`;
+    const privateUrl = `${postUrl}/letter-writer/${this.letterWriterToken(letter._id, post._id)}`;
+    await this.mailer.send({
+      to: letter.email,
+      subject: `Your letter has been answered: ${post.title}`,
+      text: [
+        `Hello${letter.pseudonym ? ` ${letter.pseudonym}` : ''},`,
+        '',
+        `Thank you for writing to ${this.config.siteTitle} (your reference: ${letter.reference}).`,
+        'The columnist has answered your letter:',
+        '',
+        `  ${postUrl}`,
+        '',
+        'Readers often want to hear from the letter writer. This private link lets you join the',
+        'discussion under a "Letter writer" badge, without an account. Please keep it to yourself:',
+        '',
+        `  ${privateUrl}`,
+        '',
+        `— ${this.config.siteTitle}`,
+      ].join('\n'),
+    });
+    await LetterModel.updateOne({ _id: letter._id }, { $set: { notifiedAt: new Date(this.now()) } });
+  }
+}

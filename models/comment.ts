@@ -27,6 +27,10 @@ const commentSchema = new Schema(
     /** The account that wrote it; null for guests. */
     authorUser: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     editedAt: { type: Date, default: null },
+    /** The commenter's website (imports keep it; not shown). */
+    authorUrl: { type: String, default: '', select: false },
+    /** Where an imported comment came from, e.g. "wordpress:comment:123:456" (its _id derives from it). */
+    sourceKey: { type: String, default: '' },
     bodySource: { type: String, required: true },
     bodyHtml: { type: String, required: true },
     status: { type: String, enum: VISIBILITY, default: 'visible', required: true },

@@ -21,6 +21,10 @@ const postSchema = new Schema(
     status: { type: String, enum: POST_STATUSES, default: 'draft', required: true },
     publishedAt: { type: Date, default: null },
     commentStatus: { type: String, enum: COMMENT_STATUSES, default: 'open', required: true },
+    /** markdown: written here; html: imported (sanitized HTML kept as the source). */
+    format: { type: String, enum: ['markdown', 'html'], default: 'markdown' },
+    /** Where an imported post came from, e.g. "wordpress:post:123" (its _id derives from it). */
+    sourceKey: { type: String, default: '' },
     /** The reader letter this post answers, when it came through the Ask form. */
     letter: { type: Schema.Types.ObjectId, ref: 'Letter', default: null },
     /**

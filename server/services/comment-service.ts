@@ -354,7 +354,7 @@ export class CommentService {
    */
   private async insertNumbered(
     post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
-    doc: Omit<Comment, 'number' | 'createdAt' | 'updatedAt'>,
+    doc: Omit<Comment, 'number' | 'createdAt' | 'updatedAt' | 'sourceKey' | 'authorUrl'>,
   ): Promise<Comment> {
     let thread = await this.loadThread(post);
     for (let attempt = 0; ; attempt += 1) {

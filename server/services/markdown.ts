@@ -71,3 +71,31 @@ export function plainExcerpt(html: string, maxLength = 240): string {
   const cut = text.slice(0, maxLength);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), maxLength - 20)).trimEnd()}…`;
 }
+
+/** Imported HTML (WordPress, Disqus) through the same policies as what is written here. */
+export function sanitizePostHtml(html: string): string {
+  return sanitizeHtml(html, POST_POLICY).trim();
+}
+
+export function sanitizeCommentHtml(html: string): string {
+  return sanitizeHtml(html, COMMENT_POLICY).trim();
+}
+
+/**
+ * WordPress stores text with bare line breaks (its editor adds paragraphs on
+ * display, "autop"). Blank lines become paragraphs, single breaks <br>, unless
+ * the HTML already has its own block structure.
+ */
+export function autop(html: string): string {
+  const text = html.replace(/\r\n/g, '\n').trim();
+  if (!text) return '';
+  if (/<(p|div|ul|ol|blockquote|h[1-6]|pre|table)[\s>]/i.test(text) && !/\n\s*\n/.test(text)) return text;
+  return text
+    .split(/\n\s*\n/)
+    .map((block) =>
+      /^<(p|div|ul|ol|blockquote|h[1-6]|pre|table)[\s>]/i.test(block.trim())
+        ? block.trim()
+        : `<p>${block.trim().replace(/\n/g, '<br>')}</p>`,
+    )
+    .join('\n');
+}

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { NotFoundError } from '../errors/index.js';
 import type { DomainEvents } from './events.js';
 import { FieldErrors, field } from './input.js';
-import { plainExcerpt, renderPostMarkdown } from './markdown.js';
+import { plainExcerpt, renderPostMarkdown, sanitizePostHtml } from './markdown.js';
 import { paging, type Paging } from './paging.js';
 import { parseTags, slugify } from './slug.js';
 
@@ -197,7 +197,7 @@ export class PostService {
 
   async update(id: string, input: PostInput): Promise<Post> {
     const existing = await this.getById(id);
-    const values = this.validate(input);
+    const values = this.validate(input, existing.format === 'html' ? 'html' : 'markdown');
     const slug = input.slug.trim() ? slugify(input.slug) : existing.slug;
     const { publishAt, ...fields } = values;
     const publishedAt = this.publishedAtFor({ status: values.status, publishAt }, existing);
@@ -243,7 +243,8 @@ export class PostService {
     return PostModel.find({ status: 'published' }).sort({ publishedAt: -1 }).limit(limit).lean<Post[]>();
   }
 
-  private validate(input: PostInput) {
+  private validate(input: PostInput, format: 'markdown' | 'html' = 'markdown') {
+    const render = format === 'html' ? sanitizePostHtml : renderPostMarkdown;
     const errors = new FieldErrors();
     const title = input.title.trim();
     const letter = input.letter.trim();
@@ -277,8 +278,8 @@ export class PostService {
     if (!['open', 'closed'].includes(input.commentStatus))
       errors.add('commentStatus', 'Choose open or closed.');
     errors.throwIfAny();
-    const letterHtml = letter ? renderPostMarkdown(letter) : '';
-    const answerHtml = answer ? renderPostMarkdown(answer) : '';
+    const letterHtml = letter ? render(letter) : '';
+    const answerHtml = answer ? render(answer) : '';
     return {
       title,
       letterSource: letter,

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import type { Types } from 'mongoose';
+import { CommentModel } from '../../../models/comment.js';
+import { PostModel, type Post } from '../../../models/post.js';
+import { idFor } from './ids.js';
+import type { ImportReport } from './report.js';
+
+export interface ImportedPost {
+  sourceKey: string;
+  title: string;
+  slug: string;
+  letterHtml: string;
+  answerHtml: string;
+  excerpt: string;
+  tags: string[];
+  authorName: string;
+  status: 'draft' | 'scheduled' | 'published';
+  publishedAt: Date | null;
+  commentStatus: 'open' | 'closed';
+}
+
+export interface ImportedComment {
+  _id: Types.ObjectId;
+  sourceKey: string;
+  post: Types.ObjectId;
+  parent: Types.ObjectId | null;
+  ancestors: Types.ObjectId[];
+  root: Types.ObjectId;
+  depth: number;
+  number: number;
+  authorName: string;
+  authorEmail: string;
+  authorUrl: string;
+  authorKind: 'guest' | 'columnist';
+  bodySource: string;
+  bodyHtml: string;
+  status: 'visible' | 'pending';
+  heldReason: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Writes an imported post once: its _id comes from its source, so a second import finds it. */
+export async function writePost(post: ImportedPost, report: ImportReport): Promise<Post> {
+  const _id = idFor(post.sourceKey);
+  const existing = await PostModel.findById(_id).lean<Post>();
+  if (existing) {
+    report.posts.existing += 1;
+    return existing;
+  }
+  const base = post.slug || 'post';
+  for (let attempt = 1; ; attempt += 1) {
+    const slug = attempt === 1 ? base : `${base}-${attempt}`;
+    try {
+      const created = await PostModel.create({
+        _id,
+        ...post,
+        slug,
+        letterSource: post.letterHtml,
+        answerSource: post.answerHtml,
+        format: 'html',
+        threadVersion: randomBytes(8).toString('hex'),
+        commentCount: 0,
+      });
+      if (slug !== base)
+        report.problem(`post “${post.title}”: the address ${base} was taken, imported as ${slug}`);
+      report.posts.imported += 1;
+      return created.toObject() as Post;
+    } catch (err) {
+      const dup = (err as { code?: number; keyPattern?: Record<string, number> }).code === 11000;
+      if (!dup || attempt >= 50) throw err;
+      // Lost a race with ourselves on _id (an interrupted import that got further): read it back.
+      const again = await PostModel.findById(_id).lean<Post>();
+      if (again) {
+        report.posts.existing += 1;
+        return again;
+      }
+    }
+  }
+}
+
+/**
+ * Inserts comments in one unordered batch. Ones already there (same _id from
+ * an earlier run) are counted, not duplicated. Returns the newly written
+ * visible comments per post id.
+ */
+export async function writeComments(
+  comments: ImportedComment[],
+  report: ImportReport,
+): Promise<Map<string, number>> {
+  const added = new Map<string, number>();
+  if (comments.length === 0) return added;
+  let insertedIds: Set<string>;
+  try {
+    const docs = comments.map((c) => ({
+      authorUser: null,
+      editedAt: null,
+      removedReason: '',
+      locked: false,
+      reportCount: 0,
+      ipHash: '',
+      ...c,
+    }));
+    // lean: skips Mongoose's per-document work; the documents above are complete.
+    const inserted = await CommentModel.insertMany(docs, { ordered: false, lean: true });
+    insertedIds = new Set(inserted.map((c) => String(c._id)));
+  } catch (err) {
+    const bulk = err as {
+      writeErrors?: { code?: number; err?: { code?: number } }[];
+      insertedDocs?: { _id: unknown }[];
+    };
+    const errors = bulk.writeErrors ?? [];
+    if (!errors.length || errors.some((e) => (e.code ?? e.err?.code) !== 11000)) throw err;
+    insertedIds = new Set((bulk.insertedDocs ?? []).map((d) => String(d._id)));
+  }
+  report.comments.imported += insertedIds.size;
+  report.comments.existing += comments.length - insertedIds.size;
+  for (const c of comments) {
+    if (c.status === 'visible' && insertedIds.has(String(c._id))) {
+      added.set(String(c.post), (added.get(String(c.post)) ?? 0) + 1);
+    }
+  }
+  return added;
+}
+
+/** Adds newly imported visible comments to the post's count and marks its thread changed. */
+export async function finishPost(postId: Types.ObjectId, addedVisible: number): Promise<void> {
+  const post = await PostModel.findById(postId).select('commentCount').lean<Post>();
+  await PostModel.updateOne(
+    { _id: postId },
+    {
+      $set: {
+        commentCount: (post?.commentCount ?? 0) + addedVisible,
+        threadVersion: randomBytes(8).toString('hex'),
+      },
+    },
+  );
+}
+
+/** Parses WordPress "2024-01-02 03:04:05" (GMT) and ISO dates; null when empty or zero. */
+export function parseDate(raw: string): Date | null {
+  const text = raw.trim();
+  if (!text || text.startsWith('0000-00-00')) return null;
+  const iso = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

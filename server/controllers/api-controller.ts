@@ -3,22 +3,21 @@ import { newCommentFrom, parseOrder } from '../services/comment-service.js';
 import { toCommentView } from '../services/comment-view.js';
 import type { Services } from '../services/index.js';
 import { parsePage } from '../services/paging.js';
-import type { Post } from '../../models/post.js';
+import type { PostSummary } from '../services/post-service.js';
 
-function postJson(post: Post, commentCount: number) {
+/** A post as the API lists it; commentStatus says "closed" once comments closed by themselves too. */
+function summaryJson(post: PostSummary, open: boolean) {
   return {
     id: String(post._id),
     slug: post.slug,
     url: `/posts/${post.slug}`,
     title: post.title,
     excerpt: post.excerpt,
-    letterHtml: post.letterHtml,
-    answerHtml: post.answerHtml,
     tags: post.tags,
     authorName: post.authorName,
     publishedAt: post.publishedAt,
-    commentStatus: post.commentStatus,
-    commentCount,
+    commentStatus: open ? 'open' : 'closed',
+    commentCount: post.commentCount,
   };
 }
 
@@ -30,18 +29,7 @@ export function apiController(services: Services) {
       const tag = typeof req.query.tag === 'string' ? req.query.tag.toLowerCase() : undefined;
       const list = await services.posts.listPublished({ page: parsePage(req.query.page), tag });
       res.json({
-        posts: list.posts.map((post) => ({
-          id: String(post._id),
-          slug: post.slug,
-          url: `/posts/${post.slug}`,
-          title: post.title,
-          excerpt: post.excerpt,
-          tags: post.tags,
-          authorName: post.authorName,
-          publishedAt: post.publishedAt,
-          commentStatus: post.commentStatus,
-          commentCount: post.commentCount,
-        })),
+        posts: list.posts.map((post) => summaryJson(post, services.gate.commentsOpen(post))),
         paging: list.paging,
       });
     }) satisfies RequestHandler,
@@ -49,7 +37,13 @@ export function apiController(services: Services) {
     /** GET /api/posts/:slug */
     getPost: (async (req, res) => {
       const post = await services.posts.getBySlug(String(req.params.slug));
-      res.json({ post: postJson(post, post.commentCount) });
+      res.json({
+        post: {
+          ...summaryJson(post, services.gate.commentsOpen(post)),
+          letterHtml: post.letterHtml,
+          answerHtml: post.answerHtml,
+        },
+      });
     }) satisfies RequestHandler,
 
     /** GET /api/posts/:slug/comments?page=&order=: one page of the tree. */

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import type { ImportedComment } from '../services/import/writer.js';
 import { renderCommentMarkdown } from '../services/markdown.js';
 import {
   CLOSERS,
@@ -22,24 +23,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-export interface GeneratedComment {
-  _id: Types.ObjectId;
-  post: Types.ObjectId;
-  parent: Types.ObjectId | null;
-  ancestors: Types.ObjectId[];
-  root: Types.ObjectId;
-  depth: number;
-  number: number;
-  authorName: string;
-  authorEmail: string;
-  authorKind: 'guest' | 'columnist';
-  authorUser: Types.ObjectId | null;
-  bodySource: string;
-  bodyHtml: string;
-  status: 'visible';
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type GeneratedComment = ImportedComment;
 
 /**
  * Builds a realistic thread: a share of top-level comments, the rest replies
@@ -88,8 +72,11 @@ export function generateThread(options: {
       root: parent ? parent.root : _id,
       depth: parent ? parent.depth + 1 : 0,
       number: i + 1,
+      sourceKey: '',
       authorName: columnist ? options.columnist : pick(NAMES),
       authorEmail: '',
+      authorUrl: '',
+      heldReason: '',
       authorKind: columnist ? 'columnist' : 'guest',
       authorUser: null,
       bodySource: body,

@@ -19,6 +19,7 @@ export interface ImportedPost {
   commentStatus: 'open' | 'closed';
 }
 
+/** A comment written in bulk (imports and demo content), complete as stored. */
 export interface ImportedComment {
   _id: Types.ObjectId;
   sourceKey: string;
@@ -32,6 +33,7 @@ export interface ImportedComment {
   authorEmail: string;
   authorUrl: string;
   authorKind: 'guest' | 'columnist';
+  authorUser?: Types.ObjectId | null;
   bodySource: string;
   bodyHtml: string;
   status: 'visible' | 'pending';

@@ -4,7 +4,7 @@
  * page through the same code with the post and its comments held in memory.
  * Prints "ready <port>" when listening.
  */
-import express from 'express';
+import { Router } from 'express';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Post } from '../models/post';
@@ -37,31 +37,24 @@ async function main(): Promise<void> {
   await connectMongoose(uri);
   const renderer = createRenderer(VIEWS_DIR);
   const services = createServices({ config, renderer });
+  // The ceiling: the post and thread read once, then every request renders from memory,
+  // through the same middleware as the real page.
+  const post: Post = await services.posts.getBySlug(slug);
+  const memory = new InMemoryComments(config, services.events, services.posts, services.users, services.gate);
+  memory.thread = await services.comments.loadThread(post, { fresh: true });
+  const memoryServices = { ...services, comments: memory };
+  const ceiling = Router().get('/__ceiling/posts/:slug', async (req, res) => {
+    await renderPostPage(req, res, memoryServices, config, post, { page: 1, order: 'oldest' });
+  });
   const app = createApp({
     config,
     logger: createLogger('silent'),
     database: mongooseHealth(),
     services,
     renderer,
+    extraRoutes: [ceiling],
   });
-
-  // The ceiling: the post and thread read once, then every request renders from memory.
-  const post: Post = await services.posts.getBySlug(slug);
-  const memory = new InMemoryComments(config, services.events, services.posts, services.users, services.gate);
-  memory.thread = await services.comments.loadThread(post, { fresh: true });
-  const memoryServices = { ...services, comments: memory };
-
-  const outer = express();
-  outer.engine('hbs', renderer.expressEngine);
-  outer.set('view engine', 'hbs');
-  outer.set('views', VIEWS_DIR);
-  outer.locals.site = { title: config.siteTitle, url: config.siteUrl };
-  outer.get('/__ceiling/posts/:slug', async (req, res) => {
-    await renderPostPage(req, res, memoryServices, config, post, { page: 1, order: 'oldest' });
-  });
-  outer.use(app);
-
-  const server = createServer(outer);
+  const server = createServer(app);
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(
       `ready ${(server.address() as AddressInfo).port} ${memory.thread.comments.length}\n`,

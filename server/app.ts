@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { csrfProtection } from './auth/csrf.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   renderer?: Renderer;
   /** Session and Passport, shared with the socket server; built from config when absent. */
   webAuth?: WebAuth;
+  /** More routes behind the same middleware (the benchmark's render-only ceiling uses this). */
+  extraRoutes?: RequestHandler[];
 }
 
 /** Builds the Express app: no port, no connections, no side effects. */
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
+  for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(homeRouter(services));
   app.use(authRouter(services, config, passport));
   app.use(postsRouter(services, config));

@@ -81,6 +81,19 @@ export async function renderPostPage(
   const replyQuery = here.size ? `${here}&` : '';
   const commentsOpen = services.gate.commentsOpen(post);
 
+  const pageBase = `/posts/${post.slug}`;
+  // Anonymous readers all see the same comments on a page: render them once per thread version.
+  const threadHtml =
+    req.user || moderator
+      ? undefined
+      : thread.fragment(`${pageBase}:${commentsOpen}`, () =>
+          services.renderer.renderPartial('comments/list', {
+            comments,
+            commentsOpen,
+            thread: { pageBase, replyQuery },
+          }),
+        );
+
   res.render('posts/show', {
     title: post.title,
     description: post.excerpt,
@@ -93,6 +106,7 @@ export async function renderPostPage(
     isModerator: moderator,
     postId: String(post._id),
     comments,
+    threadHtml,
     thread: {
       total: thread.total,
       order: options.order,

@@ -28,6 +28,11 @@ export interface ThreadPage {
   total: number;
   paging: Paging;
   order: ThreadOrder;
+  /**
+   * Renders the page's comments once per thread version when the page is the
+   * same for every anonymous reader; personal pages are rendered each time.
+   */
+  fragment(key: string, render: () => string): string;
 }
 
 export interface NewComment {
@@ -118,6 +123,9 @@ export class CommentService {
       total: thread.visible.length,
       paging: pageInfo,
       order: options.order,
+      fragment: personal
+        ? (_key, render) => render()
+        : (key, render) => thread.fragment(`${options.order}:${options.page}:${key}`, render),
     };
   }
 

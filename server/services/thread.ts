@@ -37,6 +37,7 @@ export class Thread {
   private visibleList: ShownComment[] | undefined;
   private readonly trees = new Map<ThreadOrder, ThreadNode<ShownComment>[]>();
   private readonly viewCache = new Map<string, CommentView[]>();
+  private readonly fragments = new Map<string, string>();
   private hosts: Map<string, { node: ThreadNode<ShownComment>; hostId: string | null }> | undefined;
 
   constructor(
@@ -123,6 +124,20 @@ export class Thread {
       this.viewCache.set(key, views);
     }
     return views;
+  }
+
+  /**
+   * Rendered HTML kept with this version of the thread, for what every
+   * anonymous reader of a page sees alike. A write makes a new Thread, so a
+   * fragment never outlives the comments it shows.
+   */
+  fragment(key: string, render: () => string): string {
+    let html = this.fragments.get(key);
+    if (html === undefined) {
+      html = render();
+      this.fragments.set(key, html);
+    }
+    return html;
   }
 }
 

@@ -9,6 +9,7 @@ import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { AppError } from '../server/errors';
 import { createLogger } from '../server/logger';
+import { SharedRateLimiter } from '../server/services/shared-limiter';
 import { UserService } from '../server/services/user-service';
 
 function argument(name: string): string | undefined {
@@ -59,7 +60,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config, createLogger('warn'));
   try {
-    const admin = await new UserService(config).createAdmin(username, password);
+    const limiter = (name: string, limit: number, windowMs: number) =>
+      new SharedRateLimiter(name, limit, windowMs);
+    const admin = await new UserService(config, limiter).createAdmin(username, password);
     console.log(`${admin.username} is an admin. Sign in at ${config.siteUrl}/login`);
   } catch (err) {
     if (err instanceof AppError) {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createClient } from 'redis';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
@@ -37,8 +38,15 @@ async function main(): Promise<void> {
     if (report) logger.info(report, 'demo content created (SEED_ON_EMPTY=false turns this off)');
   }
 
+  // With REDIS_URL, limits (logins, comment pace, letters) are shared by every process.
+  let redis: ReturnType<typeof createClient> | undefined;
+  if (config.redisUrl) {
+    redis = createClient({ url: config.redisUrl });
+    redis.on('error', (err) => logger.error({ err }, 'redis (limits) error'));
+    await redis.connect();
+  }
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
-  const services = createServices({ config, renderer, logger });
+  const services = createServices({ config, renderer, logger, redis });
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
   const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
   const app = createApp({ config, logger, database: mongooseHealth(), services, renderer, webAuth });
@@ -76,6 +84,7 @@ async function main(): Promise<void> {
     await live.close();
     await closed;
     sessionStore.close();
+    await redis?.quit().catch(() => undefined);
     await database.close();
     logger.info('shutdown complete');
     clearTimeout(deadline);

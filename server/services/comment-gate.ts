@@ -3,7 +3,7 @@ import { CommentModel } from '../../models/comment.js';
 import type { Config } from '../config/index.js';
 import { ForbiddenError, TooManyRequestsError } from '../errors/index.js';
 import { screenComment, type Screening } from './comment-rules.js';
-import { RateLimiter } from './rate-limiter.js';
+import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
 import type { SanctionService } from './sanction-service.js';
 import type { SessionUser } from './user-service.js';
 
@@ -23,7 +23,7 @@ const STAFF = new Set(['moderator', 'editor', 'admin']);
  * the publication rules (refused, held, or published).
  */
 export class CommentGate {
-  private readonly pace: RateLimiter;
+  private readonly pace: SharedRateLimiter;
 
   constructor(
     private readonly config: Pick<
@@ -36,9 +36,10 @@ export class CommentGate {
       | 'holdFirstComment'
     >,
     private readonly sanctions: SanctionService,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
+    limiter: LimiterFactory,
   ) {
-    this.pace = new RateLimiter(1, Math.max(1, config.commentIntervalSeconds) * 1000, now);
+    this.pace = limiter('comment-pace', 1, Math.max(1, config.commentIntervalSeconds) * 1000);
   }
 
   commentsOpen(post: Pick<Post, 'commentStatus' | 'publishedAt'>): boolean {
@@ -67,7 +68,9 @@ export class CommentGate {
       ipHash: writer.ipHash,
     });
     if (!this.config.commentIntervalSeconds || (writer.user && STAFF.has(writer.user.role))) return;
-    const wait = Math.max(...this.paceKeys(writer).map((key) => this.pace.retryAfterMs(key)));
+    const wait = Math.max(
+      ...(await Promise.all(this.paceKeys(writer).map((key) => this.pace.retryAfterMs(key)))),
+    );
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new TooManyRequestsError(
@@ -78,8 +81,8 @@ export class CommentGate {
   }
 
   /** Counts a comment that was written, for the pace limit. */
-  posted(writer: Writer): void {
-    for (const key of this.paceKeys(writer)) this.pace.hit(key);
+  async posted(writer: Writer): Promise<void> {
+    await Promise.all(this.paceKeys(writer).map((key) => this.pace.hit(key)));
   }
 
   async screen(writer: Writer, body: string, html: string, trustedWriter = false): Promise<Screening> {

@@ -225,7 +225,7 @@ export class CommentService {
       ipHash: writer.ipHash,
       editedAt: null,
     });
-    this.gate.posted(writer);
+    await this.gate.posted(writer);
     const current = await this.afterWrite(post);
     if (comment.status === 'visible') {
       this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });

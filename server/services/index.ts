@@ -10,6 +10,7 @@ import { ModerationService } from './moderation-service.js';
 import { LetterService } from './letter-service.js';
 import { createMailer, type Mailer } from './mailer.js';
 import type { Logger } from 'pino';
+import { SharedRateLimiter, type RedisClient } from './shared-limiter.js';
 import { SanctionService } from './sanction-service.js';
 
 export interface Services {
@@ -33,22 +34,26 @@ export function createServices(deps: {
   now?: () => number;
   mailer?: Mailer;
   logger?: Logger;
+  /** With Redis, limits on logins, comment pace and letters hold across processes. */
+  redis?: RedisClient;
 }): Services {
   const now = deps.now ?? Date.now;
+  const limiter = (name: string, limit: number, windowMs: number) =>
+    new SharedRateLimiter(name, limit, windowMs, now, deps.redis);
   const events = new DomainEvents();
   const posts = new PostService(deps.config, events, now);
   const mailer = deps.mailer ?? createMailer(deps.config, deps.logger);
-  const letters = new LetterService(deps.config, posts, mailer, now);
+  const letters = new LetterService(deps.config, posts, mailer, now, limiter);
   events.on('post.published', ({ postId, letterId }) => {
     if (!letterId) return;
     letters
       .onPublished(postId, letterId)
       .catch((err: unknown) => deps.logger?.error({ err }, 'letter-writer notification failed'));
   });
-  const users = new UserService(deps.config, now);
+  const users = new UserService(deps.config, limiter);
   const audit = new AuditService();
   const sanctions = new SanctionService(audit, now);
-  const gate = new CommentGate(deps.config, sanctions, now);
+  const gate = new CommentGate(deps.config, sanctions, now, limiter);
   const comments = new CommentService(deps.config, events, posts, users, gate, now);
   return {
     events,

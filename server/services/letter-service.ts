@@ -7,7 +7,7 @@ import { NotFoundError, TooManyRequestsError, ValidationError } from '../errors/
 import { FieldErrors, field, isEmail } from './input.js';
 import type { Mailer } from './mailer.js';
 import type { PostService } from './post-service.js';
-import { RateLimiter } from './rate-limiter.js';
+import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
 import { hashIp } from './sanction-service.js';
 import type { SessionUser } from './user-service.js';
 
@@ -52,7 +52,7 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
  * comment on it under the "Letter writer" badge.
  */
 export class LetterService {
-  private readonly perIp: RateLimiter;
+  private readonly perIp: SharedRateLimiter;
 
   constructor(
     private readonly config: Pick<
@@ -61,9 +61,10 @@ export class LetterService {
     >,
     private readonly posts: PostService,
     private readonly mailer: Mailer,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
+    limiter: LimiterFactory,
   ) {
-    this.perIp = new RateLimiter(config.askPerHour, 3600000, now);
+    this.perIp = limiter('ask', config.askPerHour, 3600000);
   }
 
   /** The hidden field that proves when the form was served. */
@@ -95,10 +96,11 @@ export class LetterService {
         letter: 'Take a moment to check your letter, then send it again.',
       });
     }
-    if (this.perIp.isLimited(ipKey)) {
+    const wait = await this.perIp.retryAfterMs(ipKey);
+    if (wait > 0) {
       throw new TooManyRequestsError(
         'You have sent several letters in the last hour. Please try again later.',
-        Math.ceil(this.perIp.retryAfterMs(ipKey) / 1000),
+        Math.ceil(wait / 1000),
       );
     }
     const errors = new FieldErrors();
@@ -125,7 +127,7 @@ export class LetterService {
       errors.add('consentPublish', 'We can only answer letters we may publish and edit.');
     errors.throwIfAny();
 
-    this.perIp.hit(ipKey);
+    await this.perIp.hit(ipKey);
     for (let attempt = 0; ; attempt += 1) {
       const reference = `Q-${randomBytes(4).toString('hex').toUpperCase().slice(0, 6)}`;
       try {

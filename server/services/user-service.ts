@@ -6,7 +6,7 @@ import { nameKey } from '../auth/name-key.js';
 import type { Config } from '../config/index.js';
 import { NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/index.js';
 import { FieldErrors, isEmail } from './input.js';
-import { RateLimiter } from './rate-limiter.js';
+import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
 
 /** What a session knows about its user. */
 export interface SessionUser {
@@ -26,16 +26,16 @@ export function toSessionUser(user: Pick<User, '_id' | 'username' | 'role'>): Se
 }
 
 export class UserService {
-  private readonly byIp: RateLimiter;
-  private readonly byAccount: RateLimiter;
+  private readonly byIp: SharedRateLimiter;
+  private readonly byAccount: SharedRateLimiter;
 
   constructor(
     private readonly config: Pick<Config, 'bcryptRounds' | 'loginMaxFailures' | 'loginWindowMinutes'>,
-    now: () => number = Date.now,
+    limiter: LimiterFactory,
   ) {
     const windowMs = config.loginWindowMinutes * 60000;
-    this.byIp = new RateLimiter(config.loginMaxFailures, windowMs, now);
-    this.byAccount = new RateLimiter(config.loginMaxFailures, windowMs, now);
+    this.byIp = limiter('login-ip', config.loginMaxFailures, windowMs);
+    this.byAccount = limiter('login-account', config.loginMaxFailures, windowMs);
   }
 
   async register(input: { username: string; password: string; email: string }): Promise<SessionUser> {
@@ -93,7 +93,7 @@ export class UserService {
     const account = usernameRaw.trim().toLowerCase();
     const ipKey = `ip:${ip}`;
     const accountKey = `account:${account}`;
-    const wait = Math.max(this.byIp.retryAfterMs(ipKey), this.byAccount.retryAfterMs(accountKey));
+    const wait = Math.max(await this.byIp.retryAfterMs(ipKey), await this.byAccount.retryAfterMs(accountKey));
     if (wait > 0) {
       throw new TooManyRequestsError(
         `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`,
@@ -105,11 +105,11 @@ export class UserService {
       .lean<User & { passwordHash: string }>();
     const ok = await bcrypt.compare(passwordRaw, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok) {
-      this.byIp.hit(ipKey);
-      this.byAccount.hit(accountKey);
+      await this.byIp.hit(ipKey);
+      await this.byAccount.hit(accountKey);
       throw new UnauthorizedError('Username or password is incorrect.');
     }
-    this.byAccount.reset(accountKey);
+    await this.byAccount.reset(accountKey);
     return toSessionUser(user);
   }
 

@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import type { Viewer } from '../services/thread.js';
 import type { Role } from '../../models/user.js';
 import { ForbiddenError, UnauthorizedError } from '../errors/index.js';
 import { wantsJson } from '../middleware/wants-json.js';
@@ -7,6 +8,11 @@ import './types.js';
 /** Admins may do everything; otherwise the role must be one of those named. */
 export function hasRole(user: Express.User | undefined, ...roles: Role[]): boolean {
   return Boolean(user && (user.role === 'admin' || roles.includes(user.role)));
+}
+
+/** Who is reading, for what the thread shows them: their held comments, or all of them for moderators. */
+export function viewerOf(req: Request): Viewer {
+  return { userId: req.user?.id, heldIds: req.session?.held, moderator: hasRole(req.user, 'moderator') };
 }
 
 /** Signed-in users only: browsers are sent to the login page, API clients get 401. */

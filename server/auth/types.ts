@@ -13,8 +13,6 @@ declare module 'express-session' {
   interface SessionData {
     /** Set once a CSRF token has been issued for this session. */
     csrf?: boolean;
-    /** Where to go after signing in. */
-    returnTo?: string;
     /** Held comments this browser wrote as a guest, so it can see them awaiting moderation. */
     held?: string[];
     /** Posts whose letter-writer link this browser opened: post id → display name. */

@@ -4,8 +4,7 @@ import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
 import { AppError, TooManyRequestsError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field } from '../services/input.js';
-import { safeLocalPath } from '../services/input-list.js';
+import { field, safeLocalPath } from '../services/input.js';
 import type { SessionUser } from '../services/user-service.js';
 
 const safeNext = (raw: unknown): string => safeLocalPath(raw, '/');

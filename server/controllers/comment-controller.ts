@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { hasRole } from '../auth/guards.js';
+import { viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import { ValidationError } from '../errors/index.js';
 import { newCommentFrom, parseOrder } from '../services/comment-service.js';
@@ -27,16 +27,11 @@ export function commentController(services: Services, config: Config) {
         if (comment.status === 'pending' && !req.user) {
           req.session.held = [...(req.session.held ?? []), String(comment._id)].slice(-50);
         }
-        const viewer = {
-          userId: req.user?.id,
-          heldIds: req.session?.held,
-          moderator: hasRole(req.user, 'moderator'),
-        };
         const { page } = await services.comments.locate(
           { ...post, threadVersion: comment.threadVersion },
           String(comment._id),
           order,
-          viewer,
+          viewerOf(req),
         );
         const query = new URLSearchParams();
         if (page > 1) query.set('page', String(page));

@@ -3,8 +3,7 @@ import { hashIp } from '../services/sanction-service.js';
 import type { Config } from '../config/index.js';
 import { AppError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field } from '../services/input.js';
-import { fieldList, safeLocalPath } from '../services/input-list.js';
+import { field, fieldList, safeLocalPath } from '../services/input.js';
 import { COMMENT_ACTIONS, type CommentAction, type Queue } from '../services/moderation-service.js';
 import { parsePage } from '../services/paging.js';
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
-import { hasRole } from '../auth/guards.js';
+import { viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import type { ThreadOrder } from '../services/comment-service.js';
 import type { CommentView } from '../services/comment-view.js';
@@ -57,8 +57,8 @@ export async function renderPostPage(
   post: Post,
   options: PostPageOptions,
 ): Promise<void> {
-  const moderator = hasRole(req.user, 'moderator');
-  const viewer = { userId: req.user?.id, heldIds: req.session?.held, moderator };
+  const viewer = viewerOf(req);
+  const moderator = Boolean(viewer.moderator);
   const thread = await services.comments.threadPage(post, {
     page: options.page,
     order: options.order,

@@ -11,7 +11,7 @@ export function accountController(services: Services) {
     profile: (async (req, res) => {
       const user = await services.users.findByUsername(String(req.params.username));
       const page = parsePage(req.query.page);
-      const { comments, paging } = await services.comments.byUser(user.id, page);
+      const { comments, paging } = await services.ownComments.byUser(user.id, page);
       res.render('users/show', {
         title: user.username,
         profile: user,
@@ -34,7 +34,7 @@ export function accountController(services: Services) {
 
     /** GET /comments/:id/edit */
     editForm: (async (req, res) => {
-      const comment = await services.comments.forEditing(req.user!, String(req.params.id));
+      const comment = await services.ownComments.forEditing(req.user!, String(req.params.id));
       res.render('comments/edit', { title: 'Edit your comment', comment, body: comment.bodySource });
     }) satisfies RequestHandler,
 
@@ -42,12 +42,12 @@ export function accountController(services: Services) {
     edit: (async (req, res) => {
       const id = String(req.params.id);
       try {
-        const comment = await services.comments.edit(req.user!, id, field(req.body, 'body'));
+        const comment = await services.ownComments.edit(req.user!, id, field(req.body, 'body'));
         const post = await services.posts.getById(String(comment.post));
         res.redirect(303, `/posts/${post.slug}/comments/${id}`);
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        const comment = await services.comments.forEditing(req.user!, id);
+        const comment = await services.ownComments.forEditing(req.user!, id);
         res.status(400).render('comments/edit', {
           title: 'Edit your comment',
           comment,
@@ -59,13 +59,13 @@ export function accountController(services: Services) {
 
     /** GET /comments/:id/delete: asks first. */
     deleteForm: (async (req, res) => {
-      const comment = await services.comments.forEditing(req.user!, String(req.params.id));
+      const comment = await services.ownComments.forEditing(req.user!, String(req.params.id));
       res.render('comments/delete', { title: 'Delete your comment', comment });
     }) satisfies RequestHandler,
 
     /** POST /comments/:id/delete */
     delete: (async (req, res) => {
-      const comment = await services.comments.deleteOwn(req.user!, String(req.params.id));
+      const comment = await services.ownComments.deleteOwn(req.user!, String(req.params.id));
       const post = await services.posts.getById(String(comment.post));
       res.redirect(303, `/posts/${post.slug}#comment-${comment._id}`);
     }) satisfies RequestHandler,

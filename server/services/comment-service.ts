@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { DomainEvents } from './events.js';
 import { FieldErrors, field, isEmail, isObjectIdString } from './input.js';
-import { renderCommentMarkdown } from './markdown.js';
+import { checkBody, COMMENT_LIMITS, renderBody } from './comment-body.js';
 import { paging, type Paging } from './paging.js';
 import type { CommentGate, Writer } from './comment-gate.js';
 import type { PostService } from './post-service.js';
@@ -19,7 +19,7 @@ import { Thread, type ShownComment, type ThreadOrder, type Viewer } from './thre
 import { toCommentView } from './comment-view.js';
 import { ThreadCache } from './thread-cache.js';
 
-export const COMMENT_LIMITS = { body: 5000, authorName: 60, email: 254 } as const;
+export { COMMENT_LIMITS } from './comment-body.js';
 
 export interface ThreadPage {
   /** The page's top-level comments, each with all its replies. */
@@ -64,18 +64,12 @@ export class CommentService {
   constructor(
     private readonly config: Pick<
       Config,
-      | 'commentsPerPage'
-      | 'commentsMaxDepth'
-      | 'threadCacheSize'
-      | 'allowGuestComments'
-      | 'commentEditMinutes'
-      | 'sessionSecret'
+      'commentsPerPage' | 'commentsMaxDepth' | 'threadCacheSize' | 'allowGuestComments' | 'sessionSecret'
     >,
     private readonly events: DomainEvents,
     private readonly posts: PostService,
     private readonly users: UserService,
     private readonly gate: CommentGate,
-    private readonly now: () => number = Date.now,
   ) {
     this.cache = new ThreadCache(config.threadCacheSize, 30000);
   }
@@ -267,81 +261,6 @@ export class CommentService {
     };
   }
 
-  /** The author's own comment, for editing or deleting; 403 for anyone else. */
-  private async ownComment(user: SessionUser, commentId: string): Promise<Comment> {
-    const comment = isObjectIdString(commentId)
-      ? await CommentModel.findById(commentId).lean<Comment>()
-      : null;
-    if (!comment || comment.status === 'deleted') throw new NotFoundError('That comment does not exist.');
-    if (!comment.authorUser || String(comment.authorUser) !== user.id) {
-      throw new ForbiddenError('You can only change your own comments.');
-    }
-    return comment;
-  }
-
-  /** When the author's editing window for a comment closes. */
-  editableUntil(comment: Pick<Comment, 'createdAt'>): Date {
-    return new Date(new Date(comment.createdAt).getTime() + this.config.commentEditMinutes * 60000);
-  }
-
-  /** The author's comment with its source, for the edit form. */
-  async forEditing(user: SessionUser, commentId: string): Promise<Comment & { editable: boolean }> {
-    const comment = await this.ownComment(user, commentId);
-    return { ...comment, editable: this.editableUntil(comment).getTime() > this.now() };
-  }
-
-  /** Edits the author's own comment within the window; it then shows "edited". */
-  async edit(user: SessionUser, commentId: string, rawBody: string): Promise<Comment> {
-    const comment = await this.ownComment(user, commentId);
-    if (this.editableUntil(comment).getTime() <= this.now()) {
-      throw new ForbiddenError(
-        `Comments can be edited for ${this.config.commentEditMinutes} minutes after posting; this one can no longer be changed.`,
-        'edit_window_closed',
-      );
-    }
-    const errors = new FieldErrors();
-    const body = checkBody(rawBody, errors);
-    errors.throwIfAny();
-    // updateOne, not findByIdAndUpdate: FerretDB refuses findAndModify with the projection
-    // that Mongoose adds for the select:false email.
-    await CommentModel.updateOne(
-      { _id: comment._id },
-      { $set: { bodySource: body, bodyHtml: renderBody(body), editedAt: new Date(this.now()) } },
-    );
-    const updated = await CommentModel.findById(comment._id).lean<Comment>();
-    await this.afterWrite(await this.posts.getById(String(comment.post)));
-    this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
-    return updated!;
-  }
-
-  /** Deletes the author's own comment: its text goes, its place (and its replies) stay. */
-  async deleteOwn(user: SessionUser, commentId: string): Promise<Comment> {
-    const comment = await this.ownComment(user, commentId);
-    await CommentModel.updateOne(
-      { _id: comment._id },
-      { $set: { status: 'deleted', bodySource: '', bodyHtml: '', editedAt: new Date(this.now()) } },
-    );
-    await this.afterWrite(await this.posts.getById(String(comment.post)));
-    this.events.emit('comment.deleted', { postId: comment.post, commentId: comment._id });
-    return comment;
-  }
-
-  /** A user's visible comments, newest first, for their profile. */
-  async byUser(userId: string, page: number, perPage = 20) {
-    const filter = { authorUser: new Types.ObjectId(userId), status: 'visible' };
-    const [total, comments] = await Promise.all([
-      CommentModel.countDocuments(filter),
-      CommentModel.find(filter)
-        .sort({ createdAt: -1 })
-        .skip((page - 1) * perPage)
-        .limit(perPage)
-        .select('_id post number bodyHtml createdAt editedAt')
-        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title'> }>('post', 'slug title')
-        .lean(),
-    ]);
-    return { comments, paging: paging(page, perPage, total) };
-  }
-
   /**
    * After any write to a thread (here or by moderation): read it fresh, record the new version and
    * count on the post, and keep the fresh copy as this process's cache.
@@ -376,30 +295,6 @@ export class CommentService {
       }
     }
   }
-}
-
-/** Trims and length-checks a comment body, adding any error to `errors`. */
-function checkBody(raw: string, errors: FieldErrors): string {
-  const body = raw.replace(/\r\n/g, '\n').trim();
-  if (!body) errors.add('body', 'Write something before posting.');
-  else if (body.length > COMMENT_LIMITS.body) {
-    errors.add(
-      'body',
-      `Your comment is ${body.length} characters long; the limit is ${COMMENT_LIMITS.body}.`,
-    );
-  }
-  return body;
-}
-
-/** Safe HTML for a checked body; a body that sanitizes to nothing is an error. */
-function renderBody(body: string): string {
-  const html = renderCommentMarkdown(body);
-  if (!html) {
-    throw new ValidationError('Please correct the highlighted fields.', {
-      body: 'Write something before posting.',
-    });
-  }
-  return html;
 }
 
 function authorKindFor(role: Role): Comment['authorKind'] {

@@ -7,6 +7,7 @@ import { UserService } from './user-service.js';
 import { AuditService } from './audit-service.js';
 import { CommentGate } from './comment-gate.js';
 import { ModerationService } from './moderation-service.js';
+import { OwnCommentService } from './own-comment-service.js';
 import { LetterService } from './letter-service.js';
 import { createMailer, type Mailer } from './mailer.js';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ export interface Services {
   events: DomainEvents;
   posts: PostService;
   comments: CommentService;
+  ownComments: OwnCommentService;
   users: UserService;
   gate: CommentGate;
   sanctions: SanctionService;
@@ -54,7 +56,7 @@ export function createServices(deps: {
   const audit = new AuditService();
   const sanctions = new SanctionService(audit, now);
   const gate = new CommentGate(deps.config, sanctions, now, limiter);
-  const comments = new CommentService(deps.config, events, posts, users, gate, now);
+  const comments = new CommentService(deps.config, events, posts, users, gate);
   return {
     events,
     posts,
@@ -63,6 +65,7 @@ export function createServices(deps: {
     sanctions,
     audit,
     comments,
+    ownComments: new OwnCommentService(deps.config, events, posts, comments, now),
     moderation: new ModerationService(deps.config, events, comments, sanctions, audit),
     letters,
     mailer,

@@ -1,0 +1,98 @@
+import { Types } from 'mongoose';
+import { CommentModel, type Comment } from '../../models/comment.js';
+import type { Post } from '../../models/post.js';
+import type { Config } from '../config/index.js';
+import { ForbiddenError, NotFoundError } from '../errors/index.js';
+import { checkBody, renderBody } from './comment-body.js';
+import type { CommentService } from './comment-service.js';
+import type { DomainEvents } from './events.js';
+import { FieldErrors, isObjectIdString } from './input.js';
+import { paging } from './paging.js';
+import type { PostService } from './post-service.js';
+import type { SessionUser } from './user-service.js';
+
+/** What signed-in commenters do with their own comments: edit within the window, delete, list them. */
+export class OwnCommentService {
+  constructor(
+    private readonly config: Pick<Config, 'commentEditMinutes'>,
+    private readonly events: DomainEvents,
+    private readonly posts: PostService,
+    private readonly comments: CommentService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The author's own comment, for editing or deleting; 403 for anyone else. */
+  private async ownComment(user: SessionUser, commentId: string): Promise<Comment> {
+    const comment = isObjectIdString(commentId)
+      ? await CommentModel.findById(commentId).lean<Comment>()
+      : null;
+    if (!comment || comment.status === 'deleted') throw new NotFoundError('That comment does not exist.');
+    if (!comment.authorUser || String(comment.authorUser) !== user.id) {
+      throw new ForbiddenError('You can only change your own comments.');
+    }
+    return comment;
+  }
+
+  /** When the author's editing window for a comment closes. */
+  editableUntil(comment: Pick<Comment, 'createdAt'>): Date {
+    return new Date(new Date(comment.createdAt).getTime() + this.config.commentEditMinutes * 60000);
+  }
+
+  /** The author's comment with its source, for the edit form. */
+  async forEditing(user: SessionUser, commentId: string): Promise<Comment & { editable: boolean }> {
+    const comment = await this.ownComment(user, commentId);
+    return { ...comment, editable: this.editableUntil(comment).getTime() > this.now() };
+  }
+
+  /** Edits the author's own comment within the window; it then shows "edited". */
+  async edit(user: SessionUser, commentId: string, rawBody: string): Promise<Comment> {
+    const comment = await this.ownComment(user, commentId);
+    if (this.editableUntil(comment).getTime() <= this.now()) {
+      throw new ForbiddenError(
+        `Comments can be edited for ${this.config.commentEditMinutes} minutes after posting; this one can no longer be changed.`,
+        'edit_window_closed',
+      );
+    }
+    const errors = new FieldErrors();
+    const body = checkBody(rawBody, errors);
+    errors.throwIfAny();
+    // updateOne, not findByIdAndUpdate: FerretDB refuses findAndModify with the projection
+    // that Mongoose adds for the select:false email.
+    await CommentModel.updateOne(
+      { _id: comment._id },
+      { $set: { bodySource: body, bodyHtml: renderBody(body), editedAt: new Date(this.now()) } },
+    );
+    const updated = await CommentModel.findById(comment._id).lean<Comment>();
+    await this.comments.afterWrite(await this.posts.getById(String(comment.post)));
+    this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
+    return updated!;
+  }
+
+  /** Deletes the author's own comment: its text goes, its place (and its replies) stay. */
+  async deleteOwn(user: SessionUser, commentId: string): Promise<Comment> {
+    const comment = await this.ownComment(user, commentId);
+    await CommentModel.updateOne(
+      { _id: comment._id },
+      { $set: { status: 'deleted', bodySource: '', bodyHtml: '', editedAt: new Date(this.now()) } },
+    );
+    await this.comments.afterWrite(await this.posts.getById(String(comment.post)));
+    this.events.emit('comment.deleted', { postId: comment.post, commentId: comment._id });
+    return comment;
+  }
+
+  /** A user's visible comments, newest first, for their profile. */
+  async byUser(userId: string, page: number, perPage = 20) {
+    const filter = { authorUser: new Types.ObjectId(userId), status: 'visible' };
+    const [total, comments] = await Promise.all([
+      CommentModel.countDocuments(filter),
+      CommentModel.find(filter)
+        .sort({ createdAt: -1 })
+        .skip((page - 1) * perPage)
+        .limit(perPage)
+        .select('_id post number bodyHtml createdAt editedAt')
+        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title'> }>('post', 'slug title')
+        .lean(),
+    ]);
+    return { comments, paging: paging(page, perPage, total) };
+  }
+}

@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     SITE_URL: 'http://127.0.0.1',
     SESSION_SECRET: 'benchmark-only-session-secret-0123456789',
+    // The benchmark posts a reply every few milliseconds from one address.
+    COMMENT_INTERVAL_SECONDS: '0',
   });
   const logger = createLogger('silent');
   await connectMongoose(uri);

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ForbiddenError } from '../errors/index.js';
+import { sameToken, sign } from '../services/signing.js';
 import './types.js';
 
 /**
@@ -12,7 +12,7 @@ import './types.js';
  * ambient authority (guest comments), so there is nothing to forge.
  */
 function tokenFor(secret: string, sessionId: string): string {
-  return createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+  return sign(secret, `csrf:${sessionId}`);
 }
 
 /** Issues (or re-issues) the token for this session and exposes it to templates. */
@@ -31,9 +31,7 @@ export function csrfProtection(secret: string): RequestHandler {
     if (!UNSAFE.has(req.method) || !req.session?.csrf) return next();
     const body = req.body as Record<string, unknown> | undefined;
     const given = typeof body?._csrf === 'string' ? body._csrf : req.get('x-csrf-token');
-    const expected = Buffer.from(tokenFor(secret, req.sessionID));
-    const actual = Buffer.from(typeof given === 'string' ? given : '');
-    if (actual.length === expected.length && timingSafeEqual(actual, expected)) return next();
+    if (sameToken(given, tokenFor(secret, req.sessionID))) return next();
     next(
       new ForbiddenError(
         'This form has expired or did not come from this site. Reload the page and try again.',

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { LETTER_STATUSES, LetterModel, type Letter, type LetterStatus } from '../../models/letter.js';
 import { PostModel, type Post } from '../../models/post.js';
@@ -9,6 +9,7 @@ import type { Mailer } from './mailer.js';
 import type { PostService } from './post-service.js';
 import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
 import { hashIp } from './sanction-service.js';
+import { sameToken, sign } from './signing.js';
 import type { SessionUser } from './user-service.js';
 
 export const LETTER_LIMITS = { subject: 200, body: 8000, pseudonym: 60 } as const;
@@ -37,10 +38,6 @@ export function letterInputFrom(body: unknown): LetterInput {
     website: field(body, 'website'),
     formToken: field(body, 'formToken'),
   };
-}
-
-function sign(secret: string, value: string): string {
-  return createHmac('sha256', secret).update(value).digest('base64url');
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -76,9 +73,7 @@ export class LetterService {
   private checkFormToken(token: string): 'ok' | 'fast' | 'bad' {
     const [issued, signature] = token.split('.');
     if (!issued || !signature) return 'bad';
-    const expected = Buffer.from(sign(this.config.sessionSecret, `ask:${issued}`));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'bad';
+    if (!sameToken(signature, sign(this.config.sessionSecret, `ask:${issued}`))) return 'bad';
     const age = this.now() - Number(issued);
     if (age > 24 * 3600000) return 'bad';
     return age < this.config.askMinSeconds * 1000 ? 'fast' : 'ok';
@@ -227,10 +222,8 @@ export class LetterService {
     post: Pick<Post, '_id' | 'letter'>,
     token: string,
   ): Promise<{ name: string } | null> {
-    if (!post.letter || typeof token !== 'string') return null;
-    const expected = Buffer.from(this.letterWriterToken(post.letter, post._id));
-    const given = Buffer.from(token);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    if (!post.letter) return null;
+    if (!sameToken(token, this.letterWriterToken(post.letter, post._id))) return null;
     const letter = await LetterModel.findById(post.letter).select('pseudonym').lean();
     return { name: letter?.pseudonym ? `${letter.pseudonym} (letter writer)` : 'The letter writer' };
   }

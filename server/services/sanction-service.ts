@@ -1,14 +1,14 @@
-import { createHmac } from 'node:crypto';
 import { Types } from 'mongoose';
 import { BanModel, type Ban } from '../../models/ban.js';
 import { UserModel } from '../../models/user.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { AuditService } from './audit-service.js';
+import { sign } from './signing.js';
 import type { SessionUser } from './user-service.js';
 
 /** Keyed hash of an IP address: stable for blocking, useless if the database leaks without the secret. */
 export function hashIp(ip: string, secret: string): string {
-  return createHmac('sha256', secret).update(`ip:${ip}`).digest('hex').slice(0, 32);
+  return sign(secret, `ip:${ip}`, 'hex').slice(0, 32);
 }
 
 function describe(ban: Pick<Ban, 'until' | 'reason'>): string {

@@ -15,6 +15,16 @@ export function viewerOf(req: Request): Viewer {
   return { userId: req.user?.id, heldIds: req.session?.held, moderator: hasRole(req.user, 'moderator') };
 }
 
+/** The letter-writer name this browser may comment under on this post (from its private link), if any. */
+export function letterWriterOn(req: Request, postId: unknown): string | undefined {
+  return req.session?.letterWriter?.[String(postId)];
+}
+
+/** Who is writing a comment on this post: the session's user, the address, and any letter-writer link. */
+export function commentAuthor(req: Request, postId: unknown) {
+  return { user: req.user, ip: req.ip, letterWriter: letterWriterOn(req, postId) };
+}
+
 /** Signed-in users only: browsers are sent to the login page, API clients get 401. */
 export const requireUser: RequestHandler = (req, res, next) => {
   if (req.user) return next();

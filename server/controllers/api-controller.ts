@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { commentAuthor } from '../auth/guards.js';
 import { newCommentFrom, parseOrder } from '../services/comment-service.js';
 import { toCommentView } from '../services/comment-view.js';
 import type { Services } from '../services/index.js';
@@ -64,10 +65,11 @@ export function apiController(services: Services) {
     /** POST /api/posts/:slug/comments {parent?, name, email?, body} → 201 */
     createComment: (async (req, res) => {
       const post = await services.posts.getBySlug(String(req.params.slug));
-      const comment = await services.comments.create(post, newCommentFrom(req.body), {
-        user: req.user,
-        ip: req.ip,
-      });
+      const comment = await services.comments.create(
+        post,
+        newCommentFrom(req.body),
+        commentAuthor(req, post._id),
+      );
       const view = toCommentView(
         { ...comment, displayDepth: comment.depth, replyingTo: null, orphaned: false, children: [] },
         post.slug,

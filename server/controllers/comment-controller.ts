@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { viewerOf } from '../auth/guards.js';
+import { commentAuthor, viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import { ValidationError } from '../errors/index.js';
 import { newCommentFrom, parseOrder } from '../services/comment-service.js';
@@ -19,11 +19,7 @@ export function commentController(services: Services, config: Config) {
       const input = newCommentFrom(req.body);
       const order = parseOrder(field(req.body, 'order'));
       try {
-        const comment = await services.comments.create(post, input, {
-          user: req.user,
-          ip: req.ip,
-          letterWriter: req.session?.letterWriter?.[String(post._id)],
-        });
+        const comment = await services.comments.create(post, input, commentAuthor(req, post._id));
         if (comment.status === 'pending' && !req.user) {
           req.session.held = [...(req.session.held ?? []), String(comment._id)].slice(-50);
         }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
-import { viewerOf } from '../auth/guards.js';
+import { letterWriterOn, viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import type { ThreadOrder } from '../services/comment-service.js';
 import type { CommentView } from '../services/comment-view.js';
@@ -80,8 +80,9 @@ export async function renderPostPage(
   if (options.order === 'newest') here.set('order', 'newest');
   const replyQuery = here.size ? `${here}&` : '';
   const commentsOpen = services.gate.commentsOpen(post);
-
   const pageBase = `/posts/${post.slug}`;
+  const letterWriter = letterWriterOn(req, post._id);
+
   // Anonymous readers all see the same comments on a page: render them once per thread version.
   const threadHtml =
     req.user || moderator
@@ -97,8 +98,8 @@ export async function renderPostPage(
   res.render('posts/show', {
     title: post.title,
     description: post.excerpt,
-    canonical: `${config.siteUrl}/posts/${post.slug}`,
-    commentsFeed: `/posts/${post.slug}/comments.xml`,
+    canonical: `${config.siteUrl}${pageBase}`,
+    commentsFeed: `${pageBase}/comments.xml`,
     scripts: ['/socket.io/socket.io.js', '/js/thread.js', '/js/live.js'],
     post,
     isDraft: post.status !== 'published',
@@ -112,7 +113,7 @@ export async function renderPostPage(
       order: options.order,
       newest: options.order === 'newest',
       paging: thread.paging,
-      pageBase: `/posts/${post.slug}`,
+      pageBase,
       extraQuery: `${orderQuery}#comments`,
       replyQuery,
     },
@@ -125,13 +126,10 @@ export async function renderPostPage(
         authorName: replyTarget.authorName,
       },
       user: req.user,
-      letterWriter: req.session?.letterWriter?.[String(post._id)],
-      mayComment:
-        Boolean(req.user) ||
-        config.allowGuestComments ||
-        Boolean(req.session?.letterWriter?.[String(post._id)]),
-      action: `/posts/${post.slug}/comments`,
-      cancelHref: `/posts/${post.slug}${here.size ? `?${here}` : ''}#respond`,
+      letterWriter,
+      mayComment: Boolean(req.user) || config.allowGuestComments || Boolean(letterWriter),
+      action: `${pageBase}/comments`,
+      cancelHref: `${pageBase}${here.size ? `?${here}` : ''}#respond`,
       order: options.order,
     },
   });

@@ -66,7 +66,7 @@ export function createServices(deps: {
     audit,
     comments,
     ownComments: new OwnCommentService(deps.config, events, posts, comments, now),
-    moderation: new ModerationService(deps.config, events, comments, sanctions, audit),
+    moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),
     letters,
     mailer,
     renderer: deps.renderer,

@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { AuditService } from './audit-service.js';
 import type { CommentService } from './comment-service.js';
+import type { PostService } from './post-service.js';
 import type { DomainEvents } from './events.js';
 import type { SanctionService } from './sanction-service.js';
 import type { SessionUser } from './user-service.js';
@@ -39,6 +40,7 @@ export class ModerationService {
     private readonly config: Pick<Config, 'reportsToHide'>,
     private readonly events: DomainEvents,
     private readonly comments: CommentService,
+    private readonly posts: PostService,
     private readonly sanctions: SanctionService,
     private readonly audit: AuditService,
   ) {}
@@ -51,10 +53,8 @@ export class ModerationService {
     return comment;
   }
 
-  private async post(id: Types.ObjectId | string): Promise<Post> {
-    const post = await PostModel.findById(String(id)).lean<Post>();
-    if (!post) throw new NotFoundError('There is no such post.');
-    return post;
+  private post(id: Types.ObjectId | string): Promise<Post> {
+    return this.posts.getById(String(id));
   }
 
   private label(comment: Pick<Comment, 'number'>, post: Pick<Post, 'title'>): string {
@@ -62,8 +62,7 @@ export class ModerationService {
   }
 
   async setPostOpen(actor: SessionUser, postId: string, open: boolean, reason = ''): Promise<Post> {
-    const post = await this.post(postId);
-    await PostModel.updateOne({ _id: post._id }, { $set: { commentStatus: open ? 'open' : 'closed' } });
+    const post = await this.posts.setCommentStatus(postId, open ? 'open' : 'closed');
     await this.audit.record(actor, {
       action: open ? 'post.reopen' : 'post.close',
       targetType: 'post',
@@ -71,12 +70,7 @@ export class ModerationService {
       targetLabel: post.title,
       reason,
     });
-    this.events.emit('post.saved', {
-      postId: post._id,
-      slug: post.slug,
-      commentStatus: open ? 'open' : 'closed',
-    });
-    return { ...post, commentStatus: open ? 'open' : 'closed' };
+    return post;
   }
 
   /** One action on one comment; refuses actions that do not apply to its state. */

@@ -219,6 +219,15 @@ export class PostService {
     }
   }
 
+  /** Opens or closes comments on a post, and says so to open pages. */
+  async setCommentStatus(postId: string, commentStatus: 'open' | 'closed'): Promise<Post> {
+    const post = await this.getById(postId);
+    await PostModel.updateOne({ _id: post._id }, { $set: { commentStatus } });
+    const saved = { ...post, commentStatus };
+    this.announce(saved, post);
+    return saved;
+  }
+
   /**
    * Marks the thread as changed, so cached copies in every process are read
    * again, and records its visible count. Returns the new version.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { PostModel, type Post } from '../../models/post.js';
 import type { Config } from '../config/index.js';
-import { NotFoundError } from '../errors/index.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { DomainEvents } from './events.js';
 import { FieldErrors, field } from './input.js';
 import { plainExcerpt, renderPostMarkdown, sanitizePostHtml } from './markdown.js';
@@ -57,6 +57,12 @@ export function postInputFrom(body: unknown): PostInput {
     commentStatus: field(body, 'commentStatus'),
     publishAt: field(body, 'publishAt'),
   };
+}
+
+function slugTaken(): never {
+  throw new ValidationError('Please correct the highlighted fields.', {
+    slug: 'Another post already uses this address. Choose a different slug.',
+  });
 }
 
 function isDuplicateKey(err: unknown): boolean {
@@ -185,11 +191,7 @@ export class PostService {
       } catch (err) {
         // An explicitly chosen slug that is taken is the editor's to fix; a derived one gets a suffix.
         if (!isDuplicateKey(err)) throw err;
-        if (input.slug.trim()) {
-          const errors = new FieldErrors();
-          errors.add('slug', 'Another post already uses this address. Choose a different slug.');
-          errors.throwIfAny();
-        }
+        if (input.slug.trim()) slugTaken();
       }
     }
     throw new Error(`could not find a free slug for "${slug}"`);
@@ -212,10 +214,7 @@ export class PostService {
       return post;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const errors = new FieldErrors();
-      errors.add('slug', 'Another post already uses this address. Choose a different slug.');
-      errors.throwIfAny();
-      throw err;
+      slugTaken();
     }
   }
 

@@ -7,13 +7,19 @@
 // that installs for a real MongoDB (MONGODB_URI) still succeed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { patchFiles, preparePatchedModule } from './embedded-db-patches.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const moduleDir = path.join(root, 'tools', 'embedded-mongo');
 const binary = path.join(moduleDir, 'bin', 'embedded-mongo');
-const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => path.join(moduleDir, f));
+const sources = [
+  ...['main.go', 'go.mod', 'go.sum'].map((f) => path.join(moduleDir, f)),
+  ...patchFiles(moduleDir),
+  fileURLToPath(import.meta.url),
+  fileURLToPath(new URL('./embedded-db-patches.mjs', import.meta.url)),
+];
 const force = process.argv.includes('--force');
 
 function say(message) {
@@ -52,7 +58,16 @@ const ticker = setInterval(() => {
   say(`still building (${Math.round((Date.now() - started) / 1000)} s)...`);
 }, 15000);
 
-const child = spawn('go', ['build', '-mod=readonly', '-trimpath', '-o', binary, '.'], {
+let patched;
+try {
+  patched = preparePatchedModule(moduleDir, say);
+} catch (err) {
+  clearInterval(ticker);
+  say(`could not apply the FerretDB patches: ${err.message}`);
+  process.exit(1);
+}
+const modfileArgs = patched ? [`-modfile=${patched.modfile}`] : [];
+const child = spawn('go', ['build', '-mod=readonly', '-trimpath', ...modfileArgs, '-o', binary, '.'], {
   cwd: moduleDir,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },

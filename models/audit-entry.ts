@@ -14,7 +14,9 @@ const auditEntrySchema = new Schema(
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
-auditEntrySchema.index({ createdAt: -1 });
+// The log is read newest first by _id, whole or by action or by actor.
+auditEntrySchema.index({ action: 1, _id: -1 });
+auditEntrySchema.index({ actorName: 1, _id: -1 });
 
 export type AuditEntry = InferSchemaType<typeof auditEntrySchema> & { _id: Types.ObjectId };
 export const AuditEntryModel = mongoose.model('AuditEntry', auditEntrySchema);

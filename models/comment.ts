@@ -47,10 +47,13 @@ const commentSchema = new Schema(
   { timestamps: true },
 );
 
+// Every query on comments names one of these first fields (tested with the database's explain):
+// a thread by post (and the number claim), queues by status, a writer's history by account or email.
+// Lists are read newest first by _id, which the embedded database reads in index order.
 commentSchema.index({ post: 1, number: 1 }, { unique: true });
-commentSchema.index({ post: 1, root: 1, number: 1 });
-commentSchema.index({ post: 1, depth: 1, number: 1 });
-commentSchema.index({ authorUser: 1, createdAt: -1 });
+commentSchema.index({ status: 1, _id: -1 });
+commentSchema.index({ authorUser: 1, _id: -1 });
+commentSchema.index({ authorEmail: 1, _id: -1 });
 
 export type Comment = InferSchemaType<typeof commentSchema> & { _id: Types.ObjectId };
 export const CommentModel = mongoose.model('Comment', commentSchema);

@@ -33,7 +33,8 @@ const letterSchema = new Schema(
   },
   { timestamps: true },
 );
-letterSchema.index({ status: 1, createdAt: -1 });
+// The inbox: newest first by _id, whole or by status.
+letterSchema.index({ status: 1, _id: -1 });
 
 export type Letter = InferSchemaType<typeof letterSchema> & { _id: Types.ObjectId };
 export const LetterModel = mongoose.model('Letter', letterSchema);

@@ -13,6 +13,8 @@ const reportSchema = new Schema(
   { timestamps: true },
 );
 reportSchema.index({ comment: 1, reporterKey: 1 }, { unique: true });
+// The reported queue: open reports, newest first.
+reportSchema.index({ resolved: 1, _id: -1 });
 
 export type Report = InferSchemaType<typeof reportSchema> & { _id: Types.ObjectId };
 export const ReportModel = mongoose.model('Report', reportSchema);

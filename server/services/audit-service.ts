@@ -36,7 +36,7 @@ export class AuditService {
     const [total, entries] = await Promise.all([
       AuditEntryModel.countDocuments(query),
       AuditEntryModel.find(query)
-        .sort({ createdAt: -1 })
+        .sort({ _id: -1 })
         .skip((filter.page - 1) * perPage)
         .limit(perPage)
         .lean<AuditEntry[]>(),

@@ -18,6 +18,7 @@ import type { CommentView } from './comment-view.js';
 import { Thread, type ShownComment, type ThreadOrder, type Viewer } from './thread.js';
 import { toCommentView } from './comment-view.js';
 import { ThreadCache } from './thread-cache.js';
+import { KeyedQueue } from '../lib/keyed-queue.js';
 
 export { COMMENT_LIMITS } from './comment-body.js';
 
@@ -60,6 +61,8 @@ export function parseOrder(raw: unknown): ThreadOrder {
 
 export class CommentService {
   private readonly cache: ThreadCache<Thread>;
+  /** Writes to one thread, one at a time within this process. */
+  private readonly writes = new KeyedQueue();
 
   constructor(
     private readonly config: Pick<
@@ -200,7 +203,7 @@ export class CommentService {
       ? await this.lineageUnder(post, input.parentId)
       : { parent: null, ancestors: [] as Types.ObjectId[], root: _id, depth: 0 };
 
-    const comment = await this.insertNumbered(post, {
+    const { comment, post: current } = await this.insertNumbered(post, {
       _id,
       post: post._id,
       ...lineage,
@@ -220,7 +223,6 @@ export class CommentService {
       editedAt: null,
     });
     await this.gate.posted(writer);
-    const current = await this.afterWrite(post);
     if (comment.status === 'visible') {
       this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });
     }
@@ -263,38 +265,72 @@ export class CommentService {
 
   /**
    * After any write to a thread (here or by moderation): read it fresh, record the new version and
-   * count on the post, and keep the fresh copy as this process's cache.
+   * count on the post, and keep the fresh copy as this process's cache. Queued with this process's
+   * other writes to the same thread, so a fresh read never overtakes a comment being numbered.
    */
   async afterWrite<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(post: P): Promise<P> {
-    this.cache.delete(String(post._id));
-    const thread = await this.loadThread(post, { fresh: true });
-    const version = await this.posts.touchThread(post._id, thread.visible.length);
-    this.cache.set(String(post._id), version, thread);
-    return { ...post, threadVersion: version, commentCount: thread.visible.length };
+    const key = String(post._id);
+    return this.writes.run(key, async () => {
+      this.cache.delete(key);
+      const thread = await this.loadThread(post, { fresh: true });
+      const version = await this.posts.touchThread(post._id, thread.visible.length);
+      this.cache.set(key, version, thread);
+      return { ...post, threadVersion: version, commentCount: thread.visible.length };
+    });
   }
 
   /**
-   * Numbers are claimed through the unique (post, number) index: take the
-   * next after the highest known, and on a clash with a concurrent writer
-   * read the thread fresh and try again. No counter document, so no lost
-   * $inc on the embedded database.
+   * Numbers a new comment and writes it. Writes to one thread are queued within this process,
+   * so they never compete for a number; the next number comes from the thread this process
+   * already holds (no read). Another process may have taken it: the unique (post, number) index
+   * refuses the insert, and the thread is read fresh before the next try. The new comment is then
+   * added to the cached thread instead of reading the thread again, if the post's version shows
+   * no other writer in between (otherwise the thread is read fresh).
    */
-  private async insertNumbered(
-    post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
+  private async insertNumbered<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(
+    post: P,
     doc: Omit<Comment, 'number' | 'createdAt' | 'updatedAt' | 'sourceKey' | 'authorUrl'>,
-  ): Promise<Comment> {
-    let thread = await this.loadThread(post);
-    for (let attempt = 0; ; attempt += 1) {
-      const number = thread.lastNumber + 1;
-      try {
-        const created = await CommentModel.create({ ...doc, number });
-        return created.toObject() as Comment;
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000 || attempt >= 20) throw err;
-        thread = await this.loadThread(post, { fresh: true });
+  ): Promise<{ comment: Comment; post: P }> {
+    const key = String(post._id);
+    return this.writes.run(key, async () => {
+      let base = this.cache.peek(key) ?? (await this.freshBase(post));
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const created = await CommentModel.create({ ...doc, number: base.value.lastNumber + 1 });
+          const comment = created.toObject() as Comment;
+          const thread = base.value.with(shownFrom(comment));
+          let version = await this.posts.touchThreadIf(post._id, base.version, thread.visible.length);
+          let current = thread;
+          if (!version) {
+            current = await this.loadThread(post, { fresh: true });
+            version = await this.posts.touchThread(post._id, current.visible.length);
+          }
+          this.cache.set(key, version, current);
+          return {
+            comment,
+            post: { ...post, threadVersion: version, commentCount: current.visible.length },
+          };
+        } catch (err) {
+          if ((err as { code?: number }).code !== 11000 || attempt >= 20) throw err;
+          base = await this.freshBase(post);
+        }
       }
-    }
+    });
   }
+
+  /** The thread as stored, with the version it was read under (version first, so a write between the two reads is noticed). */
+  private async freshBase(post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>) {
+    const version = (await this.posts.threadVersionOf(post._id)) ?? post.threadVersion;
+    const value = await this.loadThread({ ...post, threadVersion: version }, { fresh: true });
+    return { version, value };
+  }
+}
+
+/** The fields of a comment that threads keep (never the email, address or source). */
+function shownFrom(comment: Comment): ShownComment {
+  const shown: Record<string, unknown> = {};
+  for (const field of THREAD_FIELDS.split(' ')) shown[field] = (comment as Record<string, unknown>)[field];
+  return shown as ShownComment;
 }
 
 function authorKindFor(role: Role): Comment['authorKind'] {

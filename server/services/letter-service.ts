@@ -157,7 +157,8 @@ export class LetterService {
         { pseudonym: mongoose.trusted(pattern) },
       ];
     }
-    return LetterModel.find(query).sort({ createdAt: -1 }).limit(200).lean<Letter[]>();
+    // Newest first by _id: read in index order until 200 match, however many letters there are.
+    return LetterModel.find(query).sort({ _id: -1 }).limit(200).lean<Letter[]>();
   }
 
   async get(id: string): Promise<Letter & { email: string }> {

@@ -27,6 +27,9 @@ const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comme
 
 const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 
+/** The most items a queue shows at once. */
+const QUEUE_LIMIT = 200;
+
 type QueueItem = Comment & { postTitle: string; postSlug: string; reasons: string[] };
 
 /**
@@ -164,17 +167,8 @@ export class ModerationService {
   async queue(queue: Queue, postSlug?: string): Promise<{ items: QueueItem[]; post?: Post }> {
     const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
     if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
-    // trusted(): sanitizeFilter is on for every query; these operators are ours, not user input.
-    const filter: Record<string, unknown> =
-      queue === 'reported'
-        ? { reportCount: trusted({ $gt: 0 }), status: trusted({ $in: ['visible', 'pending'] }) }
-        : { status: queue };
-    if (post) filter.post = post._id;
-    const comments = await CommentModel.find(filter)
-      .sort({ createdAt: -1 })
-      .limit(200)
-      .select('+authorEmail +ipHash')
-      .lean<Comment[]>();
+    const comments =
+      queue === 'reported' ? await this.reported(post?._id) : await this.byStatus(queue, post?._id);
     const posts = new Map(
       (
         await PostModel.find({ _id: trusted({ $in: [...new Set(comments.map((c) => String(c.post)))] }) })
@@ -195,6 +189,38 @@ export class ModerationService {
         reasons: reports.filter((r) => String(r.comment) === String(c._id)).map((r) => r.reason),
       })),
     };
+  }
+
+  /** Comments in a status, newest first: read in the order of the (status, _id) index. */
+  private async byStatus(status: Queue, postId?: Types.ObjectId): Promise<Comment[]> {
+    return CommentModel.find({ status, ...(postId && { post: postId }) })
+      .sort({ _id: -1 })
+      .limit(QUEUE_LIMIT)
+      .select('+authorEmail +ipHash')
+      .lean<Comment[]>();
+  }
+
+  /**
+   * Reported comments still shown or held, most recently reported first. Driven by the open
+   * reports (few, indexed) rather than by every comment's report count.
+   */
+  private async reported(postId?: Types.ObjectId): Promise<Comment[]> {
+    const reports = await ReportModel.find({ resolved: false, ...(postId && { post: postId }) })
+      .sort({ _id: -1 })
+      .limit(QUEUE_LIMIT * 5)
+      .select('comment')
+      .lean();
+    const order = [...new Set(reports.map((r) => String(r.comment)))].slice(0, QUEUE_LIMIT);
+    // trusted(): sanitizeFilter is on for every query; this operator is ours, not user input.
+    const comments = await CommentModel.find({ _id: trusted({ $in: order }) })
+      .select('+authorEmail +ipHash')
+      .lean<Comment[]>();
+    const byId = new Map(comments.map((c) => [String(c._id), c]));
+    return order
+      .map((id) => byId.get(id))
+      .filter((c): c is Comment =>
+        Boolean(c && c.reportCount > 0 && ['visible', 'pending'].includes(c.status)),
+      );
   }
 
   async banEmailOf(actor: SessionUser, commentId: string, reason: string): Promise<void> {

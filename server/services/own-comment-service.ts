@@ -85,8 +85,9 @@ export class OwnCommentService {
     const filter = { authorUser: new Types.ObjectId(userId), status: 'visible' };
     const [total, comments] = await Promise.all([
       CommentModel.countDocuments(filter),
+      // Newest first by _id: the (authorUser, _id) index gives them in order, so a page reads only itself.
       CommentModel.find(filter)
-        .sort({ createdAt: -1 })
+        .sort({ _id: -1 })
         .skip((page - 1) * perPage)
         .limit(perPage)
         .select('_id post number bodyHtml createdAt editedAt')

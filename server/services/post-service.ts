@@ -231,10 +231,33 @@ export class PostService {
    * Marks the thread as changed, so cached copies in every process are read
    * again, and records its visible count. Returns the new version.
    */
+  /** The post's current thread version, read by _id alone. */
+  async threadVersionOf(postId: Types.ObjectId): Promise<string | undefined> {
+    const post = await PostModel.findById(postId).select('threadVersion').lean<Pick<Post, 'threadVersion'>>();
+    return post?.threadVersion;
+  }
+
   async touchThread(postId: Types.ObjectId, commentCount: number): Promise<string> {
     const threadVersion = randomBytes(8).toString('hex');
     await PostModel.updateOne({ _id: postId }, { $set: { threadVersion, commentCount } });
     return threadVersion;
+  }
+
+  /**
+   * Records a write to the thread only if nobody else recorded one since `expected`:
+   * returns the new version, or null when the thread moved on (the caller reads it fresh).
+   */
+  async touchThreadIf(
+    postId: Types.ObjectId,
+    expected: string,
+    commentCount: number,
+  ): Promise<string | null> {
+    const threadVersion = randomBytes(8).toString('hex');
+    const result = await PostModel.updateOne(
+      { _id: postId, threadVersion: expected },
+      { $set: { threadVersion, commentCount } },
+    );
+    return result.matchedCount === 1 ? threadVersion : null;
   }
 
   /** Repairs a stale count (a lost concurrent update), unless the thread has moved on since. */

@@ -110,7 +110,7 @@ export class SanctionService {
   }
 
   async list(): Promise<(Ban & { active: boolean })[]> {
-    const bans = await BanModel.find({}).sort({ createdAt: -1 }).limit(200).lean<Ban[]>();
+    const bans = await BanModel.find({}).sort({ _id: -1 }).limit(200).lean<Ban[]>();
     const now = this.now();
     return bans.map((ban) => ({ ...ban, active: !ban.lifted && (!ban.until || ban.until.getTime() > now) }));
   }

@@ -27,6 +27,13 @@ export class ThreadCache<T> {
     return entry.value;
   }
 
+  /** The entry as it is, whatever its version: what this process last read or wrote. */
+  peek(postId: string): { version: string; value: T } | undefined {
+    const entry = this.entries.get(postId);
+    if (!entry || Date.now() - entry.at > this.maxAgeMs) return undefined;
+    return { version: entry.version, value: entry.value };
+  }
+
   set(postId: string, version: string, value: T): void {
     if (this.maxEntries === 0) return;
     this.entries.delete(postId);

@@ -47,6 +47,11 @@ export class Thread {
 
   private index: Map<string, ShownComment> | undefined;
 
+  /** This thread with one more comment (the newest), as a new Thread: cached threads are never changed. */
+  with(comment: ShownComment): Thread {
+    return new Thread([...this.comments, comment], this.maxDepth);
+  }
+
   byId(id: string): ShownComment | undefined {
     this.index ??= new Map(this.comments.map((c) => [String(c._id), c]));
     return this.index.get(id);

@@ -140,10 +140,7 @@ export class UserService {
   }
 
   async list(): Promise<(SessionUser & { createdAt: Date })[]> {
-    const users = await UserModel.find({})
-      .sort({ createdAt: -1 })
-      .select('username role createdAt')
-      .lean<User[]>();
+    const users = await UserModel.find({}).sort({ _id: -1 }).select('username role createdAt').lean<User[]>();
     return users.map((u) => ({ ...toSessionUser(u), createdAt: u.createdAt }));
   }
 

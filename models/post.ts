@@ -18,6 +18,8 @@ const postSchema = new Schema(
     excerpt: { type: String, default: '' },
     tags: { type: [String], default: [] },
     authorName: { type: String, required: true, trim: true, maxlength: 80 },
+    /** The author's name folded for look-alike checks (guests may not comment under it). */
+    authorNameKey: { type: String, default: '' },
     status: { type: String, enum: POST_STATUSES, default: 'draft', required: true },
     publishedAt: { type: Date, default: null },
     commentStatus: { type: String, enum: COMMENT_STATUSES, default: 'open', required: true },
@@ -41,8 +43,9 @@ const postSchema = new Schema(
   { timestamps: true },
 );
 
+// Lists of published posts are read through post listings (models/post-listing.ts).
 postSchema.index({ status: 1, publishedAt: -1 });
-postSchema.index({ tags: 1, status: 1, publishedAt: -1 });
+postSchema.index({ authorNameKey: 1 });
 
 export type Post = InferSchemaType<typeof postSchema> & { _id: Types.ObjectId };
 export const PostModel = mongoose.model('Post', postSchema);

@@ -11,6 +11,7 @@ import { createLogger } from './logger.js';
 import { VIEWS_DIR } from './paths.js';
 import { createRenderer } from './rendering/engine.js';
 import { seedIfEmpty } from './seed/seed.js';
+import { runMigrations } from './services/migrations.js';
 import { createServices } from './services/index.js';
 import { attachSockets } from './sockets/index.js';
 
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   logger.info({ embedded: database.embedded }, 'database connected');
+  const migrated = await runMigrations((message) => logger.info(message));
+  if (migrated.length) logger.info({ migrations: migrated }, 'database migrated');
 
   if (config.seedOnEmpty) {
     const report = await seedIfEmpty((message) => logger.info(`seeding demo content: ${message}`));

@@ -59,7 +59,7 @@ export function postController(services: Services, config: Config) {
       const tag = param(req.params.tag).toLowerCase();
       const page = parsePage(req.query.page);
       const list = await services.posts.listPublished({ page, tag });
-      if (list.paging.total === 0) throw new NotFoundError(`No posts are tagged “${tag}”.`);
+      if (list.posts.length === 0) throw new NotFoundError(`No posts are tagged “${tag}”.`);
       res.render('posts/tag', {
         title: `Tagged “${tag}”`,
         tag,

@@ -4,7 +4,8 @@ import type { Types } from 'mongoose';
 import { CommentModel } from '../../models/comment.js';
 import { PostModel } from '../../models/post.js';
 import { UserModel } from '../../models/user.js';
-import { nameKey } from '../auth/name-key.js';
+import { nameKey } from '../lib/name-key.js';
+import { syncListing } from '../services/post-listing.js';
 import { plainExcerpt, renderPostMarkdown } from '../services/markdown.js';
 import { DEMO_POSTS, COLUMNIST } from './demo-posts.js';
 import { generateThread } from './generate.js';
@@ -71,6 +72,7 @@ export async function seedDemoContent(
       excerpt: plainExcerpt(letterHtml),
       tags: demo.tags,
       authorName: COLUMNIST,
+      authorNameKey: nameKey(COLUMNIST),
       status: 'draft',
       publishedAt,
       commentStatus: demo.commentStatus,
@@ -97,6 +99,7 @@ export async function seedDemoContent(
       { _id: post._id },
       { $set: { status: 'published', commentCount: comments.filter((c) => c.status === 'visible').length } },
     );
+    await syncListing({ ...post.toObject(), status: 'published' });
     report.posts += 1;
     report.comments += comments.length;
   }

@@ -111,7 +111,8 @@ export class CommentService {
     const roots = personal ? thread.treeFor(options.order, options.viewer!) : thread.tree(options.order);
     const perPage = this.config.commentsPerPage;
     const pageInfo = paging(options.page, perPage, roots.length);
-    if (options.page > pageInfo.totalPages) throw new NotFoundError('That page of comments does not exist.');
+    if (options.page > (pageInfo.totalPages ?? 1))
+      throw new NotFoundError('That page of comments does not exist.');
     const start = (options.page - 1) * perPage;
     return {
       comments: personal

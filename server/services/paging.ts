@@ -3,8 +3,11 @@ import { ValidationError } from '../errors/index.js';
 export interface Paging {
   page: number;
   perPage: number;
-  total: number;
-  totalPages: number;
+  /** Unknown (null) for lists read a page at a time without counting them. */
+  total: number | null;
+  totalPages: number | null;
+  /** More than one page: show the page links. */
+  multiple: boolean;
   hasPrevious: boolean;
   hasNext: boolean;
   previousPage: number;
@@ -29,8 +32,24 @@ export function paging(page: number, perPage: number, total: number): Paging {
     perPage,
     total,
     totalPages,
+    multiple: totalPages > 1,
     hasPrevious: page > 1,
     hasNext: page < totalPages,
+    previousPage: page - 1,
+    nextPage: page + 1,
+  };
+}
+
+/** Paging for a list read newest first a page at a time, which knows only whether more follow. */
+export function openPaging(page: number, perPage: number, hasNext: boolean): Paging {
+  return {
+    page,
+    perPage,
+    total: null,
+    totalPages: null,
+    multiple: page > 1 || hasNext,
+    hasPrevious: page > 1,
+    hasNext,
     previousPage: page - 1,
     nextPage: page + 1,
   };

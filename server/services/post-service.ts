@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { PostModel, type Post } from '../../models/post.js';
 import type { Config } from '../config/index.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import type { DomainEvents } from './events.js';
 import { FieldErrors, field } from './input.js';
 import { plainExcerpt, renderPostMarkdown, sanitizePostHtml } from './markdown.js';
-import { paging, type Paging } from './paging.js';
+import { openPaging, paging, type Paging } from './paging.js';
+import { countListed, listedPostIds, syncListing } from './post-listing.js';
+import { nameKey } from '../lib/name-key.js';
 import { parseTags, slugify } from './slug.js';
 
 export type PostSummary = Pick<
@@ -109,6 +111,7 @@ export class PostService {
         { $set: { status: 'published' } },
       );
       if (result.modifiedCount !== 1) continue;
+      await syncListing({ ...post, status: 'published' });
       published += 1;
       this.announce({ ...post, status: 'published' }, post);
     }
@@ -135,20 +138,33 @@ export class PostService {
     return { ...post, letter: letter._id };
   }
 
-  /** Newest published posts, optionally with a tag, with their visible comment counts. */
+  /**
+   * Newest published posts, optionally with a tag, with their visible comment counts. Read a
+   * page at a time through the post listings, so a page costs the same with 10 or 100,000 posts.
+   */
   async listPublished(options: { page: number; tag?: string }): Promise<PostList> {
     const perPage = this.config.postsPerPage;
-    const filter = { status: 'published', ...(options.tag && { tags: options.tag }) };
-    const [total, posts] = await Promise.all([
-      PostModel.countDocuments(filter),
-      PostModel.find(filter)
-        .sort({ publishedAt: -1, _id: -1 })
-        .skip((options.page - 1) * perPage)
-        .limit(perPage)
-        .select(SUMMARY_FIELDS)
-        .lean<PostSummary[]>(),
-    ]);
-    return { posts, paging: paging(options.page, perPage, total) };
+    const { ids, hasMore } = await listedPostIds(options.tag ?? '', (options.page - 1) * perPage, perPage);
+    if (options.page > 1 && ids.length === 0) throw new NotFoundError('That page does not exist.');
+    const posts = await this.summaries(ids);
+    // A tag page says how many posts it has: a count of that tag's small listing rows.
+    if (options.tag && posts.length > 0) {
+      return { posts, paging: paging(options.page, perPage, await countListed(options.tag)) };
+    }
+    return { posts, paging: openPaging(options.page, perPage, hasMore) };
+  }
+
+  /** Published posts' summaries by id, in the order given. */
+  private async summaries(ids: Types.ObjectId[]): Promise<PostSummary[]> {
+    if (ids.length === 0) return [];
+    // trusted(): sanitizeFilter is on for every query; this operator is ours.
+    const found = await PostModel.find({ _id: mongoose.trusted({ $in: ids }) })
+      .select(`${SUMMARY_FIELDS} status`)
+      .lean<(PostSummary & Pick<Post, 'status'>)[]>();
+    const byId = new Map(found.map((p) => [String(p._id), p]));
+    return ids
+      .map((id) => byId.get(String(id)))
+      .filter((p): p is PostSummary & Pick<Post, 'status'> => p?.status === 'published');
   }
 
   /** A published post by slug (drafts too for editors); 404 otherwise. */
@@ -183,9 +199,11 @@ export class PostService {
           ...fields,
           slug: candidate,
           publishedAt: this.publishedAtFor({ status: values.status, publishAt }),
+          authorNameKey: nameKey(fields.authorName),
           threadVersion: randomBytes(8).toString('hex'),
         });
         const saved = post.toObject() as Post;
+        await syncListing(saved);
         this.announce(saved);
         return saved;
       } catch (err) {
@@ -206,10 +224,18 @@ export class PostService {
     try {
       const post = await PostModel.findByIdAndUpdate(
         existing._id,
-        { $set: { ...fields, slug: slug || existing.slug, publishedAt } },
+        {
+          $set: {
+            ...fields,
+            slug: slug || existing.slug,
+            publishedAt,
+            authorNameKey: nameKey(fields.authorName),
+          },
+        },
         { new: true, runValidators: true },
       ).lean<Post>();
       if (!post) throw new NotFoundError('There is no such post.');
+      await syncListing(post);
       this.announce(post, existing);
       return post;
     } catch (err) {
@@ -227,16 +253,16 @@ export class PostService {
     return saved;
   }
 
-  /**
-   * Marks the thread as changed, so cached copies in every process are read
-   * again, and records its visible count. Returns the new version.
-   */
   /** The post's current thread version, read by _id alone. */
   async threadVersionOf(postId: Types.ObjectId): Promise<string | undefined> {
     const post = await PostModel.findById(postId).select('threadVersion').lean<Pick<Post, 'threadVersion'>>();
     return post?.threadVersion;
   }
 
+  /**
+   * Marks the thread as changed, so cached copies in every process are read
+   * again, and records its visible count. Returns the new version.
+   */
   async touchThread(postId: Types.ObjectId, commentCount: number): Promise<string> {
     const threadVersion = randomBytes(8).toString('hex');
     await PostModel.updateOne({ _id: postId }, { $set: { threadVersion, commentCount } });
@@ -269,9 +295,13 @@ export class PostService {
     await PostModel.updateOne({ _id: postId, threadVersion }, { $set: { commentCount } });
   }
 
-  /** Newest published posts for the feed. */
+  /** Newest published posts for the feed, whole. */
   async recent(limit = 20): Promise<Post[]> {
-    return PostModel.find({ status: 'published' }).sort({ publishedAt: -1 }).limit(limit).lean<Post[]>();
+    const { ids } = await listedPostIds('', 0, limit);
+    if (ids.length === 0) return [];
+    const found = await PostModel.find({ _id: mongoose.trusted({ $in: ids }) }).lean<Post[]>();
+    const byId = new Map(found.map((p) => [String(p._id), p]));
+    return ids.map((id) => byId.get(String(id))).filter((p): p is Post => p?.status === 'published');
   }
 
   private validate(input: PostInput, format: 'markdown' | 'html' = 'markdown') {

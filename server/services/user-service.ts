@@ -2,7 +2,7 @@ import bcrypt from 'bcryptjs';
 import { Types } from 'mongoose';
 import { PostModel } from '../../models/post.js';
 import { ROLES, UserModel, type Role, type User } from '../../models/user.js';
-import { nameKey } from '../auth/name-key.js';
+import { nameKey } from '../lib/name-key.js';
 import type { Config } from '../config/index.js';
 import { NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/index.js';
 import { FieldErrors, isEmail } from './input.js';
@@ -135,8 +135,7 @@ export class UserService {
     const key = nameKey(name);
     if (!key) return false;
     if (await UserModel.exists({ nameKey: key })) return true;
-    const authors: string[] = await PostModel.distinct('authorName');
-    return authors.some((author) => nameKey(author) === key);
+    return Boolean(await PostModel.exists({ authorNameKey: key }));
   }
 
   async list(): Promise<(SessionUser & { createdAt: Date })[]> {

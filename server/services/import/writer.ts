@@ -3,6 +3,8 @@ import type { Types } from 'mongoose';
 import { CommentModel } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { idFor } from './ids.js';
+import { nameKey } from '../../lib/name-key.js';
+import { syncListing } from '../post-listing.js';
 import type { ImportReport } from './report.js';
 
 export interface ImportedPost {
@@ -60,6 +62,7 @@ export async function writePost(post: ImportedPost, report: ImportReport): Promi
         slug,
         letterSource: post.letterHtml,
         answerSource: post.answerHtml,
+        authorNameKey: nameKey(post.authorName),
         format: 'html',
         threadVersion: randomBytes(8).toString('hex'),
         commentCount: 0,
@@ -67,7 +70,9 @@ export async function writePost(post: ImportedPost, report: ImportReport): Promi
       if (slug !== base)
         report.problem(`post “${post.title}”: the address ${base} was taken, imported as ${slug}`);
       report.posts.imported += 1;
-      return created.toObject() as Post;
+      const saved = created.toObject() as Post;
+      await syncListing(saved);
+      return saved;
     } catch (err) {
       const dup = (err as { code?: number; keyPattern?: Record<string, number> }).code === 11000;
       if (!dup || attempt >= 50) throw err;

@@ -1,0 +1,48 @@
+import { PostModel, type Post } from '../../models/post.js';
+import { MigrationModel } from '../../models/migration.js';
+import { nameKey } from '../lib/name-key.js';
+import { rebuildListings } from './post-listing.js';
+
+type Progress = (message: string) => void;
+
+/** Backfills Post.authorNameKey, which replaced reading every post's author on each guest comment. */
+async function backfillAuthorNameKeys(progress: Progress): Promise<void> {
+  let done = 0;
+  const cursor = PostModel.find({})
+    .select('_id authorName authorNameKey')
+    .lean<Post[]>()
+    .cursor({ batchSize: 500 });
+  for await (const post of cursor) {
+    const key = nameKey(post.authorName);
+    if (post.authorNameKey !== key)
+      await PostModel.updateOne({ _id: post._id }, { $set: { authorNameKey: key } });
+    done += 1;
+    if (done % 1000 === 0) progress(`${done} posts`);
+  }
+}
+
+/** In the order they were written; a name is never reused. */
+const MIGRATIONS: { name: string; run: (progress: Progress) => Promise<unknown> }[] = [
+  { name: '2026-11-post-author-name-keys', run: backfillAuthorNameKeys },
+  { name: '2026-11-post-listings', run: rebuildListings },
+];
+
+/**
+ * Runs the migrations this database has not had yet, at boot, each once. A migration that
+ * fails stops the boot with its name; it runs again on the next start.
+ */
+export async function runMigrations(progress: Progress = () => undefined): Promise<string[]> {
+  const ran: string[] = [];
+  for (const migration of MIGRATIONS) {
+    if (await MigrationModel.exists({ _id: migration.name })) continue;
+    progress(`migration ${migration.name}: running`);
+    await migration.run((message) => progress(`migration ${migration.name}: ${message}`));
+    await MigrationModel.updateOne(
+      { _id: migration.name },
+      { $set: { finishedAt: new Date() } },
+      { upsert: true },
+    );
+    ran.push(migration.name);
+  }
+  return ran;
+}

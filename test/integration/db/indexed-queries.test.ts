@@ -1,0 +1,117 @@
+import mongoose, { Types, type Model } from 'mongoose';
+import { AuditEntryModel } from '../../../models/audit-entry';
+import { BanModel } from '../../../models/ban';
+import { CommentModel } from '../../../models/comment';
+import { LetterModel } from '../../../models/letter';
+import { MigrationModel } from '../../../models/migration';
+import { PostListingModel } from '../../../models/post-listing';
+import { PostModel } from '../../../models/post';
+import { ReportModel } from '../../../models/report';
+import { SessionModel } from '../../../models/session';
+import { UserModel } from '../../../models/user';
+import { buildComment, buildPost } from '../../fixtures/factories';
+
+const id = () => new Types.ObjectId();
+const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
+
+/**
+ * Every query shape the app issues on a hot path, as the services write it. On the embedded
+ * database each must be answered from an index (the patched FerretDB pushes the filter down to
+ * SQLite; `explain` shows SQLite's plan), as it would be on MongoDB.
+ */
+const HOT_QUERIES: [string, Model<never>, Record<string, unknown>][] = [
+  ['a thread', CommentModel, { post: id() }],
+  ['a comment by id', CommentModel, { _id: id() }],
+  ['comments by ids', CommentModel, { _id: trusted({ $in: [id(), id()] }) }],
+  ['the number claim', CommentModel, { post: id(), number: 7 }],
+  ['the pending queue', CommentModel, { status: 'pending' }],
+  ['the removed queue of one post', CommentModel, { status: 'removed', post: id() }],
+  ['a profile', CommentModel, { authorUser: id(), status: 'visible' }],
+  ['a guest’s first comment', CommentModel, { authorEmail: 'a@example.com', status: 'visible' }],
+  ['a post page', PostModel, { slug: 'some-post' }],
+  ['a post by id', PostModel, { _id: id() }],
+  ['posts by ids', PostModel, { _id: trusted({ $in: [id(), id()] }) }],
+  ['scheduled posts', PostModel, { status: 'scheduled' }],
+  ['a columnist name', PostModel, { authorNameKey: 'marisolvance' }],
+  ['the home page', PostListingModel, { tag: '' }],
+  ['a tag page', PostListingModel, { tag: 'coworkers' }],
+  ['a post’s listings', PostListingModel, { post: id() }],
+  ['sign-in', UserModel, { usernameLower: 'nora' }],
+  ['name protection', UserModel, { nameKey: 'nora' }],
+  ['a user by id', UserModel, { _id: id() }],
+  ['a session', SessionModel, { _id: 'abc' }],
+  ['a reader’s report', ReportModel, { comment: id(), reporterKey: 'user:1' }],
+  ['open reports', ReportModel, { resolved: false }],
+  ['reports on a comment', ReportModel, { comment: id(), resolved: false }],
+  ['the letters inbox by status', LetterModel, { status: 'new' }],
+  ['a letter by reference', LetterModel, { reference: 'Q-ABC123' }],
+  ['sanctions', BanModel, { kind: 'email', value: 'a@example.com', lifted: false }],
+  ['the audit log by action', AuditEntryModel, { action: 'comment.remove' }],
+  ['the audit log by actor', AuditEntryModel, { actorName: 'Marisol' }],
+  ['migrations', MigrationModel, { _id: 'x' }],
+];
+
+describe('queries on hot paths use an index on the embedded database', () => {
+  beforeAll(async () => {
+    await Promise.all(
+      [
+        CommentModel,
+        PostModel,
+        PostListingModel,
+        UserModel,
+        SessionModel,
+        ReportModel,
+        LetterModel,
+        BanModel,
+        AuditEntryModel,
+        MigrationModel,
+      ].map((m) => (m as Model<never>).createCollection().then(() => (m as Model<never>).init())),
+    );
+  });
+
+  it.each(HOT_QUERIES)('%s', async (_name, model, filter) => {
+    const explained = (await model.find(filter).explain()) as unknown as {
+      queryPlanner?: { Plan?: string[] };
+    };
+    const plan = explained.queryPlanner?.Plan ?? [];
+    expect(plan.length).toBeGreaterThan(0);
+    for (const line of plan) {
+      // SQLite's words: SEARCH … USING INDEX (an index lookup); a bare SCAN reads the whole table.
+      expect(line).toMatch(/USING (COVERING )?INDEX/);
+    }
+  });
+});
+
+describe('lists read newest first by _id with a limit (read in index order by the embedded database)', () => {
+  it('return the same comments as sorting them all', async () => {
+    const post = await buildPost();
+    const statuses = ['visible', 'pending', 'visible', 'removed', 'pending'];
+    for (let i = 0; i < 60; i += 1) await buildComment(post, { status: statuses[i % statuses.length] });
+    const all = await CommentModel.find({ post: post._id }).lean();
+    const newestFirst = (status: string) =>
+      all
+        .filter((c) => c.status === status)
+        .map((c) => String(c._id))
+        .sort()
+        .reverse();
+
+    for (const status of ['pending', 'removed', 'visible']) {
+      const firstPage = await CommentModel.find({ status, post: post._id }).sort({ _id: -1 }).limit(5).lean();
+      expect(firstPage.map((c) => String(c._id))).toEqual(newestFirst(status).slice(0, 5));
+      // The next page, by key.
+      const cursor = firstPage[firstPage.length - 1]._id;
+      const next = await CommentModel.find({ status, post: post._id, _id: trusted({ $lt: cursor }) })
+        .sort({ _id: -1 })
+        .limit(5)
+        .lean();
+      expect(next.map((c) => String(c._id))).toEqual(newestFirst(status).slice(5, 10));
+      // Oldest first, and with an offset, as the handler applies skip after the backend's rows.
+      const oldest = await CommentModel.find({ status, post: post._id })
+        .sort({ _id: 1 })
+        .skip(3)
+        .limit(4)
+        .lean();
+      expect(oldest.map((c) => String(c._id))).toEqual([...newestFirst(status)].reverse().slice(3, 7));
+    }
+  });
+});

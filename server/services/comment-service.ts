@@ -138,8 +138,14 @@ export class CommentService {
     const comment = thread.byId(commentId);
     const shown = comment?.status === 'visible' || (comment && thread.heldFor(viewer).includes(comment));
     if (!comment || !shown) throw new NotFoundError('That comment does not exist, or is no longer shown.');
-    const top = new Set([...comment.ancestors.map(String), commentId]);
-    const index = thread.treeFor(order, viewer).findIndex((root) => top.has(String(root._id)));
+    let index: number;
+    if (thread.heldFor(viewer).length === 0) {
+      // The public tree: where the comment is shown is known without building the tree.
+      index = thread.rootPosition(commentId, order) ?? 0;
+    } else {
+      const top = new Set([...comment.ancestors.map(String), commentId]);
+      index = thread.treeFor(order, viewer).findIndex((root) => top.has(String(root._id)));
+    }
     return { page: Math.floor(Math.max(index, 0) / this.config.commentsPerPage) + 1, comment };
   }
 

@@ -82,3 +82,48 @@ export function buildThreadTree<C extends ThreadComment>(
   }
   return order === 'newest' ? roots.reverse() : roots;
 }
+
+/** Where a node is shown: the node, and the id of the node it is shown under (null at the top). */
+export interface Placement<C extends ThreadComment = ThreadComment> {
+  node: ThreadNode<C>;
+  hostId: string | null;
+}
+
+/**
+ * Places a new comment, newer than every placed one, as buildThreadTree would place it, from the
+ * placements of the comments already shown (by id). Undefined when its parent is not shown (the
+ * caller then builds the tree again): only the common case is done here, with the same rules.
+ */
+export function placeNewest<C extends ThreadComment>(
+  comment: C,
+  placed: ReadonlyMap<string, Placement<C>>,
+  maxDepth: number,
+): Placement<C> | undefined {
+  const node: ThreadNode<C> = {
+    ...comment,
+    displayDepth: 0,
+    replyingTo: null,
+    orphaned: false,
+    children: [],
+  };
+  if (!comment.parent) return { node, hostId: null };
+  const parentId = String(comment.parent);
+  const realParent = placed.get(parentId);
+  if (!realParent) return undefined;
+  let host: Placement<C> | undefined = realParent;
+  let hostId: string | null = parentId;
+  // The depth cap: show at most maxDepth levels, so a host must sit above the last one.
+  while (host && host.node.displayDepth >= maxDepth - 1) {
+    hostId = host.hostId;
+    host = hostId === null ? undefined : placed.get(hostId);
+  }
+  if (host !== realParent) {
+    node.replyingTo = {
+      id: parentId,
+      number: realParent.node.number,
+      authorName: realParent.node.authorName,
+    };
+  }
+  if (host) node.displayDepth = host.node.displayDepth + 1;
+  return { node, hostId: host ? hostId : null };
+}

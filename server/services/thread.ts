@@ -1,6 +1,6 @@
 import type { Comment } from '../../models/comment.js';
 import { toCommentView, type CommentView } from './comment-view.js';
-import { buildThreadTree, type ThreadNode } from './thread-tree.js';
+import { buildThreadTree, placeNewest, type Placement, type ThreadNode } from './thread-tree.js';
 
 export type ThreadOrder = 'oldest' | 'newest';
 
@@ -38,7 +38,10 @@ export class Thread {
   private readonly trees = new Map<ThreadOrder, ThreadNode<ShownComment>[]>();
   private readonly viewCache = new Map<string, CommentView[]>();
   private readonly fragments = new Map<string, string>();
-  private hosts: Map<string, { node: ThreadNode<ShownComment>; hostId: string | null }> | undefined;
+  /** Where each comment of the public tree is shown, and the top-level ids in posting order. */
+  private hosts: Map<string, Placement<ShownComment>> | undefined;
+  private rootIds: string[] | undefined;
+  private rootPos: Map<string, number> | undefined;
 
   constructor(
     readonly comments: ShownComment[],
@@ -47,9 +50,36 @@ export class Thread {
 
   private index: Map<string, ShownComment> | undefined;
 
-  /** This thread with one more comment (the newest), as a new Thread: cached threads are never changed. */
+  /**
+   * This thread with one more comment (the newest), as a new Thread: cached threads are never
+   * changed. What is cheap to carry over is carried over (the visible list, the index, where each
+   * comment is shown), so that a write costs what the new comment costs; the trees and rendered
+   * pages of the new version are built when a page is read.
+   */
   with(comment: ShownComment): Thread {
-    return new Thread([...this.comments, comment], this.maxDepth);
+    const next = new Thread([...this.comments, comment], this.maxDepth);
+    const id = String(comment._id);
+    if (this.visibleList) {
+      next.visibleList = comment.status === 'visible' ? [...this.visibleList, comment] : this.visibleList;
+    }
+    if (this.index) next.index = new Map(this.index).set(id, comment);
+    if (this.hosts && this.rootIds && this.rootPos) {
+      if (comment.status !== 'visible') {
+        // Held or hidden: the public tree does not change.
+        next.hosts = this.hosts;
+        next.rootIds = this.rootIds;
+        next.rootPos = this.rootPos;
+      } else {
+        const placed = placeNewest(comment, this.hosts, this.maxDepth);
+        if (placed) {
+          next.hosts = new Map(this.hosts).set(id, placed);
+          next.rootIds = placed.hostId === null ? [...this.rootIds, id] : this.rootIds;
+          next.rootPos =
+            placed.hostId === null ? new Map(this.rootPos).set(id, this.rootIds.length) : this.rootPos;
+        }
+      }
+    }
+    return next;
   }
 
   byId(id: string): ShownComment | undefined {
@@ -102,9 +132,30 @@ export class Thread {
   }
 
   /** Where a comment is shown: its node and the id of the comment it is displayed under (null at the top). */
-  placement(commentId: string): { node: ThreadNode<ShownComment>; hostId: string | null } | undefined {
-    if (!this.hosts) {
-      const hosts = new Map<string, { node: ThreadNode<ShownComment>; hostId: string | null }>();
+  placement(commentId: string): Placement<ShownComment> | undefined {
+    return this.placements().hosts.get(commentId);
+  }
+
+  /**
+   * The position, among the public tree's top-level entries in this order, of the entry that
+   * shows a comment (itself, or the one it hangs under); undefined when it is not shown.
+   */
+  rootPosition(commentId: string, order: ThreadOrder): number | undefined {
+    const { hosts, rootIds, rootPos } = this.placements();
+    let id = commentId;
+    let placed = hosts.get(id);
+    if (!placed) return undefined;
+    while (placed.hostId !== null) {
+      id = placed.hostId;
+      placed = hosts.get(id)!;
+    }
+    const pos = rootPos.get(id)!;
+    return order === 'oldest' ? pos : rootIds.length - 1 - pos;
+  }
+
+  private placements() {
+    if (!this.hosts || !this.rootIds || !this.rootPos) {
+      const hosts = new Map<string, Placement<ShownComment>>();
       const walk = (nodes: ThreadNode<ShownComment>[], hostId: string | null) => {
         for (const node of nodes) {
           const id = String(node._id);
@@ -112,10 +163,13 @@ export class Thread {
           walk(node.children, id);
         }
       };
-      walk(this.tree('oldest'), null);
+      const roots = this.tree('oldest');
+      walk(roots, null);
       this.hosts = hosts;
+      this.rootIds = roots.map((r) => String(r._id));
+      this.rootPos = new Map(this.rootIds.map((id, i) => [id, i]));
     }
-    return this.hosts.get(commentId);
+    return { hosts: this.hosts, rootIds: this.rootIds!, rootPos: this.rootPos! };
   }
 
   /** The views of some top-level comments (with their replies), kept for the next reader of the same page. */

@@ -1,0 +1,396 @@
+/**
+ * npm run bench:scale: the same requests on sites of 1,000, 100,000 and 1,000,000 comments.
+ *
+ * For each size (BENCH_SCALE_SIZES, comma-separated): a generated WordPress export of
+ * 100-comment posts goes in through the real `npm run import` into a fresh embedded database
+ * (its time and peak memory are measured), accounts and reader letters are added in
+ * proportion, and the built server (`node dist/server/index.js`) is started on it. Then,
+ * one request at a time from this process:
+ *   - a cold post page (a post never read since the server started) and a warm one;
+ *   - posting a guest comment, with 20 readers' sockets in the post's room;
+ *   - a post's comment feed (cold), a commenter's profile, the moderation queue,
+ *     the letters inbox and signing in;
+ * and a burst: 20 writers posting to one post at once for a few seconds with 100 sockets in
+ * its room (comments accepted per second, errors, every acknowledged comment present once).
+ * Prints p50/p99 per request and size, and each size's ratio to the smallest.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { io, type Socket } from 'socket.io-client';
+import { CommentModel } from '../models/comment';
+import { LetterModel } from '../models/letter';
+import { PostModel } from '../models/post';
+import { UserModel } from '../models/user';
+import { loadConfig } from '../server/config';
+import { connectMongoose } from '../server/db/connection';
+import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/embedded';
+import { createRenderer } from '../server/rendering/engine';
+import { VIEWS_DIR } from '../server/paths';
+import { createServices } from '../server/services';
+import { generateWxr } from '../tools/generate-wxr';
+import { Browser, quantile, timed } from './lib/browser';
+
+const ROOT = path.resolve(__dirname, '..');
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,100000,1000000').split(',').map(Number);
+const PER_POST = 100;
+const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 40);
+const BURST_SECONDS = Number(process.env.BENCH_SCALE_BURST_SECONDS ?? 5);
+const PASSWORD = 'benchmark-password-1234';
+
+function log(message: string): void {
+  console.log(`[bench:scale] ${message}`);
+}
+
+type Timings = Record<string, number[]>;
+interface SizeResult {
+  size: number;
+  importSeconds: number;
+  importPeakMb: number;
+  timings: Timings;
+  burst: { accepted: number; errors: number; perSecond: number; missing: number; duplicateNumbers: number };
+}
+
+async function runImport(file: string, uri: string): Promise<{ seconds: number; peakMb: number }> {
+  const started = Date.now();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'wordpress', file], {
+      cwd: ROOT,
+      env: { ...process.env, MONGODB_URI: uri, SEED_ON_EMPTY: 'false' },
+    });
+    let text = '';
+    let lastShown = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      text += c.toString();
+      // Progress, but not every line of it.
+      if (Date.now() - lastShown > 10000) {
+        lastShown = Date.now();
+        const lines = text.trim().split('\n');
+        log(`  import: ${lines[lines.length - 1]}`);
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`import exited ${code}:\n${text}`)),
+    );
+  });
+  return {
+    seconds: (Date.now() - started) / 1000,
+    peakMb: Number(/peak memory: (\d+) MB/.exec(output)?.[1] ?? NaN),
+  };
+}
+
+/** Accounts (a reader with comments, a moderator, an editor) and one reader letter per post. */
+async function addPeopleAndLetters(uri: string, posts: number): Promise<void> {
+  await connectMongoose(uri);
+  const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' });
+  const services = createServices({ config, renderer: createRenderer(VIEWS_DIR) });
+  for (const [username, role] of [
+    ['Bench Reader', 'commenter'],
+    ['Bench Moderator', 'admin'],
+    ['Bench Editor', 'editor'],
+  ] as const) {
+    const user = await services.users.register({
+      username,
+      password: PASSWORD,
+      email: `${username.replace(' ', '.').toLowerCase()}@example.com`,
+    });
+    if (role !== 'commenter') await UserModel.updateOne({ _id: user.id }, { $set: { role } });
+  }
+  const letters = Math.max(10, posts);
+  for (let i = 0; i < letters; i += 1000) {
+    const batch = Array.from({ length: Math.min(1000, letters - i) }, (_, j) => ({
+      reference: `Q-B${String(i + j).padStart(7, '0')}`,
+      subject: `My coworker does something odd, case ${i + j}`,
+      body: 'A long letter about a coworker, a manager and a spreadsheet. '.repeat(8),
+      pseudonym: `Reader ${i + j}`,
+      email: `reader${i + j}@example.com`,
+      consentPublish: true,
+      status: ['new', 'shortlisted', 'answered', 'declined'][(i + j) % 4],
+    }));
+    await LetterModel.insertMany(batch, { ordered: false });
+  }
+  await mongoose.disconnect();
+}
+
+async function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_PROF
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF]
+        : []),
+      'dist/server/index.js',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        MONGODB_URI: uri,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        SEED_ON_EMPTY: 'false',
+        SESSION_SECRET: 'benchmark-only-session-secret-0123456789',
+        SITE_URL: 'http://127.0.0.1',
+        REDIS_URL: '',
+        // One address posts every comment here; the pace limit has its own tests.
+        COMMENT_INTERVAL_SECONDS: '0',
+        LOGIN_MAX_FAILURES: '100',
+      },
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"port":(\d+)/.exec(out);
+      if (match) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({ child, base: `http://127.0.0.1:${match[1]}` });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out.slice(-2000)}`)));
+  });
+}
+
+async function joinRoom(base: string, postId: string, count: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  while (sockets.length < count) {
+    const batch = Array.from({ length: Math.min(50, count - sockets.length) }, async () => {
+      const socket = io(base, { transports: ['websocket'], forceNew: true, reconnection: false });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const reply = await socket.timeout(10000).emitWithAck('thread:join', { postId });
+      if (!reply?.ok) throw new Error('could not join the post’s room');
+      return socket;
+    });
+    sockets.push(...(await Promise.all(batch)));
+  }
+  return sockets;
+}
+
+const slugOf = (n: number) => `generated-question-${n}`;
+
+async function sample(
+  timings: Timings,
+  name: string,
+  count: number,
+  request: (i: number) => Promise<number>,
+) {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const status = await timed(async () => {
+      const got = await request(i);
+      if (got >= 400) throw new Error(`${name}: answered ${got}`);
+    });
+    times.push(status);
+  }
+  timings[name] = times;
+  log(`  ${name}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p99 ${quantile(times, 0.99).toFixed(1)} ms`);
+}
+
+async function measure(base: string, posts: number): Promise<Pick<SizeResult, 'timings' | 'burst'>> {
+  const timings: Timings = {};
+  // BENCH_SCALE_ONLY=burst: the writers' burst alone (for profiling the write path).
+  if (process.env.BENCH_SCALE_ONLY === 'burst') return { timings, burst: await burst(base, posts) };
+  const anon = new Browser(base);
+  // Posts spread over the whole site; each is read once for the cold figures.
+  const spread = (i: number) => 1 + Math.floor(((i + 0.5) * posts) / (SAMPLES * 2));
+  await sample(
+    timings,
+    'post page, cold',
+    SAMPLES,
+    async (i) => (await anon.get(`/posts/${slugOf(spread(i))}`)).status,
+  );
+  const warm = slugOf(Math.ceil(posts / 2));
+  await anon.get(`/posts/${warm}`);
+  await sample(
+    timings,
+    'post page, warm',
+    SAMPLES * 2,
+    async () => (await anon.get(`/posts/${warm}`)).status,
+  );
+  await sample(
+    timings,
+    'comment feed, cold',
+    SAMPLES,
+    async (i) => (await anon.get(`/posts/${slugOf(spread(i + SAMPLES))}/comments.xml`)).status,
+  );
+
+  const target = await PostModel.findOne({ slug: warm }).select('_id').lean();
+  const readers = await joinRoom(base, String(target!._id), 20);
+  const guest = new Browser(base);
+  await guest.get(`/posts/${warm}`);
+  await sample(timings, 'post a comment (20 readers)', SAMPLES, async (i) => {
+    const res = await guest.post(`/posts/${warm}/comments`, {
+      name: `Bench guest ${i}`,
+      email: '',
+      body: `A guest comment for the benchmark, number ${i}.`,
+      parent: '',
+    });
+    return res.status === 303 ? 200 : res.status;
+  });
+  readers.forEach((s) => s.disconnect());
+
+  const reader = new Browser(base);
+  await reader.signIn('Bench Reader', PASSWORD);
+  for (let i = 0; i < 30; i += 1) {
+    await reader.get(`/posts/${slugOf(spread(i))}`);
+    await reader.post(`/posts/${slugOf(spread(i))}/comments`, { body: `Profile comment ${i}.`, parent: '' });
+  }
+  await sample(
+    timings,
+    'profile page',
+    SAMPLES,
+    async () => (await anon.get('/users/Bench%20Reader')).status,
+  );
+
+  const moderator = new Browser(base);
+  await moderator.signIn('Bench Moderator', PASSWORD);
+  await sample(timings, 'moderation queue', SAMPLES, async () => (await moderator.get('/moderation')).status);
+  const editor = new Browser(base);
+  await editor.signIn('Bench Editor', PASSWORD);
+  await sample(timings, 'letters inbox', SAMPLES, async () => (await editor.get('/editor/letters')).status);
+  await sample(timings, 'sign in', Math.ceil(SAMPLES / 2), async () => {
+    const visitor = new Browser(base);
+    await visitor.get('/login');
+    const started = performance.now();
+    const res = await visitor.post('/login', { username: 'Bench Reader', password: PASSWORD, next: '/' });
+    timings.__signInOnly = [...(timings.__signInOnly ?? []), performance.now() - started];
+    return res.status === 303 ? 200 : res.status;
+  });
+  timings['sign in'] = timings.__signInOnly;
+  delete timings.__signInOnly;
+
+  return { timings, burst: await burst(base, posts) };
+}
+
+/** 20 writers at once on one post, 100 sockets in its room. */
+async function burst(base: string, posts: number): Promise<SizeResult['burst']> {
+  const slug = slugOf(Math.max(1, Math.floor(posts / 3)));
+  const post = await PostModel.findOne({ slug }).select('_id').lean();
+  const sockets = await joinRoom(base, String(post!._id), 100);
+  const acknowledged: string[] = [];
+  let errors = 0;
+  const deadline = Date.now() + BURST_SECONDS * 1000;
+  log(`  burst: 20 writers on ${slug} for ${BURST_SECONDS} s, 100 sockets in the room`);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 20 }, async (_, w) => {
+      const writer = new Browser(base);
+      await writer.get(`/posts/${slug}`);
+      for (let n = 0; Date.now() < deadline; n += 1) {
+        const marker = `burst-${w}-${n}`;
+        const res = await writer
+          .post(`/posts/${slug}/comments`, {
+            name: `Writer ${w}`,
+            email: '',
+            body: `Burst ${marker}.`,
+            parent: '',
+          })
+          .catch(() => ({ status: 0 }));
+        if (res.status === 303) acknowledged.push(marker);
+        else errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  sockets.forEach((s) => s.disconnect());
+  const stored = await CommentModel.find({ post: post!._id }).select('bodySource number').lean();
+  const bodies = new Map<string, number>();
+  for (const c of stored) bodies.set(c.bodySource, (bodies.get(c.bodySource) ?? 0) + 1);
+  const missing = acknowledged.filter((m) => bodies.get(`Burst ${m}.`) !== 1).length;
+  const duplicateNumbers = stored.length - new Set(stored.map((c) => c.number)).size;
+  const perSecond = acknowledged.length / seconds;
+  log(
+    `  burst: ${acknowledged.length} accepted (${perSecond.toFixed(0)}/s), ${errors} errors, ${missing} missing`,
+  );
+  return { accepted: acknowledged.length, errors, perSecond, missing, duplicateNumbers };
+}
+
+async function runSize(size: number): Promise<SizeResult> {
+  const posts = Math.max(1, Math.round(size / PER_POST));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'advice-bench-scale-'));
+  let db: EmbeddedDb | undefined;
+  let server: { child: ChildProcess } | undefined;
+  try {
+    log(`${size.toLocaleString('en-US')} comments: generating ${posts} posts × ${PER_POST} comments`);
+    const file = path.join(dir, 'export.xml');
+    await generateWxr(file, posts, PER_POST);
+    log(`  ${(statSync(file).size / 1e6).toFixed(0)} MB of WXR; starting the embedded database`);
+    db = await startEmbeddedDb({
+      binary: path.join(ROOT, 'tools/embedded-mongo/bin/embedded-mongo'),
+      dataDir: path.join(dir, 'db'),
+    });
+    const uri = withDatabase(db.uri, 'scale');
+    log('  importing with npm run import');
+    const imported = await runImport(file, uri);
+    rmSync(file);
+    log(
+      `  imported in ${imported.seconds.toFixed(1)} s, peak ${imported.peakMb} MB; adding accounts and letters`,
+    );
+    await addPeopleAndLetters(uri, posts);
+    await connectMongoose(uri);
+    server = await startServer(uri);
+    log('  server started; measuring');
+    const measured = await measure((server as { base: string } & typeof server).base, posts);
+    return { size, importSeconds: imported.seconds, importPeakMb: imported.peakMb, ...measured };
+  } finally {
+    server?.child.kill('SIGTERM');
+    await mongoose.disconnect().catch(() => undefined);
+    await db?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function report(results: SizeResult[]): void {
+  const base = results[0];
+  const names = Object.keys(base.timings);
+  const sizes = results.map((r) => r.size.toLocaleString('en-US'));
+  console.log(
+    `\n| request | ${sizes.map((s) => `${s}: p50 / p99 (ms)`).join(' | ')} | ${sizes
+      .slice(1)
+      .map((s) => `p99 ×, ${s}`)
+      .join(' | ')} |`,
+  );
+  console.log(`| --- |${' ---: |'.repeat(sizes.length * 2 - 1)}`);
+  for (const name of names) {
+    const cells = results.map(
+      (r) => `${quantile(r.timings[name], 0.5).toFixed(1)} / ${quantile(r.timings[name], 0.99).toFixed(1)}`,
+    );
+    const ratios = results
+      .slice(1)
+      .map((r) => `${(quantile(r.timings[name], 0.99) / quantile(base.timings[name], 0.99)).toFixed(2)}×`);
+    console.log(`| ${name} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+  }
+  console.log(
+    '\n| comments | import (s) | import comments/s | import peak memory (MB) | burst: accepted/s | errors | missing | duplicate numbers |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    console.log(
+      `| ${r.size.toLocaleString('en-US')} | ${r.importSeconds.toFixed(1)} | ${Math.round(r.size / r.importSeconds)} | ${r.importPeakMb} | ${r.burst.perSecond.toFixed(0)} | ${r.burst.errors} | ${r.burst.missing} | ${r.burst.duplicateNumbers} |`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  log('building the server (npm run build)');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  const results: SizeResult[] = [];
+  for (const size of SIZES) results.push(await runSize(size));
+  report(results);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench:scale] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

@@ -154,6 +154,11 @@
     insert(event.comment);
     setTotal(event.total);
   });
+  // A busy thread's new comments, gathered by the server into one message.
+  socket.on('comments:created', function (event) {
+    event.comments.forEach(insert);
+    setTotal(event.total);
+  });
   socket.on('comment:updated', function (event) {
     replace(event.comment);
     setTotal(event.total);

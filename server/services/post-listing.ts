@@ -45,12 +45,16 @@ export async function syncListing(post: Listed): Promise<void> {
   const have = new Set(existing.map((r) => String(r._id)));
   const missing = wanted.filter((r) => !have.has(String(r._id)));
   if (missing.length) {
-    await PostListingModel.insertMany(missing, { ordered: false }).catch((err: unknown) => {
-      // Another process wrote the same rows first: they are identical.
-      const errors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-      if (!errors?.every((e) => (e.code ?? e.err?.code) === 11000)) throw err;
-    });
+    await insertRows(missing);
   }
+}
+
+/** Inserts rows; rows another process wrote first are identical, so duplicates are fine. */
+async function insertRows(rows: ReturnType<typeof rowsFor>): Promise<void> {
+  await PostListingModel.insertMany(rows, { ordered: false }).catch((err: unknown) => {
+    const errors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+    if (!errors?.every((e) => (e.code ?? e.err?.code) === 11000)) throw err;
+  });
 }
 
 /**
@@ -77,13 +81,13 @@ export function countListed(tag: string): Promise<number> {
 }
 
 /**
- * Rebuilds every row from the posts (a migration, and a repair). Reads each post by its
- * published status once, in batches, printing its progress.
+ * Writes the rows of every published post (a migration, and a repair): reads the published posts
+ * once, in batches, printing its progress. Rows already there are kept, so several processes may
+ * run it at once; a post that is unpublished later loses its rows through syncListing.
  */
 export async function rebuildListings(
   progress: (message: string) => void = () => undefined,
 ): Promise<number> {
-  await PostListingModel.deleteMany({});
   let count = 0;
   const cursor = PostModel.find({ status: 'published' })
     .select('_id status publishedAt tags')
@@ -94,11 +98,11 @@ export async function rebuildListings(
     batch.push(...rowsFor(post));
     count += 1;
     if (batch.length >= 1000) {
-      await PostListingModel.insertMany(batch, { ordered: false });
+      await insertRows(batch);
       batch = [];
       progress(`${count} published posts listed`);
     }
   }
-  if (batch.length) await PostListingModel.insertMany(batch, { ordered: false });
+  if (batch.length) await insertRows(batch);
   return count;
 }

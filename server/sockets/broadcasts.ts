@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import { loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
+import { RoomBatcher } from './room-batcher.js';
 
 /**
  * Turns domain events (emitted by services after a write succeeded) into room
@@ -9,6 +10,7 @@ import { loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
  * Only comments readers may see are ever sent.
  */
 export function wireBroadcasts(io: Server, services: Services, logger: Logger): () => void {
+  const batcher = new RoomBatcher(io);
   const send = (what: string, work: () => Promise<void>) => {
     work().catch((err: unknown) => logger.error({ err }, `live ${what} broadcast failed`));
   };
@@ -19,7 +21,7 @@ export function wireBroadcasts(io: Server, services: Services, logger: Logger): 
         const { post, thread } = await loadLiveThread(services, postId, known);
         const live = renderLiveComment(services, post, thread, String(commentId));
         if (!live || live.status !== 'visible') return;
-        io.to(roomFor(postId)).emit('comment:created', { comment: live, total: thread.visible.length });
+        batcher.created(roomFor(postId), live, thread.visible.length);
       }),
     ),
     ...(['comment.updated', 'comment.deleted'] as const).map((name) =>
@@ -28,14 +30,19 @@ export function wireBroadcasts(io: Server, services: Services, logger: Logger): 
           const { post, thread } = await loadLiveThread(services, postId);
           const live = renderLiveComment(services, post, thread, String(commentId));
           const total = thread.visible.length;
+          batcher.flush(roomFor(postId));
           if (live) io.to(roomFor(postId)).emit('comment:updated', { comment: live, total });
           else io.to(roomFor(postId)).emit('comment:hidden', { id: String(commentId), total });
         }),
       ),
     ),
     services.events.on('post.saved', ({ postId, commentStatus }) => {
+      batcher.flush(roomFor(postId));
       io.to(roomFor(postId)).emit('post:status', { commentsOpen: commentStatus === 'open' });
     }),
   ];
-  return () => offs.forEach((off) => off());
+  return () => {
+    offs.forEach((off) => off());
+    batcher.close();
+  };
 }

@@ -64,6 +64,8 @@ describe('live threads over Socket.IO', () => {
     const a = await postComment(services, post, { name: 'A' });
     const b = await postComment(services, post, { name: 'B', parent: String(a._id) });
     const c = await postComment(services, post, { name: 'C', parent: String(b._id) });
+    // Let the room go quiet: comments close together are sent together (comments:created).
+    await pause(120);
     const here = await reader();
     await join(here, String(post._id));
     const arriving = next<{ comment: { parentId: string; html: string } }>(here, 'comment:created');
@@ -216,5 +218,38 @@ describe('live threads over Socket.IO', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('gathers a burst of new comments into few messages, every comment once and in order', async () => {
+    const post = await buildPost();
+    const here = await reader();
+    expect((await join(here, String(post._id))).ok).toBe(true);
+    const singles = collect<{ comment: { number: number }; total: number }>(here, 'comment:created');
+    const batches = collect<{ comments: { number: number }[]; total: number }>(here, 'comments:created');
+
+    const writers = 12;
+    await Promise.all(
+      Array.from({ length: writers }, (_, i) =>
+        request(app)
+          .post(`/posts/${post.slug}/comments`)
+          .type('form')
+          .send({ name: `Burst ${i}`, body: `Burst comment ${i}`, parent: '' })
+          .expect(303),
+      ),
+    );
+    await pause(300);
+    const received = [...singles.map((e) => [e.comment]), ...batches.map((e) => e.comments)]
+      .flat()
+      .map((c) => c.number)
+      .sort((a, b) => a - b);
+    expect(received).toEqual(Array.from({ length: writers }, (_, i) => i + 1));
+    expect(singles.length + batches.length).toBeLessThan(writers);
+    // Each batch is in posting order and carries the count after its last comment.
+    for (const batch of batches) {
+      const numbers = batch.comments.map((c) => c.number);
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    }
+    const last = [...singles.map((e) => e.total), ...batches.map((e) => e.total)];
+    expect(Math.max(...last)).toBe(writers);
   });
 });

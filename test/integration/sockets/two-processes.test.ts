@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import mongoose from 'mongoose';
 import request from 'supertest';
@@ -6,6 +7,8 @@ import { buildPost, postComment } from '../../fixtures/factories';
 import { buildTestApp } from '../../setup/app';
 import { join, next, socketClient } from '../../setup/live';
 import { ROOT } from '../../setup/paths';
+
+const RUN_SECRET = randomBytes(24).toString('hex');
 
 /** The real entry point (server/index.ts) as its own process, on this test file's database. */
 async function startProcess(uri: string): Promise<{ child: ChildProcess; url: string }> {
@@ -21,6 +24,9 @@ async function startProcess(uri: string): Promise<{ child: ChildProcess; url: st
       SEED_ON_EMPTY: 'false',
       SITE_URL: 'http://127.0.0.1',
       LOG_LEVEL: 'info',
+      // Shared by both processes; new for each run, so limits kept in Redis by an earlier run
+      // (keyed by hashed address) do not apply.
+      SESSION_SECRET: RUN_SECRET,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

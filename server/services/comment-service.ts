@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../models/comment.js';
 
 export type { ShownComment, ThreadOrder };
@@ -19,6 +19,7 @@ import { Thread, type ShownComment, type ThreadOrder, type Viewer } from './thre
 import { toCommentView } from './comment-view.js';
 import { ThreadCache } from './thread-cache.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
+import { BatchQueue } from '../lib/batch-queue.js';
 
 export { COMMENT_LIMITS } from './comment-body.js';
 
@@ -35,6 +36,10 @@ export interface ThreadPage {
    */
   fragment(key: string, render: () => string): string;
 }
+
+/** A new comment as written, all but its number. */
+type NewCommentDoc = Omit<Comment, 'number' | 'createdAt' | 'updatedAt' | 'sourceKey' | 'authorUrl'>;
+type NewCommentItem = { post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>; doc: NewCommentDoc };
 
 export interface NewComment {
   parentId: string;
@@ -63,6 +68,10 @@ export class CommentService {
   private readonly cache: ThreadCache<Thread>;
   /** Writes to one thread, one at a time within this process. */
   private readonly writes = new KeyedQueue();
+  /** New comments, written in batches per thread. */
+  private readonly inserts = new BatchQueue(this.writes, (key, items: NewCommentItem[]) =>
+    this.writeBatch(key, items),
+  );
 
   constructor(
     private readonly config: Pick<
@@ -287,42 +296,66 @@ export class CommentService {
   }
 
   /**
-   * Numbers a new comment and writes it. Writes to one thread are queued within this process,
-   * so they never compete for a number; the next number comes from the thread this process
-   * already holds (no read). Another process may have taken it: the unique (post, number) index
-   * refuses the insert, and the thread is read fresh before the next try. The new comment is then
-   * added to the cached thread instead of reading the thread again, if the post's version shows
-   * no other writer in between (otherwise the thread is read fresh).
+   * Numbers a new comment and writes it, with the others that arrived for the same thread while
+   * the previous batch was being written (one insert and one version update for all of them).
    */
-  private async insertNumbered<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(
+  private insertNumbered<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(
     post: P,
-    doc: Omit<Comment, 'number' | 'createdAt' | 'updatedAt' | 'sourceKey' | 'authorUrl'>,
+    doc: NewCommentDoc,
   ): Promise<{ comment: Comment; post: P }> {
-    const key = String(post._id);
-    return this.writes.run(key, async () => {
-      let base = this.cache.peek(key) ?? (await this.freshBase(post));
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          const created = await CommentModel.create({ ...doc, number: base.value.lastNumber + 1 });
-          const comment = created.toObject() as Comment;
-          const thread = base.value.with(shownFrom(comment));
-          let version = await this.posts.touchThreadIf(post._id, base.version, thread.visible.length);
-          let current = thread;
-          if (!version) {
-            current = await this.loadThread(post, { fresh: true });
-            version = await this.posts.touchThread(post._id, current.visible.length);
-          }
-          this.cache.set(key, version, current);
-          return {
-            comment,
-            post: { ...post, threadVersion: version, commentCount: current.visible.length },
-          };
-        } catch (err) {
-          if ((err as { code?: number }).code !== 11000 || attempt >= 20) throw err;
-          base = await this.freshBase(post);
+    return this.inserts.add(String(post._id), { post, doc }).then(({ comment, version, commentCount }) => ({
+      comment,
+      post: { ...post, threadVersion: version, commentCount },
+    }));
+  }
+
+  /**
+   * Writes a batch of new comments to one thread. Writes to a thread are queued within this
+   * process, so they never compete for a number: the next numbers come from the thread this
+   * process already holds (no read). Another process may have taken one: the unique (post,
+   * number) index refuses it, the comments that went in before it are kept, and the rest are
+   * numbered again from the thread read fresh. The new comments are then added to the cached
+   * thread instead of reading it again, if the post's version shows no other writer in between.
+   */
+  private async writeBatch(
+    key: string,
+    items: { post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>; doc: NewCommentDoc }[],
+  ): Promise<{ comment: Comment; version: string; commentCount: number }[]> {
+    const post = items[0].post;
+    let base = this.cache.peek(key) ?? (await this.freshBase(post));
+    const written = new Map<string, Comment>();
+    let clashed = false;
+    for (let attempt = 0; written.size < items.length; attempt += 1) {
+      const pending = items.filter((item) => !written.has(String(item.doc._id)));
+      const docs = pending.map((item, i) => ({ ...item.doc, number: base.value.lastNumber + 1 + i }));
+      try {
+        for (const created of await CommentModel.insertMany(docs, { ordered: true })) {
+          written.set(String(created._id), created.toObject() as Comment);
         }
+      } catch (err) {
+        const code = (err as { code?: number; writeErrors?: { code?: number }[] }).code;
+        if (code !== 11000 || attempt >= 20) throw err;
+        clashed = true;
+        // trusted(): sanitizeFilter is on for every query; this operator is ours.
+        const stored = await CommentModel.find({
+          _id: mongoose.trusted({ $in: docs.map((d) => d._id) }),
+        }).lean<Comment[]>();
+        for (const comment of stored) written.set(String(comment._id), comment);
+        base = await this.freshBase(post);
       }
-    });
+    }
+    const comments = items.map((item) => written.get(String(item.doc._id))!);
+    let current = clashed ? undefined : base.value.with(...comments.map(shownFrom));
+    let version = current
+      ? await this.posts.touchThreadIf(post._id, base.version, current.visible.length)
+      : null;
+    if (!version || !current) {
+      current = await this.loadThread(post, { fresh: true });
+      version = await this.posts.touchThread(post._id, current.visible.length);
+    }
+    this.cache.set(key, version, current);
+    const commentCount = current.visible.length;
+    return comments.map((comment) => ({ comment, version: version!, commentCount }));
   }
 
   /** The thread as stored, with the version it was read under (version first, so a write between the two reads is noticed). */

@@ -56,28 +56,34 @@ export class Thread {
    * comment is shown), so that a write costs what the new comment costs; the trees and rendered
    * pages of the new version are built when a page is read.
    */
-  with(comment: ShownComment): Thread {
-    const next = new Thread([...this.comments, comment], this.maxDepth);
-    const id = String(comment._id);
+  with(...added: ShownComment[]): Thread {
+    const next = new Thread([...this.comments, ...added], this.maxDepth);
     if (this.visibleList) {
-      next.visibleList = comment.status === 'visible' ? [...this.visibleList, comment] : this.visibleList;
+      next.visibleList = [...this.visibleList, ...added.filter((c) => c.status === 'visible')];
     }
-    if (this.index) next.index = new Map(this.index).set(id, comment);
+    if (this.index) {
+      next.index = new Map(this.index);
+      for (const c of added) next.index.set(String(c._id), c);
+    }
     if (this.hosts && this.rootIds && this.rootPos) {
-      if (comment.status !== 'visible') {
+      const hosts = new Map(this.hosts);
+      const rootIds = [...this.rootIds];
+      const rootPos = new Map(this.rootPos);
+      for (const comment of added) {
         // Held or hidden: the public tree does not change.
-        next.hosts = this.hosts;
-        next.rootIds = this.rootIds;
-        next.rootPos = this.rootPos;
-      } else {
-        const placed = placeNewest(comment, this.hosts, this.maxDepth);
-        if (placed) {
-          next.hosts = new Map(this.hosts).set(id, placed);
-          next.rootIds = placed.hostId === null ? [...this.rootIds, id] : this.rootIds;
-          next.rootPos =
-            placed.hostId === null ? new Map(this.rootPos).set(id, this.rootIds.length) : this.rootPos;
+        if (comment.status !== 'visible') continue;
+        const placed = placeNewest(comment, hosts, this.maxDepth);
+        if (!placed) return next; // an unusual place: the new version builds its tree when read
+        const id = String(comment._id);
+        hosts.set(id, placed);
+        if (placed.hostId === null) {
+          rootPos.set(id, rootIds.length);
+          rootIds.push(id);
         }
       }
+      next.hosts = hosts;
+      next.rootIds = rootIds;
+      next.rootPos = rootPos;
     }
     return next;
   }

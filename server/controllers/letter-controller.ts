@@ -49,9 +49,14 @@ export function letterController(services: Services) {
     inbox: (async (req, res) => {
       const status = typeof req.query.status === 'string' ? req.query.status : '';
       const q = typeof req.query.q === 'string' ? req.query.q : '';
+      const before = typeof req.query.before === 'string' ? req.query.before : undefined;
+      const page = await letters.list({ status, q, before });
+      const here = `/editor/letters?${new URLSearchParams({ ...(status && { status }), ...(q && { q }) })}`;
       res.render('editor/letters', {
         title: 'Letters',
-        letters: await letters.list({ status, q }),
+        letters: page.letters,
+        olderHref: page.olderThan ? `${here}&before=${page.olderThan}` : undefined,
+        newestHref: before ? here : undefined,
         q,
         statuses: LETTER_STATUSES.map((name) => ({ name, selected: name === status })),
       });

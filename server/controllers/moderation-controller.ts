@@ -21,7 +21,9 @@ export function moderationController(services: Services, config: Config) {
     queue: (async (req, res) => {
       const queue = QUEUES.includes(req.query.queue as Queue) ? (req.query.queue as Queue) : 'pending';
       const postSlug = typeof req.query.post === 'string' && req.query.post ? req.query.post : undefined;
-      const { items, post } = await moderation.queue(queue, postSlug);
+      const before = typeof req.query.before === 'string' ? req.query.before : undefined;
+      const { items, post, olderThan } = await moderation.queue(queue, postSlug, before);
+      const here = `/moderation?queue=${queue}${postSlug ? `&post=${encodeURIComponent(postSlug)}` : ''}`;
       res.render('moderation/queue', {
         title: 'Moderation',
         queue,
@@ -33,6 +35,8 @@ export function moderationController(services: Services, config: Config) {
         items,
         post,
         postSlug,
+        olderHref: olderThan ? `${here}&before=${olderThan}` : undefined,
+        newestHref: before ? here : undefined,
         back: req.originalUrl,
         notice: typeof req.query.done === 'string' ? req.query.done : undefined,
       });

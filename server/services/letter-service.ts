@@ -48,6 +48,9 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
  * the letter-writer when the answer is published, with a private link to
  * comment on it under the "Letter writer" badge.
  */
+/** Letters per page of the inbox. */
+export const INBOX_PAGE = 50;
+
 export class LetterService {
   private readonly perIp: SharedRateLimiter;
 
@@ -143,8 +146,16 @@ export class LetterService {
     }
   }
 
-  async list(filter: { status?: string; q?: string }): Promise<Letter[]> {
+  /** The inbox, newest first, a page at a time (older than `before`, a letter id); one more is read to tell if more follow. */
+  async list(filter: {
+    status?: string;
+    q?: string;
+    before?: string;
+  }): Promise<{ letters: Letter[]; olderThan?: string }> {
     const query: Record<string, unknown> = {};
+    if (filter.before && mongoose.Types.ObjectId.isValid(filter.before)) {
+      query._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(filter.before) });
+    }
     if (filter.status && (LETTER_STATUSES as readonly string[]).includes(filter.status))
       query.status = filter.status;
     const q = filter.q?.trim();
@@ -157,8 +168,16 @@ export class LetterService {
         { pseudonym: mongoose.trusted(pattern) },
       ];
     }
-    // Newest first by _id: read in index order until 200 match, however many letters there are.
-    return LetterModel.find(query).sort({ _id: -1 }).limit(200).lean<Letter[]>();
+    // Newest first by _id: read in index order until a page matches, however many letters there are.
+    const found = await LetterModel.find(query)
+      .sort({ _id: -1 })
+      .limit(INBOX_PAGE + 1)
+      .lean<Letter[]>();
+    const letters = found.slice(0, INBOX_PAGE);
+    return {
+      letters,
+      olderThan: found.length > INBOX_PAGE ? String(letters[letters.length - 1]._id) : undefined,
+    };
   }
 
   async get(id: string): Promise<Letter & { email: string }> {

@@ -27,8 +27,9 @@ const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comme
 
 const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 
-/** The most items a queue shows at once. */
+/** The most items a queue shows at once (pending and removed are paged by key; reported is short by nature). */
 const QUEUE_LIMIT = 200;
+export const QUEUE_PAGE = 50;
 
 type QueueItem = Comment & { postTitle: string; postSlug: string; reasons: string[] };
 
@@ -163,12 +164,25 @@ export class ModerationService {
     return { hidden: hide };
   }
 
-  /** A moderation queue, newest first, optionally for one post. */
-  async queue(queue: Queue, postSlug?: string): Promise<{ items: QueueItem[]; post?: Post }> {
+  /**
+   * A moderation queue, newest first, optionally for one post; pending and removed are read a
+   * page at a time, older than `before` (a comment id) when given.
+   */
+  async queue(
+    queue: Queue,
+    postSlug?: string,
+    before?: string,
+  ): Promise<{ items: QueueItem[]; post?: Post; olderThan?: string }> {
     const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
     if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
-    const comments =
-      queue === 'reported' ? await this.reported(post?._id) : await this.byStatus(queue, post?._id);
+    let olderThan: string | undefined;
+    let comments: Comment[];
+    if (queue === 'reported') comments = await this.reported(post?._id);
+    else {
+      const page = await this.byStatus(queue, post?._id, before);
+      comments = page.slice(0, QUEUE_PAGE);
+      if (page.length > QUEUE_PAGE) olderThan = String(comments[comments.length - 1]._id);
+    }
     const posts = new Map(
       (
         await PostModel.find({ _id: trusted({ $in: [...new Set(comments.map((c) => String(c.post)))] }) })
@@ -182,6 +196,7 @@ export class ModerationService {
     }).lean();
     return {
       post: post ?? undefined,
+      olderThan,
       items: comments.map((c) => ({
         ...c,
         postTitle: posts.get(String(c.post))?.title ?? '',
@@ -191,11 +206,16 @@ export class ModerationService {
     };
   }
 
-  /** Comments in a status, newest first: read in the order of the (status, _id) index. */
-  private async byStatus(status: Queue, postId?: Types.ObjectId): Promise<Comment[]> {
-    return CommentModel.find({ status, ...(postId && { post: postId }) })
+  /** Comments in a status, newest first, one page and one more: read in the order of the (status, _id) index. */
+  private async byStatus(status: Queue, postId?: Types.ObjectId, before?: string): Promise<Comment[]> {
+    const olderThan = before && Types.ObjectId.isValid(before) ? new Types.ObjectId(before) : undefined;
+    return CommentModel.find({
+      status,
+      ...(postId && { post: postId }),
+      ...(olderThan && { _id: trusted({ $lt: olderThan }) }),
+    })
       .sort({ _id: -1 })
-      .limit(QUEUE_LIMIT)
+      .limit(QUEUE_PAGE + 1)
       .select('+authorEmail +ipHash')
       .lean<Comment[]>();
   }

@@ -48,7 +48,15 @@ export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb>
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     binary,
-    ['-listen', options.listen ?? '127.0.0.1:0', '-data', dataDir, '-log-level', 'error'],
+    [
+      '-listen',
+      options.listen ?? '127.0.0.1:0',
+      '-data',
+      dataDir,
+      '-log-level',
+      'error',
+      ...(process.env.EMBEDDED_DB_CPUPROFILE ? ['-cpuprofile', process.env.EMBEDDED_DB_CPUPROFILE] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

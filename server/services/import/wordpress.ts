@@ -48,6 +48,9 @@ interface Author {
  * URL. Keyed by source ids, so running it again changes nothing and an
  * interrupted run completes.
  */
+/** Posts (with their comments) written at the same time. */
+const IN_FLIGHT = 4;
+
 export async function importWordpress(
   file: string,
   progress: Progress = () => undefined,
@@ -58,6 +61,8 @@ export async function importWordpress(
   let lastProgress = 0;
 
   const records = streamRecords(createReadStream(file), (name) => name === 'item' || name === 'wp:author');
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
   for await (const record of records) {
     if (record.name === 'wp:author') {
       const author = {
@@ -69,7 +74,15 @@ export async function importWordpress(
       authors.set(author.login, author);
       continue;
     }
-    await importItem(record, authors, report);
+    // A few posts are written at once, so reading the file and writing the database overlap.
+    const task: Promise<void> = importItem(record, authors, report)
+      .catch((err: unknown) => {
+        failure ??= err;
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    if (failure) throw failure;
     const done = report.comments.imported + report.comments.existing;
     if (Date.now() - lastProgress > 1000) {
       lastProgress = Date.now();
@@ -77,6 +90,8 @@ export async function importWordpress(
       progress(`${report.posts.imported + report.posts.existing} posts, ${done} comments (${rate}/s)`);
     }
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
   return report;
 }
 

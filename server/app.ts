@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(session);
   app.use(passport.session());
-  app.use(csrfProtection(config.sessionSecret));
+  app.use(csrfProtection(config));
   app.use((req, res, next) => {
     res.locals.currentUser = req.user;
     next();

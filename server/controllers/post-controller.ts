@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
 import { NotFoundError } from '../errors/index.js';
 import { hasRole } from '../auth/guards.js';
@@ -51,6 +52,8 @@ export function postController(services: Services, config: Config) {
       const who = await services.letters.verifyLetterWriter(post, param(req.params.token));
       if (!who) throw new NotFoundError('This letter-writer link is not valid for this post.');
       req.session.letterWriter = { ...(req.session.letterWriter ?? {}), [String(post._id)]: who.name };
+      // The session now speaks for the letter writer: its forms must carry its own token.
+      issueCsrf(req, res, config.sessionSecret);
       res.redirect(303, `/posts/${post.slug}#respond`);
     }) satisfies RequestHandler,
 

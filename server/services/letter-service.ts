@@ -9,7 +9,7 @@ import type { Mailer } from './mailer.js';
 import type { PostService } from './post-service.js';
 import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
 import { hashIp } from './sanction-service.js';
-import { sameToken, sign } from './signing.js';
+import { sameToken, sign } from '../lib/signing.js';
 import type { SessionUser } from './user-service.js';
 
 export const LETTER_LIMITS = { subject: 200, body: 8000, pseudonym: 60 } as const;

@@ -3,7 +3,7 @@ import { BanModel, type Ban } from '../../models/ban.js';
 import { UserModel } from '../../models/user.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { AuditService } from './audit-service.js';
-import { sign } from './signing.js';
+import { sign } from '../lib/signing.js';
 import type { SessionUser } from './user-service.js';
 
 /** Keyed hash of an IP address: stable for blocking, useless if the database leaks without the secret. */

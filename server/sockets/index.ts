@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { WebAuth } from '../auth/web-auth.js';
 import type { Config } from '../config/index.js';
 import type { Services } from '../services/index.js';
+import { isCrossSite } from '../lib/origin.js';
 import { wireBroadcasts } from './broadcasts.js';
 import { registerHandlers } from './handlers.js';
 
@@ -19,7 +20,7 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unkno
 /** Session and Passport run on the handshake only, not on every polling request. */
 function onlyForHandshake(middleware: unknown): Middleware {
   return (req, res, next) => {
-    const isHandshake = !new URL(req.url ?? '/', 'http://localhost').searchParams.has('sid');
+    const isHandshake = !(req.url ?? '').match(/[?&]sid=/);
     if (isHandshake) (middleware as Middleware)(req, res, next);
     else next();
   };
@@ -41,12 +42,12 @@ export async function attachSockets(
     pingInterval: 20000,
     allowRequest(req, callback) {
       // Cross-site WebSocket hijacking: a browser page elsewhere may not open a socket with our cookie.
-      const origin = req.headers.origin;
-      const host = req.headers.host;
-      callback(
-        null,
-        !origin || origin === siteOrigin || (host !== undefined && new URL(origin).host === host),
+      // An Origin that does not parse ("null" from sandboxed frames) is refused, never thrown.
+      const refused = isCrossSite(
+        { origin: req.headers.origin, 'sec-fetch-site': undefined },
+        { siteOrigin, host: req.headers.host },
       );
+      callback(null, !refused);
     },
   });
 

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from '../../server/app';
+import { guestToken } from '../../server/auth/csrf';
 import { createWebAuth, type WebAuth } from '../../server/auth/web-auth';
 import { loadConfig, type Config } from '../../server/config';
 import { mongooseHealth, type DatabaseHealth } from '../../server/db/connection';
@@ -39,4 +40,12 @@ export function buildTestApp(
   const webAuth = createWebAuth({ config, users: services.users });
   const app = createApp({ config, logger: testLogger(), database, services, renderer, webAuth });
   return { app, config, services, webAuth };
+}
+
+/**
+ * The form token a guest's page carries this hour (what the page's hidden `_csrf` field holds),
+ * for tests that post a guest's form without loading the page first.
+ */
+export function guestForm(secret = loadConfig({ NODE_ENV: 'test' }).sessionSecret): string {
+  return guestToken(secret);
 }

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { PostModel } from '../../../models/post';
 import { UserModel } from '../../../models/user';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 import { buildUser, csrfFrom, PASSWORD, signIn } from '../../fixtures/users';
 
 function sid(res: request.Response): string | undefined {
@@ -103,7 +103,7 @@ describe('accounts', () => {
     const res = await request(app)
       .post('/login')
       .type('form')
-      .send({ username: user.username, password: PASSWORD })
+      .send({ _csrf: guestForm(), username: user.username, password: PASSWORD })
       .expect(403);
     expect(cheerio.load(res.text)('main p').first().text()).toBe(
       'Your session has expired. Reload the page and try again.',

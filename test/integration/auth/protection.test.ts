@@ -4,7 +4,7 @@ import { CommentModel } from '../../../models/comment';
 import { UserModel } from '../../../models/user';
 import { buildPost } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('CSRF, roles and names', () => {
   const { app, services } = buildTestApp();
@@ -116,7 +116,7 @@ describe('CSRF, roles and names', () => {
       const res = await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name, body: 'It is me!' })
+        .send({ _csrf: guestForm(), name, body: 'It is me!' })
         .expect(400);
       expect(cheerio.load(res.text)('#error-name').text()).toContain(
         'belongs to a registered commenter or to staff',
@@ -130,13 +130,13 @@ describe('CSRF, roles and names', () => {
         await request(app)
           .post(`/posts/${post.slug}/comments`)
           .type('form')
-          .send({ name, body: 'As the columnist…' })
+          .send({ _csrf: guestForm(), name, body: 'As the columnist…' })
           .expect(400);
       }
       await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Marisol Fan', body: 'Hi' })
+        .send({ _csrf: guestForm(), name: 'Marisol Fan', body: 'Hi' })
         .expect(303);
     });
 
@@ -152,7 +152,7 @@ describe('CSRF, roles and names', () => {
       await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Columnist', body: 'Trust me', authorKind: 'columnist' })
+        .send({ _csrf: guestForm(), name: 'Columnist', body: 'Trust me', authorKind: 'columnist' })
         .expect(303);
       const $ = cheerio.load((await request(app).get(`/posts/${post.slug}`)).text);
       const badged = $('.badge--columnist').closest('article').find('.comment__author');
@@ -167,7 +167,7 @@ describe('CSRF, roles and names', () => {
       expect(page('.comments-signin a[href^="/login"]').text()).toBe('Sign in');
       const res = await request(membersOnly)
         .post(`/api/posts/${post.slug}/comments`)
-        .send({ name: 'Guest', body: 'hi' })
+        .send({ _csrf: guestForm(), name: 'Guest', body: 'hi' })
         .expect(403);
       expect(res.body.error.code).toBe('guests_not_allowed');
     });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { CommentModel } from '../../../models/comment';
 import { PostModel } from '../../../models/post';
 import { buildPost } from '../../fixtures/factories';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 /** What a thread holds after a burst of writers: every number once, one comment per accepted post. */
 async function storedThread(postId: unknown) {
@@ -22,7 +22,13 @@ describe('many readers posting to one thread at once', () => {
         request(one.app)
           .post(`/posts/${post.slug}/comments`)
           .type('form')
-          .send({ name: `Writer ${i}`, email: '', body: `Comment from writer ${i}.`, parent: '' }),
+          .send({
+            _csrf: guestForm(),
+            name: `Writer ${i}`,
+            email: '',
+            body: `Comment from writer ${i}.`,
+            parent: '',
+          }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(writers).fill(303));
@@ -50,7 +56,13 @@ describe('many readers posting to one thread at once', () => {
       request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: `${who} ${i}`, email: '', body: `From ${who}, number ${i}.`, parent: '' });
+        .send({
+          _csrf: guestForm(),
+          name: `${who} ${i}`,
+          email: '',
+          body: `From ${who}, number ${i}.`,
+          parent: '',
+        });
     const responses = await Promise.all(
       Array.from({ length: perProcess }, (_, i) => [send(one.app, 'Ada', i), send(two.app, 'Bea', i)]).flat(),
     );

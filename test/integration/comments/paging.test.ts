@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { buildPost, postComment } from '../../fixtures/factories';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('thread paging and permalinks', () => {
   const { app, services } = buildTestApp({ COMMENTS_PER_PAGE: '3' });
@@ -58,7 +58,7 @@ describe('thread paging and permalinks', () => {
     const res = await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'Late reply', body: 'to root 7', parent: ids[6] })
+      .send({ _csrf: guestForm(), name: 'Late reply', body: 'to root 7', parent: ids[6] })
       .expect(303);
     expect(res.headers.location).toMatch(new RegExp(`^/posts/${post.slug}\\?page=3#comment-[a-f0-9]{24}$`));
   });

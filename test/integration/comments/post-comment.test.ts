@@ -3,7 +3,7 @@ import request from 'supertest';
 import { CommentModel } from '../../../models/comment';
 import { PostModel } from '../../../models/post';
 import { buildPost, postComment } from '../../fixtures/factories';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('posting comments', () => {
   const { app, services } = buildTestApp();
@@ -14,7 +14,13 @@ describe('posting comments', () => {
       const res = await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Nora', email: 'nora@example.com', body: 'Great *answer*.', parent: '' })
+        .send({
+          _csrf: guestForm(),
+          name: 'Nora',
+          email: 'nora@example.com',
+          body: 'Great *answer*.',
+          parent: '',
+        })
         .expect(303);
       const saved = await CommentModel.findOne({ post: post._id }).select('+authorEmail').lean();
       expect(saved).toMatchObject({
@@ -39,7 +45,7 @@ describe('posting comments', () => {
       await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Grandchild', body: 'Deep thoughts', parent: String(child._id) })
+        .send({ _csrf: guestForm(), name: 'Grandchild', body: 'Deep thoughts', parent: String(child._id) })
         .expect(303);
       const saved = await CommentModel.findOne({ authorName: 'Grandchild' }).lean();
       expect(saved?.ancestors.map(String)).toEqual([String(root._id), String(child._id)]);
@@ -54,7 +60,7 @@ describe('posting comments', () => {
       const res = await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: '', email: 'not-an-email', body: 'Keep this text' })
+        .send({ _csrf: guestForm(), name: '', email: 'not-an-email', body: 'Keep this text' })
         .expect(400);
       const $ = cheerio.load(res.text);
       expect($('.form-errors[role=alert]')).toHaveLength(1);
@@ -72,7 +78,7 @@ describe('posting comments', () => {
       const res = await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Verbose', body: 'x'.repeat(5001) })
+        .send({ _csrf: guestForm(), name: 'Verbose', body: 'x'.repeat(5001) })
         .expect(400);
       expect(cheerio.load(res.text)('#error-body').text()).toBe(
         'Your comment is 5001 characters long; the limit is 5000.',
@@ -86,7 +92,7 @@ describe('posting comments', () => {
       await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Sneaky', body: 'hi', parent: String(elsewhere._id) })
+        .send({ _csrf: guestForm(), name: 'Sneaky', body: 'hi', parent: String(elsewhere._id) })
         .expect(400);
       expect(await CommentModel.countDocuments({ post: post._id })).toBe(0);
     });
@@ -96,7 +102,7 @@ describe('posting comments', () => {
       const res = await request(app)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Late', body: 'Am I too late?' })
+        .send({ _csrf: guestForm(), name: 'Late', body: 'Am I too late?' })
         .expect(403);
       expect(cheerio.load(res.text)('main p').first().text()).toBe('Comments are closed on this post.');
       expect(await CommentModel.countDocuments({ post: post._id })).toBe(0);
@@ -108,6 +114,7 @@ describe('posting comments', () => {
         .post(`/posts/${post.slug}/comments`)
         .type('form')
         .send({
+          _csrf: guestForm(),
           name: 'Mallory',
           body: 'hi',
           authorKind: 'columnist',
@@ -127,7 +134,7 @@ describe('posting comments', () => {
           request(app)
             .post(`/posts/${post.slug}/comments`)
             .type('form')
-            .send({ name: `Racer ${i}`, body: 'go' }),
+            .send({ _csrf: guestForm(), name: `Racer ${i}`, body: 'go' }),
         ),
       );
       const numbers = (await CommentModel.find({ post: post._id }).lean())
@@ -142,7 +149,7 @@ describe('posting comments', () => {
       const post = await buildPost();
       const res = await request(app)
         .post(`/api/posts/${post.slug}/comments`)
-        .send({ name: 'Api Amy', email: 'amy@example.com', body: 'Via **JSON**' })
+        .send({ _csrf: guestForm(), name: 'Api Amy', email: 'amy@example.com', body: 'Via **JSON**' })
         .expect(201);
       expect(res.body.comment).toMatchObject({
         number: 1,
@@ -157,7 +164,10 @@ describe('posting comments', () => {
 
     it('answers validation errors as JSON, per field', async () => {
       const post = await buildPost();
-      const res = await request(app).post(`/api/posts/${post.slug}/comments`).send({ body: '' }).expect(400);
+      const res = await request(app)
+        .post(`/api/posts/${post.slug}/comments`)
+        .send({ _csrf: guestForm(), body: '' })
+        .expect(400);
       expect(res.body.error.code).toBe('validation_failed');
       expect(Object.keys(res.body.error.fields).sort()).toEqual(['body', 'name']);
     });
@@ -166,7 +176,7 @@ describe('posting comments', () => {
       const post = await buildPost();
       const res = await request(app)
         .post(`/api/posts/${post.slug}/comments`)
-        .send({ name: { $ne: null }, body: { $gt: '' }, parent: { $ne: null } })
+        .send({ _csrf: guestForm(), name: { $ne: null }, body: { $gt: '' }, parent: { $ne: null } })
         .expect(400);
       expect(res.body.error.fields).toHaveProperty('name');
       expect(await CommentModel.countDocuments({ post: post._id })).toBe(0);
@@ -189,7 +199,7 @@ describe('posting comments', () => {
       const post = await buildPost({ commentStatus: 'closed' });
       const res = await request(app)
         .post(`/api/posts/${post.slug}/comments`)
-        .send({ name: 'Late', body: 'Too late?' })
+        .send({ _csrf: guestForm(), name: 'Late', body: 'Too late?' })
         .expect(403);
       expect(res.body.error).toEqual({
         code: 'comments_closed',

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { LetterModel } from '../../../models/letter';
 import { mongooseHealth } from '../../../server/db/connection';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('asking a question', () => {
   let clock = Date.now();
@@ -37,7 +37,7 @@ describe('asking a question', () => {
     const res = await request(app)
       .post('/ask')
       .type('form')
-      .send({ ...good, formToken })
+      .send({ _csrf: guestForm(), ...good, formToken })
       .expect(303);
     const reference = res.headers.location.split('/').pop();
     expect(reference).toMatch(/^Q-[0-9A-F]{6}$/);
@@ -59,7 +59,7 @@ describe('asking a question', () => {
     const fast = await request(app)
       .post('/ask')
       .type('form')
-      .send({ ...good, formToken })
+      .send({ _csrf: guestForm(), ...good, formToken })
       .expect(400);
     expect(cheerio.load(fast.text)('.form-errors p').text()).toBe(
       'That was very quick. Please check your letter, then send it again.',
@@ -69,12 +69,12 @@ describe('asking a question', () => {
     await request(app)
       .post('/ask')
       .type('form')
-      .send({ ...good, formToken, website: 'http://spam.example' })
+      .send({ _csrf: guestForm(), ...good, formToken, website: 'http://spam.example' })
       .expect(400);
     await request(app)
       .post('/ask')
       .type('form')
-      .send({ ...good, formToken: '123.forged' })
+      .send({ _csrf: guestForm(), ...good, formToken: '123.forged' })
       .expect(400);
     expect(await LetterModel.countDocuments()).toBe(before);
   });
@@ -85,7 +85,13 @@ describe('asking a question', () => {
     const res = await request(app)
       .post('/ask')
       .type('form')
-      .send({ formToken, subject: 'Only a subject', letter: 'x'.repeat(8001), email: 'nope' })
+      .send({
+        _csrf: guestForm(),
+        formToken,
+        subject: 'Only a subject',
+        letter: 'x'.repeat(8001),
+        email: 'nope',
+      })
       .expect(400);
     const $ = cheerio.load(res.text);
     expect($('#error-letter').text()).toBe('Your letter is 8001 characters long; the limit is 8000.');
@@ -102,7 +108,7 @@ describe('asking a question', () => {
       await request(app)
         .post('/ask')
         .type('form')
-        .send({ ...good, formToken })
+        .send({ _csrf: guestForm(), ...good, formToken })
         .expect(303);
     }
     const { formToken } = await form();
@@ -110,7 +116,7 @@ describe('asking a question', () => {
     const res = await request(app)
       .post('/ask')
       .type('form')
-      .send({ ...good, formToken })
+      .send({ _csrf: guestForm(), ...good, formToken })
       .expect(429);
     expect(cheerio.load(res.text)('main p').first().text()).toContain('several letters in the last hour');
   });

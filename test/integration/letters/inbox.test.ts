@@ -6,7 +6,7 @@ import { PostModel } from '../../../models/post';
 import { mongooseHealth } from '../../../server/db/connection';
 import { buildPost } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 async function eventually<T>(read: () => Promise<T | undefined> | T | undefined): Promise<T> {
   for (let i = 0; i < 100; i += 1) {
@@ -141,7 +141,8 @@ describe('the letters inbox, from letter to published answer', () => {
     await lw
       .post(`/posts/${published!.slug}/comments`)
       .type('form')
-      .send({ body: 'LW here, an update: I asked IT.' })
+      // The link's session is the letter writer's: its forms carry the session's own token.
+      .send({ _csrf: form('input[name=_csrf]').val(), body: 'LW here, an update: I asked IT.' })
       .expect(303);
     const comment = await CommentModel.findOne({ post: postId }).lean();
     expect(comment).toMatchObject({
@@ -179,7 +180,7 @@ describe('the letters inbox, from letter to published answer', () => {
     await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'Not LW', body: 'LW here!', authorKind: 'letter-writer' })
+      .send({ _csrf: guestForm(), name: 'Not LW', body: 'LW here!', authorKind: 'letter-writer' })
       .expect(303);
     expect((await CommentModel.findOne({ post: post._id }).lean())?.authorKind).toBe('guest');
   });

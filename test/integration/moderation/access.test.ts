@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { CommentModel } from '../../../models/comment';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('moderation access', () => {
   const { app, services } = buildTestApp();
@@ -43,7 +43,9 @@ describe('moderation access', () => {
     }
     for (const [method, url] of routes) {
       const res =
-        method === 'get' ? await request(app).get(url) : await request(app).post(url).type('form').send({});
+        method === 'get'
+          ? await request(app).get(url)
+          : await request(app).post(url).type('form').send({ _csrf: guestForm() });
       expect([url, res.status]).toEqual([url, method === 'get' ? 303 : 401]);
     }
     expect((await CommentModel.findById(comment._id).lean())?.status).toBe('visible');

@@ -5,7 +5,7 @@ import { CommentModel } from '../../../models/comment';
 import { PostModel } from '../../../models/post';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('moderation queues and actions', () => {
   const { app, services } = buildTestApp({ REPORTS_TO_HIDE: '3' });
@@ -167,9 +167,13 @@ describe('moderation queues and actions', () => {
     await request(app)
       .post(`/comments/${target._id}/report`)
       .type('form')
-      .send({ reason: 'still here?' })
+      .send({ _csrf: guestForm(), reason: 'still here?' })
       .expect(404);
-    await request(app).post(`/comments/${target._id}/report`).type('form').send({ reason: '' }).expect(400);
+    await request(app)
+      .post(`/comments/${target._id}/report`)
+      .type('form')
+      .send({ _csrf: guestForm(), reason: '' })
+      .expect(400);
   });
 
   it('closes and reopens a post, and locks a subthread; both refuse new comments with 403', async () => {
@@ -185,7 +189,7 @@ describe('moderation queues and actions', () => {
     const locked = await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'Late', body: 'x', parent: String(child._id) })
+      .send({ _csrf: guestForm(), name: 'Late', body: 'x', parent: String(child._id) })
       .expect(403);
     expect(cheerio.load(locked.text)('main p').first().text()).toBe(
       'This part of the discussion has been locked by a moderator.',
@@ -196,7 +200,7 @@ describe('moderation queues and actions', () => {
     await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'Fine', body: 'new thread' })
+      .send({ _csrf: guestForm(), name: 'Fine', body: 'new thread' })
       .expect(303);
 
     await mod.agent
@@ -204,7 +208,10 @@ describe('moderation queues and actions', () => {
       .type('form')
       .send({ _csrf: mod.csrf })
       .expect(303);
-    await request(app).post(`/api/posts/${post.slug}/comments`).send({ name: 'Late', body: 'x' }).expect(403);
+    await request(app)
+      .post(`/api/posts/${post.slug}/comments`)
+      .send({ _csrf: guestForm(), name: 'Late', body: 'x' })
+      .expect(403);
     await mod.agent
       .post(`/moderation/posts/${post._id}/reopen`)
       .type('form')
@@ -212,7 +219,7 @@ describe('moderation queues and actions', () => {
       .expect(303);
     await request(app)
       .post(`/api/posts/${post.slug}/comments`)
-      .send({ name: 'Back', body: 'open again' })
+      .send({ _csrf: guestForm(), name: 'Back', body: 'open again' })
       .expect(201);
     const actions = (await AuditEntryModel.find({ actor: mod.user.id }).lean()).map((e) => e.action);
     expect(actions).toEqual(['comment.lock', 'post.close', 'post.reopen']);

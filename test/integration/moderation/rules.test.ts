@@ -4,7 +4,7 @@ import { CommentModel } from '../../../models/comment';
 import { mongooseHealth } from '../../../server/db/connection';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('publication rules', () => {
   let clock = Date.now();
@@ -27,7 +27,7 @@ describe('publication rules', () => {
     return agent
       .post(`/posts/${slug}/comments`)
       .type('form')
-      .send({ name: `Writer ${n}`, email: `w${n}@example.com`, body, ...extra });
+      .send({ _csrf: guestForm(), name: `Writer ${n}`, email: `w${n}@example.com`, body, ...extra });
   };
 
   it('refuses banned words outright, saying why, and writes nothing', async () => {
@@ -52,7 +52,7 @@ describe('publication rules', () => {
     const first = await guest
       .post(`/posts/${p.slug}/comments`)
       .type('form')
-      .send({ name: 'Newcomer Nia', body: 'Hello, first time here.' })
+      .send({ _csrf: guestForm(), name: 'Newcomer Nia', body: 'Hello, first time here.' })
       .expect(303);
     clock += 11000;
     await member.agent
@@ -100,7 +100,7 @@ describe('publication rules', () => {
     await request(app)
       .post(`/posts/${p.slug}/comments`)
       .type('form')
-      .send({ name: 'Returning Rae', email: 'rae@example.com', body: 'First' })
+      .send({ _csrf: guestForm(), name: 'Returning Rae', email: 'rae@example.com', body: 'First' })
       .expect(303);
     const first = await CommentModel.findOne({ bodySource: 'First', post: p._id }).lean();
     const moderator = await buildUser(services, 'moderator');
@@ -109,7 +109,12 @@ describe('publication rules', () => {
     await request(app)
       .post(`/posts/${p.slug}/comments`)
       .type('form')
-      .send({ name: 'Returning Rae', email: 'rae@example.com', body: 'Second, with crypto? no: fine' })
+      .send({
+        _csrf: guestForm(),
+        name: 'Returning Rae',
+        email: 'rae@example.com',
+        body: 'Second, with crypto? no: fine',
+      })
       .expect(303);
     expect((await CommentModel.findOne({ bodySource: /^Second/, post: p._id }).lean())?.status).toBe(
       'pending',
@@ -118,7 +123,7 @@ describe('publication rules', () => {
     await request(app)
       .post(`/posts/${p.slug}/comments`)
       .type('form')
-      .send({ name: 'Returning Rae', email: 'rae@example.com', body: 'Third' })
+      .send({ _csrf: guestForm(), name: 'Returning Rae', email: 'rae@example.com', body: 'Third' })
       .expect(303);
     expect((await CommentModel.findOne({ bodySource: 'Third', post: p._id }).lean())?.status).toBe('visible');
     const staffComment = await postComment(

@@ -4,7 +4,7 @@ import { AuditEntryModel } from '../../../models/audit-entry';
 import { mongooseHealth } from '../../../server/db/connection';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('sanctions', () => {
   let clock = Date.now();
@@ -74,7 +74,7 @@ describe('sanctions', () => {
     await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'Troll Tom', email: 'troll@example.com', body: 'bait' })
+      .send({ _csrf: guestForm(), name: 'Troll Tom', email: 'troll@example.com', body: 'bait' })
       .expect(303);
     const mod = await moderator();
     const queue = await services.moderation.queue('removed');
@@ -90,7 +90,7 @@ describe('sanctions', () => {
     const refused = await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'Tom Again', email: 'TROLL@example.com', body: 'me again' })
+      .send({ _csrf: guestForm(), name: 'Tom Again', email: 'TROLL@example.com', body: 'me again' })
       .expect(403);
     expect(cheerio.load(refused.text)('main p').first().text()).toBe(
       'This email address may not comment here permanently (trolling).',
@@ -104,7 +104,7 @@ describe('sanctions', () => {
     const blocked = await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'New Name', body: 'new me' })
+      .send({ _csrf: guestForm(), name: 'New Name', body: 'new me' })
       .expect(403);
     expect(cheerio.load(blocked.text)('main p').first().text()).toBe(
       'Comments from your network are blocked permanently (evading).',

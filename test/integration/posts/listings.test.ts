@@ -6,7 +6,7 @@ import { PostModel } from '../../../models/post';
 import { runMigrations } from '../../../server/services/migrations';
 import type { PostInput } from '../../../server/services/post-service';
 import { buildPost } from '../../fixtures/factories';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 const input = (overrides: Partial<PostInput> = {}): PostInput => ({
   title: 'My manager texts me at night',
@@ -95,7 +95,7 @@ describe('migrations', () => {
     const res = await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'marisol  VANCE', body: 'Pretending.', parent: '' })
+      .send({ _csrf: guestForm(), name: 'marisol  VANCE', body: 'Pretending.', parent: '' })
       .expect(400);
     expect(cheerio.load(res.text)('#error-name').text()).toContain(
       'belongs to a registered commenter or to staff',

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Socket } from 'socket.io-client';
 import { CommentModel } from '../../../models/comment';
 import { buildPost, postComment } from '../../fixtures/factories';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 import { buildUser } from '../../fixtures/users';
 import { collect, join, listenLive, next, pause, socketClient } from '../../setup/live';
 
@@ -43,7 +43,7 @@ describe('live threads over Socket.IO', () => {
     await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ name: 'Live Lou', body: 'A *live* reply', parent: String(parent._id) })
+      .send({ _csrf: guestForm(), name: 'Live Lou', body: 'A *live* reply', parent: String(parent._id) })
       .expect(303);
     const event = await arriving;
     expect(event.comment.parentId).toBe(String(parent._id));
@@ -233,7 +233,7 @@ describe('live threads over Socket.IO', () => {
         request(app)
           .post(`/posts/${post.slug}/comments`)
           .type('form')
-          .send({ name: `Burst ${i}`, body: `Burst comment ${i}`, parent: '' })
+          .send({ _csrf: guestForm(), name: `Burst ${i}`, body: `Burst comment ${i}`, parent: '' })
           .expect(303),
       ),
     );

@@ -4,7 +4,7 @@ import os from 'node:os';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { buildPost, postComment } from '../../fixtures/factories';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 import { join, next, socketClient } from '../../setup/live';
 import { ROOT } from '../../setup/paths';
 
@@ -69,7 +69,12 @@ describe('live updates across two server processes (Redis adapter)', () => {
       await request(a.url)
         .post(`/posts/${post.slug}/comments`)
         .type('form')
-        .send({ name: 'Process A', body: 'Sent to A', parent: String(parent._id) })
+        .send({
+          _csrf: guestForm(RUN_SECRET),
+          name: 'Process A',
+          body: 'Sent to A',
+          parent: String(parent._id),
+        })
         .expect(303);
       const event = await arriving;
       expect(event.comment.parentId).toBe(String(parent._id));

@@ -77,7 +77,12 @@ export async function importWordpress(
     // A few posts are written at once, so reading the file and writing the database overlap.
     const task: Promise<void> = importItem(record, authors, report)
       .catch((err: unknown) => {
-        failure ??= err;
+        // One record that does not fit is reported, and the rest goes in; anything else stops.
+        if ((err as Error).name !== 'ValidationError') failure ??= err;
+        else {
+          report.problem(`line ${record.line}: ${(err as Error).message}; not imported`);
+          report.skip('records that could not be imported');
+        }
       })
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
@@ -124,7 +129,7 @@ async function importItem(item: XmlNode, authors: Map<string, Author>, report: I
       .join(','),
   );
   const publishedAt = parseDate(textOf(item, 'wp:post_date_gmt')) ?? parseDate(textOf(item, 'wp:post_date'));
-  const post = await writePost(
+  const { post, created } = await writePost(
     {
       sourceKey: `wordpress:post:${postId}`,
       title,
@@ -141,7 +146,7 @@ async function importItem(item: XmlNode, authors: Map<string, Author>, report: I
     report,
   );
   const comments = buildComments(item, post._id, postId, author, report);
-  const added = await writeComments(comments, report);
+  const added = await writeComments(comments, report, { postsAreNew: created });
   await finishPost(post._id, added.get(String(post._id)) ?? 0);
 }
 
@@ -186,7 +191,7 @@ function buildComments(
   const build = (raw: Raw, number: number, seen: Set<string>): ImportedComment => {
     const existing = built.get(raw.id);
     if (existing) return existing;
-    const _id = idFor(`wordpress:comment:${postId}:${raw.id}`);
+    const _id = idFor(`wordpress:comment:${postId}:${raw.id}`, raw.date);
     let parent: ImportedComment | undefined;
     if (raw.parent && raw.parent !== '0') {
       const parentRaw = byId.get(raw.parent);

@@ -44,13 +44,19 @@ export interface ImportedComment {
   updatedAt: Date;
 }
 
-/** Writes an imported post once: its _id comes from its source, so a second import finds it. */
-export async function writePost(post: ImportedPost, report: ImportReport): Promise<Post> {
+/**
+ * Writes an imported post once: its _id comes from its source, so a second import finds it.
+ * `created` says whether it is new (then none of its comments can be there yet).
+ */
+export async function writePost(
+  post: ImportedPost,
+  report: ImportReport,
+): Promise<{ post: Post; created: boolean }> {
   const _id = idFor(post.sourceKey);
   const existing = await PostModel.findById(_id).lean<Post>();
   if (existing) {
     report.posts.existing += 1;
-    return existing;
+    return { post: existing, created: false };
   }
   const base = post.slug || 'post';
   for (let attempt = 1; ; attempt += 1) {
@@ -72,7 +78,7 @@ export async function writePost(post: ImportedPost, report: ImportReport): Promi
       report.posts.imported += 1;
       const saved = created.toObject() as Post;
       await syncListing(saved);
-      return saved;
+      return { post: saved, created: true };
     } catch (err) {
       const dup = (err as { code?: number; keyPattern?: Record<string, number> }).code === 11000;
       if (!dup || attempt >= 50) throw err;
@@ -80,7 +86,7 @@ export async function writePost(post: ImportedPost, report: ImportReport): Promi
       const again = await PostModel.findById(_id).lean<Post>();
       if (again) {
         report.posts.existing += 1;
-        return again;
+        return { post: again, created: false };
       }
     }
   }
@@ -92,10 +98,15 @@ export async function writePost(post: ImportedPost, report: ImportReport): Promi
  * visible comments per post id.
  */
 export async function writeComments(
-  comments: ImportedComment[],
+  all: ImportedComment[],
   report: ImportReport,
+  options: { postsAreNew?: boolean } = {},
 ): Promise<Map<string, number>> {
   const added = new Map<string, number>();
+  // Comments already there from an earlier run are found by their source, whatever _id that run
+  // gave them (ids of WordPress comments now begin with their date): one indexed read per post.
+  const comments = options.postsAreNew ? all : await notYetImported(all);
+  report.comments.existing += all.length - comments.length;
   if (comments.length === 0) return added;
   let insertedIds: Set<string>;
   try {
@@ -128,6 +139,16 @@ export async function writeComments(
     }
   }
   return added;
+}
+
+async function notYetImported(comments: ImportedComment[]): Promise<ImportedComment[]> {
+  const posts = [...new Set(comments.map((c) => String(c.post)))];
+  const known = new Set<string>();
+  for (const post of posts) {
+    const stored = await CommentModel.find({ post }).select('sourceKey').lean();
+    for (const c of stored) if (c.sourceKey) known.add(c.sourceKey);
+  }
+  return comments.filter((c) => !known.has(c.sourceKey));
 }
 
 /** Adds newly imported visible comments to the post's count and marks its thread changed. */

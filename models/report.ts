@@ -8,6 +8,10 @@ const reportSchema = new Schema(
     /** "user:<id>" or "ip:<hash>", so a reader can report a comment once. */
     reporterKey: { type: String, required: true },
     reason: { type: String, required: true, maxlength: 500 },
+    /** The reporter's hashed address: reports from one address count once, whatever the account. */
+    ipHash: { type: String, default: '' },
+    /** How much the report counts towards hiding: less for guests and new accounts. */
+    weight: { type: Number, default: 1 },
     resolved: { type: Boolean, default: false },
   },
   { timestamps: true },

@@ -1,6 +1,8 @@
 /**
  * Writes a synthetic WordPress export: `npx tsx tools/generate-wxr.ts FILE POSTS COMMENTS_PER_POST`.
  * Threads several levels deep, some pending comments. Used by the memory test and the import benchmark.
+ * Dated as a column's archive is: posts a few hours apart, oldest first (as WordPress exports
+ * them), each post's comments in the hours after it.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -16,10 +18,14 @@ export async function generateWxr(file: string, posts: number, perPost: number):
 <wp:author><wp:author_id>1</wp:author_id><wp:author_login>columnist</wp:author_login><wp:author_email>columnist@example.com</wp:author_email><wp:author_display_name>The Columnist</wp:author_display_name></wp:author>
 `);
   let id = 0;
+  const start = Date.UTC(2014, 0, 1);
+  const postSpacing = Math.max(3600000, Math.floor((10 * 365 * 86400000) / Math.max(posts, 1)));
+  const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
   for (let p = 1; p <= posts; p += 1) {
+    const postAt = start + (p - 1) * postSpacing;
     await write(`<item><title>Generated question ${p}</title><dc:creator>columnist</dc:creator>
 <content:encoded><![CDATA[<p>A reader writes:</p><blockquote>Question number ${p}, with some words to make it realistic.</blockquote><p>The answer to question ${p}.</p>]]></content:encoded>
-<wp:post_id>${p}</wp:post_id><wp:post_date_gmt>2024-01-01 00:00:00</wp:post_date_gmt><wp:comment_status>open</wp:comment_status>
+<wp:post_id>${p}</wp:post_id><wp:post_date_gmt>${gmt(postAt)}</wp:post_date_gmt><wp:comment_status>open</wp:comment_status>
 <wp:post_name>generated-question-${p}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
 `);
     const first = id + 1;
@@ -27,9 +33,7 @@ export async function generateWxr(file: string, posts: number, perPost: number):
       id += 1;
       // Every fifth starts a thread; the rest reply to one of the last few comments of this post.
       const parent = c % 5 === 0 || id - first < 1 ? 0 : id - 1 - ((c * 7) % Math.min(4, id - first));
-      const minute = String(c % 60).padStart(2, '0');
-      const hour = String(Math.floor(c / 60) % 24).padStart(2, '0');
-      await write(`<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Reader ${c % 97}</wp:comment_author><wp:comment_author_email>r${c % 97}@example.com</wp:comment_author_email><wp:comment_author_url></wp:comment_author_url><wp:comment_date_gmt>2024-01-${String(1 + (Math.floor(c / 1440) % 28)).padStart(2, '0')} ${hour}:${minute}:00</wp:comment_date_gmt><wp:comment_content><![CDATA[Comment ${c} on post ${p}. I think the columnist is right about this one, mostly.]]></wp:comment_content><wp:comment_approved>${c % 50 === 49 ? 0 : 1}</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>
+      await write(`<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Reader ${c % 97}</wp:comment_author><wp:comment_author_email>r${c % 97}@example.com</wp:comment_author_email><wp:comment_author_url></wp:comment_author_url><wp:comment_date_gmt>${gmt(postAt + (c + 1) * 420000)}</wp:comment_date_gmt><wp:comment_content><![CDATA[Comment ${c} on post ${p}. I think the columnist is right about this one, mostly.]]></wp:comment_content><wp:comment_approved>${c % 50 === 49 ? 0 : 1}</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>
 `);
     }
     await write('</item>\n');

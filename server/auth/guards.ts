@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { sentToken } from './csrf.js';
 import type { Viewer } from '../services/thread.js';
 import type { Role } from '../../models/user.js';
 import { ForbiddenError, UnauthorizedError } from '../errors/index.js';
@@ -20,9 +21,18 @@ export function letterWriterOn(req: Request, postId: unknown): string | undefine
   return req.session?.letterWriter?.[String(postId)];
 }
 
-/** Who is writing a comment on this post: the session's user, the address, and any letter-writer link. */
+/**
+ * Who is writing a comment on this post: the session's user, the address, any letter-writer
+ * link, and the form's token (a resubmitted form is recognised by it).
+ */
 export function commentAuthor(req: Request, postId: unknown) {
-  return { user: req.user, ip: req.ip, letterWriter: letterWriterOn(req, postId) };
+  const token = sentToken(req);
+  return {
+    user: req.user,
+    ip: req.ip,
+    letterWriter: letterWriterOn(req, postId),
+    submission: typeof token === 'string' && token ? token : undefined,
+  };
 }
 
 /** Signed-in users only: browsers are sent to the login page, API clients get 401. */

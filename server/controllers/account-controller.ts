@@ -42,7 +42,7 @@ export function accountController(services: Services) {
     edit: (async (req, res) => {
       const id = String(req.params.id);
       try {
-        const comment = await services.ownComments.edit(req.user!, id, field(req.body, 'body'));
+        const comment = await services.ownComments.edit(req.user!, id, field(req.body, 'body'), req.ip);
         const post = await services.posts.getById(String(comment.post));
         res.redirect(303, `/posts/${post.slug}/comments/${id}`);
       } catch (err) {

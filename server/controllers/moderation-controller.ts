@@ -1,5 +1,4 @@
 import type { Request, RequestHandler } from 'express';
-import { hashIp } from '../services/sanction-service.js';
 import type { Config } from '../config/index.js';
 import { AppError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
@@ -14,7 +13,7 @@ function back(req: Request, fallback = '/moderation'): string {
 }
 
 /** Moderation pages and actions (moderator role), reader reports, and the audit log (admin). */
-export function moderationController(services: Services, config: Config) {
+export function moderationController(services: Services, _config: Config) {
   const { moderation } = services;
   return {
     /** GET /moderation?queue=&post= */
@@ -151,12 +150,9 @@ export function moderationController(services: Services, config: Config) {
 
     /** POST /comments/:id/report: once per reader per comment. */
     report: (async (req, res) => {
-      const reporterKey = req.user
-        ? `user:${req.user.id}`
-        : `ip:${hashIp(req.ip ?? 'unknown', config.sessionSecret)}`;
       const id = String(req.params.id);
       try {
-        await moderation.report(reporterKey, id, field(req.body, 'reason'));
+        await moderation.report({ user: req.user, ip: req.ip ?? 'unknown' }, id, field(req.body, 'reason'));
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
         res.status(err.status).render('comments/report', {

@@ -9,6 +9,8 @@ import type { SessionUser } from './user-service.js';
 
 export interface Writer {
   user?: SessionUser;
+  /** The signed-in account behind a letter-writer link (its sanctions still apply). */
+  account?: SessionUser;
   /** Guest email, lowercased; empty when none. */
   email: string;
   ipHash: string;
@@ -60,29 +62,38 @@ export class CommentGate {
     return keys;
   }
 
-  /** Sanctions and pace; throws 403 or 429 with a message the writer can act on. */
-  async admit(writer: Writer): Promise<void> {
+  /** Suspensions, bans and blocks: throws 403 with a message the writer can act on. */
+  async assertMayWrite(writer: Writer): Promise<void> {
     await this.sanctions.assertMayPost({
-      userId: writer.user?.id,
+      userId: (writer.user ?? writer.account)?.id,
       email: writer.email,
       ipHash: writer.ipHash,
     });
-    if (!this.config.commentIntervalSeconds || (writer.user && STAFF.has(writer.user.role))) return;
-    const wait = Math.max(
-      ...(await Promise.all(this.paceKeys(writer).map((key) => this.pace.retryAfterMs(key)))),
-    );
+  }
+
+  /**
+   * Sanctions and pace; throws 403 or 429 with a message the writer can act on. The pace is
+   * checked and counted in one step (two posts at once cannot both pass); call the returned
+   * function if the comment is then not written, to give the turn back.
+   */
+  async admit(writer: Writer): Promise<() => Promise<void>> {
+    await this.assertMayWrite(writer);
+    const none = async () => undefined;
+    if (!this.config.commentIntervalSeconds || (writer.user && STAFF.has(writer.user.role))) return none;
+    const taken = await Promise.all(this.paceKeys(writer).map((key) => this.pace.take(key)));
+    const undo = async () => {
+      await Promise.all(taken.map((t) => t.undo()));
+    };
+    const wait = Math.max(...taken.map((t) => t.waitMs));
     if (wait > 0) {
+      await undo();
       const seconds = Math.ceil(wait / 1000);
       throw new TooManyRequestsError(
         `You are commenting too quickly. Please wait ${seconds} second${seconds === 1 ? '' : 's'} and post again.`,
         seconds,
       );
     }
-  }
-
-  /** Counts a comment that was written, for the pace limit. */
-  async posted(writer: Writer): Promise<void> {
-    await Promise.all(this.paceKeys(writer).map((key) => this.pace.hit(key)));
+    return undo;
   }
 
   async screen(writer: Writer, body: string, html: string, trustedWriter = false): Promise<Screening> {

@@ -20,6 +20,10 @@ import { toCommentView } from './comment-view.js';
 import { ThreadCache } from './thread-cache.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import { BatchQueue } from '../lib/batch-queue.js';
+import { OnceCache } from '../lib/once-cache.js';
+import { nameKey } from '../lib/name-key.js';
+import { sign } from '../lib/signing.js';
+import { LetterModel } from '../../models/letter.js';
 
 export { COMMENT_LIMITS } from './comment-body.js';
 
@@ -68,6 +72,8 @@ export class CommentService {
   private readonly cache: ThreadCache<Thread>;
   /** Writes to one thread, one at a time within this process. */
   private readonly writes = new KeyedQueue();
+  /** Recent form submissions, so a retried form does not post twice. */
+  private readonly submissions = new OnceCache<Comment & { threadVersion: string }>(10 * 60000, 10000);
   /** New comments, written in batches per thread. */
   private readonly inserts = new BatchQueue(this.writes, (key, items: NewCommentItem[]) =>
     this.writeBatch(key, items),
@@ -168,11 +174,32 @@ export class CommentService {
    * parent belongs to it, renders the Markdown to safe HTML, claims the next
    * number, writes once, then emits `comment.created`.
    */
-  /** Returns the comment and the thread version it produced, which reads can use without going back to the database. */
+  /**
+   * Returns the comment and the thread version it produced, which reads can use without going
+   * back to the database. `submission` (the form's token) makes a retry harmless: the same form
+   * sent again with the same text within ten minutes gets the comment the first one made.
+   */
   async create(
     post: Post,
     input: NewComment,
-    author: { user?: SessionUser; ip?: string; letterWriter?: string } = {},
+    author: { user?: SessionUser; ip?: string; letterWriter?: string; submission?: string } = {},
+  ): Promise<Comment & { threadVersion: string }> {
+    const ipHash = hashIp(author.ip ?? 'unknown', this.config.sessionSecret);
+    if (!author.submission) return this.createOnce(post, input, author, ipHash);
+    const key = sign(
+      this.config.sessionSecret,
+      ['submission', post._id, author.submission, ipHash, author.user?.id ?? '', author.letterWriter ?? '']
+        .concat([input.authorName, input.parentId, input.body])
+        .join('\0'),
+    );
+    return this.submissions.once(key, () => this.createOnce(post, input, author, ipHash));
+  }
+
+  private async createOnce(
+    post: Post,
+    input: NewComment,
+    author: { user?: SessionUser; letterWriter?: string },
+    ipHash: string,
   ): Promise<Comment & { threadVersion: string }> {
     if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
     this.gate.assertOpen(post);
@@ -185,7 +212,8 @@ export class CommentService {
     const errors = new FieldErrors();
     const authorName = input.authorName.trim().replace(/\s+/g, ' ');
     const authorEmail = input.authorEmail.trim().toLowerCase();
-    if (!user && !letterWriter) {
+    const guest = !user && !letterWriter;
+    if (guest) {
       if (!authorName) errors.add('name', 'Enter a name to show with your comment (a pseudonym is fine).');
       else if (authorName.length > COMMENT_LIMITS.authorName) {
         errors.add('name', `Keep your name under ${COMMENT_LIMITS.authorName} characters.`);
@@ -201,48 +229,67 @@ export class CommentService {
     errors.throwIfAny();
     const writer: Writer = {
       user,
+      account: author.user,
       email: user || letterWriter ? '' : authorEmail,
-      ipHash: hashIp(author.ip ?? 'unknown', this.config.sessionSecret),
+      ipHash,
     };
-    await this.gate.admit(writer);
-    if (!user && !letterWriter && (await this.users.isNameTaken(authorName))) {
-      throw new ValidationError('Please choose another name.', {
-        name: 'That name belongs to a registered commenter or to staff. Sign in, or choose another name.',
+    const giveBack = await this.gate.admit(writer);
+    try {
+      const taken = guest ? await this.protectedName(authorName, post) : null;
+      if (taken) throw new ValidationError('Please choose another name.', { name: taken });
+      const bodyHtml = renderBody(body);
+      const screening = await this.gate.screen(writer, body, bodyHtml, Boolean(letterWriter));
+      if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
+
+      const _id = new Types.ObjectId();
+      const lineage = input.parentId
+        ? await this.lineageUnder(post, input.parentId)
+        : { parent: null, ancestors: [] as Types.ObjectId[], root: _id, depth: 0 };
+
+      const { comment, post: current } = await this.insertNumbered(post, {
+        _id,
+        post: post._id,
+        ...lineage,
+        // Identity comes from the session, never from the form.
+        authorName: letterWriter ?? (user ? user.username : authorName),
+        authorEmail: writer.email,
+        authorKind: letterWriter ? 'letter-writer' : user ? authorKindFor(user.role) : 'guest',
+        authorUser: user ? new Types.ObjectId(user.id) : null,
+        bodySource: body,
+        bodyHtml,
+        status: screening.hold ? 'pending' : 'visible',
+        heldReason: screening.hold ?? '',
+        removedReason: '',
+        locked: false,
+        reportCount: 0,
+        ipHash: writer.ipHash,
+        editedAt: null,
       });
+      if (comment.status === 'visible') {
+        this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });
+      }
+      return { ...comment, threadVersion: current.threadVersion };
+    } catch (err) {
+      await giveBack();
+      throw err;
     }
-    const bodyHtml = renderBody(body);
-    const screening = await this.gate.screen(writer, body, bodyHtml, Boolean(letterWriter));
-    if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
+  }
 
-    const _id = new Types.ObjectId();
-    const lineage = input.parentId
-      ? await this.lineageUnder(post, input.parentId)
-      : { parent: null, ancestors: [] as Types.ObjectId[], root: _id, depth: 0 };
-
-    const { comment, post: current } = await this.insertNumbered(post, {
-      _id,
-      post: post._id,
-      ...lineage,
-      // Identity comes from the session, never from the form.
-      authorName: letterWriter ?? (user ? user.username : authorName),
-      authorEmail: writer.email,
-      authorKind: letterWriter ? 'letter-writer' : user ? authorKindFor(user.role) : 'guest',
-      authorUser: user ? new Types.ObjectId(user.id) : null,
-      bodySource: body,
-      bodyHtml,
-      status: screening.hold ? 'pending' : 'visible',
-      heldReason: screening.hold ?? '',
-      removedReason: '',
-      locked: false,
-      reportCount: 0,
-      ipHash: writer.ipHash,
-      editedAt: null,
-    });
-    await this.gate.posted(writer);
-    if (comment.status === 'visible') {
-      this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });
+  /**
+   * Why a guest may not use a name, or null: no passing for someone with a marked name, an
+   * account or a columnist (by folded name), this post's letter writer, or anyone "letter writer".
+   */
+  private async protectedName(name: string, post: Pick<Post, 'letter'>): Promise<string | null> {
+    const key = nameKey(name);
+    const letterWriter =
+      'Only the letter writer, through their private link, comments as the letter writer. Please choose another name.';
+    if (key.includes('letterwriter')) return letterWriter;
+    if (await this.users.isNameTaken(name)) {
+      return 'That name belongs to a registered commenter or to staff. Sign in, or choose another name.';
     }
-    return { ...comment, threadVersion: current.threadVersion };
+    if (!post.letter) return null;
+    const letter = await LetterModel.findById(post.letter).select('pseudonym').lean();
+    return letter?.pseudonym && nameKey(letter.pseudonym) === key ? letterWriter : null;
   }
 
   /**

@@ -65,7 +65,7 @@ export function createServices(deps: {
     sanctions,
     audit,
     comments,
-    ownComments: new OwnCommentService(deps.config, events, posts, comments, now),
+    ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
     moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),
     letters,
     mailer,

@@ -245,7 +245,13 @@ export class LetterService {
     if (!post.letter) return null;
     if (!sameToken(token, this.letterWriterToken(post.letter, post._id))) return null;
     const letter = await LetterModel.findById(post.letter).select('pseudonym').lean();
-    return { name: letter?.pseudonym ? `${letter.pseudonym} (letter writer)` : 'The letter writer' };
+    // A comment's name holds 60 characters: a long pseudonym is shortened to leave room for the mark.
+    const mark = ' (letter writer)';
+    const pseudonym = (letter?.pseudonym ?? '')
+      .trim()
+      .slice(0, 60 - mark.length)
+      .trim();
+    return { name: pseudonym ? `${pseudonym}${mark}` : 'The letter writer' };
   }
 
   /** When a post answering a letter is published: mark the letter answered and tell its writer. */

@@ -2,6 +2,7 @@ import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../models/comment.js';
 import { PostModel, type Post } from '../../models/post.js';
 import { ReportModel } from '../../models/report.js';
+import { UserModel } from '../../models/user.js';
 import type { Config } from '../config/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/index.js';
 import type { AuditService } from './audit-service.js';
@@ -10,6 +11,7 @@ import type { PostService } from './post-service.js';
 import type { DomainEvents } from './events.js';
 import type { SanctionService } from './sanction-service.js';
 import type { SessionUser } from './user-service.js';
+import { hashIp } from './sanction-service.js';
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'remove', 'restore', 'lock', 'unlock'] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
@@ -30,6 +32,8 @@ const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 /** The most items a queue shows at once (pending and removed are paged by key; reported is short by nature). */
 const QUEUE_LIMIT = 200;
 export const QUEUE_PAGE = 50;
+/** Accounts younger than this many days weigh half when they report. */
+const NEW_ACCOUNT_DAYS = 7;
 
 type QueueItem = Comment & { postTitle: string; postSlug: string; reasons: string[] };
 
@@ -41,7 +45,7 @@ type QueueItem = Comment & { postTitle: string; postSlug: string; reasons: strin
  */
 export class ModerationService {
   constructor(
-    private readonly config: Pick<Config, 'reportsToHide'>,
+    private readonly config: Pick<Config, 'reportsToHide' | 'sessionSecret'>,
     private readonly events: DomainEvents,
     private readonly comments: CommentService,
     private readonly posts: PostService,
@@ -128,10 +132,17 @@ export class ModerationService {
   }
 
   /**
-   * A reader's report: once per reader per comment. At REPORTS_TO_HIDE
-   * reports the comment is held until a moderator reviews it.
+   * A reader's report: once per reader per comment. Reports add up to REPORTS_TO_HIDE, and then
+   * the comment is held until a moderator reviews it, with three safeguards against one person
+   * silencing another: reports from one address count once whatever the account, guests' and
+   * new accounts' reports count half, and staff and columnist comments are never hidden this way
+   * (they stay up and wait in the reported queue).
    */
-  async report(reporterKey: string, commentId: string, rawReason: string): Promise<{ hidden: boolean }> {
+  async report(
+    reporter: { user?: SessionUser; ip: string },
+    commentId: string,
+    rawReason: string,
+  ): Promise<{ hidden: boolean }> {
     const reason = rawReason.trim();
     if (!reason)
       throw new ValidationError('Tell the moderators what is wrong.', { reason: 'Give a reason.' });
@@ -139,16 +150,32 @@ export class ModerationService {
       throw new ValidationError('Keep the reason under 500 characters.', { reason: 'Too long.' });
     const comment = await this.comment(commentId);
     if (comment.status !== 'visible') throw new NotFoundError('That comment is not shown any more.');
+    const ipHash = hashIp(reporter.ip, this.config.sessionSecret);
+    const reporterKey = reporter.user ? `user:${reporter.user.id}` : `ip:${ipHash}`;
     try {
-      await ReportModel.create({ comment: comment._id, post: comment.post, reporterKey, reason });
+      await ReportModel.create({
+        comment: comment._id,
+        post: comment.post,
+        reporterKey,
+        reason,
+        ipHash,
+        weight: await this.reportWeight(reporter.user),
+      });
     } catch (err) {
       if ((err as { code?: number }).code === 11000)
         throw new ConflictError('You have already reported this comment.');
       throw err;
     }
     // Derived from the reports themselves, never $inc'd (lost updates on the embedded database).
-    const reportCount = await ReportModel.countDocuments({ comment: comment._id, resolved: false });
-    const hide = reportCount >= this.config.reportsToHide;
+    const open = await ReportModel.find({ comment: comment._id, resolved: false })
+      .select('ipHash weight')
+      .lean();
+    const byAddress = new Map<string, number>();
+    for (const r of open) byAddress.set(r.ipHash, Math.max(byAddress.get(r.ipHash) ?? 0, r.weight ?? 1));
+    const score = [...byAddress.values()].reduce((a, b) => a + b, 0);
+    const reportCount = open.length;
+    const protectedWriter = comment.authorKind === 'staff' || comment.authorKind === 'columnist';
+    const hide = score >= this.config.reportsToHide && !protectedWriter;
     await CommentModel.updateOne(
       { _id: comment._id },
       {
@@ -162,6 +189,14 @@ export class ModerationService {
       this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
     }
     return { hidden: hide };
+  }
+
+  /** Guests and accounts younger than a week count half. */
+  private async reportWeight(user?: SessionUser): Promise<number> {
+    if (!user) return 0.5;
+    const account = await UserModel.findById(user.id).select('createdAt').lean<{ createdAt?: Date }>();
+    const age = Date.now() - (account?.createdAt ? new Date(account.createdAt).getTime() : Date.now());
+    return age < NEW_ACCOUNT_DAYS * 86400000 ? 0.5 : 1;
   }
 
   /**

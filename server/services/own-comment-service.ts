@@ -2,7 +2,9 @@ import { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../models/comment.js';
 import type { Post } from '../../models/post.js';
 import type { Config } from '../config/index.js';
-import { ForbiddenError, NotFoundError } from '../errors/index.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
+import type { CommentGate } from './comment-gate.js';
+import { hashIp } from './sanction-service.js';
 import { checkBody, renderBody } from './comment-body.js';
 import type { CommentService } from './comment-service.js';
 import type { DomainEvents } from './events.js';
@@ -14,10 +16,11 @@ import type { SessionUser } from './user-service.js';
 /** What signed-in commenters do with their own comments: edit within the window, delete, list them. */
 export class OwnCommentService {
   constructor(
-    private readonly config: Pick<Config, 'commentEditMinutes'>,
+    private readonly config: Pick<Config, 'commentEditMinutes' | 'sessionSecret'>,
     private readonly events: DomainEvents,
     private readonly posts: PostService,
     private readonly comments: CommentService,
+    private readonly gate: CommentGate,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -44,8 +47,12 @@ export class OwnCommentService {
     return { ...comment, editable: this.editableUntil(comment).getTime() > this.now() };
   }
 
-  /** Edits the author's own comment within the window; it then shows "edited". */
-  async edit(user: SessionUser, commentId: string, rawBody: string): Promise<Comment> {
+  /**
+   * Edits the author's own comment within the window; it then shows "edited". An edit passes the
+   * same gate as a new comment: the post must still be published and open, the writer not
+   * suspended, banned or blocked, and the new text is screened again (held or refused alike).
+   */
+  async edit(user: SessionUser, commentId: string, rawBody: string, ip = 'unknown'): Promise<Comment> {
     const comment = await this.ownComment(user, commentId);
     if (this.editableUntil(comment).getTime() <= this.now()) {
       throw new ForbiddenError(
@@ -53,14 +60,32 @@ export class OwnCommentService {
         'edit_window_closed',
       );
     }
+    const post = await this.posts.getById(String(comment.post));
+    if (post.status !== 'published')
+      throw new NotFoundError('That comment is no longer on a published post.');
+    this.gate.assertOpen(post);
     const errors = new FieldErrors();
     const body = checkBody(rawBody, errors);
     errors.throwIfAny();
+    const writer = { user, email: '', ipHash: hashIp(ip, this.config.sessionSecret) };
+    await this.gate.assertMayWrite(writer);
+    const bodyHtml = renderBody(body);
+    const screening = await this.gate.screen(writer, body, bodyHtml);
+    if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
+    // A held comment stays held; a shown one is held again if its new text would be.
+    const hold = screening.hold && comment.status !== 'removed' ? screening.hold : undefined;
     // updateOne, not findByIdAndUpdate: FerretDB refuses findAndModify with the projection
     // that Mongoose adds for the select:false email.
     await CommentModel.updateOne(
       { _id: comment._id },
-      { $set: { bodySource: body, bodyHtml: renderBody(body), editedAt: new Date(this.now()) } },
+      {
+        $set: {
+          bodySource: body,
+          bodyHtml,
+          editedAt: new Date(this.now()),
+          ...(hold && { status: 'pending', heldReason: `edited: ${hold}` }),
+        },
+      },
     );
     const updated = await CommentModel.findById(comment._id).lean<Comment>();
     await this.comments.afterWrite(await this.posts.getById(String(comment.post)));
@@ -91,9 +116,14 @@ export class OwnCommentService {
         .skip((page - 1) * perPage)
         .limit(perPage)
         .select('_id post number bodyHtml createdAt editedAt')
-        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title'> }>('post', 'slug title')
+        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title' | 'status'> | null }>(
+          'post',
+          'slug title status',
+        )
         .lean(),
     ]);
-    return { comments, paging: paging(page, perPage, total) };
+    // A post taken back to draft (or deleted) takes its comments off the profile too.
+    const shown = comments.filter((c) => c.post?.status === 'published');
+    return { comments: shown, paging: paging(page, perPage, total) };
   }
 }

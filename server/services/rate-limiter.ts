@@ -38,6 +38,30 @@ export class RateLimiter {
     this.hits.set(key, list);
   }
 
+  /** How many times the key acted in the current window. */
+  count(key: string): number {
+    return this.recent(key).length;
+  }
+
+  /**
+   * Checks and counts in one step: 0 and the hit counted when the key may act now, else the
+   * milliseconds to wait (nothing counted). `undo` takes the hit back (the action failed).
+   */
+  take(key: string): { waitMs: number; undo: () => void } {
+    const wait = this.retryAfterMs(key);
+    if (wait > 0) return { waitMs: wait, undo: () => undefined };
+    const at = this.now();
+    this.hit(key);
+    return {
+      waitMs: 0,
+      undo: () => {
+        const list = this.hits.get(key);
+        const i = list?.lastIndexOf(at) ?? -1;
+        if (list && i >= 0) list.splice(i, 1);
+      },
+    };
+  }
+
   reset(key: string): void {
     this.hits.delete(key);
   }

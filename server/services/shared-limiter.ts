@@ -5,6 +5,28 @@ import { RateLimiter } from './rate-limiter.js';
 export type RedisClient = ReturnType<typeof createClient>;
 
 /**
+ * KEYS[1] the sorted set; ARGV now, window, limit, member. Drops hits older than the window;
+ * under the limit, adds this one and returns 0; else returns the milliseconds until the oldest
+ * counted hit leaves the window.
+ */
+const TAKE_SCRIPT = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+local wait = tonumber(oldest[2]) + window - now
+if wait < 1 then wait = 1 end
+return wait
+`;
+
+/**
  * A sliding-window limit that several processes share through Redis (a
  * sorted set of hit times per key), or, without Redis, one process's memory.
  * Used where a limit must hold across processes: logins, comment pace, letters.
@@ -47,6 +69,40 @@ export class SharedRateLimiter {
       .zAdd(k, { score: now, value: `${now}-${randomBytes(4).toString('hex')}` })
       .pExpire(k, this.windowMs)
       .exec();
+  }
+
+  /** How many times the key acted in the current window. */
+  async count(key: string): Promise<number> {
+    if (!this.redis) return this.local.count(key);
+    const k = this.key(key);
+    await this.redis.zRemRangeByScore(k, '-inf', this.now() - this.windowMs);
+    return this.redis.zCard(k);
+  }
+
+  /**
+   * Checks and counts in one step, so two requests at once cannot both pass: with Redis, one
+   * script run (atomic on the server). Returns 0 and counts the act when the key may act now,
+   * else the milliseconds to wait; `undo` takes the act back when what it guarded failed.
+   */
+  async take(key: string): Promise<{ waitMs: number; undo: () => Promise<void> }> {
+    if (!this.redis) {
+      const taken = this.local.take(key);
+      return { waitMs: taken.waitMs, undo: async () => taken.undo() };
+    }
+    const k = this.key(key);
+    const now = this.now();
+    const member = `${now}-${randomBytes(4).toString('hex')}`;
+    const result = (await this.redis.eval(TAKE_SCRIPT, {
+      keys: [k],
+      arguments: [String(now), String(this.windowMs), String(this.limit), member],
+    })) as number;
+    if (result > 0) return { waitMs: result, undo: async () => undefined };
+    return {
+      waitMs: 0,
+      undo: async () => {
+        await this.redis!.zRem(k, member);
+      },
+    };
   }
 
   async reset(key: string): Promise<void> {

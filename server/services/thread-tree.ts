@@ -3,6 +3,8 @@ import type { Types } from 'mongoose';
 /** The fields tree assembly needs; lean comment documents have them. */
 export interface ThreadComment {
   _id: Types.ObjectId;
+  /** deleted and removed comments are not named in their replies' "replying to". */
+  status?: string;
   parent?: Types.ObjectId | null;
   ancestors: Types.ObjectId[];
   depth: number;
@@ -69,7 +71,7 @@ export function buildThreadTree<C extends ThreadComment>(
       node.replyingTo = {
         id: String(realParent._id),
         number: realParent.number,
-        authorName: realParent.authorName,
+        authorName: shownName(realParent),
       };
     }
     if (host) {
@@ -121,9 +123,16 @@ export function placeNewest<C extends ThreadComment>(
     node.replyingTo = {
       id: parentId,
       number: realParent.node.number,
-      authorName: realParent.node.authorName,
+      authorName: shownName(realParent.node),
     };
   }
   if (host) node.displayDepth = host.node.displayDepth + 1;
   return { node, hostId: host ? hostId : null };
+}
+
+/** The name a reply shows for the comment it answers: none for a deleted or removed one. */
+function shownName(comment: ThreadComment): string {
+  if (comment.status === 'deleted') return 'a deleted comment';
+  if (comment.status === 'removed') return 'a removed comment';
+  return comment.authorName;
 }

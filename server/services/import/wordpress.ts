@@ -4,14 +4,7 @@ import { autop, plainExcerpt, sanitizeCommentHtml, sanitizePostHtml } from '../m
 import { parseTags, slugify } from '../slug.js';
 import { idFor } from './ids.js';
 import { ImportReport } from './report.js';
-import {
-  finishPost,
-  parseDate,
-  writeComments,
-  writePost,
-  type ImportedComment,
-  type ImportedPost,
-} from './writer.js';
+import { CommentWriter, parseDate, writePost, type ImportedComment, type ImportedPost } from './writer.js';
 import { streamRecords, textOf, type XmlNode } from './xml-stream.js';
 
 export type Progress = (message: string) => void;
@@ -48,9 +41,6 @@ interface Author {
  * URL. Keyed by source ids, so running it again changes nothing and an
  * interrupted run completes.
  */
-/** Posts (with their comments) written at the same time. */
-const IN_FLIGHT = 4;
-
 export async function importWordpress(
   file: string,
   progress: Progress = () => undefined,
@@ -59,10 +49,9 @@ export async function importWordpress(
   const authors = new Map<string, Author>();
   const started = Date.now();
   let lastProgress = 0;
+  const comments = new CommentWriter(report);
 
   const records = streamRecords(createReadStream(file), (name) => name === 'item' || name === 'wp:author');
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
   for await (const record of records) {
     if (record.name === 'wp:author') {
       const author = {
@@ -74,20 +63,14 @@ export async function importWordpress(
       authors.set(author.login, author);
       continue;
     }
-    // A few posts are written at once, so reading the file and writing the database overlap.
-    const task: Promise<void> = importItem(record, authors, report)
-      .catch((err: unknown) => {
-        // One record that does not fit is reported, and the rest goes in; anything else stops.
-        if ((err as Error).name !== 'ValidationError') failure ??= err;
-        else {
-          report.problem(`line ${record.line}: ${(err as Error).message}; not imported`);
-          report.skip('records that could not be imported');
-        }
-      })
-      .finally(() => inFlight.delete(task));
-    inFlight.add(task);
-    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-    if (failure) throw failure;
+    try {
+      await importItem(record, authors, report, comments);
+    } catch (err) {
+      // One record that does not fit is reported, and the rest goes in; anything else stops.
+      if ((err as Error).name !== 'ValidationError') throw err;
+      report.problem(`line ${record.line}: ${(err as Error).message}; not imported`);
+      report.skip('records that could not be imported');
+    }
     const done = report.comments.imported + report.comments.existing;
     if (Date.now() - lastProgress > 1000) {
       lastProgress = Date.now();
@@ -95,12 +78,16 @@ export async function importWordpress(
       progress(`${report.posts.imported + report.posts.existing} posts, ${done} comments (${rate}/s)`);
     }
   }
-  await Promise.all(inFlight);
-  if (failure) throw failure;
+  await comments.close();
   return report;
 }
 
-async function importItem(item: XmlNode, authors: Map<string, Author>, report: ImportReport): Promise<void> {
+async function importItem(
+  item: XmlNode,
+  authors: Map<string, Author>,
+  report: ImportReport,
+  comments: CommentWriter,
+): Promise<void> {
   const type = textOf(item, 'wp:post_type') || 'post';
   const title = textOf(item, 'title') || '(untitled)';
   if (type !== 'post') {
@@ -145,9 +132,7 @@ async function importItem(item: XmlNode, authors: Map<string, Author>, report: I
     },
     report,
   );
-  const comments = buildComments(item, post._id, postId, author, report);
-  const added = await writeComments(comments, report, { postsAreNew: created });
-  await finishPost(post._id, added.get(String(post._id)) ?? 0);
+  await comments.add(post._id, created, buildComments(item, post._id, postId, author, report));
 }
 
 function buildComments(

@@ -100,12 +100,13 @@ export async function writePost(
 export async function writeComments(
   all: ImportedComment[],
   report: ImportReport,
-  options: { postsAreNew?: boolean } = {},
+  options: { newPosts?: Set<string> } = {},
 ): Promise<Map<string, number>> {
   const added = new Map<string, number>();
   // Comments already there from an earlier run are found by their source, whatever _id that run
-  // gave them (ids of WordPress comments now begin with their date): one indexed read per post.
-  const comments = options.postsAreNew ? all : await notYetImported(all);
+  // gave them (ids of WordPress comments now begin with their date): one indexed read per post
+  // that was there before (a post this run created has none yet).
+  const comments = await notYetImported(all, options.newPosts ?? new Set());
   report.comments.existing += all.length - comments.length;
   if (comments.length === 0) return added;
   let insertedIds: Set<string>;
@@ -141,8 +142,11 @@ export async function writeComments(
   return added;
 }
 
-async function notYetImported(comments: ImportedComment[]): Promise<ImportedComment[]> {
-  const posts = [...new Set(comments.map((c) => String(c.post)))];
+async function notYetImported(
+  comments: ImportedComment[],
+  newPosts: Set<string>,
+): Promise<ImportedComment[]> {
+  const posts = [...new Set(comments.map((c) => String(c.post)))].filter((p) => !newPosts.has(p));
   const known = new Set<string>();
   for (const post of posts) {
     const stored = await CommentModel.find({ post }).select('sourceKey').lean();
@@ -172,4 +176,48 @@ export function parseDate(raw: string): Date | null {
   const iso = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Gathers the comments of several posts and writes them a few thousand at a time (fewer, larger
+ * transactions), in the background while the next posts are read; then finishes each post (its
+ * count and thread version). At most one batch waits behind the one being written.
+ */
+export class CommentWriter {
+  private batch: ImportedComment[] = [];
+  private posts: { id: Types.ObjectId; created: boolean }[] = [];
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly report: ImportReport,
+    private readonly batchSize = 2000,
+  ) {}
+
+  async add(postId: Types.ObjectId, created: boolean, comments: ImportedComment[]): Promise<void> {
+    this.batch.push(...comments);
+    this.posts.push({ id: postId, created });
+    if (this.batch.length >= this.batchSize) await this.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.writing;
+  }
+
+  private async flush(): Promise<void> {
+    const comments = this.batch;
+    const posts = this.posts;
+    this.batch = [];
+    this.posts = [];
+    const previous = this.writing;
+    this.writing = previous.then(async () => {
+      const newPosts = new Set(posts.filter((p) => p.created).map((p) => String(p.id)));
+      const added = await writeComments(comments, this.report, { newPosts });
+      for (const post of posts) await finishPost(post.id, added.get(String(post.id)) ?? 0);
+    });
+    // Handled here so a failure is not "unhandled" while it waits; the next flush or close throws it.
+    this.writing.catch(() => undefined);
+    // Let one batch be written while the next is gathered; wait for the one before it.
+    await previous;
+  }
 }

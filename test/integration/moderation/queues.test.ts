@@ -2,13 +2,16 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { AuditEntryModel } from '../../../models/audit-entry';
 import { CommentModel } from '../../../models/comment';
+import { Types } from 'mongoose';
 import { PostModel } from '../../../models/post';
+import { UserModel } from '../../../models/user';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
 import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('moderation queues and actions', () => {
-  const { app, services } = buildTestApp({ REPORTS_TO_HIDE: '3' });
+  // Behind a proxy, so tests can report from several addresses (X-Forwarded-For).
+  const { app, services } = buildTestApp({ REPORTS_TO_HIDE: '3', TRUST_PROXY: 'true' });
 
   async function moderator() {
     const user = await buildUser(services, 'moderator');
@@ -126,11 +129,17 @@ describe('moderation queues and actions', () => {
     const post = await buildPost();
     const target = await postComment(services, post, { name: 'Reported Rex', body: 'Borderline' });
     const readers = await Promise.all([1, 2, 3].map(() => buildUser(services)));
+    // Established readers (a month old) at three addresses: each report counts in full.
+    await UserModel.collection.updateMany(
+      { _id: { $in: readers.map((r) => new Types.ObjectId(r.id)) } },
+      { $set: { createdAt: new Date(Date.now() - 30 * 86400000) } },
+    );
     for (const [i, reader] of readers.entries()) {
       const { agent, csrf } = await signIn(app, reader.username);
       await agent.get(`/comments/${target._id}/report`).expect(200);
       const res = await agent
         .post(`/comments/${target._id}/report`)
+        .set('X-Forwarded-For', `198.51.100.${i + 1}`)
         .type('form')
         .send({ _csrf: csrf, reason: `reason ${i + 1}` })
         .expect(200);
@@ -138,6 +147,7 @@ describe('moderation queues and actions', () => {
       if (i === 0) {
         const again = await agent
           .post(`/comments/${target._id}/report`)
+          .set('X-Forwarded-For', `198.51.100.${i + 1}`)
           .type('form')
           .send({ _csrf: csrf, reason: 'again' })
           .expect(409);

@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const moduleDir = path.join(root, 'tools', 'embedded-mongo');
 const binary = path.join(moduleDir, 'bin', 'embedded-mongo');
 const sources = [
-  ...['main.go', 'lazylog.go', 'go.mod', 'go.sum'].map((f) => path.join(moduleDir, f)),
+  ...['main.go', 'lazylog.go', 'lock.go', 'go.mod', 'go.sum'].map((f) => path.join(moduleDir, f)),
   ...patchFiles(moduleDir),
   fileURLToPath(import.meta.url),
   fileURLToPath(new URL('./embedded-db-patches.mjs', import.meta.url)),

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../server/config';
+import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { AppError } from '../server/errors';
 import { createLogger } from '../server/logger';
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     }
   }
   const config = loadConfig();
+  ensureSessionSecret(config);
   const database = await openDatabase(config, createLogger('warn'));
   try {
     const limiter = (name: string, limit: number, windowMs: number) =>

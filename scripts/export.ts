@@ -1,5 +1,5 @@
 /** npm run export -- wordpress FILE.xml: every post and comment as WXR 1.2. */
-import { loadConfig } from '../server/config';
+import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { createLogger } from '../server/logger';
 import { exportWordpress } from '../server/services/import/export-wordpress';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
+  ensureSessionSecret(config);
   const database = await openDatabase(config, createLogger('warn'));
   try {
     const result = await exportWordpress(

@@ -4,7 +4,7 @@
  * DATA_DIR), shows progress, and ends with a summary. Safe to run twice.
  */
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../server/config';
+import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { createLogger } from '../server/logger';
 import { importDisqus } from '../server/services/import/disqus';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
+  ensureSessionSecret(config);
   const database = await openDatabase(config, createLogger('warn'));
   const started = Date.now();
   try {

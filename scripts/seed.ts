@@ -5,13 +5,14 @@
  */
 import { CommentModel } from '../models/comment';
 import { PostModel } from '../models/post';
-import { loadConfig } from '../server/config';
+import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { createLogger } from '../server/logger';
 import { seedDemoContent } from '../server/seed/seed';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  ensureSessionSecret(config);
   const logger = createLogger('warn');
   const started = Date.now();
   console.log(

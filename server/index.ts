@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { ConfigError, ensureSessionSecret, loadConfig, type Config } from './config/index.js';
 import { mongooseHealth } from './db/connection.js';
 import { MongoSessionStore } from './auth/session-store.js';
 import { createWebAuth } from './auth/web-auth.js';
@@ -31,6 +31,12 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  const secret = ensureSessionSecret(config);
+  if (secret !== 'configured') {
+    logger.warn(
+      `SESSION_SECRET is not set: using a random secret ${secret === 'generated' ? 'made now and ' : ''}kept in ${config.dataDir}/session-secret. Set SESSION_SECRET to choose your own.`,
+    );
+  }
   const database = await openDatabase(config, logger);
   logger.info({ embedded: database.embedded }, 'database connected');
   const migrated = await runMigrations((message) => logger.info(message));

@@ -55,10 +55,12 @@ export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb>
       dataDir,
       '-log-level',
       'error',
+      // Our end of its stdin pipe closes when this process dies, however it dies: it then stops.
+      '-exit-on-stdin-eof',
       ...(process.env.EMBEDDED_DB_CPUPROFILE ? ['-cpuprofile', process.env.EMBEDDED_DB_CPUPROFILE] : []),
     ],
     {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
 

@@ -9,7 +9,12 @@ export interface DomainEventMap {
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };
-  'post.saved': { postId: Types.ObjectId; slug: string; commentStatus: 'open' | 'closed' };
+  'post.saved': {
+    postId: Types.ObjectId;
+    slug: string;
+    commentStatus: 'open' | 'closed';
+    status?: 'draft' | 'scheduled' | 'published';
+  };
 }
 
 export class DomainEvents {

@@ -42,7 +42,19 @@ export function fieldList(body: unknown, name: string): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** Only local paths, so a `back` or `next` field cannot send anyone to another site. */
+/**
+ * A path on this site to send someone back to, or the fallback: it must stay a path here once a
+ * browser has resolved it ("/a/..//evil.com" becomes "//evil.com", another site, and is refused).
+ * Returned as resolved.
+ */
 export function safeLocalPath(raw: unknown, fallback: string): string {
-  return typeof raw === 'string' && /^\/(?!\/)[^\s\\]*$/.test(raw) ? raw : fallback;
+  if (typeof raw !== 'string' || raw.length > 2000 || !/^\/(?!\/)[^\s\\]*$/.test(raw)) return fallback;
+  const base = 'http://this-site.invalid';
+  try {
+    const url = new URL(raw, base);
+    if (url.origin !== base || url.pathname.startsWith('//')) return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return fallback;
+  }
 }

@@ -89,7 +89,12 @@ export class PostService {
   }
 
   private announce(post: Post, before?: Post): void {
-    this.events.emit('post.saved', { postId: post._id, slug: post.slug, commentStatus: post.commentStatus });
+    this.events.emit('post.saved', {
+      postId: post._id,
+      slug: post.slug,
+      commentStatus: post.commentStatus,
+      status: post.status,
+    });
     if (post.status === 'published' && before?.status !== 'published') {
       this.events.emit('post.published', {
         postId: post._id,

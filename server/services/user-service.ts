@@ -18,8 +18,17 @@ export interface SessionUser {
 export const STAFF_ROLES: readonly Role[] = ['moderator', 'editor', 'admin'];
 
 const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{1,28}[\p{L}\p{N}]$/u;
-// Compared against when the username is unknown, so a miss costs the same time as a hit.
-const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 4);
+/** bcrypt reads 72 bytes of a password and ignores the rest: longer ones are refused, never cut. */
+export const PASSWORD_MAX_BYTES = 72;
+
+/** Why a new password cannot be used, or null. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < 10) return 'Use at least 10 characters for your password.';
+  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
+    return `That password is too long: at most ${PASSWORD_MAX_BYTES} bytes (72 letters, fewer with accents or emoji).`;
+  }
+  return null;
+}
 
 export function toSessionUser(user: Pick<User, '_id' | 'username' | 'role'>): SessionUser {
   return { id: String(user._id), username: user.username, role: user.role };
@@ -27,14 +36,20 @@ export function toSessionUser(user: Pick<User, '_id' | 'username' | 'role'>): Se
 
 export class UserService {
   private readonly byIp: SharedRateLimiter;
+  private readonly byAccountAndIp: SharedRateLimiter;
   private readonly byAccount: SharedRateLimiter;
+  /** Compared against when the username is unknown, at the real cost, so a miss takes as long as a hit. */
+  private standIn: Promise<string> | undefined;
 
   constructor(
     private readonly config: Pick<Config, 'bcryptRounds' | 'loginMaxFailures' | 'loginWindowMinutes'>,
     limiter: LimiterFactory,
   ) {
     const windowMs = config.loginWindowMinutes * 60000;
-    this.byIp = limiter('login-ip', config.loginMaxFailures, windowMs);
+    // An address that guesses a lot is stopped; so is one address guessing one account. Failures
+    // on an account from everywhere only slow its sign-ins down, so no one can lock its owner out.
+    this.byIp = limiter('login-ip', config.loginMaxFailures * 4, windowMs);
+    this.byAccountAndIp = limiter('login-account-ip', config.loginMaxFailures, windowMs);
     this.byAccount = limiter('login-account', config.loginMaxFailures, windowMs);
   }
 
@@ -48,9 +63,8 @@ export class UserService {
     } else if (key.length < 3) {
       errors.add('username', 'Your name needs at least three letters or numbers.');
     }
-    if (input.password.length < 10) errors.add('password', 'Use at least 10 characters for your password.');
-    else if (input.password.length > 200)
-      errors.add('password', 'That password is too long (200 characters at most).');
+    const weak = passwordProblem(input.password);
+    if (weak) errors.add('password', weak);
     if (email && !isEmail(email)) errors.add('email', 'That does not look like an email address.');
     errors.throwIfAny();
 
@@ -92,24 +106,38 @@ export class UserService {
     }
     const account = usernameRaw.trim().toLowerCase();
     const ipKey = `ip:${ip}`;
+    const pairKey = `account:${account}:ip:${ip}`;
     const accountKey = `account:${account}`;
-    const wait = Math.max(await this.byIp.retryAfterMs(ipKey), await this.byAccount.retryAfterMs(accountKey));
+    const wait = Math.max(
+      await this.byIp.retryAfterMs(ipKey),
+      await this.byAccountAndIp.retryAfterMs(pairKey),
+    );
     if (wait > 0) {
       throw new TooManyRequestsError(
         `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`,
         Math.ceil(wait / 1000),
       );
     }
+    // An account under attack from many addresses answers more slowly, for everyone, up to 5 s.
+    const failures = await this.byAccount.count(accountKey);
+    const over = failures - this.config.loginMaxFailures + 1;
+    if (over > 0)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** Math.min(over, 5))));
+
     const user = await UserModel.findOne({ usernameLower: account })
       .select('+passwordHash')
       .lean<User & { passwordHash: string }>();
-    const ok = await bcrypt.compare(passwordRaw, user?.passwordHash ?? DUMMY_HASH);
+    this.standIn ??= bcrypt.hash('not-a-real-password', this.config.bcryptRounds);
+    const ok = await bcrypt.compare(passwordRaw, user?.passwordHash ?? (await this.standIn));
     if (!user || !ok) {
-      await this.byIp.hit(ipKey);
-      await this.byAccount.hit(accountKey);
+      await Promise.all([
+        this.byIp.hit(ipKey),
+        this.byAccountAndIp.hit(pairKey),
+        this.byAccount.hit(accountKey),
+      ]);
       throw new UnauthorizedError('Username or password is incorrect.');
     }
-    await this.byAccount.reset(accountKey);
+    await Promise.all([this.byAccountAndIp.reset(pairKey), this.byAccount.reset(accountKey)]);
     return toSessionUser(user);
   }
 
@@ -168,7 +196,8 @@ export class UserService {
   async createAdmin(username: string, password: string): Promise<SessionUser> {
     const existing = await UserModel.findOne({ usernameLower: username.trim().toLowerCase() }).lean<User>();
     if (existing) {
-      if (password.length < 10) throw new ValidationError('Use at least 10 characters for the password.');
+      const weak = passwordProblem(password);
+      if (weak) throw new ValidationError(weak);
       const passwordHash = await bcrypt.hash(password, this.config.bcryptRounds);
       await UserModel.updateOne({ _id: existing._id }, { $set: { role: 'admin', passwordHash } });
       return { ...toSessionUser(existing), role: 'admin' };

@@ -36,9 +36,16 @@ export function wireBroadcasts(io: Server, services: Services, logger: Logger): 
         }),
       ),
     ),
-    services.events.on('post.saved', ({ postId, commentStatus }) => {
-      batcher.flush(roomFor(postId));
-      io.to(roomFor(postId)).emit('post:status', { commentsOpen: commentStatus === 'open' });
+    services.events.on('post.saved', ({ postId, commentStatus, status }) => {
+      const room = roomFor(postId);
+      batcher.flush(room);
+      if (status && status !== 'published') {
+        // Taken back to draft: its readers stop hearing about it (every process, with Redis).
+        io.to(room).emit('post:status', { commentsOpen: false, unpublished: true });
+        io.in(room).socketsLeave(room);
+        return;
+      }
+      io.to(room).emit('post:status', { commentsOpen: commentStatus === 'open' });
     }),
   ];
   return () => {

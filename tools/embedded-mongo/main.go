@@ -12,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -34,6 +35,9 @@ func main() {
 	// FULL (SQLite's default) waits for the disk on every commit.
 	sync := flag.String("sync", "normal", "SQLite synchronous setting: normal or full")
 	cpuProfile := flag.String("cpuprofile", "", "write a Go CPU profile to this file until stopped (for benchmarks)")
+	// The app keeps a pipe on our stdin open while it lives; when it dies, however it dies
+	// (SIGKILL included), the pipe closes and the database stops with it.
+	exitOnEOF := flag.Bool("exit-on-stdin-eof", false, "stop when standard input closes (the parent process died)")
 	flag.Parse()
 
 	if *cpuProfile != "" {
@@ -53,14 +57,14 @@ func main() {
 		os.Exit(2)
 	}
 
-	if err := run(*listen, *dataDir, *logLevel, *sync); err != nil {
+	if err := run(*listen, *dataDir, *logLevel, *sync, *exitOnEOF); err != nil {
 		fmt.Fprintf(os.Stderr, "embedded-mongo: %v\n", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(listen, dataDir, logLevel, sync string) error {
+func run(listen, dataDir, logLevel, sync string, exitOnEOF bool) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("bad -log-level %q: %w", logLevel, err)
@@ -75,6 +79,12 @@ func run(listen, dataDir, logLevel, sync string) error {
 		return fmt.Errorf("cannot create data directory: %w", err)
 	}
 
+	unlock, err := lockDataDir(abs)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: listen},
 		Handler:   "sqlite",
@@ -87,6 +97,14 @@ func run(listen, dataDir, logLevel, sync string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	if exitOnEOF {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			logger.Warn("standard input closed: the app that started this database is gone; stopping")
+			stop()
+		}()
+	}
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()

@@ -17,7 +17,7 @@ describe('login rate limit', () => {
     return agent.post('/login').type('form').send({ _csrf: csrf, username, password });
   }
 
-  it('blocks an account after 5 failures in 15 minutes, even with the right password, then lets it in again', async () => {
+  it('blocks one address from one account after 5 failures in 15 minutes, even with the right password, then lets it in again', async () => {
     const user = await buildUser(services);
     for (let i = 0; i < 5; i += 1)
       expect((await attempt(user.username, 'wrong wrong wrong')).status).toBe(401);
@@ -30,9 +30,9 @@ describe('login rate limit', () => {
     expect((await attempt(user.username, PASSWORD)).status).toBe(303);
   });
 
-  it('counts failures per IP across accounts too, without saying whether accounts exist', async () => {
+  it('counts failures per IP across accounts too (four times the per-account allowance, for shared addresses), without saying whether accounts exist', async () => {
     clock += 60 * 60 * 1000;
-    for (let i = 0; i < 5; i += 1) expect((await attempt(`ghost-${i}`, 'nope nope nope')).status).toBe(401);
+    for (let i = 0; i < 20; i += 1) expect((await attempt(`ghost-${i}`, 'nope nope nope')).status).toBe(401);
     expect((await attempt('ghost-new', 'nope nope nope')).status).toBe(429);
     clock += 16 * 60 * 1000;
     expect((await attempt('ghost-new', 'nope nope nope')).status).toBe(401);

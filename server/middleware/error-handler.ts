@@ -17,11 +17,35 @@ const DATABASE_DOWN = new Set([
   'MongoNetworkTimeoutError',
 ]);
 
+/**
+ * Whether an error says the database went away (the connection closed or reset mid-request,
+ * no server to select), directly or as the cause of another: a 503 to retry, not a 500.
+ */
+function databaseDown(err: unknown, depth = 0): boolean {
+  const e = err as {
+    name?: string;
+    code?: unknown;
+    cause?: unknown;
+    writeErrors?: unknown;
+    hasErrorLabel?: (label: string) => boolean;
+  };
+  if (!e || depth > 3) return false;
+  if (e.name && (DATABASE_DOWN.has(e.name) || /^Mongo.*(Network|PoolCleared|ServerClosed)/.test(e.name)))
+    return true;
+  // A bulk write cut off by the connection (no write of its own failed).
+  const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors.length : e.writeErrors ? 1 : 0;
+  if (e.name === 'MongoBulkWriteError' && writeErrors === 0) return true;
+  // The connection's socket closed under a write (the database process died).
+  if (e.code === 'EPIPE' || e.code === 'ECONNRESET' || e.code === 'ECONNREFUSED') return true;
+  if (typeof e.hasErrorLabel === 'function' && e.hasErrorLabel('ResetPool')) return true;
+  return databaseDown(e.cause, depth + 1);
+}
+
 /** Maps anything thrown to a typed AppError; unknown errors become a 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { name?: string; type?: string; status?: number; message?: string };
-  if (e?.name && DATABASE_DOWN.has(e.name)) return new ServiceUnavailableError();
+  if (databaseDown(err)) return new ServiceUnavailableError();
   if (e?.message?.includes('bufferCommands = false')) return new ServiceUnavailableError();
   if (e?.type === 'entity.too.large') return new PayloadTooLargeError();
   if (e?.type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON.');

@@ -1,10 +1,17 @@
 import { ValidationError } from '../errors/index.js';
 
-/** Reads a string field from a parsed body; anything but a string (an object, an array) counts as absent. */
+/**
+ * Reads a string field from a parsed body: absent is ''; anything but a string (a field sent
+ * twice, an object, a number from JSON) is a 400 naming the field, never silently dropped.
+ */
 export function field(body: unknown, name: string): string {
   if (!body || typeof body !== 'object') return '';
   const value = (body as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : '';
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  throw new ValidationError(`The field “${name}” was sent in a form this site does not use.`, {
+    [name]: 'Send this field once, as text.',
+  });
 }
 
 /** Collects per-field messages and throws one ValidationError naming them all. */

@@ -111,11 +111,15 @@ async function main(): Promise<void> {
     const postId = String(post._id);
     const url = server.url;
     let n = 0;
+    // The page's form token, as a reader's browser has it.
+    const page = await (await fetch(`${url}/posts/live-benchmark`)).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
     const postReply = () =>
       fetch(`${url}/posts/live-benchmark/comments`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
+          _csrf: token,
           name: `Bench ${(n += 1)}`,
           body: `Live reply number ${n}, with *some* text.`,
         }),

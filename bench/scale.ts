@@ -205,6 +205,12 @@ async function measure(base: string, posts: number): Promise<Pick<SizeResult, 't
   // BENCH_SCALE_ONLY=burst: the writers' burst alone (for profiling the write path).
   if (process.env.BENCH_SCALE_ONLY === 'burst') return { timings, burst: await burst(base, posts) };
   const anon = new Browser(base);
+  // Warm-up, untimed: the server's first requests compile templates and code paths.
+  for (let i = 0; i < 5; i += 1) {
+    await anon.get(`/posts/${slugOf(posts)}`);
+    await anon.get(`/posts/${slugOf(posts)}/comments.xml`);
+    await anon.get('/');
+  }
   // Posts spread over the whole site. Cold: before each read, the post's thread version is changed
   // from here, as another process's write would, so the server reads the thread from the database
   // (a small site has fewer posts than samples).

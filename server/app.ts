@@ -51,7 +51,9 @@ export function createApp(deps: AppDeps): Express {
   app.locals.site = { title: config.siteTitle, url: config.siteUrl };
 
   app.use(requestLogger(logger));
-  app.use(helmet());
+  // same-origin, not helmet's no-referrer: under no-referrer browsers send "Origin: null" on our
+  // own forms, and the ones without Sec-Fetch-Site could then not be told from another site's.
+  app.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));
   app.use(express.static(PUBLIC_DIR, { maxAge: config.nodeEnv === 'production' ? '7d' : 0, index: false }));
   app.use(healthRouter(database));
 

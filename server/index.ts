@@ -99,6 +99,8 @@ async function main(): Promise<void> {
     clearTimeout(deadline);
     process.exit(0);
   }
+  // A promise nobody awaited must not take the site down: log it with its stack and keep serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }

@@ -58,7 +58,12 @@ export function csrfProtection(config: { sessionSecret: string; siteUrl: string 
   const secret = config.sessionSecret;
   const siteOrigin = new URL(config.siteUrl).origin;
   return (req, res, next) => {
-    const hasSession = Boolean(req.session?.csrf);
+    // A session that speaks for someone (an account, a letter writer, held comments) needs its own
+    // token, even one made before tokens were issued to every such session.
+    const hasSession = Boolean(
+      req.session?.csrf || req.user || req.session?.letterWriter || req.session?.held?.length,
+    );
+    if (hasSession && req.session && !req.session.csrf) req.session.csrf = true;
     res.locals.csrfToken = hasSession ? sessionToken(secret, req.sessionID) : guestToken(secret);
     if (!UNSAFE.has(req.method)) return next();
     if (isCrossSite(req.headers as Record<string, string>, { siteOrigin, host: req.headers.host })) {

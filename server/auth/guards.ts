@@ -1,5 +1,4 @@
 import type { Request, RequestHandler } from 'express';
-import { sentToken } from './csrf.js';
 import type { Viewer } from '../services/thread.js';
 import type { Role } from '../../models/user.js';
 import { ForbiddenError, UnauthorizedError } from '../errors/index.js';
@@ -26,12 +25,13 @@ export function letterWriterOn(req: Request, postId: unknown): string | undefine
  * link, and the form's token (a resubmitted form is recognised by it).
  */
 export function commentAuthor(req: Request, postId: unknown) {
-  const token = sentToken(req);
+  const nonce = (req.body as Record<string, unknown> | undefined)?._submission;
   return {
     user: req.user,
     ip: req.ip,
     letterWriter: letterWriterOn(req, postId),
-    submission: typeof token === 'string' && token ? token : undefined,
+    // The form's one-time id (each page render makes a new one): a resubmission sends it again.
+    submission: typeof nonce === 'string' && /^[\w-]{16,64}$/.test(nonce) ? nonce : undefined,
   };
 }
 

@@ -9,10 +9,15 @@ export function createPassport(users: UserService): InstanceType<typeof Passport
   const passport = new Passport();
   passport.use(
     new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
+      // done() runs the route's callback: whatever it throws goes to the error handler, never
+      // out of this promise as an unhandled rejection.
       users.authenticate(username, password, req.ip ?? 'unknown').then(
-        (user) => done(null, user),
+        (user) => guard(() => done(null, user), done),
         (err: unknown) =>
-          err instanceof AppError && err.status === 401 ? done(null, false, err) : done(err),
+          guard(
+            () => (err instanceof AppError && err.status === 401 ? done(null, false, err) : done(err)),
+            done,
+          ),
       );
     }),
   );
@@ -24,4 +29,12 @@ export function createPassport(users: UserService): InstanceType<typeof Passport
     );
   });
   return passport;
+}
+
+function guard(call: () => void, done: (err: unknown) => void): void {
+  try {
+    call();
+  } catch (err) {
+    done(err);
+  }
 }

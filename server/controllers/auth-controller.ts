@@ -4,7 +4,7 @@ import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
 import { AppError, TooManyRequestsError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field, safeLocalPath } from '../services/input.js';
+import { field, safeLocalPath, textOf } from '../services/input.js';
 import type { SessionUser } from '../services/user-service.js';
 
 const safeNext = (raw: unknown): string => safeLocalPath(raw, '/');
@@ -16,7 +16,7 @@ export function authController(services: Services, config: Config, passport: Ins
     issueCsrf(req, res, secret);
     res.render('auth/login', {
       title: 'Sign in',
-      next: safeNext(req.query.next ?? field(req.body, 'next')),
+      next: safeNext(req.query.next ?? textOf(req.body, 'next')),
       ...extra,
     });
   }
@@ -25,7 +25,7 @@ export function authController(services: Services, config: Config, passport: Ins
     issueCsrf(req, res, secret);
     res.render('auth/register', {
       title: 'Create an account',
-      next: safeNext(req.query.next ?? field(req.body, 'next')),
+      next: safeNext(req.query.next ?? textOf(req.body, 'next')),
       values: {},
       errors: {},
       ...extra,
@@ -51,14 +51,14 @@ export function authController(services: Services, config: Config, passport: Ins
           res.status(err.status);
           if (err instanceof TooManyRequestsError)
             res.setHeader('Retry-After', String(err.retryAfterSeconds));
-          return renderLogin(req, res, { error: err.message, username: field(req.body, 'username') });
+          return renderLogin(req, res, { error: err.message, username: textOf(req.body, 'username') });
         }
         if (err) return next(err);
         if (!user) {
           res.status(info?.status === 401 ? 401 : 400);
           return renderLogin(req, res, {
             error: info?.message && info.status === 401 ? info.message : 'Enter your username and password.',
-            username: field(req.body, 'username'),
+            username: textOf(req.body, 'username'),
           });
         }
         logIn(req, res, next, user, to);

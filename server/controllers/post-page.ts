@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
 import { letterWriterOn, viewerOf } from '../auth/guards.js';
@@ -131,6 +132,8 @@ export async function renderPostPage(
       action: `${pageBase}/comments`,
       cancelHref: `${pageBase}${here.size ? `?${here}` : ''}#respond`,
       order: options.order,
+      // This form's one-time id: sent twice (a retry after a timeout), it posts once.
+      submissionId: randomBytes(12).toString('base64url'),
     },
   });
 }

@@ -73,7 +73,7 @@ export class CommentService {
   /** Writes to one thread, one at a time within this process. */
   private readonly writes = new KeyedQueue();
   /** Recent form submissions, so a retried form does not post twice. */
-  private readonly submissions = new OnceCache<Comment & { threadVersion: string }>(10 * 60000, 10000);
+  private readonly submissions = new OnceCache<Comment & { threadVersion: string }>(10 * 60000, 2000);
   /** New comments, written in batches per thread. */
   private readonly inserts = new BatchQueue(this.writes, (key, items: NewCommentItem[]) =>
     this.writeBatch(key, items),
@@ -176,8 +176,8 @@ export class CommentService {
    */
   /**
    * Returns the comment and the thread version it produced, which reads can use without going
-   * back to the database. `submission` (the form's token) makes a retry harmless: the same form
-   * sent again with the same text within ten minutes gets the comment the first one made.
+   * back to the database. `submission` (the form's one-time id) makes a retry harmless: the same
+   * form sent again with the same text within ten minutes gets the comment the first one made.
    */
   async create(
     post: Post,
@@ -189,7 +189,7 @@ export class CommentService {
     const key = sign(
       this.config.sessionSecret,
       ['submission', post._id, author.submission, ipHash, author.user?.id ?? '', author.letterWriter ?? '']
-        .concat([input.authorName, input.parentId, input.body])
+        .concat([input.authorName, input.authorEmail, input.parentId, input.body])
         .join('\0'),
     );
     return this.submissions.once(key, () => this.createOnce(post, input, author, ipHash));
@@ -392,17 +392,24 @@ export class CommentService {
       }
     }
     const comments = items.map((item) => written.get(String(item.doc._id))!);
-    let current = clashed ? undefined : base.value.with(...comments.map(shownFrom));
-    let version = current
-      ? await this.posts.touchThreadIf(post._id, base.version, current.visible.length)
-      : null;
-    if (!version || !current) {
-      current = await this.loadThread(post, { fresh: true });
-      version = await this.posts.touchThread(post._id, current.visible.length);
+    try {
+      let current = clashed ? undefined : base.value.with(...comments.map(shownFrom));
+      let version = current
+        ? await this.posts.touchThreadIf(post._id, base.version, current.visible.length)
+        : null;
+      if (!version || !current) {
+        current = await this.loadThread(post, { fresh: true });
+        version = await this.posts.touchThread(post._id, current.visible.length);
+      }
+      this.cache.set(key, version, current);
+      const commentCount = current.visible.length;
+      return comments.map((comment) => ({ comment, version: version!, commentCount }));
+    } catch {
+      // The comments are written; only recording the new version failed (the database went away
+      // for a moment). They are posted: say so, and let the next read of the thread find them.
+      this.cache.delete(key);
+      return comments.map((comment) => ({ comment, version: '', commentCount: post.commentCount }));
     }
-    this.cache.set(key, version, current);
-    const commentCount = current.visible.length;
-    return comments.map((comment) => ({ comment, version: version!, commentCount }));
   }
 
   /** The thread as stored, with the version it was read under (version first, so a write between the two reads is noticed). */

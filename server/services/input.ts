@@ -14,6 +14,13 @@ export function field(body: unknown, name: string): string {
   });
 }
 
+/** A field's text for showing a form again: never throws (a mistyped field shows as empty). */
+export function textOf(body: unknown, name: string): string {
+  if (!body || typeof body !== 'object') return '';
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : '';
+}
+
 /** Collects per-field messages and throws one ValidationError naming them all. */
 export class FieldErrors {
   readonly errors: Record<string, string> = {};

@@ -150,7 +150,7 @@ export class ModerationService {
       throw new ValidationError('Keep the reason under 500 characters.', { reason: 'Too long.' });
     const comment = await this.comment(commentId);
     if (comment.status !== 'visible') throw new NotFoundError('That comment is not shown any more.');
-    const ipHash = hashIp(reporter.ip, this.config.sessionSecret);
+    const ipHash = hashIp(addressBlock(reporter.ip), this.config.sessionSecret);
     const reporterKey = reporter.user ? `user:${reporter.user.id}` : `ip:${ipHash}`;
     try {
       await ReportModel.create({
@@ -168,10 +168,14 @@ export class ModerationService {
     }
     // Derived from the reports themselves, never $inc'd (lost updates on the embedded database).
     const open = await ReportModel.find({ comment: comment._id, resolved: false })
-      .select('ipHash weight')
+      .select('ipHash weight reporterKey')
       .lean();
     const byAddress = new Map<string, number>();
-    for (const r of open) byAddress.set(r.ipHash, Math.max(byAddress.get(r.ipHash) ?? 0, r.weight ?? 1));
+    for (const r of open) {
+      // Reports from before addresses were kept count by their reporter.
+      const from = r.ipHash || r.reporterKey;
+      byAddress.set(from, Math.max(byAddress.get(from) ?? 0, r.weight ?? 1));
+    }
     const score = [...byAddress.values()].reduce((a, b) => a + b, 0);
     const reportCount = open.length;
     const protectedWriter = comment.authorKind === 'staff' || comment.authorKind === 'columnist';
@@ -293,4 +297,22 @@ export class ModerationService {
       `address of ${this.label(comment, post)}`,
     );
   }
+}
+
+/**
+ * The address a report counts under: an IPv4 address, or an IPv6 address's /64 (one household or
+ * one server's block, which hands its user as many addresses as they like).
+ */
+function addressBlock(ip: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (v4) return v4[1];
+  if (!ip.includes(':')) return ip;
+  const [head, tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -108,11 +108,13 @@ export class UserService {
     const ipKey = `ip:${ip}`;
     const pairKey = `account:${account}:ip:${ip}`;
     const accountKey = `account:${account}`;
-    const wait = Math.max(
-      await this.byIp.retryAfterMs(ipKey),
-      await this.byAccountAndIp.retryAfterMs(pairKey),
-    );
+    // Counted as a failure up front, in one step (parallel guesses cannot all slip under the
+    // limit), and given back if it succeeds.
+    const [byIp, byPair] = await Promise.all([this.byIp.take(ipKey), this.byAccountAndIp.take(pairKey)]);
+    const giveBack = () => Promise.all([byIp.undo(), byPair.undo()]);
+    const wait = Math.max(byIp.waitMs, byPair.waitMs);
     if (wait > 0) {
+      await giveBack();
       throw new TooManyRequestsError(
         `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`,
         Math.ceil(wait / 1000),
@@ -130,13 +132,10 @@ export class UserService {
     this.standIn ??= bcrypt.hash('not-a-real-password', this.config.bcryptRounds);
     const ok = await bcrypt.compare(passwordRaw, user?.passwordHash ?? (await this.standIn));
     if (!user || !ok) {
-      await Promise.all([
-        this.byIp.hit(ipKey),
-        this.byAccountAndIp.hit(pairKey),
-        this.byAccount.hit(accountKey),
-      ]);
+      await this.byAccount.hit(accountKey);
       throw new UnauthorizedError('Username or password is incorrect.');
     }
+    await giveBack();
     await Promise.all([this.byAccountAndIp.reset(pairKey), this.byAccount.reset(accountKey)]);
     return toSessionUser(user);
   }

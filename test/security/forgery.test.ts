@@ -111,25 +111,49 @@ describe('attacks from other sites and forged forms', () => {
     expect(await ReportModel.countDocuments({ comment: target._id })).toBe(0);
   });
 
-  it('a form sent twice (a retry after a timeout: same token, same text) makes one comment', async () => {
+  it('a form sent twice (a retry after a timeout: same form, same text) makes one comment', async () => {
     const post = await buildPost();
-    const token = guestForm();
+    const form = cheerio.load((await request(app).get(`/posts/${post.slug}`)).text);
+    const token = String(form('input[name=_csrf]').val());
+    const submission = String(form('input[name=_submission]').val());
+    expect(submission).toMatch(/^[\w-]{16}$/);
     const send = () =>
-      request(app)
-        .post(`/posts/${post.slug}/comments`)
-        .type('form')
-        .send({ _csrf: token, name: 'Retrying Rae', body: 'Did this go through?', parent: '' });
+      request(app).post(`/posts/${post.slug}/comments`).type('form').send({
+        _csrf: token,
+        _submission: submission,
+        name: 'Retrying Rae',
+        body: 'Did this go through?',
+        parent: '',
+      });
     const [first, second] = await Promise.all([send(), send()]);
     const third = await send();
     expect([first.status, second.status, third.status]).toEqual([303, 303, 303]);
     expect(new Set([first.headers.location, second.headers.location, third.headers.location]).size).toBe(1);
     expect(await CommentModel.countDocuments({ post: post._id })).toBe(1);
-    // A different text from the same page is a new comment.
+    // A different text from the same page is a new comment; so is the same text from another guest's page.
     await request(app)
       .post(`/posts/${post.slug}/comments`)
       .type('form')
-      .send({ _csrf: token, name: 'Retrying Rae', body: 'And a second thought.', parent: '' })
+      .send({
+        _csrf: token,
+        _submission: submission,
+        name: 'Retrying Rae',
+        body: 'And a second thought.',
+        parent: '',
+      })
       .expect(303);
-    expect(await CommentModel.countDocuments({ post: post._id })).toBe(2);
+    const other = cheerio.load((await request(app).get(`/posts/${post.slug}`)).text);
+    await request(app)
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({
+        _csrf: token,
+        _submission: String(other('input[name=_submission]').val()),
+        name: 'Retrying Rae',
+        body: 'Did this go through?',
+        parent: '',
+      })
+      .expect(303);
+    expect(await CommentModel.countDocuments({ post: post._id })).toBe(3);
   });
 });

@@ -124,6 +124,19 @@ describe('no reader can silence, lock out or slip past the rules', () => {
       .expect(303);
   });
 
+  it('a sign-in form with its fields sent twice is a 400 page, and the server keeps serving', async () => {
+    const agent = request.agent(app);
+    const page = cheerio.load((await agent.get('/login')).text);
+    const token = String(page('input[name=_csrf]').val());
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send(`username=a&username=b&password=x&_csrf=${encodeURIComponent(token)}`);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    await request(app).get('/').expect(200);
+  });
+
   it('an unknown name is checked against a stand-in hash as costly as a real one (no timing tell)', async () => {
     const compare = jest.spyOn(bcrypt, 'compare');
     await services.users

@@ -31,6 +31,19 @@ describe('no reader can silence, lock out or slip past the rules', () => {
       .send({ _csrf: from.csrf ?? guestForm(), reason: 'I do not like it' });
   }
 
+  /** Reports from two-month-old accounts, one at each address. */
+  async function reportAsEstablishedReaders(commentId: unknown, ips: string[]) {
+    const readers = await Promise.all(ips.map(() => buildUser(services)));
+    await UserModel.collection.updateMany(
+      { _id: { $in: readers.map((u) => new Types.ObjectId(u.id)) } },
+      { $set: { createdAt: new Date(Date.now() - 60 * 86400000) } },
+    );
+    for (const [i, reader] of readers.entries()) {
+      const { agent, csrf } = await signIn(app, reader.username);
+      await report(commentId, { ip: ips[i], agent, csrf });
+    }
+  }
+
   it('two fresh accounts and a cookieless visitor on one address cannot hide a comment', async () => {
     const post = await buildPost();
     const target = await postComment(services, post, {
@@ -55,15 +68,7 @@ describe('no reader can silence, lock out or slip past the rules', () => {
     for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) await report(target._id, { ip });
     expect((await CommentModel.findById(target._id).lean())?.status).toBe('visible');
 
-    const olds = await Promise.all([1, 2].map(() => buildUser(services)));
-    await UserModel.collection.updateMany(
-      { _id: { $in: olds.map((u) => new Types.ObjectId(u.id)) } },
-      { $set: { createdAt: new Date(Date.now() - 60 * 86400000) } },
-    );
-    for (const [i, old] of olds.entries()) {
-      const { agent, csrf } = await signIn(app, old.username);
-      await report(target._id, { ip: `198.51.100.${i + 10}`, agent, csrf });
-    }
+    await reportAsEstablishedReaders(target._id, ['198.51.100.10', '198.51.100.11']);
     expect((await CommentModel.findById(target._id).lean())?.status).toBe('pending');
   });
 
@@ -71,15 +76,7 @@ describe('no reader can silence, lock out or slip past the rules', () => {
     const post = await buildPost();
     const admin = await buildUser(services, 'admin');
     const target = await postComment(services, post, { body: 'Moderator note' }, { user: admin });
-    const olds = await Promise.all([1, 2, 3, 4].map(() => buildUser(services)));
-    await UserModel.collection.updateMany(
-      { _id: { $in: olds.map((u) => new Types.ObjectId(u.id)) } },
-      { $set: { createdAt: new Date(Date.now() - 60 * 86400000) } },
-    );
-    for (const [i, old] of olds.entries()) {
-      const { agent, csrf } = await signIn(app, old.username);
-      await report(target._id, { ip: `192.0.2.${i + 1}`, agent, csrf });
-    }
+    await reportAsEstablishedReaders(target._id, ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']);
     expect(await CommentModel.findById(target._id).lean()).toMatchObject({
       status: 'visible',
       reportCount: 4,

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   // With REDIS_URL, limits (logins, comment pace, letters) are shared by every process.
   let redis: ReturnType<typeof createClient> | undefined;
   if (config.redisUrl) {
-    redis = createClient({ url: config.redisUrl });
+    // Commands fail at once while Redis is away (limits then count per process), never queue up.
+    redis = createClient({ url: config.redisUrl, disableOfflineQueue: true });
     redis.on('error', (err) => logger.error({ err }, 'redis (limits) error'));
     await redis.connect();
   }

@@ -50,33 +50,60 @@ export class SharedRateLimiter {
 
   /** Milliseconds until the key may act again (0 when it may now). */
   async retryAfterMs(key: string): Promise<number> {
-    if (!this.redis) return this.local.retryAfterMs(key);
-    const k = this.key(key);
-    const now = this.now();
-    await this.redis.zRemRangeByScore(k, '-inf', now - this.windowMs);
-    const count = await this.redis.zCard(k);
-    if (count < this.limit) return 0;
-    const [oldest] = await this.redis.zRangeWithScores(k, count - this.limit, count - this.limit);
-    return Math.max(0, (oldest?.score ?? now) + this.windowMs - now);
+    return this.either(
+      async (redis) => {
+        const k = this.key(key);
+        const now = this.now();
+        await redis.zRemRangeByScore(k, '-inf', now - this.windowMs);
+        const count = await redis.zCard(k);
+        if (count < this.limit) return 0;
+        const [oldest] = await redis.zRangeWithScores(k, count - this.limit, count - this.limit);
+        return Math.max(0, (oldest?.score ?? now) + this.windowMs - now);
+      },
+      () => this.local.retryAfterMs(key),
+    );
+  }
+
+  /**
+   * Runs a Redis operation while Redis is there, and this process's own count when it is not (or
+   * fails mid-call): a Redis outage makes limits per-process for a while, never stops requests.
+   */
+  private async either<T>(shared: (redis: RedisClient) => Promise<T>, local: () => T): Promise<T> {
+    const redis = this.redis?.isReady ? this.redis : undefined;
+    if (!redis) return local();
+    try {
+      return await shared(redis);
+    } catch {
+      return local();
+    }
   }
 
   async hit(key: string): Promise<void> {
-    if (!this.redis) return this.local.hit(key);
-    const k = this.key(key);
-    const now = this.now();
-    await this.redis
-      .multi()
-      .zAdd(k, { score: now, value: `${now}-${randomBytes(4).toString('hex')}` })
-      .pExpire(k, this.windowMs)
-      .exec();
+    this.local.hit(key);
+    await this.either(
+      async (redis) => {
+        const k = this.key(key);
+        const now = this.now();
+        await redis
+          .multi()
+          .zAdd(k, { score: now, value: `${now}-${randomBytes(4).toString('hex')}` })
+          .pExpire(k, this.windowMs)
+          .exec();
+      },
+      () => undefined,
+    );
   }
 
   /** How many times the key acted in the current window. */
   async count(key: string): Promise<number> {
-    if (!this.redis) return this.local.count(key);
-    const k = this.key(key);
-    await this.redis.zRemRangeByScore(k, '-inf', this.now() - this.windowMs);
-    return this.redis.zCard(k);
+    return this.either(
+      async (redis) => {
+        const k = this.key(key);
+        await redis.zRemRangeByScore(k, '-inf', this.now() - this.windowMs);
+        return redis.zCard(k);
+      },
+      () => this.local.count(key),
+    );
   }
 
   /**
@@ -85,29 +112,38 @@ export class SharedRateLimiter {
    * else the milliseconds to wait; `undo` takes the act back when what it guarded failed.
    */
   async take(key: string): Promise<{ waitMs: number; undo: () => Promise<void> }> {
-    if (!this.redis) {
-      const taken = this.local.take(key);
-      return { waitMs: taken.waitMs, undo: async () => taken.undo() };
-    }
-    const k = this.key(key);
-    const now = this.now();
-    const member = `${now}-${randomBytes(4).toString('hex')}`;
-    const result = (await this.redis.eval(TAKE_SCRIPT, {
-      keys: [k],
-      arguments: [String(now), String(this.windowMs), String(this.limit), member],
-    })) as number;
-    if (result > 0) return { waitMs: result, undo: async () => undefined };
-    return {
-      waitMs: 0,
-      undo: async () => {
-        await this.redis!.zRem(k, member);
+    return this.either(
+      async (redis) => {
+        const k = this.key(key);
+        const now = this.now();
+        const member = `${now}-${randomBytes(4).toString('hex')}`;
+        const result = (await redis.eval(TAKE_SCRIPT, {
+          keys: [k],
+          arguments: [String(now), String(this.windowMs), String(this.limit), member],
+        })) as number;
+        if (result > 0) return { waitMs: result, undo: async () => undefined };
+        return {
+          waitMs: 0,
+          undo: async () => {
+            await redis.zRem(k, member).catch(() => undefined);
+          },
+        };
       },
-    };
+      () => {
+        const taken = this.local.take(key);
+        return { waitMs: taken.waitMs, undo: async () => taken.undo() };
+      },
+    );
   }
 
   async reset(key: string): Promise<void> {
-    if (!this.redis) return this.local.reset(key);
-    await this.redis.del(this.key(key));
+    this.local.reset(key);
+    await this.either(
+      async (redis) => {
+        await redis.del(this.key(key));
+      },
+      () => undefined,
+    );
   }
 }
 

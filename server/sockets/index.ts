@@ -53,7 +53,9 @@ export async function attachSockets(
 
   let redis: { pub: ReturnType<typeof createClient>; sub: ReturnType<typeof createClient> } | undefined;
   if (config.redisUrl) {
-    const pub = createClient({ url: config.redisUrl });
+    // While Redis is away, broadcasts reach this process's readers only (nothing queues up);
+    // the clients reconnect and resubscribe by themselves when it is back.
+    const pub = createClient({ url: config.redisUrl, disableOfflineQueue: true });
     const sub = pub.duplicate();
     pub.on('error', (err) => logger.error({ err }, 'redis (publish) error'));
     sub.on('error', (err) => logger.error({ err }, 'redis (subscribe) error'));

@@ -1,47 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildTestApp, guestForm } from '../../setup/app';
 import { join, next, socketClient } from '../../setup/live';
-import { ROOT } from '../../setup/paths';
+import { startServerProcess } from '../../setup/server-process';
 
 const RUN_SECRET = randomBytes(24).toString('hex');
 
-/** The real entry point (server/index.ts) as its own process, on this test file's database. */
-async function startProcess(uri: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: os.homedir(),
-      MONGODB_URI: uri,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SEED_ON_EMPTY: 'false',
-      SITE_URL: 'http://127.0.0.1',
-      LOG_LEVEL: 'info',
-      // Shared by both processes; new for each run, so limits kept in Redis by an earlier run
-      // (keyed by hashed address) do not apply.
-      SESSION_SECRET: RUN_SECRET,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startProcess(uri: string) {
+  return startServerProcess({
+    MONGODB_URI: uri,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    // Shared by both processes; new for each run, so limits kept in Redis by an earlier run
+    // (keyed by hashed address) do not apply.
+    SESSION_SECRET: RUN_SECRET,
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 45000;
-  while (Date.now() < deadline) {
-    const match = /"port":(\d+)/.exec(output);
-    if (match) return { child, url: `http://127.0.0.1:${match[1]}` };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`server process did not start:\n${output}`);
 }
 
 describe('live updates across two server processes (Redis adapter)', () => {

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { csrfProtection } from './auth/csrf.js';
+import { shedLoad } from './middleware/shed-load.js';
 import { createWebAuth, type WebAuth } from './auth/web-auth.js';
 import type { Config } from './config/index.js';
 import type { DatabaseHealth } from './db/connection.js';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.locals.site = { title: config.siteTitle, url: config.siteUrl };
 
   app.use(requestLogger(logger));
+  app.use(shedLoad(config.maxInFlight));
   // same-origin, not helmet's no-referrer: under no-referrer browsers send "Origin: null" on our
   // own forms, and the ones without Sec-Fetch-Site could then not be told from another site's.
   app.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));

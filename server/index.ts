@@ -59,8 +59,19 @@ async function main(): Promise<void> {
   const services = createServices({ config, renderer, logger, redis });
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
   const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
-  const app = createApp({ config, logger, database: mongooseHealth(), services, renderer, webAuth });
+  // While draining (after SIGTERM), /readyz says 503 so a load balancer stops sending, and every
+  // response closes its connection; requests already on their way are still served.
+  let draining = false;
+  const health = mongooseHealth();
+  const readiness = {
+    isConnected: () => health.isConnected(),
+    ping: async (timeoutMs?: number) => !draining && (await health.ping(timeoutMs)),
+  };
+  const app = createApp({ config, logger, database: readiness, services, renderer, webAuth });
   const server = createServer(app);
+  server.prependListener('request', (_req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+  });
   const live = await attachSockets(server, { config, logger, services, webAuth });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -89,6 +100,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();
+    // Drain first: keep serving (each response closing its connection) for a moment, so a request
+    // already sent is never cut off by the close; then stop listening and close what is idle.
+    draining = true;
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await live.close();

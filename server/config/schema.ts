@@ -232,6 +232,18 @@ export const schema = {
     'Threads kept in memory between writes (0 turns the cache off).',
   ),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', 8000, int(100, 60000), 'Graceful shutdown deadline.'),
+  shutdownGraceMs: setting(
+    'SHUTDOWN_GRACE_MS',
+    1000,
+    int(0, 30000),
+    'After SIGTERM, how long to keep serving (readiness 503, connections closing) before closing the listener.',
+  ),
+  maxInFlight: setting(
+    'MAX_IN_FLIGHT',
+    200,
+    int(1, 100000),
+    'Requests handled at once; past it, new ones get a quick 503 (a flood cannot pile up in memory).',
+  ),
 };
 
 export type Schema = typeof schema;

@@ -44,10 +44,14 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 export async function guestWriter(url: string, slug: string, name: string) {
   const page = await (await fetch(`${url}/posts/${slug}`)).text();
   const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-  return (body: string) =>
+  return (body: string, options: { close?: boolean } = {}) =>
     fetch(`${url}/posts/${slug}/comments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        // A new connection per request (no keep-alive), when a test needs to tell refused from cut off.
+        ...(options.close && { connection: 'close' }),
+      },
       body: new URLSearchParams({ _csrf: token, name, body, parent: '' }),
       redirect: 'manual',
     });

@@ -11,16 +11,10 @@ import mongoose from 'mongoose';
 import { startEmbeddedDb, withDatabase } from '../../server/db/embedded';
 import { EMBEDDED_DB_BINARY } from '../setup/paths';
 import { ROOT } from '../setup/paths';
+import { startServerProcess, type ServerProcess } from '../setup/server-process';
 
 const SLUG = 'coworker-takes-credit';
 const FIXTURE = path.join(ROOT, 'test/fixtures/import/wordpress.xml');
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
 
 function env(dataDir: string): NodeJS.ProcessEnv {
   return {
@@ -36,25 +30,8 @@ function env(dataDir: string): NodeJS.ProcessEnv {
   };
 }
 
-async function boot(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
-    env: env(dataDir),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 45000;
-  while (Date.now() < deadline) {
-    const match = /"port":(\d+)/.exec(output);
-    if (match) return { child, url: `http://127.0.0.1:${match[1]}`, output: () => output, exited };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start:\n${output}`);
+function boot(dataDir: string): Promise<ServerProcess> {
+  return startServerProcess({ DATA_DIR: dataDir, COMMENT_INTERVAL_SECONDS: '0' });
 }
 
 /** Pids of embedded databases running on this data directory. */

@@ -19,7 +19,11 @@ export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 
 function run(cmd, args, options) {
   const res = spawnSync(cmd, args, { encoding: 'utf8', ...options });
-  if (res.error) throw new Error(`${cmd} could not run: ${res.error.message}`);
+  if (res.error) {
+    const missing =
+      res.error.code === 'ENOENT' ? ` (is \`${cmd}\` installed? e.g. apt-get install ${cmd})` : '';
+    throw new Error(`${cmd} could not run: ${res.error.message}${missing}`);
+  }
   if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${res.stdout}${res.stderr}`);
   return res.stdout;
 }

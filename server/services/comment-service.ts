@@ -366,7 +366,7 @@ export class CommentService {
    */
   private async writeBatch(
     key: string,
-    items: { post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>; doc: NewCommentDoc }[],
+    items: NewCommentItem[],
   ): Promise<{ comment: Comment; version: string; commentCount: number }[]> {
     const post = items[0].post;
     let base = this.cache.peek(key) ?? (await this.freshBase(post));
@@ -380,7 +380,7 @@ export class CommentService {
           written.set(String(created._id), created.toObject() as Comment);
         }
       } catch (err) {
-        const code = (err as { code?: number; writeErrors?: { code?: number }[] }).code;
+        const code = (err as { code?: number }).code;
         if (code !== 11000 || attempt >= 20) throw err;
         clashed = true;
         // trusted(): sanitizeFilter is on for every query; this operator is ours.

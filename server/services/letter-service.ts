@@ -4,6 +4,7 @@ import { LETTER_STATUSES, LetterModel, type Letter, type LetterStatus } from '..
 import { PostModel, type Post } from '../../models/post.js';
 import type { Config } from '../config/index.js';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../errors/index.js';
+import { COMMENT_LIMITS } from './comment-body.js';
 import { FieldErrors, field, isEmail } from './input.js';
 import type { Mailer } from './mailer.js';
 import type { PostService } from './post-service.js';
@@ -249,7 +250,7 @@ export class LetterService {
     const mark = ' (letter writer)';
     const pseudonym = (letter?.pseudonym ?? '')
       .trim()
-      .slice(0, 60 - mark.length)
+      .slice(0, COMMENT_LIMITS.authorName - mark.length)
       .trim();
     return { name: pseudonym ? `${pseudonym}${mark}` : 'The letter writer' };
   }

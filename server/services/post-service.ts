@@ -160,16 +160,24 @@ export class PostService {
   }
 
   /** Published posts' summaries by id, in the order given. */
-  private async summaries(ids: Types.ObjectId[]): Promise<PostSummary[]> {
+  private summaries(ids: Types.ObjectId[]): Promise<PostSummary[]> {
+    return this.publishedInOrder<PostSummary & Pick<Post, 'status'>>(ids, `${SUMMARY_FIELDS} status`);
+  }
+
+  /**
+   * The posts with these ids (from the listings) that are still published, in the order given:
+   * one lookup by _id; a listing a moment behind its post never shows a draft.
+   */
+  private async publishedInOrder<T extends Pick<Post, '_id' | 'status'>>(
+    ids: Types.ObjectId[],
+    fields?: string,
+  ): Promise<T[]> {
     if (ids.length === 0) return [];
     // trusted(): sanitizeFilter is on for every query; this operator is ours.
-    const found = await PostModel.find({ _id: mongoose.trusted({ $in: ids }) })
-      .select(`${SUMMARY_FIELDS} status`)
-      .lean<(PostSummary & Pick<Post, 'status'>)[]>();
+    const query = PostModel.find({ _id: mongoose.trusted({ $in: ids }) });
+    const found = await (fields ? query.select(fields) : query).lean<T[]>();
     const byId = new Map(found.map((p) => [String(p._id), p]));
-    return ids
-      .map((id) => byId.get(String(id)))
-      .filter((p): p is PostSummary & Pick<Post, 'status'> => p?.status === 'published');
+    return ids.map((id) => byId.get(String(id))).filter((p): p is T => p?.status === 'published');
   }
 
   /** A published post by slug (drafts too for editors); 404 otherwise. */
@@ -303,10 +311,7 @@ export class PostService {
   /** Newest published posts for the feed, whole. */
   async recent(limit = 20): Promise<Post[]> {
     const { ids } = await listedPostIds('', 0, limit);
-    if (ids.length === 0) return [];
-    const found = await PostModel.find({ _id: mongoose.trusted({ $in: ids }) }).lean<Post[]>();
-    const byId = new Map(found.map((p) => [String(p._id), p]));
-    return ids.map((id) => byId.get(String(id))).filter((p): p is Post => p?.status === 'published');
+    return this.publishedInOrder<Post>(ids);
   }
 
   private validate(input: PostInput, format: 'markdown' | 'html' = 'markdown') {

@@ -2,6 +2,103 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Layers point down: routes -> controllers (HTTP in and out) -> services (rules, writes, events;
+ * no req, no HTML) -> models (schemas). rendering/ and sockets/ sit beside the controllers; lib/,
+ * errors/ and config/ hold what has no domain. A wrong arrow fails `npm run lint`; cycles are
+ * caught by madge in the same script.
+ */
+const layer = (message, names, allowTypeImports = false) => ({
+  group: names.flatMap((name) => [`**/${name}/*`, `**/${name}/**`, `**/${name}`]),
+  message,
+  allowTypeImports,
+});
+const restrict = (...patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+});
+const HTTP = ['routes', 'controllers', 'sockets', 'middleware', 'auth'];
+const boundaries = [
+  {
+    files: ['models/**/*.ts'],
+    rules: restrict(layer('Models are schemas and types: they import nothing of the server.', ['server'])),
+  },
+  {
+    files: ['server/lib/**/*.ts', 'server/errors/**/*.ts', 'server/config/**/*.ts'],
+    rules: restrict(
+      layer('lib/, errors/ and config/ have no domain: they import no layer above them.', [
+        ...HTTP,
+        'services',
+        'rendering',
+        'models',
+        'db',
+      ]),
+    ),
+  },
+  {
+    files: ['server/services/**/*.ts', 'server/mail/**/*.ts', 'server/db/**/*.ts'],
+    rules: restrict(
+      layer('Services hold rules, not HTTP or HTML: no req, no templates, no sockets.', [
+        ...HTTP,
+        'rendering',
+      ]),
+      {
+        group: ['express', 'handlebars', 'socket.io', 'express-session', 'passport'],
+        message: 'Services never see HTTP, templates or sockets: controllers and rendering do.',
+      },
+    ),
+  },
+  {
+    files: ['server/rendering/**/*.ts'],
+    rules: restrict(
+      layer('Rendering turns views into HTML; it is called by controllers and sockets.', HTTP),
+      layer(
+        'Rendering reads the shapes services return (types only), never calls them.',
+        ['services', 'models'],
+        true,
+      ),
+    ),
+  },
+  {
+    files: ['server/controllers/**/*.ts', 'server/sockets/**/*.ts'],
+    rules: restrict(
+      layer(
+        'Controllers and socket handlers are called by routes and the socket server, not the other way.',
+        ['routes'],
+      ),
+      layer(
+        'Controllers and sockets reach the database through services (model types are fine).',
+        ['models'],
+        true,
+      ),
+    ),
+  },
+  {
+    files: ['server/routes/**/*.ts'],
+    rules: restrict(
+      layer(
+        'Routes map URLs to controllers: no rules or queries here.',
+        ['services', 'models', 'sockets'],
+        true,
+      ),
+    ),
+  },
+  {
+    files: ['server/auth/**/*.ts', 'server/middleware/**/*.ts'],
+    rules: restrict(
+      layer('Auth and middleware run before controllers; they do not call them.', [
+        'routes',
+        'controllers',
+        'sockets',
+      ]),
+      layer(
+        'Auth and middleware reach the database through services (model types are fine).',
+        ['models'],
+        true,
+      ),
+    ),
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'tools/embedded-mongo/', 'data/', 'tmp/'] },
   js.configs.recommended,
@@ -13,6 +110,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  ...boundaries,
   {
     files: ['scripts/**', 'bench/**', 'test/**', 'tools/**', '*.js', '*.mjs'],
     languageOptions: { globals: { ...globals.node } },

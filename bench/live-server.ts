@@ -13,6 +13,7 @@ import { loadConfig } from '../server/config';
 import { connectMongoose, mongooseHealth } from '../server/db/connection';
 import { createLogger } from '../server/logger';
 import { VIEWS_DIR } from '../server/paths';
+import { ThreadFragments } from '../server/rendering/thread-fragments';
 import { createRenderer } from '../server/rendering/engine';
 import { createServices } from '../server/services';
 import { attachSockets } from '../server/sockets';
@@ -31,17 +32,26 @@ async function main(): Promise<void> {
   const logger = createLogger('silent');
   await connectMongoose(uri);
   const renderer = createRenderer(VIEWS_DIR);
-  const services = createServices({ config, renderer });
+  const fragments = new ThreadFragments(renderer);
+  const services = createServices({ config });
   const webAuth = createWebAuth({ config, users: services.users });
-  const app = createApp({ config, logger, database: mongooseHealth(), services, renderer, webAuth });
+  const app = createApp({
+    config,
+    logger,
+    database: mongooseHealth(),
+    services,
+    renderer,
+    fragments,
+    webAuth,
+  });
   const outer = express();
   const server = createServer(outer);
-  const live = await attachSockets(server, { config, logger, services, webAuth });
+  const live = await attachSockets(server, { config, logger, services, fragments, webAuth });
 
   outer.post('/__bench/bare/:postId', async (req, res) => {
     const { post, thread } = await loadLiveThread(services, req.params.postId);
     const last = thread.visible[thread.visible.length - 1];
-    const comment = renderLiveComment(services, post, thread, String(last._id));
+    const comment = renderLiveComment(fragments, post, thread, String(last._id));
     res.status(204).end();
     live.io
       .to(roomFor(post._id))

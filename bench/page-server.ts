@@ -14,9 +14,10 @@ import { connectMongoose, mongooseHealth } from '../server/db/connection';
 import { renderPostPage } from '../server/controllers/post-page';
 import { createLogger } from '../server/logger';
 import { VIEWS_DIR } from '../server/paths';
+import { ThreadFragments } from '../server/rendering/thread-fragments';
 import { createRenderer } from '../server/rendering/engine';
-import { CommentService } from '../server/services/comment-service';
-import type { Thread } from '../server/services/thread';
+import { CommentService } from '../server/services/comments/comment-service';
+import type { Thread } from '../server/services/comments/thread';
 import { createServices } from '../server/services';
 
 class InMemoryComments extends CommentService {
@@ -36,13 +37,14 @@ async function main(): Promise<void> {
   });
   await connectMongoose(uri);
   const renderer = createRenderer(VIEWS_DIR);
-  const services = createServices({ config, renderer });
+  const fragments = new ThreadFragments(renderer);
+  const services = createServices({ config });
   // The ceiling: the post and thread read once, then every request renders from memory,
   // through the same middleware as the real page.
   const post: Post = await services.posts.getBySlug(slug);
   const memory = new InMemoryComments(config, services.events, services.posts, services.users, services.gate);
   memory.thread = await services.comments.loadThread(post, { fresh: true });
-  const memoryServices = { ...services, comments: memory };
+  const memoryServices = { gate: services.gate, comments: memory, fragments };
   const ceiling = Router().get('/__ceiling/posts/:slug', async (req, res) => {
     await renderPostPage(req, res, memoryServices, config, post, { page: 1, order: 'oldest' });
   });
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     database: mongooseHealth(),
     services,
     renderer,
+    fragments,
     extraRoutes: [ceiling],
   });
   const server = createServer(app);

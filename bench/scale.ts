@@ -27,8 +27,6 @@ import { UserModel } from '../models/user';
 import { loadConfig } from '../server/config';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/embedded';
-import { createRenderer } from '../server/rendering/engine';
-import { VIEWS_DIR } from '../server/paths';
 import { createServices } from '../server/services';
 import { generateWxr } from '../tools/generate-wxr';
 import { Browser, quantile, timed } from './lib/browser';
@@ -86,7 +84,7 @@ async function runImport(file: string, uri: string): Promise<{ seconds: number; 
 async function addPeopleAndLetters(uri: string, posts: number): Promise<void> {
   await connectMongoose(uri);
   const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' });
-  const services = createServices({ config, renderer: createRenderer(VIEWS_DIR) });
+  const services = createServices({ config });
   for (const [username, role] of [
     ['Bench Reader', 'commenter'],
     ['Bench Moderator', 'admin'],

@@ -9,8 +9,9 @@ import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { AppError } from '../server/errors';
 import { createLogger } from '../server/logger';
-import { SharedRateLimiter } from '../server/services/shared-limiter';
-import { UserService } from '../server/services/user-service';
+import { SharedRateLimiter } from '../server/lib/shared-limiter';
+import { UserService } from '../server/services/accounts/user-service';
+import { readEnvFile } from '../server/config/env-file';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
+  readEnvFile();
   const config = loadConfig();
   ensureSessionSecret(config);
   const database = await openDatabase(config, createLogger('warn'));

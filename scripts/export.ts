@@ -3,6 +3,7 @@ import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { createLogger } from '../server/logger';
 import { exportWordpress } from '../server/services/import/export-wordpress';
+import { readEnvFile } from '../server/config/env-file';
 
 async function main(): Promise<void> {
   const [kind, file] = process.argv.slice(2);
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
     console.error('Usage: npm run export -- wordpress FILE.xml');
     process.exit(2);
   }
+  readEnvFile();
   const config = loadConfig();
   ensureSessionSecret(config);
   const database = await openDatabase(config, createLogger('warn'));

@@ -10,6 +10,7 @@ import { createLogger } from '../server/logger';
 import { importDisqus } from '../server/services/import/disqus';
 import { importWordpress } from '../server/services/import/wordpress';
 import { MalformedXmlError } from '../server/services/import/xml-stream';
+import { readEnvFile } from '../server/config/env-file';
 
 async function main(): Promise<void> {
   const [kind, file] = process.argv.slice(2);
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     console.error(`No such file: ${file}`);
     process.exit(2);
   }
+  readEnvFile();
   const config = loadConfig();
   ensureSessionSecret(config);
   const database = await openDatabase(config, createLogger('warn'));

@@ -9,8 +9,10 @@ import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { createLogger } from '../server/logger';
 import { seedDemoContent } from '../server/seed/seed';
+import { readEnvFile } from '../server/config/env-file';
 
 async function main(): Promise<void> {
+  readEnvFile();
   const config = loadConfig();
   ensureSessionSecret(config);
   const logger = createLogger('warn');

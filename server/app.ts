@@ -12,6 +12,7 @@ import { requestLogger } from './middleware/request-logger.js';
 import { requireDatabase } from './middleware/require-database.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { createRenderer, type Renderer } from './rendering/engine.js';
+import { ThreadFragments } from './rendering/thread-fragments.js';
 import { accountsRouter } from './routes/accounts.js';
 import { apiRouter } from './routes/api.js';
 import { authRouter } from './routes/auth.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   /** Shared with the socket layer; built from config when absent. */
   services?: Services;
   renderer?: Renderer;
+  /** Rendered comments kept per thread version; shared with the socket layer. */
+  fragments?: ThreadFragments;
   /** Session and Passport, shared with the socket server; built from config when absent. */
   webAuth?: WebAuth;
   /** More routes behind the same middleware (the benchmark's render-only ceiling uses this). */
@@ -40,7 +43,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, logger, database } = deps;
   const renderer = deps.renderer ?? createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
-  const services = deps.services ?? createServices({ config, renderer });
+  const services = deps.services ?? createServices({ config });
+  const fragments = deps.fragments ?? new ThreadFragments(renderer);
   const { session, passport } = deps.webAuth ?? createWebAuth({ config, users: services.users });
 
   const app = express();
@@ -72,14 +76,16 @@ export function createApp(deps: AppDeps): Express {
   });
 
   for (const route of deps.extraRoutes ?? []) app.use(route);
-  app.use(homeRouter(services));
-  app.use(authRouter(services, config, passport));
-  app.use(postsRouter(services, config));
-  app.use(accountsRouter(services));
-  app.use(moderationRouter(services, config));
-  app.use(lettersRouter(services));
-  app.use(editorRouter(services));
-  app.use('/api', apiRouter(services));
+  // Each area gets the services its controllers use, and nothing else.
+  const { posts, comments, ownComments, gate, users, letters, moderation, sanctions, audit } = services;
+  app.use(homeRouter({ posts }));
+  app.use(authRouter({ users }, config, passport));
+  app.use(postsRouter({ posts, comments, gate, letters, fragments }, config));
+  app.use(accountsRouter({ posts, users, ownComments }));
+  app.use(moderationRouter({ moderation, audit, sanctions, users }, config));
+  app.use(lettersRouter({ posts, letters }));
+  app.use(editorRouter({ posts }));
+  app.use('/api', apiRouter({ posts, comments, gate }));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, ensureSessionSecret, loadConfig, type Config } from './config/index.js';
+import { readEnvFile } from './config/env-file.js';
 import { mongooseHealth } from './db/connection.js';
 import { MongoSessionStore } from './auth/session-store.js';
 import { createWebAuth } from './auth/web-auth.js';
@@ -10,6 +11,7 @@ import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { VIEWS_DIR } from './paths.js';
 import { createRenderer } from './rendering/engine.js';
+import { ThreadFragments } from './rendering/thread-fragments.js';
 import { seedIfEmpty } from './seed/seed.js';
 import { runMigrations } from './services/migrations.js';
 import { createServices } from './services/index.js';
@@ -17,6 +19,7 @@ import { attachSockets } from './sockets/index.js';
 
 function readConfig(): Config {
   try {
+    readEnvFile();
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -30,7 +33,9 @@ function readConfig(): Config {
 /** Boot: config, database (embedded or MONGODB_URI), demo content, app, listen, graceful shutdown. */
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, {
+    pretty: config.nodeEnv === 'development' && process.stdout.isTTY,
+  });
   const secret = ensureSessionSecret(config);
   if (secret !== 'configured') {
     logger.warn(
@@ -56,7 +61,8 @@ async function main(): Promise<void> {
     await redis.connect();
   }
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
-  const services = createServices({ config, renderer, logger, redis });
+  const fragments = new ThreadFragments(renderer);
+  const services = createServices({ config, logger, redis });
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
   const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
   // While draining (after SIGTERM), /readyz says 503 so a load balancer stops sending, and every
@@ -67,12 +73,12 @@ async function main(): Promise<void> {
     isConnected: () => health.isConnected(),
     ping: async (timeoutMs?: number) => !draining && (await health.ping(timeoutMs)),
   };
-  const app = createApp({ config, logger, database: readiness, services, renderer, webAuth });
+  const app = createApp({ config, logger, database: readiness, services, renderer, fragments, webAuth });
   const server = createServer(app);
   server.prependListener('request', (_req, res) => {
     if (draining) res.setHeader('Connection', 'close');
   });
-  const live = await attachSockets(server, { config, logger, services, webAuth });
+  const live = await attachSockets(server, { config, logger, services, fragments, webAuth });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

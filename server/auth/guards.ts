@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { Viewer } from '../services/thread.js';
+import type { Viewer } from '../services/comments/thread.js';
 import type { Role } from '../../models/user.js';
 import { ForbiddenError, UnauthorizedError } from '../errors/index.js';
 import { wantsJson } from '../middleware/wants-json.js';

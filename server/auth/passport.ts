@@ -1,7 +1,7 @@
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { AppError } from '../errors/index.js';
-import type { UserService } from '../services/user-service.js';
+import type { UserService } from '../services/accounts/user-service.js';
 import './types.js';
 
 /** A Passport instance with the local strategy; sessions hold only the user id. */

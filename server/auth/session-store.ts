@@ -1,14 +1,13 @@
 import session from 'express-session';
-import mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { SessionModel } from '../../models/session.js';
+import { sessionRecords } from '../services/accounts/session-records.js';
 
 type Callback = (err?: unknown, value?: session.SessionData | null) => void;
 
 /**
- * express-session store on MongoDB. Reads and writes are by _id (fast on the
- * embedded database too); expired sessions are ignored on read and swept on
- * a timer, because the embedded database has no TTL indexes.
+ * express-session's store on our database (sessionRecords), with a sweeper for expired sessions
+ * (what connect-mongo's `autoRemove: 'interval'` does). Not connect-mongo: it needs the database
+ * name when it is built, before the embedded database or a test's own database is chosen.
  */
 export class MongoSessionStore extends session.Store {
   private sweeper: NodeJS.Timeout | undefined;
@@ -28,33 +27,29 @@ export class MongoSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback): void {
-    SessionModel.findById(String(sid))
-      .lean<{ data: string; expiresAt: Date }>()
-      .then((doc) => {
-        if (!doc || doc.expiresAt.getTime() <= Date.now()) return callback(null, null);
-        callback(null, JSON.parse(doc.data) as session.SessionData);
-      })
+    sessionRecords
+      .read(String(sid))
+      .then((data) => callback(null, data ? (JSON.parse(data) as session.SessionData) : null))
       .catch((err: unknown) => callback(err));
   }
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
-    SessionModel.updateOne(
-      { _id: String(sid) },
-      { $set: { data: JSON.stringify(data), expiresAt: this.expiry(data) } },
-      { upsert: true },
-    )
+    sessionRecords
+      .write(String(sid), JSON.stringify(data), this.expiry(data))
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }
 
   override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
-    SessionModel.updateOne({ _id: String(sid) }, { $set: { expiresAt: this.expiry(data) } })
+    sessionRecords
+      .extend(String(sid), this.expiry(data))
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    SessionModel.deleteOne({ _id: String(sid) })
+    sessionRecords
+      .remove(String(sid))
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }
@@ -62,9 +57,7 @@ export class MongoSessionStore extends session.Store {
   /** Deletes expired sessions; returns how many. */
   async sweep(now = new Date()): Promise<number> {
     try {
-      // trusted(): sanitizeFilter is on for every query, and this operator is ours, not user input.
-      const result = await SessionModel.deleteMany({ expiresAt: mongoose.trusted({ $lte: now }) });
-      return result.deletedCount;
+      return await sessionRecords.sweep(now);
     } catch (err) {
       this.options.logger?.warn({ err }, 'session sweep failed');
       return 0;

@@ -1,4 +1,4 @@
-import type { SessionUser } from '../services/user-service.js';
+import type { SessionUser } from '../services/accounts/user-service.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type { Passport } from 'passport';
 import type { Config } from '../config/index.js';
-import type { UserService } from '../services/user-service.js';
+import type { UserService } from '../services/accounts/user-service.js';
 import { createPassport } from './passport.js';
 import { MongoSessionStore } from './session-store.js';
 

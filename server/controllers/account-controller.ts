@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
 import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field } from '../services/input.js';
-import { parsePage } from '../services/paging.js';
+import { field } from './input/fields.js';
+import { parsePage } from './input/query.js';
 
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
-export function accountController(services: Services) {
+export function accountController(services: Pick<Services, 'ownComments' | 'posts' | 'users'>) {
   return {
     /** GET /users/:username: the commenter's visible comments, newest first. */
     profile: (async (req, res) => {

@@ -1,10 +1,11 @@
 import type { RequestHandler } from 'express';
 import { commentAuthor } from '../auth/guards.js';
-import { newCommentFrom, parseOrder } from '../services/comment-service.js';
-import { toCommentView } from '../services/comment-view.js';
+import { newCommentFrom } from './input/forms.js';
+import { parseOrder } from './input/query.js';
+import { toCommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
-import { parsePage } from '../services/paging.js';
-import type { PostSummary } from '../services/post-service.js';
+import { parsePage } from './input/query.js';
+import type { PostSummary } from '../services/posts/post-service.js';
 
 /** A post as the API lists it; commentStatus says "closed" once comments closed by themselves too. */
 function summaryJson(post: PostSummary, open: boolean) {
@@ -23,7 +24,7 @@ function summaryJson(post: PostSummary, open: boolean) {
 }
 
 /** The JSON API: the same services as the pages, no copies of their rules. */
-export function apiController(services: Services) {
+export function apiController(services: Pick<Services, 'comments' | 'gate' | 'posts'>) {
   return {
     /** GET /api/posts?page=&tag= */
     listPosts: (async (req, res) => {

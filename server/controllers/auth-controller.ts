@@ -4,12 +4,16 @@ import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
 import { AppError, TooManyRequestsError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field, safeLocalPath, textOf } from '../services/input.js';
-import type { SessionUser } from '../services/user-service.js';
+import { field, safeLocalPath, textOf } from './input/fields.js';
+import type { SessionUser } from '../services/accounts/user-service.js';
 
 const safeNext = (raw: unknown): string => safeLocalPath(raw, '/');
 
-export function authController(services: Services, config: Config, passport: InstanceType<typeof Passport>) {
+export function authController(
+  services: Pick<Services, 'users'>,
+  config: Config,
+  passport: InstanceType<typeof Passport>,
+) {
   const secret = config.sessionSecret;
 
   function renderLogin(req: Request, res: Response, extra: Record<string, unknown> = {}) {

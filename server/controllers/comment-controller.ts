@@ -2,12 +2,17 @@ import type { RequestHandler } from 'express';
 import { commentAuthor, viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import { ValidationError } from '../errors/index.js';
-import { newCommentFrom, parseOrder } from '../services/comment-service.js';
+import { newCommentFrom } from './input/forms.js';
+import { parseOrder } from './input/query.js';
 import type { Services } from '../services/index.js';
-import { field } from '../services/input.js';
+import type { ThreadFragments } from '../rendering/thread-fragments.js';
+import { field } from './input/fields.js';
 import { renderPostPage } from './post-page.js';
 
-export function commentController(services: Services, config: Config) {
+export function commentController(
+  services: Pick<Services, 'comments' | 'posts' | 'gate'> & { fragments: ThreadFragments },
+  config: Config,
+) {
   return {
     /**
      * POST /posts/:slug/comments (a form, works without JavaScript): on success

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { postInputFrom, type PostInput } from '../services/post-service.js';
+import { type PostInput } from '../services/posts/post-service.js';
+import { postInputFrom } from './input/forms.js';
 
 function renderForm(
   res: Response,
@@ -42,7 +43,7 @@ const EMPTY: PostInput = {
 };
 
 /** The post editor, for the editor role (routes/editor.ts guards it). */
-export function editorController(services: Services) {
+export function editorController(services: Pick<Services, 'posts'>) {
   async function save(req: Request, res: Response, id?: string) {
     const input = postInputFrom(req.body);
     try {

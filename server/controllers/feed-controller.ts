@@ -5,7 +5,7 @@ import type { Services } from '../services/index.js';
 const rfc822 = (date: Date | string | null | undefined): string => (date ? new Date(date).toUTCString() : '');
 
 /** RSS 2.0 feeds, rendered by Handlebars (its escaping is valid XML). */
-export function feedController(services: Services, config: Config) {
+export function feedController(services: Pick<Services, 'comments' | 'posts'>, config: Config) {
   const base = config.siteUrl.replace(/\/$/, '');
   return {
     /** GET /feed.xml: the newest published posts. */

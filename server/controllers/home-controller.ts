@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { Services } from '../services/index.js';
-import { parsePage } from '../services/paging.js';
+import { parsePage } from './input/query.js';
 
-export function homeController(services: Services): { index: RequestHandler } {
+export function homeController(services: Pick<Services, 'posts'>): { index: RequestHandler } {
   return {
     async index(req, res) {
       const page = parsePage(req.query.page);

@@ -1,12 +1,13 @@
 import type { RequestHandler, Response } from 'express';
-import { LETTER_STATUSES } from '../../models/letter.js';
 import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field } from '../services/input.js';
-import { letterInputFrom, type LetterInput } from '../services/letter-service.js';
+import { LETTER_STATUSES } from '../services/letters/letter-service.js';
+import { field } from './input/fields.js';
+import { type LetterInput } from '../services/letters/letter-service.js';
+import { letterInputFrom } from './input/forms.js';
 
 /** The public Ask form, and the editors' letter inbox. */
-export function letterController(services: Services) {
+export function letterController(services: Pick<Services, 'posts' | 'letters'>) {
   const { letters } = services;
 
   function renderAsk(

@@ -2,9 +2,13 @@ import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config/index.js';
 import { AppError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field, fieldList, safeLocalPath } from '../services/input.js';
-import { COMMENT_ACTIONS, type CommentAction, type Queue } from '../services/moderation-service.js';
-import { parsePage } from '../services/paging.js';
+import { field, fieldList, safeLocalPath } from './input/fields.js';
+import {
+  COMMENT_ACTIONS,
+  type CommentAction,
+  type Queue,
+} from '../services/moderation/moderation-service.js';
+import { parsePage } from './input/query.js';
 
 const QUEUES: Queue[] = ['pending', 'reported', 'removed'];
 
@@ -13,7 +17,10 @@ function back(req: Request, fallback = '/moderation'): string {
 }
 
 /** Moderation pages and actions (moderator role), reader reports, and the audit log (admin). */
-export function moderationController(services: Services, _config: Config) {
+export function moderationController(
+  services: Pick<Services, 'moderation' | 'audit' | 'sanctions' | 'users'>,
+  _config: Config,
+) {
   const { moderation } = services;
   return {
     /** GET /moderation?queue=&post= */

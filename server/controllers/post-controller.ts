@@ -3,17 +3,21 @@ import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
 import { NotFoundError } from '../errors/index.js';
 import { hasRole } from '../auth/guards.js';
-import { parseOrder } from '../services/comment-service.js';
+import { parseOrder } from './input/query.js';
 import type { Services } from '../services/index.js';
-import { isObjectIdString } from '../services/input.js';
-import { parsePage } from '../services/paging.js';
+import type { ThreadFragments } from '../rendering/thread-fragments.js';
+import { isObjectIdString } from '../lib/validation.js';
+import { parsePage } from './input/query.js';
 import { renderPostPage } from './post-page.js';
 
 function param(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function postController(services: Services, config: Config) {
+export function postController(
+  services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate'> & { fragments: ThreadFragments },
+  config: Config,
+) {
   return {
     /** GET /posts/:slug */
     show: (async (req, res) => {

@@ -3,9 +3,10 @@ import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
 import { letterWriterOn, viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
-import type { ThreadOrder } from '../services/comment-service.js';
-import type { CommentView } from '../services/comment-view.js';
+import type { ThreadOrder } from '../services/comments/thread.js';
+import type { CommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
+import { type CommentContext, type ThreadFragments } from '../rendering/thread-fragments.js';
 
 export interface CommentFormState {
   values: { name: string; email: string; body: string; parent: string };
@@ -53,14 +54,14 @@ function quoteOf(html: string, name: string): string {
 export async function renderPostPage(
   req: Request,
   res: Response,
-  services: Services,
+  deps: Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments },
   config: Config,
   post: Post,
   options: PostPageOptions,
 ): Promise<void> {
   const viewer = viewerOf(req);
   const moderator = Boolean(viewer.moderator);
-  const thread = await services.comments.threadPage(post, {
+  const thread = await deps.comments.threadPage(post, {
     page: options.page,
     order: options.order,
     viewer,
@@ -80,21 +81,19 @@ export async function renderPostPage(
   if (options.page > 1) here.set('page', String(options.page));
   if (options.order === 'newest') here.set('order', 'newest');
   const replyQuery = here.size ? `${here}&` : '';
-  const commentsOpen = services.gate.commentsOpen(post);
+  const commentsOpen = deps.gate.commentsOpen(post);
   const pageBase = `/posts/${post.slug}`;
   const letterWriter = letterWriterOn(req, post._id);
 
-  // Anonymous readers all see the same comments on a page: render them once per thread version.
-  const threadHtml =
-    req.user || moderator
-      ? undefined
-      : thread.fragment(`${pageBase}:${commentsOpen}`, () =>
-          services.renderer.renderPartial('comments/list', {
-            comments,
-            commentsOpen,
-            thread: { pageBase, replyQuery },
-          }),
-        );
+  const commentCtx: CommentContext = {
+    pageBase,
+    replyQuery,
+    commentsOpen,
+    currentUserId: req.user?.id ?? null,
+    moderator,
+    csrfToken: String(res.locals.csrfToken ?? ''),
+  };
+  const threadHtml = deps.fragments.list(thread, commentCtx);
 
   res.render('posts/show', {
     title: post.title,
@@ -107,7 +106,6 @@ export async function renderPostPage(
     commentsOpen,
     isModerator: moderator,
     postId: String(post._id),
-    comments,
     threadHtml,
     thread: {
       total: thread.total,
@@ -127,6 +125,7 @@ export async function renderPostPage(
         authorName: replyTarget.authorName,
       },
       user: req.user,
+      csrfToken: commentCtx.csrfToken,
       letterWriter,
       mayComment: Boolean(req.user) || config.allowGuestComments || Boolean(letterWriter),
       action: `${pageBase}/comments`,

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { requireRole, requireUser } from '../auth/guards.js';
 import { accountController } from '../controllers/account-controller.js';
-import type { Services } from '../services/index.js';
 
-export function accountsRouter(services: Services): Router {
+/** The services this area's controllers use, and nothing else. */
+export type AccountsDeps = Parameters<typeof accountController>[0];
+
+export function accountsRouter(services: AccountsDeps): Router {
   const router = Router();
   const accounts = accountController(services);
   router.get('/users/:username', accounts.profile);

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import { apiController } from '../controllers/api-controller.js';
-import type { Services } from '../services/index.js';
 
-export function apiRouter(services: Services): Router {
+/** The services this area's controllers use, and nothing else. */
+export type ApiDeps = Parameters<typeof apiController>[0];
+
+export function apiRouter(services: ApiDeps): Router {
   const router = Router();
   const api = apiController(services);
   router.get('/posts', api.listPosts);

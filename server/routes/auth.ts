@@ -3,10 +3,12 @@ import type { Passport } from 'passport';
 import { requireCsrfSession } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
 import { authController } from '../controllers/auth-controller.js';
-import type { Services } from '../services/index.js';
+
+/** The services this area's controllers use, and nothing else. */
+export type AuthDeps = Parameters<typeof authController>[0];
 
 export function authRouter(
-  services: Services,
+  services: AuthDeps,
   config: Config,
   passport: InstanceType<typeof Passport>,
 ): Router {

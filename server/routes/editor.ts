@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { requireRole } from '../auth/guards.js';
 import { editorController } from '../controllers/editor-controller.js';
-import type { Services } from '../services/index.js';
+
+/** The services this area's controllers use, and nothing else. */
+export type EditorDeps = Parameters<typeof editorController>[0];
 
 /** Writing and publishing posts: editors (and admins) only, checked on every route. */
-export function editorRouter(services: Services): Router {
+export function editorRouter(services: EditorDeps): Router {
   const router = Router();
   const editor = editorController(services);
   router.use('/editor', requireRole('editor'));

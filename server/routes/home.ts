@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import { homeController } from '../controllers/home-controller.js';
-import type { Services } from '../services/index.js';
 
-export function homeRouter(services: Services): Router {
+/** The services this area's controllers use, and nothing else. */
+export type HomeDeps = Parameters<typeof homeController>[0];
+
+export function homeRouter(services: HomeDeps): Router {
   const router = Router();
   const home = homeController(services);
   router.get('/', home.index);

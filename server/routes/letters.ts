@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { requireRole } from '../auth/guards.js';
 import { letterController } from '../controllers/letter-controller.js';
-import type { Services } from '../services/index.js';
 
-export function lettersRouter(services: Services): Router {
+/** The services this area's controllers use, and nothing else. */
+export type LettersDeps = Parameters<typeof letterController>[0];
+
+export function lettersRouter(services: LettersDeps): Router {
   const router = Router();
   const letters = letterController(services);
   router.get('/ask', letters.askForm);

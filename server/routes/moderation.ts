@@ -2,10 +2,12 @@ import { Router } from 'express';
 import { requireRole } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import { moderationController } from '../controllers/moderation-controller.js';
-import type { Services } from '../services/index.js';
+
+/** The services this area's controllers use, and nothing else. */
+export type ModerationDeps = Parameters<typeof moderationController>[0];
 
 /** Every /moderation route checks the moderator role (admins pass too); the audit log is admins' only. */
-export function moderationRouter(services: Services, config: Config): Router {
+export function moderationRouter(services: ModerationDeps, config: Config): Router {
   const router = Router();
   const mod = moderationController(services, config);
   router.get('/comments/:id/report', mod.reportForm);

@@ -3,9 +3,13 @@ import type { Config } from '../config/index.js';
 import { commentController } from '../controllers/comment-controller.js';
 import { feedController } from '../controllers/feed-controller.js';
 import { postController } from '../controllers/post-controller.js';
-import type { Services } from '../services/index.js';
 
-export function postsRouter(services: Services, config: Config): Router {
+/** The services this area's controllers use, and nothing else. */
+export type PostsDeps = Parameters<typeof postController>[0] &
+  Parameters<typeof commentController>[0] &
+  Parameters<typeof feedController>[0];
+
+export function postsRouter(services: PostsDeps, config: Config): Router {
   const router = Router();
   const posts = postController(services, config);
   const comments = commentController(services, config);

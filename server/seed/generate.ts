@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { ImportedComment } from '../services/import/writer.js';
-import { renderCommentMarkdown } from '../services/markdown.js';
+import { renderCommentMarkdown } from '../lib/markdown.js';
 import {
   CLOSERS,
   COLUMNIST_REPLIES,
@@ -10,6 +10,7 @@ import {
   OPENERS_BY_SLUG,
   REPLIES,
 } from './demo-comments.js';
+import { lineageOf } from '../services/comments/lineage.js';
 
 /** A small seeded PRNG (mulberry32), so every seed run builds the same threads. */
 export function prng(seed: number): () => number {
@@ -67,10 +68,7 @@ export function generateThread(options: {
     comments.push({
       _id,
       post: options.post,
-      parent: parent?._id ?? null,
-      ancestors: parent ? [...parent.ancestors, parent._id] : [],
-      root: parent ? parent.root : _id,
-      depth: parent ? parent.depth + 1 : 0,
+      ...lineageOf(_id, parent),
       number: i + 1,
       sourceKey: '',
       authorName: columnist ? options.columnist : pick(NAMES),

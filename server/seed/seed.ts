@@ -5,8 +5,8 @@ import { CommentModel } from '../../models/comment.js';
 import { PostModel } from '../../models/post.js';
 import { UserModel } from '../../models/user.js';
 import { nameKey } from '../lib/name-key.js';
-import { syncListing } from '../services/post-listing.js';
-import { plainExcerpt, renderPostMarkdown } from '../services/markdown.js';
+import { syncListing } from '../services/posts/post-listing.js';
+import { plainExcerpt, renderPostMarkdown } from '../lib/markdown.js';
 import { DEMO_POSTS, COLUMNIST } from './demo-posts.js';
 import { generateThread } from './generate.js';
 

@@ -1,18 +1,17 @@
 import type { Config } from '../config/index.js';
-import type { Renderer } from '../rendering/engine.js';
-import { CommentService } from './comment-service.js';
+import { CommentService } from './comments/comment-service.js';
 import { DomainEvents } from './events.js';
-import { PostService } from './post-service.js';
-import { UserService } from './user-service.js';
-import { AuditService } from './audit-service.js';
-import { CommentGate } from './comment-gate.js';
-import { ModerationService } from './moderation-service.js';
-import { OwnCommentService } from './own-comment-service.js';
-import { LetterService } from './letter-service.js';
-import { createMailer, type Mailer } from './mailer.js';
+import { PostService } from './posts/post-service.js';
+import { UserService } from './accounts/user-service.js';
+import { AuditService } from './moderation/audit-service.js';
+import { CommentGate } from './comments/comment-gate.js';
+import { ModerationService } from './moderation/moderation-service.js';
+import { OwnCommentService } from './comments/own-comment-service.js';
+import { LetterService } from './letters/letter-service.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { Logger } from 'pino';
-import { SharedRateLimiter, type RedisClient } from './shared-limiter.js';
-import { SanctionService } from './sanction-service.js';
+import { SharedRateLimiter, type RedisClient } from '../lib/shared-limiter.js';
+import { SanctionService } from './moderation/sanction-service.js';
 
 export interface Services {
   events: DomainEvents;
@@ -26,13 +25,11 @@ export interface Services {
   moderation: ModerationService;
   letters: LetterService;
   mailer: Mailer;
-  renderer: Renderer;
 }
 
 /** The services that HTTP controllers and socket handlers share. */
 export function createServices(deps: {
   config: Config;
-  renderer: Renderer;
   now?: () => number;
   mailer?: Mailer;
   logger?: Logger;
@@ -69,6 +66,5 @@ export function createServices(deps: {
     moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),
     letters,
     mailer,
-    renderer: deps.renderer,
   };
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
+import type { ThreadFragments } from '../rendering/thread-fragments.js';
 import { loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
 import { RoomBatcher } from './room-batcher.js';
 
@@ -9,7 +10,12 @@ import { RoomBatcher } from './room-batcher.js';
  * broadcasts. With the Redis adapter, io.to(room) reaches every process.
  * Only comments readers may see are ever sent.
  */
-export function wireBroadcasts(io: Server, services: Services, logger: Logger): () => void {
+export function wireBroadcasts(
+  io: Server,
+  services: Pick<Services, 'events' | 'posts' | 'comments'>,
+  fragments: ThreadFragments,
+  logger: Logger,
+): () => void {
   const batcher = new RoomBatcher(io);
   const send = (what: string, work: () => Promise<void>) => {
     work().catch((err: unknown) => logger.error({ err }, `live ${what} broadcast failed`));
@@ -19,7 +25,7 @@ export function wireBroadcasts(io: Server, services: Services, logger: Logger): 
     services.events.on('comment.created', ({ postId, commentId, post: known }) =>
       send('comment', async () => {
         const { post, thread } = await loadLiveThread(services, postId, known);
-        const live = renderLiveComment(services, post, thread, String(commentId));
+        const live = renderLiveComment(fragments, post, thread, String(commentId));
         if (!live || live.status !== 'visible') return;
         batcher.created(roomFor(postId), live, thread.visible.length);
       }),
@@ -28,7 +34,7 @@ export function wireBroadcasts(io: Server, services: Services, logger: Logger): 
       services.events.on(name, ({ postId, commentId }) =>
         send('update', async () => {
           const { post, thread } = await loadLiveThread(services, postId);
-          const live = renderLiveComment(services, post, thread, String(commentId));
+          const live = renderLiveComment(fragments, post, thread, String(commentId));
           const total = thread.visible.length;
           batcher.flush(roomFor(postId));
           if (live) io.to(roomFor(postId)).emit('comment:updated', { comment: live, total });

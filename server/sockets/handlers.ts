@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { isObjectIdString } from '../services/input.js';
-import { RateLimiter } from '../services/rate-limiter.js';
+import type { ThreadFragments } from '../rendering/thread-fragments.js';
+import { isObjectIdString } from '../lib/validation.js';
+import { RateLimiter } from '../lib/rate-limiter.js';
 import { loadLiveThread, renderLiveComment, roomFor, type LiveComment } from './live-comment.js';
 
 type Ack = (
@@ -17,9 +18,14 @@ const MAX_CATCH_UP = 500;
 export function registerHandlers(
   io: Server,
   socket: Socket,
-  deps: { services: Services; config: Config; logger: Logger },
+  deps: {
+    services: Pick<Services, 'posts' | 'comments' | 'events'>;
+    fragments: ThreadFragments;
+    config: Config;
+    logger: Logger;
+  },
 ) {
-  const { services, config, logger } = deps;
+  const { services, fragments, config, logger } = deps;
   const events = new RateLimiter(config.socketEventsPer10s, 10000);
   const typing = new RateLimiter(1, 2000);
   let room: string | undefined;
@@ -51,7 +57,7 @@ export function registerHandlers(
       if (since !== null) {
         for (const comment of thread.comments) {
           if (comment.number <= since || comment.status !== 'visible') continue;
-          const live = renderLiveComment(services, post, thread, String(comment._id));
+          const live = renderLiveComment(fragments, post, thread, String(comment._id));
           if (live) missed.push(live);
           if (missed.length >= MAX_CATCH_UP) break;
         }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { WebAuth } from '../auth/web-auth.js';
 import type { Config } from '../config/index.js';
 import type { Services } from '../services/index.js';
+import type { ThreadFragments } from '../rendering/thread-fragments.js';
 import { isCrossSite } from '../lib/origin.js';
 import { wireBroadcasts } from './broadcasts.js';
 import { registerHandlers } from './handlers.js';
@@ -33,9 +34,15 @@ function onlyForHandshake(middleware: unknown): Middleware {
  */
 export async function attachSockets(
   httpServer: HttpServer,
-  deps: { config: Config; logger: Logger; services: Services; webAuth: WebAuth },
+  deps: {
+    config: Config;
+    logger: Logger;
+    services: Pick<Services, 'events' | 'posts' | 'comments'>;
+    fragments: ThreadFragments;
+    webAuth: WebAuth;
+  },
 ): Promise<LiveServer> {
-  const { config, logger, services, webAuth } = deps;
+  const { config, logger, services, fragments, webAuth } = deps;
   const siteOrigin = new URL(config.siteUrl).origin;
   const io = new Server(httpServer, {
     maxHttpBufferSize: 16 * 1024,
@@ -67,8 +74,8 @@ export async function attachSockets(
 
   io.engine.use(onlyForHandshake(webAuth.session));
   io.engine.use(onlyForHandshake(webAuth.passport.session()));
-  io.on('connection', (socket) => registerHandlers(io, socket, { services, config, logger }));
-  const unwire = wireBroadcasts(io, services, logger);
+  io.on('connection', (socket) => registerHandlers(io, socket, { services, fragments, config, logger }));
+  const unwire = wireBroadcasts(io, services, fragments, logger);
 
   return {
     io,

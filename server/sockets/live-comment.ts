@@ -1,8 +1,9 @@
 import type { Types } from 'mongoose';
 import type { Post } from '../../models/post.js';
-import { toCommentView } from '../services/comment-view.js';
+import { toCommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
-import type { Thread } from '../services/thread.js';
+import { publicContext, type ThreadFragments } from '../rendering/thread-fragments.js';
+import type { Thread } from '../services/comments/thread.js';
 
 /** What a live update carries: enough for the page to put the comment in its place. */
 export interface LiveComment {
@@ -19,7 +20,7 @@ export interface LiveComment {
  * thread now; undefined when readers are not shown it.
  */
 export function renderLiveComment(
-  services: Services,
+  fragments: ThreadFragments,
   post: Pick<Post, 'slug' | 'commentStatus'>,
   thread: Thread,
   commentId: string,
@@ -27,17 +28,16 @@ export function renderLiveComment(
   const placed = thread.placement(commentId);
   if (!placed) return undefined;
   const view = toCommentView({ ...placed.node, children: [] }, post.slug);
-  const html = services.renderer.renderPartial('comments/comment', {
-    ...view,
-    commentsOpen: post.commentStatus === 'open',
-    thread: { pageBase: `/posts/${post.slug}`, replyQuery: '' },
-    currentUser: null,
-  });
+  const html = fragments.one(view, publicContext(`/posts/${post.slug}`, post.commentStatus === 'open'));
   return { id: view.id, number: view.number, parentId: placed.hostId, html, status: placed.node.status };
 }
 
 /** The post and its current thread: the post as given (fresh from the write), else read by id. */
-export async function loadLiveThread(services: Services, postId: Types.ObjectId | string, known?: Post) {
+export async function loadLiveThread(
+  services: Pick<Services, 'posts' | 'comments'>,
+  postId: Types.ObjectId | string,
+  known?: Post,
+) {
   const post = known ?? (await services.posts.getById(String(postId)));
   const thread = await services.comments.loadThread(post);
   return { post, thread };

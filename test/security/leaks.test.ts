@@ -11,7 +11,7 @@ import { CommentModel } from '../../models/comment';
 import { LetterModel } from '../../models/letter';
 import { PostModel } from '../../models/post';
 import { ensureSessionSecret, loadConfig } from '../../server/config';
-import { safeLocalPath } from '../../server/services/input';
+import { safeLocalPath } from '../../server/controllers/input/fields';
 import { buildPost, postComment } from '../fixtures/factories';
 import { buildUser, signIn } from '../fixtures/users';
 import { buildTestApp, guestForm } from '../setup/app';

@@ -5,6 +5,7 @@ import { createWebAuth, type WebAuth } from '../../server/auth/web-auth';
 import { loadConfig, type Config } from '../../server/config';
 import { mongooseHealth, type DatabaseHealth } from '../../server/db/connection';
 import { createLogger } from '../../server/logger';
+import { ThreadFragments } from '../../server/rendering/thread-fragments';
 import { createRenderer } from '../../server/rendering/engine';
 import { VIEWS_DIR } from '../../server/paths';
 import { createServices, type Services } from '../../server/services';
@@ -13,6 +14,7 @@ export interface TestApp {
   app: Express;
   config: Config;
   services: Services;
+  fragments: ThreadFragments;
   webAuth: WebAuth;
 }
 
@@ -36,10 +38,11 @@ export function buildTestApp(
     ...env,
   });
   const renderer = createRenderer(VIEWS_DIR);
-  const services = createServices({ config, renderer, now });
+  const fragments = new ThreadFragments(renderer);
+  const services = createServices({ config, now });
   const webAuth = createWebAuth({ config, users: services.users });
-  const app = createApp({ config, logger: testLogger(), database, services, renderer, webAuth });
-  return { app, config, services, webAuth };
+  const app = createApp({ config, logger: testLogger(), database, services, renderer, fragments, webAuth });
+  return { app, config, services, fragments, webAuth };
 }
 
 /**

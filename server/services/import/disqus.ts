@@ -2,12 +2,13 @@ import { createReadStream } from 'node:fs';
 import type { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
-import { autop, sanitizeCommentHtml } from '../markdown.js';
+import { autop, sanitizeCommentHtml } from '../../lib/markdown.js';
 import { idFor } from './ids.js';
 import { ImportReport } from './report.js';
 import { finishPost, parseDate, writeComments, type ImportedComment } from './writer.js';
 import { child, streamRecords, textOf } from './xml-stream.js';
 import type { Progress } from './wordpress.js';
+import { lineageOf } from '../comments/lineage.js';
 
 const BATCH = 500;
 
@@ -119,10 +120,7 @@ export async function importDisqus(
       _id,
       sourceKey: `disqus:post:${dsqId}`,
       post: post._id as Types.ObjectId,
-      parent: parent?._id ?? null,
-      ancestors: parent ? [...parent.ancestors, parent._id] : [],
-      root: parent ? parent.root : _id,
-      depth: parent ? parent.depth + 1 : 0,
+      ...lineageOf(_id, parent),
       number: await numberFor(post),
       authorName: (author && (textOf(author, 'name') || textOf(author, 'username'))) || 'Anonymous',
       authorEmail: (author && textOf(author, 'email').toLowerCase()) || '',

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Types } from 'mongoose';
-import { autop, plainExcerpt, sanitizeCommentHtml, sanitizePostHtml } from '../markdown.js';
-import { parseTags, slugify } from '../slug.js';
+import { autop, plainExcerpt, sanitizeCommentHtml, sanitizePostHtml } from '../../lib/markdown.js';
+import { parseTags, slugify } from '../../lib/slug.js';
 import { idFor } from './ids.js';
 import { ImportReport } from './report.js';
 import { CommentWriter, parseDate, writePost, type ImportedComment, type ImportedPost } from './writer.js';
 import { streamRecords, textOf, type XmlNode } from './xml-stream.js';
+import { lineageOf } from '../comments/lineage.js';
 
 export type Progress = (message: string) => void;
 
@@ -199,10 +200,7 @@ function buildComments(
       _id,
       sourceKey: `wordpress:comment:${postId}:${raw.id}`,
       post,
-      parent: parent?._id ?? null,
-      ancestors: parent ? [...parent.ancestors, parent._id] : [],
-      root: parent ? parent.root : _id,
-      depth: parent ? parent.depth + 1 : 0,
+      ...lineageOf(_id, parent),
       number,
       authorName: isAuthor ? author!.displayName || name : name,
       authorEmail: email,

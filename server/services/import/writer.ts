@@ -4,7 +4,7 @@ import { CommentModel } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { idFor } from './ids.js';
 import { nameKey } from '../../lib/name-key.js';
-import { syncListing } from '../post-listing.js';
+import { syncListing } from '../posts/post-listing.js';
 import type { ImportReport } from './report.js';
 
 export interface ImportedPost {

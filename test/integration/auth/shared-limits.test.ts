@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
-import { SharedRateLimiter } from '../../../server/services/shared-limiter';
+import { SharedRateLimiter } from '../../../server/lib/shared-limiter';
 import '../../setup/app';
 
 describe('limits shared through Redis (127.0.0.1:6379)', () => {

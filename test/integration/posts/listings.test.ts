@@ -4,7 +4,7 @@ import { MigrationModel } from '../../../models/migration';
 import { PostListingModel } from '../../../models/post-listing';
 import { PostModel } from '../../../models/post';
 import { runMigrations } from '../../../server/services/migrations';
-import type { PostInput } from '../../../server/services/post-service';
+import type { PostInput } from '../../../server/services/posts/post-service';
 import { buildPost } from '../../fixtures/factories';
 import { buildTestApp, guestForm } from '../../setup/app';
 

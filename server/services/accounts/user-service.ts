@@ -1,12 +1,17 @@
 import bcrypt from 'bcryptjs';
 import { Types } from 'mongoose';
-import { PostModel } from '../../models/post.js';
-import { ROLES, UserModel, type Role, type User } from '../../models/user.js';
-import { nameKey } from '../lib/name-key.js';
-import type { Config } from '../config/index.js';
-import { NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/index.js';
-import { FieldErrors, isEmail } from './input.js';
-import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
+import { PostModel } from '../../../models/post.js';
+import { ROLES, UserModel, type Role, type User } from '../../../models/user.js';
+import { nameKey } from '../../lib/name-key.js';
+import type { Config } from '../../config/index.js';
+import {
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../errors/index.js';
+import { FieldErrors, isEmail } from '../../lib/validation.js';
+import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 
 /** What a session knows about its user. */
 export interface SessionUser {

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { Thread, type ShownComment } from '../../../server/services/thread';
+import { Thread, type ShownComment } from '../../../../server/services/comments/thread';
 
 /** A small deterministic random source, so a failure can be replayed. */
 function random(seed: number): () => number {

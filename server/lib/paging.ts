@@ -1,5 +1,3 @@
-import { ValidationError } from '../errors/index.js';
-
 export interface Paging {
   page: number;
   perPage: number;
@@ -12,17 +10,6 @@ export interface Paging {
   hasNext: boolean;
   previousPage: number;
   nextPage: number;
-}
-
-/** Reads ?page=N (1-based); anything but a positive whole number is a 400. */
-export function parsePage(raw: unknown): number {
-  if (raw === undefined || raw === '') return 1;
-  if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw) || Number(raw) < 1) {
-    throw new ValidationError('The page number must be a positive whole number.', {
-      page: 'Not a page number.',
-    });
-  }
-  return Number(raw);
 }
 
 export function paging(page: number, perPage: number, total: number): Paging {

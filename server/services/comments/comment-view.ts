@@ -1,4 +1,4 @@
-import type { ShownComment } from './comment-service.js';
+import type { ShownComment } from './thread.js';
 import type { ThreadNode } from './thread-tree.js';
 
 /** A comment as templates, the API and live updates present it. */

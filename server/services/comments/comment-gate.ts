@@ -1,11 +1,11 @@
-import type { Post } from '../../models/post.js';
-import { CommentModel } from '../../models/comment.js';
-import type { Config } from '../config/index.js';
-import { ForbiddenError, TooManyRequestsError } from '../errors/index.js';
+import type { Post } from '../../../models/post.js';
+import { CommentModel } from '../../../models/comment.js';
+import type { Config } from '../../config/index.js';
+import { ForbiddenError, TooManyRequestsError } from '../../errors/index.js';
 import { screenComment, type Screening } from './comment-rules.js';
-import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
-import type { SanctionService } from './sanction-service.js';
-import type { SessionUser } from './user-service.js';
+import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
+import type { SanctionService } from '../moderation/sanction-service.js';
+import type { SessionUser } from '../accounts/user-service.js';
 
 export interface Writer {
   user?: SessionUser;

@@ -1,4 +1,4 @@
-import { parseTags, slugify } from '../../../server/services/slug';
+import { parseTags, slugify } from '../../../server/lib/slug';
 
 describe('slugify', () => {
   it('makes readable slugs', () => {

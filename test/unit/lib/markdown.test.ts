@@ -1,5 +1,5 @@
 import * as cheerio from 'cheerio';
-import { plainExcerpt, renderCommentMarkdown, renderPostMarkdown } from '../../../server/services/markdown';
+import { plainExcerpt, renderCommentMarkdown, renderPostMarkdown } from '../../../server/lib/markdown';
 
 describe('renderCommentMarkdown', () => {
   it('renders the comment subset', () => {

@@ -1,5 +1,9 @@
 import { Types } from 'mongoose';
-import { buildThreadTree, type ThreadComment, type ThreadNode } from '../../../server/services/thread-tree';
+import {
+  buildThreadTree,
+  type ThreadComment,
+  type ThreadNode,
+} from '../../../../server/services/comments/thread-tree';
 
 let number = 0;
 function comment(parent?: ThreadComment, name = `c${number + 1}`): ThreadComment {

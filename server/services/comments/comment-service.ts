@@ -1,29 +1,31 @@
 import mongoose, { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../models/comment.js';
+import { CommentModel, type Comment } from '../../../models/comment.js';
 
 export type { ShownComment, ThreadOrder };
-import type { Post } from '../../models/post.js';
-import type { Config } from '../config/index.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
-import type { DomainEvents } from './events.js';
-import { FieldErrors, field, isEmail, isObjectIdString } from './input.js';
+import type { Post } from '../../../models/post.js';
+import type { Config } from '../../config/index.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
+import type { DomainEvents } from '../events.js';
+import { FieldErrors, isEmail, isObjectIdString } from '../../lib/validation.js';
 import { checkBody, COMMENT_LIMITS, renderBody } from './comment-body.js';
-import { paging, type Paging } from './paging.js';
+import { paging, type Paging } from '../../lib/paging.js';
 import type { CommentGate, Writer } from './comment-gate.js';
-import type { PostService } from './post-service.js';
-import { hashIp } from './sanction-service.js';
-import type { SessionUser, UserService } from './user-service.js';
-import type { Role } from '../../models/user.js';
+import type { PostService } from '../posts/post-service.js';
+import { hashIp } from '../../lib/ip-hash.js';
+import type { SessionUser, UserService } from '../accounts/user-service.js';
+import type { Role } from '../../../models/user.js';
 import type { CommentView } from './comment-view.js';
 import { Thread, type ShownComment, type ThreadOrder, type Viewer } from './thread.js';
 import { toCommentView } from './comment-view.js';
 import { ThreadCache } from './thread-cache.js';
-import { KeyedQueue } from '../lib/keyed-queue.js';
-import { BatchQueue } from '../lib/batch-queue.js';
-import { OnceCache } from '../lib/once-cache.js';
-import { nameKey } from '../lib/name-key.js';
-import { sign } from '../lib/signing.js';
-import { LetterModel } from '../../models/letter.js';
+import { VersionMemo } from '../../lib/version-memo.js';
+import { KeyedQueue } from '../../lib/keyed-queue.js';
+import { BatchQueue } from '../../lib/batch-queue.js';
+import { OnceCache } from '../../lib/once-cache.js';
+import { nameKey } from '../../lib/name-key.js';
+import { sign } from '../../lib/signing.js';
+import { LetterModel } from '../../../models/letter.js';
+import { lineageOf, type LineageParent } from './lineage.js';
 
 export { COMMENT_LIMITS } from './comment-body.js';
 
@@ -35,10 +37,11 @@ export interface ThreadPage {
   paging: Paging;
   order: ThreadOrder;
   /**
-   * Renders the page's comments once per thread version when the page is the
-   * same for every anonymous reader; personal pages are rendered each time.
+   * The thread version this page was cut from, when the page is the same for every reader without
+   * held comments of their own: what is derived from it (rendered HTML) may be kept for the next
+   * reader of the same version. Null for a personal page.
    */
-  fragment(key: string, render: () => string): string;
+  shared: Thread | null;
 }
 
 /** A new comment as written, all but its number. */
@@ -55,21 +58,10 @@ export interface NewComment {
 const THREAD_FIELDS =
   '_id post parent ancestors root depth number authorName authorKind authorUser bodyHtml status createdAt editedAt locked heldReason';
 
-export function newCommentFrom(body: unknown): NewComment {
-  return {
-    parentId: field(body, 'parent'),
-    authorName: field(body, 'name'),
-    authorEmail: field(body, 'email'),
-    body: field(body, 'body'),
-  };
-}
-
-export function parseOrder(raw: unknown): ThreadOrder {
-  return raw === 'newest' ? 'newest' : 'oldest';
-}
-
 export class CommentService {
   private readonly cache: ThreadCache<Thread>;
+  /** The views of each page of each thread version, kept while that version is. */
+  private readonly views = new VersionMemo<Thread, CommentView[]>();
   /** Writes to one thread, one at a time within this process. */
   private readonly writes = new KeyedQueue();
   /** Recent form submissions, so a retried form does not post twice. */
@@ -129,16 +121,13 @@ export class CommentService {
     if (options.page > (pageInfo.totalPages ?? 1))
       throw new NotFoundError('That page of comments does not exist.');
     const start = (options.page - 1) * perPage;
+    const slice = () => roots.slice(start, start + perPage).map((node) => toCommentView(node, post.slug));
     return {
-      comments: personal
-        ? roots.slice(start, start + perPage).map((node) => toCommentView(node, post.slug))
-        : thread.views(options.order, start, start + perPage, post.slug),
+      comments: personal ? slice() : this.views.get(thread, `${options.order}:${start}:${post.slug}`, slice),
       total: thread.visible.length,
       paging: pageInfo,
       order: options.order,
-      fragment: personal
-        ? (_key, render) => render()
-        : (key, render) => thread.fragment(`${options.order}:${options.page}:${key}`, render),
+      shared: personal ? null : thread,
     };
   }
 
@@ -242,14 +231,12 @@ export class CommentService {
       if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
 
       const _id = new Types.ObjectId();
-      const lineage = input.parentId
-        ? await this.lineageUnder(post, input.parentId)
-        : { parent: null, ancestors: [] as Types.ObjectId[], root: _id, depth: 0 };
+      const parent = input.parentId ? await this.replyTarget(post, input.parentId) : null;
 
       const { comment, post: current } = await this.insertNumbered(post, {
         _id,
         post: post._id,
-        ...lineage,
+        ...lineageOf(_id, parent),
         // Identity comes from the session, never from the form.
         authorName: letterWriter ?? (user ? user.username : authorName),
         authorEmail: writer.email,
@@ -296,7 +283,7 @@ export class CommentService {
    * Where a reply goes: under a visible comment of this post, outside any
    * locked subthread. Reads the cached thread first, the database second.
    */
-  private async lineageUnder(post: Post, parentId: string) {
+  private async replyTarget(post: Post, parentId: string): Promise<LineageParent> {
     const thread = await this.loadThread(post);
     let parent:
       | Pick<Comment, '_id' | 'post' | 'ancestors' | 'root' | 'depth' | 'status' | 'locked'>
@@ -318,12 +305,7 @@ export class CommentService {
         'thread_locked',
       );
     }
-    return {
-      parent: parent._id,
-      ancestors: [...parent.ancestors, parent._id],
-      root: parent.root,
-      depth: parent.depth + 1,
-    };
+    return parent;
   }
 
   /**

@@ -1,17 +1,17 @@
 import { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../models/comment.js';
-import type { Post } from '../../models/post.js';
-import type { Config } from '../config/index.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
+import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Post } from '../../../models/post.js';
+import type { Config } from '../../config/index.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { CommentGate } from './comment-gate.js';
-import { hashIp } from './sanction-service.js';
+import { hashIp } from '../../lib/ip-hash.js';
 import { checkBody, renderBody } from './comment-body.js';
 import type { CommentService } from './comment-service.js';
-import type { DomainEvents } from './events.js';
-import { FieldErrors, isObjectIdString } from './input.js';
-import { paging } from './paging.js';
-import type { PostService } from './post-service.js';
-import type { SessionUser } from './user-service.js';
+import type { DomainEvents } from '../events.js';
+import { FieldErrors, isObjectIdString } from '../../lib/validation.js';
+import { paging } from '../../lib/paging.js';
+import type { PostService } from '../posts/post-service.js';
+import type { SessionUser } from '../accounts/user-service.js';
 
 /** What signed-in commenters do with their own comments: edit within the window, delete, list them. */
 export class OwnCommentService {

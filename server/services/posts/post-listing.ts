@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
-import { PostListingModel } from '../../models/post-listing.js';
-import { PostModel, type Post } from '../../models/post.js';
+import { PostListingModel } from '../../../models/post-listing.js';
+import { PostModel, type Post } from '../../../models/post.js';
 
 type Listed = Pick<Post, '_id' | 'status' | 'publishedAt' | 'tags'>;
 

@@ -1,4 +1,4 @@
-import type { Config } from '../config/index.js';
+import type { Config } from '../../config/index.js';
 
 export interface Screening {
   /** Set when the comment must be refused outright, with the message for the writer. */

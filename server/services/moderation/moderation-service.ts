@@ -1,17 +1,17 @@
 import mongoose, { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../models/comment.js';
-import { PostModel, type Post } from '../../models/post.js';
-import { ReportModel } from '../../models/report.js';
-import { UserModel } from '../../models/user.js';
-import type { Config } from '../config/index.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors/index.js';
+import { CommentModel, type Comment } from '../../../models/comment.js';
+import { PostModel, type Post } from '../../../models/post.js';
+import { ReportModel } from '../../../models/report.js';
+import { UserModel } from '../../../models/user.js';
+import type { Config } from '../../config/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { AuditService } from './audit-service.js';
-import type { CommentService } from './comment-service.js';
-import type { PostService } from './post-service.js';
-import type { DomainEvents } from './events.js';
+import type { CommentService } from '../comments/comment-service.js';
+import type { PostService } from '../posts/post-service.js';
+import type { DomainEvents } from '../events.js';
 import type { SanctionService } from './sanction-service.js';
-import type { SessionUser } from './user-service.js';
-import { hashIp } from './sanction-service.js';
+import type { SessionUser } from '../accounts/user-service.js';
+import { hashIp } from '../../lib/ip-hash.js';
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'remove', 'restore', 'lock', 'unlock'] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];

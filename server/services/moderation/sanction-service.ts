@@ -1,15 +1,9 @@
 import { Types } from 'mongoose';
-import { BanModel, type Ban } from '../../models/ban.js';
-import { UserModel } from '../../models/user.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors/index.js';
+import { BanModel, type Ban } from '../../../models/ban.js';
+import { UserModel } from '../../../models/user.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { AuditService } from './audit-service.js';
-import { sign } from '../lib/signing.js';
-import type { SessionUser } from './user-service.js';
-
-/** Keyed hash of an IP address: stable for blocking, useless if the database leaks without the secret. */
-export function hashIp(ip: string, secret: string): string {
-  return sign(secret, `ip:${ip}`, 'hex').slice(0, 32);
-}
+import type { SessionUser } from '../accounts/user-service.js';
 
 function describe(ban: Pick<Ban, 'until' | 'reason'>): string {
   const when = ban.until ? `until ${ban.until.toISOString().slice(0, 10)}` : 'permanently';

@@ -1,6 +1,6 @@
-import { AuditEntryModel, type AuditEntry } from '../../models/audit-entry.js';
-import { paging, type Paging } from './paging.js';
-import type { SessionUser } from './user-service.js';
+import { AuditEntryModel, type AuditEntry } from '../../../models/audit-entry.js';
+import { paging, type Paging } from '../../lib/paging.js';
+import type { SessionUser } from '../accounts/user-service.js';
 
 export interface AuditInput {
   action: string;

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
-import { LETTER_STATUSES, LetterModel, type Letter, type LetterStatus } from '../../models/letter.js';
-import { PostModel, type Post } from '../../models/post.js';
-import type { Config } from '../config/index.js';
-import { NotFoundError, TooManyRequestsError, ValidationError } from '../errors/index.js';
-import { COMMENT_LIMITS } from './comment-body.js';
-import { FieldErrors, field, isEmail } from './input.js';
-import type { Mailer } from './mailer.js';
-import type { PostService } from './post-service.js';
-import type { LimiterFactory, SharedRateLimiter } from './shared-limiter.js';
-import { hashIp } from './sanction-service.js';
-import { sameToken, sign } from '../lib/signing.js';
-import type { SessionUser } from './user-service.js';
+import { LETTER_STATUSES, LetterModel, type Letter, type LetterStatus } from '../../../models/letter.js';
+import { PostModel, type Post } from '../../../models/post.js';
+import type { Config } from '../../config/index.js';
+import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors/index.js';
+import { COMMENT_LIMITS } from '../comments/comment-body.js';
+import { FieldErrors, isEmail } from '../../lib/validation.js';
+import type { Mailer } from '../../mail/mailer.js';
+import type { PostService } from '../posts/post-service.js';
+import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
+import { hashIp } from '../../lib/ip-hash.js';
+import { sameToken, sign } from '../../lib/signing.js';
+import type { SessionUser } from '../accounts/user-service.js';
+
+export { LETTER_STATUSES };
 
 export const LETTER_LIMITS = { subject: 200, body: 8000, pseudonym: 60 } as const;
 
@@ -26,19 +28,6 @@ export interface LetterInput {
   website: string;
   /** Signed time the form was served (minimum fill time). */
   formToken: string;
-}
-
-export function letterInputFrom(body: unknown): LetterInput {
-  return {
-    subject: field(body, 'subject'),
-    body: field(body, 'letter'),
-    pseudonym: field(body, 'pseudonym'),
-    email: field(body, 'email'),
-    consentPublish: field(body, 'consentPublish') === 'yes',
-    wantsAnonymized: field(body, 'wantsAnonymized') === 'yes',
-    website: field(body, 'website'),
-    formToken: field(body, 'formToken'),
-  };
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -95,13 +84,6 @@ export class LetterService {
         letter: 'Take a moment to check your letter, then send it again.',
       });
     }
-    const wait = await this.perIp.retryAfterMs(ipKey);
-    if (wait > 0) {
-      throw new TooManyRequestsError(
-        'You have sent several letters in the last hour. Please try again later.',
-        Math.ceil(wait / 1000),
-      );
-    }
     const errors = new FieldErrors();
     const subject = input.subject.trim();
     const body = input.body.replace(/\r\n/g, '\n').trim();
@@ -126,7 +108,14 @@ export class LetterService {
       errors.add('consentPublish', 'We can only answer letters we may publish and edit.');
     errors.throwIfAny();
 
-    await this.perIp.hit(ipKey);
+    // Checked and counted in one step, so letters sent at once cannot all slip under the limit.
+    const taken = await this.perIp.take(ipKey);
+    if (taken.waitMs > 0) {
+      throw new TooManyRequestsError(
+        'You have sent several letters in the last hour. Please try again later.',
+        Math.ceil(taken.waitMs / 1000),
+      );
+    }
     for (let attempt = 0; ; attempt += 1) {
       const reference = `Q-${randomBytes(4).toString('hex').toUpperCase().slice(0, 6)}`;
       try {
@@ -142,7 +131,10 @@ export class LetterService {
         });
         return letter.toObject() as Letter;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+        if ((err as { code?: number }).code !== 11000 || attempt >= 5) {
+          await taken.undo(); // not sent: it does not count against the writer
+          throw err;
+        }
       }
     }
   }

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
-import { PostModel, type Post } from '../../models/post.js';
-import type { Config } from '../config/index.js';
-import { NotFoundError, ValidationError } from '../errors/index.js';
-import type { DomainEvents } from './events.js';
-import { FieldErrors, field } from './input.js';
-import { plainExcerpt, renderPostMarkdown, sanitizePostHtml } from './markdown.js';
-import { openPaging, paging, type Paging } from './paging.js';
+import { PostModel, type Post } from '../../../models/post.js';
+import type { Config } from '../../config/index.js';
+import { NotFoundError, ValidationError } from '../../errors/index.js';
+import type { DomainEvents } from '../events.js';
+import { FieldErrors } from '../../lib/validation.js';
+import { plainExcerpt, renderPostMarkdown, sanitizePostHtml } from '../../lib/markdown.js';
+import { openPaging, paging, type Paging } from '../../lib/paging.js';
 import { countListed, listedPostIds, syncListing } from './post-listing.js';
-import { nameKey } from '../lib/name-key.js';
-import { parseTags, slugify } from './slug.js';
+import { nameKey } from '../../lib/name-key.js';
+import { parseTags, slugify } from '../../lib/slug.js';
 
 export type PostSummary = Pick<
   Post,
@@ -46,20 +46,6 @@ export interface PostInput {
 export const POST_LIMITS = { title: 200, letter: 20000, answer: 100000, authorName: 80 } as const;
 
 const SUMMARY_FIELDS = '_id title slug excerpt tags authorName publishedAt commentStatus commentCount';
-
-export function postInputFrom(body: unknown): PostInput {
-  return {
-    title: field(body, 'title'),
-    slug: field(body, 'slug'),
-    letter: field(body, 'letter'),
-    answer: field(body, 'answer'),
-    tags: field(body, 'tags'),
-    authorName: field(body, 'authorName'),
-    status: field(body, 'status'),
-    commentStatus: field(body, 'commentStatus'),
-    publishAt: field(body, 'publishAt'),
-  };
-}
 
 function slugTaken(): never {
   throw new ValidationError('Please correct the highlighted fields.', {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/index.js';
+import { ValidationError } from '../../errors/index.js';
 
 /**
  * Reads a string field from a parsed body: absent is ''; anything but a string (a field sent
@@ -19,33 +19,6 @@ export function textOf(body: unknown, name: string): string {
   if (!body || typeof body !== 'object') return '';
   const value = (body as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : '';
-}
-
-/** Collects per-field messages and throws one ValidationError naming them all. */
-export class FieldErrors {
-  readonly errors: Record<string, string> = {};
-
-  add(name: string, message: string): void {
-    this.errors[name] ??= message;
-  }
-
-  get empty(): boolean {
-    return Object.keys(this.errors).length === 0;
-  }
-
-  throwIfAny(summary = 'Please correct the highlighted fields.'): void {
-    if (!this.empty) throw new ValidationError(summary, this.errors);
-  }
-}
-
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
-
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
-}
-
-export function isObjectIdString(value: string): boolean {
-  return /^[a-f0-9]{24}$/i.test(value);
 }
 
 /** Reads a repeated form field (checkboxes) as a list of strings; anything else counts as empty. */

@@ -1,5 +1,4 @@
-import type { Comment } from '../../models/comment.js';
-import { toCommentView, type CommentView } from './comment-view.js';
+import type { Comment } from '../../../models/comment.js';
 import { buildThreadTree, placeNewest, type Placement, type ThreadNode } from './thread-tree.js';
 
 export type ThreadOrder = 'oldest' | 'newest';
@@ -31,13 +30,13 @@ const TOMBSTONES = new Set(['deleted', 'removed']);
  * One read of a post's comments (all statuses, posting order) with what is
  * derived from it computed once and kept alongside: the visible comments and
  * the tree in each order. Cached threads are shared by concurrent requests,
- * so nothing here is mutated after it is built.
+ * so nothing here is mutated after it is built: each version of a thread is
+ * its own object, which is what caches of derived values (views, rendered
+ * HTML) key on.
  */
 export class Thread {
   private visibleList: ShownComment[] | undefined;
   private readonly trees = new Map<ThreadOrder, ThreadNode<ShownComment>[]>();
-  private readonly viewCache = new Map<string, CommentView[]>();
-  private readonly fragments = new Map<string, string>();
   /** Where each comment of the public tree is shown, and the top-level ids in posting order. */
   private hosts: Map<string, Placement<ShownComment>> | undefined;
   private rootIds: string[] | undefined;
@@ -176,33 +175,6 @@ export class Thread {
       this.rootPos = new Map(this.rootIds.map((id, i) => [id, i]));
     }
     return { hosts: this.hosts, rootIds: this.rootIds!, rootPos: this.rootPos! };
-  }
-
-  /** The views of some top-level comments (with their replies), kept for the next reader of the same page. */
-  views(order: ThreadOrder, start: number, end: number, postSlug: string): CommentView[] {
-    const key = `${order}:${start}:${end}:${postSlug}`;
-    let views = this.viewCache.get(key);
-    if (!views) {
-      views = this.tree(order)
-        .slice(start, end)
-        .map((node) => toCommentView(node, postSlug));
-      this.viewCache.set(key, views);
-    }
-    return views;
-  }
-
-  /**
-   * Rendered HTML kept with this version of the thread, for what every
-   * anonymous reader of a page sees alike. A write makes a new Thread, so a
-   * fragment never outlives the comments it shows.
-   */
-  fragment(key: string, render: () => string): string {
-    let html = this.fragments.get(key);
-    if (html === undefined) {
-      html = render();
-      this.fragments.set(key, html);
-    }
-    return html;
   }
 }
 

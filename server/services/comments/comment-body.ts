@@ -1,6 +1,6 @@
-import { ValidationError } from '../errors/index.js';
-import type { FieldErrors } from './input.js';
-import { renderCommentMarkdown } from './markdown.js';
+import { ValidationError } from '../../errors/index.js';
+import type { FieldErrors } from '../../lib/validation.js';
+import { renderCommentMarkdown } from '../../lib/markdown.js';
 
 export const COMMENT_LIMITS = { body: 5000, authorName: 60, email: 254 } as const;
 

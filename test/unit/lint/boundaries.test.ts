@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The layer rules in eslint.config.mjs, shown on imports that point the wrong way: each of these
+ * lines, written into a file of that layer, fails `npm run lint`; the right-way ones pass.
+ */
+const root = path.resolve(__dirname, '../../..');
+
+/** ESLint as `npm run lint` runs it (a child process: the config is an ES module), on one text. */
+async function problems(file: string, code: string): Promise<string[]> {
+  let out: string;
+  try {
+    out = execFileSync(
+      path.join(root, 'node_modules/.bin/eslint'),
+      ['--stdin', '--stdin-filename', file, '--format', 'json'],
+      { cwd: root, input: code, encoding: 'utf8', stdio: 'pipe' },
+    );
+  } catch (err) {
+    out = (err as { stdout: string }).stdout;
+  }
+  const [result] = JSON.parse(out) as { messages: { ruleId: string; message: string }[] }[];
+  return result.messages
+    .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+    .map((m) => m.message);
+}
+
+describe('layer boundaries (npm run lint)', () => {
+  it.each([
+    [
+      'a service importing a controller',
+      'server/services/posts/x.ts',
+      "import { field } from '../../controllers/input/fields.js';\nfield({}, 'a');\n",
+    ],
+    [
+      'a service importing express',
+      'server/services/posts/x.ts',
+      "import express from 'express';\nexpress();\n",
+    ],
+    [
+      'a service importing rendering',
+      'server/services/comments/x.ts',
+      "import { ThreadFragments } from '../../rendering/thread-fragments.js';\nnew ThreadFragments({} as never);\n",
+    ],
+    [
+      'a model importing the server',
+      'models/x.ts',
+      "import { slugify } from '../server/lib/slug.js';\nslugify('a');\n",
+    ],
+    [
+      'lib importing a service',
+      'server/lib/x.ts',
+      "import { DomainEvents } from '../services/events.js';\nnew DomainEvents();\n",
+    ],
+    [
+      'a controller querying a model',
+      'server/controllers/x.ts',
+      "import { PostModel } from '../../models/post.js';\nvoid PostModel;\n",
+    ],
+    [
+      'a route calling a service',
+      'server/routes/x.ts',
+      "import { PostService } from '../services/posts/post-service.js';\nvoid PostService;\n",
+    ],
+  ])('refuses %s', async (_name, file, code) => {
+    expect(await problems(file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'a controller using a service type',
+      'server/controllers/x.ts',
+      "import type { Services } from '../services/index.js';\nexport type X = Services;\n",
+    ],
+    [
+      'a controller using a model type',
+      'server/controllers/x.ts',
+      "import type { Post } from '../../models/post.js';\nexport type X = Post;\n",
+    ],
+    [
+      'a service using lib',
+      'server/services/posts/x.ts',
+      "import { slugify } from '../../lib/slug.js';\nslugify('a');\n",
+    ],
+  ])('allows %s', async (_name, file, code) => {
+    expect(await problems(file, code)).toEqual([]);
+  });
+});
+
+describe('import cycles (npm run lint:cycles)', () => {
+  it('fails on a cycle and passes on the code as it is', () => {
+    const run = (dir: string) =>
+      execFileSync(
+        path.join(root, 'node_modules/.bin/madge'),
+        ['--circular', '--extensions', 'ts', '--ts-config', 'tsconfig.json', dir],
+        {
+          cwd: root,
+          stdio: 'pipe',
+          encoding: 'utf8',
+        },
+      );
+    expect(() => run('server')).not.toThrow();
+    const dir = mkdtempSync(path.join(root, 'tmp-cycle-'));
+    try {
+      writeFileSync(path.join(dir, 'a.ts'), "import { b } from './b';\nexport const a = () => b;\n");
+      writeFileSync(path.join(dir, 'b.ts'), "import { a } from './a';\nexport const b = () => a;\n");
+      expect(() => run(dir)).toThrow(/circular/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -13,7 +13,7 @@ import { VIEWS_DIR } from './paths.js';
 import { createRenderer } from './rendering/engine.js';
 import { ThreadFragments } from './rendering/thread-fragments.js';
 import { seedIfEmpty } from './seed/seed.js';
-import { runMigrations } from './services/migrations.js';
+import { runMigrations } from './db/migrations.js';
 import { createServices } from './services/index.js';
 import { attachSockets } from './sockets/index.js';
 

@@ -3,13 +3,14 @@ import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { field } from './input/fields.js';
 import { parsePage } from './input/query.js';
+import { pathParam } from './input/params.js';
 
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
 export function accountController(services: Pick<Services, 'ownComments' | 'posts' | 'users'>) {
   return {
     /** GET /users/:username: the commenter's visible comments, newest first. */
     profile: (async (req, res) => {
-      const user = await services.users.findByUsername(String(req.params.username));
+      const user = await services.users.findByUsername(pathParam(req, 'username'));
       const page = parsePage(req.query.page);
       const { comments, paging } = await services.ownComments.byUser(user.id, page);
       res.render('users/show', {
@@ -28,19 +29,19 @@ export function accountController(services: Pick<Services, 'ownComments' | 'post
 
     /** POST /admin/users/:id/role */
     setRole: (async (req, res) => {
-      await services.users.setRole(req.user!, String(req.params.id), field(req.body, 'role'));
+      await services.users.setRole(req.user!, pathParam(req, 'id'), field(req.body, 'role'));
       res.redirect(303, '/admin/users');
     }) satisfies RequestHandler,
 
     /** GET /comments/:id/edit */
     editForm: (async (req, res) => {
-      const comment = await services.ownComments.forEditing(req.user!, String(req.params.id));
+      const comment = await services.ownComments.forEditing(req.user!, pathParam(req, 'id'));
       res.render('comments/edit', { title: 'Edit your comment', comment, body: comment.bodySource });
     }) satisfies RequestHandler,
 
     /** POST /comments/:id/edit */
     edit: (async (req, res) => {
-      const id = String(req.params.id);
+      const id = pathParam(req, 'id');
       try {
         const comment = await services.ownComments.edit(req.user!, id, field(req.body, 'body'), req.ip);
         const post = await services.posts.getById(String(comment.post));
@@ -59,13 +60,13 @@ export function accountController(services: Pick<Services, 'ownComments' | 'post
 
     /** GET /comments/:id/delete: asks first. */
     deleteForm: (async (req, res) => {
-      const comment = await services.ownComments.forEditing(req.user!, String(req.params.id));
+      const comment = await services.ownComments.forEditing(req.user!, pathParam(req, 'id'));
       res.render('comments/delete', { title: 'Delete your comment', comment });
     }) satisfies RequestHandler,
 
     /** POST /comments/:id/delete */
     delete: (async (req, res) => {
-      const comment = await services.ownComments.deleteOwn(req.user!, String(req.params.id));
+      const comment = await services.ownComments.deleteOwn(req.user!, pathParam(req, 'id'));
       const post = await services.posts.getById(String(comment.post));
       res.redirect(303, `/posts/${post.slug}#comment-${comment._id}`);
     }) satisfies RequestHandler,

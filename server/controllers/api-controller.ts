@@ -6,6 +6,7 @@ import { toCommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
 import { parsePage } from './input/query.js';
 import type { PostSummary } from '../services/posts/post-service.js';
+import { pathParam } from './input/params.js';
 
 /** A post as the API lists it; commentStatus says "closed" once comments closed by themselves too. */
 function summaryJson(post: PostSummary, open: boolean) {
@@ -38,7 +39,7 @@ export function apiController(services: Pick<Services, 'comments' | 'gate' | 'po
 
     /** GET /api/posts/:slug */
     getPost: (async (req, res) => {
-      const post = await services.posts.getBySlug(String(req.params.slug));
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
       res.json({
         post: {
           ...summaryJson(post, services.gate.commentsOpen(post)),
@@ -50,7 +51,7 @@ export function apiController(services: Pick<Services, 'comments' | 'gate' | 'po
 
     /** GET /api/posts/:slug/comments?page=&order=: one page of the tree. */
     listComments: (async (req, res) => {
-      const post = await services.posts.getBySlug(String(req.params.slug));
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
       const page = await services.comments.threadPage(post, {
         page: parsePage(req.query.page),
         order: parseOrder(req.query.order),
@@ -65,7 +66,7 @@ export function apiController(services: Pick<Services, 'comments' | 'gate' | 'po
 
     /** POST /api/posts/:slug/comments {parent?, name, email?, body} → 201 */
     createComment: (async (req, res) => {
-      const post = await services.posts.getBySlug(String(req.params.slug));
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
       const comment = await services.comments.create(
         post,
         newCommentFrom(req.body),

@@ -8,6 +8,8 @@ import type { Services } from '../services/index.js';
 import type { ThreadFragments } from '../rendering/thread-fragments.js';
 import { field } from './input/fields.js';
 import { renderPostPage } from './post-page.js';
+import { threadUrl } from '../lib/thread-url.js';
+import { pathParam } from './input/params.js';
 
 export function commentController(
   services: Pick<Services, 'comments' | 'posts' | 'gate'> & { fragments: ThreadFragments },
@@ -20,7 +22,7 @@ export function commentController(
      * again, status 400, with the input kept and each error by its field.
      */
     create: (async (req, res) => {
-      const post = await services.posts.getBySlug(String(req.params.slug));
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
       const input = newCommentFrom(req.body);
       const order = parseOrder(field(req.body, 'order'));
       try {
@@ -34,10 +36,7 @@ export function commentController(
           order,
           viewerOf(req),
         );
-        const query = new URLSearchParams();
-        if (page > 1) query.set('page', String(page));
-        if (order === 'newest') query.set('order', 'newest');
-        res.redirect(303, `/posts/${post.slug}${query.size ? `?${query}` : ''}#comment-${comment._id}`);
+        res.redirect(303, threadUrl(post.slug, { page, order }, `comment-${comment._id}`));
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         res.status(400);

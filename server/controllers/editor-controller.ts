@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { type PostInput } from '../services/posts/post-service.js';
 import { postInputFrom } from './input/forms.js';
+import { pathParam } from './input/params.js';
 
 function renderForm(
   res: Response,
@@ -70,7 +71,7 @@ export function editorController(services: Pick<Services, 'posts'>) {
     create: (async (req, res) => save(req, res)) satisfies RequestHandler,
 
     editForm: (async (req, res) => {
-      const post = await services.posts.getById(String(req.params.id));
+      const post = await services.posts.getById(pathParam(req, 'id'));
       renderForm(res, {
         id: String(post._id),
         input: {
@@ -93,6 +94,6 @@ export function editorController(services: Pick<Services, 'posts'>) {
       });
     }) satisfies RequestHandler,
 
-    update: (async (req, res) => save(req, res, String(req.params.id))) satisfies RequestHandler,
+    update: (async (req, res) => save(req, res, pathParam(req, 'id'))) satisfies RequestHandler,
   };
 }

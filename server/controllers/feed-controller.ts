@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/index.js';
 import type { Services } from '../services/index.js';
+import { pathParam } from './input/params.js';
 
 const rfc822 = (date: Date | string | null | undefined): string => (date ? new Date(date).toUTCString() : '');
 
@@ -28,7 +29,7 @@ export function feedController(services: Pick<Services, 'comments' | 'posts'>, c
 
     /** GET /posts/:slug/comments.xml: the newest comments on one post. */
     comments: (async (req, res) => {
-      const post = await services.posts.getBySlug(String(req.params.slug));
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
       const comments = await services.comments.recent(post, 50);
       const postLink = `${base}/posts/${post.slug}`;
       res.type('application/rss+xml').render('feeds/comments', {

@@ -5,6 +5,7 @@ import { LETTER_STATUSES } from '../services/letters/letter-service.js';
 import { field } from './input/fields.js';
 import { type LetterInput } from '../services/letters/letter-service.js';
 import { letterInputFrom } from './input/forms.js';
+import { pathParam } from './input/params.js';
 
 /** The public Ask form, and the editors' letter inbox. */
 export function letterController(services: Pick<Services, 'posts' | 'letters'>) {
@@ -41,7 +42,7 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
     }) satisfies RequestHandler,
 
     sent: ((req, res) => {
-      const reference = String(req.params.reference);
+      const reference = pathParam(req, 'reference');
       if (!/^Q-[0-9A-F]{6}$/.test(reference)) throw new ValidationError('That is not a letter reference.');
       res.render('ask/sent', { title: 'Thank you for your letter', reference });
     }) satisfies RequestHandler,
@@ -65,7 +66,7 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
 
     /** GET /editor/letters/:id */
     show: (async (req, res) => {
-      const letter = await letters.get(String(req.params.id));
+      const letter = await letters.get(pathParam(req, 'id'));
       const post = letter.post
         ? await services.posts.getById(String(letter.post)).catch(() => undefined)
         : undefined;
@@ -78,23 +79,23 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
     }) satisfies RequestHandler,
 
     note: (async (req, res) => {
-      await letters.addNote(req.user!, String(req.params.id), field(req.body, 'note'));
-      res.redirect(303, `/editor/letters/${req.params.id}#notes`);
+      await letters.addNote(req.user!, pathParam(req, 'id'), field(req.body, 'note'));
+      res.redirect(303, `/editor/letters/${pathParam(req, 'id')}#notes`);
     }) satisfies RequestHandler,
 
     status: (async (req, res) => {
-      await letters.setStatus(String(req.params.id), field(req.body, 'status'));
-      res.redirect(303, `/editor/letters/${req.params.id}`);
+      await letters.setStatus(pathParam(req, 'id'), field(req.body, 'status'));
+      res.redirect(303, `/editor/letters/${pathParam(req, 'id')}`);
     }) satisfies RequestHandler,
 
     redact: (async (req, res) => {
-      await letters.redact(String(req.params.id), field(req.body, 'redactedBody'));
-      res.redirect(303, `/editor/letters/${req.params.id}#redact`);
+      await letters.redact(pathParam(req, 'id'), field(req.body, 'redactedBody'));
+      res.redirect(303, `/editor/letters/${pathParam(req, 'id')}#redact`);
     }) satisfies RequestHandler,
 
     /** POST /editor/letters/:id/answer: the draft post, ready for the answer. */
     answer: (async (req, res) => {
-      const post = await letters.answer(req.user!, String(req.params.id));
+      const post = await letters.answer(req.user!, pathParam(req, 'id'));
       res.redirect(303, `/editor/posts/${post._id}/edit`);
     }) satisfies RequestHandler,
   };

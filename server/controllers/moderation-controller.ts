@@ -9,6 +9,7 @@ import {
   type Queue,
 } from '../services/moderation/moderation-service.js';
 import { parsePage } from './input/query.js';
+import { pathParam } from './input/params.js';
 
 const QUEUES: Queue[] = ['pending', 'reported', 'removed'];
 
@@ -50,9 +51,9 @@ export function moderationController(
 
     /** POST /moderation/comments/:id/:action */
     act: (async (req, res) => {
-      const action = String(req.params.action) as CommentAction;
+      const action = pathParam(req, 'action') as CommentAction;
       if (!COMMENT_ACTIONS.includes(action)) throw new ValidationError('Unknown moderation action.');
-      await moderation.act(req.user!, String(req.params.id), action, field(req.body, 'reason').trim());
+      await moderation.act(req.user!, pathParam(req, 'id'), action, field(req.body, 'reason').trim());
       res.redirect(303, back(req));
     }) satisfies RequestHandler,
 
@@ -78,7 +79,7 @@ export function moderationController(
       (async (req, res) => {
         const post = await moderation.setPostOpen(
           req.user!,
-          String(req.params.id),
+          pathParam(req, 'id'),
           open,
           field(req.body, 'reason').trim(),
         );
@@ -87,12 +88,12 @@ export function moderationController(
 
     /** POST /moderation/comments/:id/ban-email and /block-ip */
     banEmail: (async (req, res) => {
-      await moderation.banEmailOf(req.user!, String(req.params.id), field(req.body, 'reason').trim());
+      await moderation.banEmailOf(req.user!, pathParam(req, 'id'), field(req.body, 'reason').trim());
       res.redirect(303, back(req, '/moderation/sanctions'));
     }) satisfies RequestHandler,
 
     blockIp: (async (req, res) => {
-      await moderation.blockIpOf(req.user!, String(req.params.id), field(req.body, 'reason').trim());
+      await moderation.blockIpOf(req.user!, pathParam(req, 'id'), field(req.body, 'reason').trim());
       res.redirect(303, back(req, '/moderation/sanctions'));
     }) satisfies RequestHandler,
 
@@ -103,7 +104,7 @@ export function moderationController(
         throw new ValidationError('Enter a number of days (0 bans the account).', { days: 'Not a number.' });
       await services.sanctions.sanctionUser(
         req.user!,
-        String(req.params.id),
+        pathParam(req, 'id'),
         Number(raw),
         field(req.body, 'reason').trim(),
       );
@@ -121,7 +122,7 @@ export function moderationController(
 
     /** POST /moderation/sanctions/:id/lift */
     lift: (async (req, res) => {
-      await services.sanctions.lift(req.user!, String(req.params.id));
+      await services.sanctions.lift(req.user!, pathParam(req, 'id'));
       res.redirect(303, '/moderation/sanctions');
     }) satisfies RequestHandler,
 
@@ -150,14 +151,14 @@ export function moderationController(
     reportForm: ((req, res) => {
       res.render('comments/report', {
         title: 'Report a comment',
-        id: String(req.params.id),
+        id: pathParam(req, 'id'),
         back: safeLocalPath(req.query.back, '/'),
       });
     }) satisfies RequestHandler,
 
     /** POST /comments/:id/report: once per reader per comment. */
     report: (async (req, res) => {
-      const id = String(req.params.id);
+      const id = pathParam(req, 'id');
       try {
         await moderation.report({ user: req.user, ip: req.ip ?? 'unknown' }, id, field(req.body, 'reason'));
       } catch (err) {

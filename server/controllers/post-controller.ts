@@ -9,10 +9,8 @@ import type { ThreadFragments } from '../rendering/thread-fragments.js';
 import { isObjectIdString } from '../lib/validation.js';
 import { parsePage } from './input/query.js';
 import { renderPostPage } from './post-page.js';
-
-function param(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
+import { threadUrl } from '../lib/thread-url.js';
+import { pathParam, queryParam } from './input/params.js';
 
 export function postController(
   services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate'> & { fragments: ThreadFragments },
@@ -21,10 +19,10 @@ export function postController(
   return {
     /** GET /posts/:slug */
     show: (async (req, res) => {
-      const post = await services.posts.getBySlug(param(req.params.slug), {
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'), {
         includeDrafts: hasRole(req.user, 'editor'),
       });
-      const replyTo = param(req.query.replyto);
+      const replyTo = queryParam(req, 'replyto');
       await renderPostPage(req, res, services, config, post, {
         page: parsePage(req.query.page),
         order: parseOrder(req.query.order),
@@ -35,16 +33,12 @@ export function postController(
 
     /** GET /posts/:slug/comments/:id: the stable permalink; redirects to the page that shows the comment. */
     permalink: (async (req, res) => {
-      const post = await services.posts.getBySlug(param(req.params.slug));
-      const id = param(req.params.id);
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
+      const id = pathParam(req, 'id');
       if (!isObjectIdString(id)) throw new NotFoundError('That comment does not exist.');
       const order = parseOrder(req.query.order);
       const { page } = await services.comments.locate(post, id, order);
-      const query = new URLSearchParams();
-      if (page > 1) query.set('page', String(page));
-      if (order === 'newest') query.set('order', 'newest');
-      const search = query.size ? `?${query}` : '';
-      res.redirect(302, `/posts/${post.slug}${search}#comment-${id}`);
+      res.redirect(302, threadUrl(post.slug, { page, order }, `comment-${id}`));
     }) satisfies RequestHandler,
 
     /**
@@ -52,8 +46,8 @@ export function postController(
      * Valid only for the post it was made for; remembered in this browser's session.
      */
     letterWriter: (async (req, res) => {
-      const post = await services.posts.getBySlug(param(req.params.slug));
-      const who = await services.letters.verifyLetterWriter(post, param(req.params.token));
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
+      const who = await services.letters.verifyLetterWriter(post, pathParam(req, 'token'));
       if (!who) throw new NotFoundError('This letter-writer link is not valid for this post.');
       req.session.letterWriter = { ...(req.session.letterWriter ?? {}), [String(post._id)]: who.name };
       // The session now speaks for the letter writer: its forms must carry its own token.
@@ -63,7 +57,7 @@ export function postController(
 
     /** GET /tags/:tag */
     tag: (async (req, res) => {
-      const tag = param(req.params.tag).toLowerCase();
+      const tag = pathParam(req, 'tag').toLowerCase();
       const page = parsePage(req.query.page);
       const list = await services.posts.listPublished({ page, tag });
       if (list.posts.length === 0) throw new NotFoundError(`No posts are tagged “${tag}”.`);

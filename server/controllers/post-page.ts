@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { decodeHTML } from 'entities';
+import { threadQuery, threadUrl } from '../lib/thread-url.js';
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
 import { letterWriterOn, viewerOf } from '../auth/guards.js';
@@ -32,14 +34,7 @@ function findComment(comments: CommentView[], id: string): CommentView | undefin
 }
 
 function quoteOf(html: string, name: string): string {
-  const text = html
-    .replace(/<\/(p|li|blockquote|pre)>|<br\s*\/?>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
+  const text = decodeHTML(html.replace(/<\/(p|li|blockquote|pre)>|<br\s*\/?>/g, '\n').replace(/<[^>]+>/g, ''))
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
@@ -76,11 +71,9 @@ export async function renderPostPage(
   if (replyTarget && options.quote && !form.values.body) {
     form.values.body = quoteOf(replyTarget.bodyHtml, replyTarget.authorName);
   }
-  const orderQuery = options.order === 'newest' ? '&order=newest' : '';
-  const here = new URLSearchParams();
-  if (options.page > 1) here.set('page', String(options.page));
-  if (options.order === 'newest') here.set('order', 'newest');
-  const replyQuery = here.size ? `${here}&` : '';
+  const orderQuery = threadQuery({ order: options.order }, '&');
+  const here = threadQuery(options, '');
+  const replyQuery = here ? `${here}&` : '';
   const commentsOpen = deps.gate.commentsOpen(post);
   const pageBase = `/posts/${post.slug}`;
   const letterWriter = letterWriterOn(req, post._id);
@@ -129,7 +122,7 @@ export async function renderPostPage(
       letterWriter,
       mayComment: Boolean(req.user) || config.allowGuestComments || Boolean(letterWriter),
       action: `${pageBase}/comments`,
-      cancelHref: `${pageBase}${here.size ? `?${here}` : ''}#respond`,
+      cancelHref: threadUrl(post.slug, options, 'respond'),
       order: options.order,
       // This form's one-time id: sent twice (a retry after a timeout), it posts once.
       submissionId: randomBytes(12).toString('base64url'),

@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import { Marked, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 
@@ -59,12 +60,7 @@ export function renderPostMarkdown(source: string): string {
 
 /** Plain text of sanitized HTML, collapsed, cut at a word boundary. */
 export function plainExcerpt(html: string, maxLength = 240): string {
-  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
+  const text = decodeHTML(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }))
     .replace(/\s+/g, ' ')
     .trim();
   if (text.length <= maxLength) return text;

@@ -1,7 +1,7 @@
 import { PostModel, type Post } from '../../models/post.js';
 import { MigrationModel } from '../../models/migration.js';
 import { nameKey } from '../lib/name-key.js';
-import { rebuildListings } from './posts/post-listing.js';
+import { rebuildListings } from '../services/posts/post-listing.js';
 
 type Progress = (message: string) => void;
 

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { MigrationModel } from '../../../models/migration';
 import { PostListingModel } from '../../../models/post-listing';
 import { PostModel } from '../../../models/post';
-import { runMigrations } from '../../../server/services/migrations';
+import { runMigrations } from '../../../server/db/migrations';
 import type { PostInput } from '../../../server/services/posts/post-service';
 import { buildPost } from '../../fixtures/factories';
 import { buildTestApp, guestForm } from '../../setup/app';

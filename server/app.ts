@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { csrfProtection } from './auth/csrf.js';
 import { shedLoad } from './middleware/shed-load.js';
-import { createWebAuth, type WebAuth } from './auth/web-auth.js';
+import { createWebAuth, SESSION_COOKIE, type WebAuth } from './auth/web-auth.js';
 import type { Config } from './config/index.js';
 import type { DatabaseHealth } from './db/connection.js';
 import { errorHandler } from './middleware/error-handler.js';
@@ -11,8 +11,13 @@ import { notFound } from './middleware/not-found.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { requireDatabase } from './middleware/require-database.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
+import { HASHED_ASSET } from './rendering/assets.js';
 import { createRenderer, type Renderer } from './rendering/engine.js';
 import { ThreadFragments } from './rendering/thread-fragments.js';
+import { PageCache } from './rendering/page-cache.js';
+import { invalidateOnEvents } from './rendering/page-invalidation.js';
+import { sharedPages } from './middleware/shared-pages.js';
+import compression from 'compression';
 import { accountsRouter } from './routes/accounts.js';
 import { apiRouter } from './routes/api.js';
 import { authRouter } from './routes/auth.js';
@@ -33,6 +38,8 @@ export interface AppDeps {
   renderer?: Renderer;
   /** Rendered comments kept per thread version; shared with the socket layer. */
   fragments?: ThreadFragments;
+  /** Whole pages for readers without a session; invalidated by domain events (index.ts wires them). */
+  pageCache?: PageCache;
   /** Session and Passport, shared with the socket server; built from config when absent. */
   webAuth?: WebAuth;
   /** More routes behind the same middleware (the benchmark's render-only ceiling uses this). */
@@ -45,10 +52,14 @@ export function createApp(deps: AppDeps): Express {
   const renderer = deps.renderer ?? createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const services = deps.services ?? createServices({ config });
   const fragments = deps.fragments ?? new ThreadFragments(renderer);
+  const pageCache = deps.pageCache ?? new PageCache(config.pageCacheSize, config.pageCacheSeconds * 1000);
+  invalidateOnEvents(services.events, pageCache);
   const { session, passport } = deps.webAuth ?? createWebAuth({ config, users: services.users });
 
   const app = express();
   app.disable('x-powered-by');
+  // ETags are set where they are cheap (cached pages, static files), not by hashing every body.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.engine('hbs', renderer.expressEngine);
   app.set('view engine', 'hbs');
@@ -60,7 +71,18 @@ export function createApp(deps: AppDeps): Express {
   // same-origin, not helmet's no-referrer: under no-referrer browsers send "Origin: null" on our
   // own forms, and the ones without Sec-Fetch-Site could then not be told from another site's.
   app.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));
-  app.use(express.static(PUBLIC_DIR, { maxAge: config.nodeEnv === 'production' ? '7d' : 0, index: false }));
+  app.use(sharedPages(pageCache, { cookieName: SESSION_COOKIE }));
+  // Everything else is compressed as it streams (brotli or gzip, as the browser accepts).
+  app.use(compression());
+  // Hashed names ({{asset}}) are cached for good: a new file is a new name.
+  const immutable = express.static(PUBLIC_DIR, { maxAge: '365d', immutable: true, index: false });
+  app.use((req, res, next) => {
+    const hashed = req.method === 'GET' || req.method === 'HEAD' ? HASHED_ASSET.exec(req.path) : null;
+    if (!hashed) return next();
+    req.url = `${hashed[1]}${hashed[3]}`;
+    immutable(req, res, next);
+  });
+  app.use(express.static(PUBLIC_DIR, { maxAge: config.nodeEnv === 'production' ? '1h' : 0, index: false }));
   app.use(healthRouter(database));
 
   app.use(requireDatabase(database));

@@ -12,6 +12,8 @@ import { createLogger } from './logger.js';
 import { VIEWS_DIR } from './paths.js';
 import { createRenderer } from './rendering/engine.js';
 import { ThreadFragments } from './rendering/thread-fragments.js';
+import { PageCache } from './rendering/page-cache.js';
+import { invalidateAcrossProcesses } from './rendering/page-invalidation.js';
 import { seedIfEmpty } from './seed/seed.js';
 import { runMigrations } from './db/migrations.js';
 import { createServices } from './services/index.js';
@@ -60,9 +62,14 @@ async function main(): Promise<void> {
     redis.on('error', (err) => logger.error({ err }, 'redis (limits) error'));
     await redis.connect();
   }
+  const services = createServices({ config, logger, redis });
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const fragments = new ThreadFragments(renderer);
-  const services = createServices({ config, logger, redis });
+  const pageCache = new PageCache(config.pageCacheSize, config.pageCacheSeconds * 1000);
+  // With Redis, a write in any process drops the cached pages of every process.
+  const stopPageSync = redis
+    ? await invalidateAcrossProcesses(services.events, pageCache, redis, logger)
+    : async () => undefined;
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
   const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
   // While draining (after SIGTERM), /readyz says 503 so a load balancer stops sending, and every
@@ -73,7 +80,16 @@ async function main(): Promise<void> {
     isConnected: () => health.isConnected(),
     ping: async (timeoutMs?: number) => !draining && (await health.ping(timeoutMs)),
   };
-  const app = createApp({ config, logger, database: readiness, services, renderer, fragments, webAuth });
+  const app = createApp({
+    config,
+    logger,
+    database: readiness,
+    services,
+    renderer,
+    fragments,
+    pageCache,
+    webAuth,
+  });
   const server = createServer(app);
   server.prependListener('request', (_req, res) => {
     if (draining) res.setHeader('Connection', 'close');
@@ -115,6 +131,7 @@ async function main(): Promise<void> {
     await live.close();
     await closed;
     sessionStore.close();
+    await stopPageSync();
     await redis?.quit().catch(() => undefined);
     await database.close();
     logger.info('shutdown complete');

@@ -6,6 +6,9 @@ import type { UserService } from '../services/accounts/user-service.js';
 import { createPassport } from './passport.js';
 import { MongoSessionStore } from './session-store.js';
 
+/** The session cookie's name: a request without it has no session (readers who only browse). */
+export const SESSION_COOKIE = 'sid';
+
 export interface WebAuth {
   session: RequestHandler;
   passport: InstanceType<typeof Passport>;
@@ -21,7 +24,7 @@ export function createWebAuth(deps: { config: Config; users: UserService; store?
   return {
     passport: createPassport(deps.users),
     session: session({
-      name: 'sid',
+      name: SESSION_COOKIE,
       store: deps.store ?? new MongoSessionStore({ maxAgeMs, sweepEveryMs: 0 }),
       secret: config.sessionSecret,
       resave: false,

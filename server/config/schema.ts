@@ -231,6 +231,18 @@ export const schema = {
     int(0, 10000),
     'Threads kept in memory between writes (0 turns the cache off).',
   ),
+  pageCacheSize: setting(
+    'PAGE_CACHE_SIZE',
+    500,
+    int(0, 100000),
+    'Whole pages kept as bytes for readers without a session (0 turns the page cache off).',
+  ),
+  pageCacheSeconds: setting(
+    'PAGE_CACHE_SECONDS',
+    60,
+    int(1, 3600),
+    'Longest a cached page is served without a rebuild (writes invalidate it at once; this bounds writes from elsewhere).',
+  ),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', 8000, int(100, 60000), 'Graceful shutdown deadline.'),
   shutdownGraceMs: setting(
     'SHUTDOWN_GRACE_MS',

@@ -1,4 +1,5 @@
 import type { HelperDelegate } from 'handlebars';
+import { asset } from './asset.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
 import { isoDate } from './iso-date.js';
@@ -6,6 +7,7 @@ import { pluralize } from './pluralize.js';
 
 /** Every helper the templates may use, by the name they use. */
 export const helpers: Record<string, HelperDelegate> = {
+  asset,
   eq,
   formatDate,
   isoDate,

@@ -83,8 +83,15 @@ describe('nameKey', () => {
     expect(nameKey('!!! ***')).toBe('');
   });
 
-  it('keeps only a-z and 0-9 in the key', () => {
-    const samples = ['Márísöl Vânce', 'Иван Петров', 'Σοφία', '王伟', 'ｍａｒｉｓｏｌ', 'Straße ①'];
+  it('keeps only a-z and 0-9 in the key of a Latin-script name', () => {
+    const samples = [
+      'Márísöl Vânce',
+      'M\u0430risol',
+      'ｍａｒｉｓｏｌ',
+      'Straße ①',
+      'Zoë-Ñúñez (2nd)',
+      'Ærø_Łukasz!',
+    ];
     for (const sample of samples) expect(nameKey(sample)).toMatch(/^[a-z0-9]*$/);
   });
 
@@ -94,11 +101,7 @@ describe('nameKey', () => {
     }
   });
 
-  // Surprises, pinned as they are (see the report): letters outside Latin with no look-alike
-  // entry are dropped, not kept, so non-Latin names lose most or all of their key.
-  it('drops letters it has no mapping for (non-Latin names fold to little or nothing)', () => {
-    expect(nameKey('王伟')).toBe('');
-    expect(nameKey('Иван')).toBe('bah'); // И dropped, в→b, а→a, н→h
-    expect(nameKey('Σοφία')).toBe('oia');
-  });
+  // Letters outside Latin with no look-alike entry are dropped, not kept (name-key.ts:66-68):
+  // "王伟" folds to "" and "Иван" to "bah". See the report.
+  it.todo('keeps letters it has no look-alike for, so non-Latin names keep a distinct key');
 });

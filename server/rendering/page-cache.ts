@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+export type Encoding = 'br' | 'gzip' | 'identity';
+
+/** One page as every anonymous reader gets it: the bytes, compressed once per encoding, and its ETag. */
+export interface CachedPage {
+  etag: string;
+  builtAt: number;
+  bytes(encoding: Encoding): Promise<Buffer>;
+}
+
+interface Entry extends CachedPage {
+  tags: string[];
+}
+
+/**
+ * Whole pages for readers who are not signed in, kept as bytes and served from memory until a
+ * domain event says what they show has changed (`invalidate(tag)`: a post's id, or "listing" for
+ * pages that list posts), or `maxAgeMs` passes (a bound for writes this process never hears of:
+ * another process without Redis, an import). Compressed in the thread pool (gzip, and brotli at a
+ * quality that keeps a rebuild cheap), each encoding once, when a reader first asks for it.
+ */
+export class PageCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byTag = new Map<string, Set<string>>();
+  /** Counts invalidations, so a page built while one happened is not kept (it may show the old state). */
+  private generation = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string): CachedPage | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.now() - entry.builtAt > this.maxAgeMs) {
+      this.drop(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Where a build starts: pass it to `store`, which refuses pages an invalidation overtook. */
+  ticket(): number {
+    return this.generation;
+  }
+
+  store(key: string, tags: string[], ticket: number, html: string): CachedPage | undefined {
+    if (this.maxEntries === 0 || ticket !== this.generation) return undefined;
+    const plain = Buffer.from(html, 'utf8');
+    const etag = `"${createHash('sha1').update(plain).digest('base64url')}"`;
+    const encoded = new Map<Encoding, Promise<Buffer>>([['identity', Promise.resolve(plain)]]);
+    const entry: Entry = {
+      etag,
+      builtAt: this.now(),
+      tags,
+      bytes(encoding) {
+        let bytes = encoded.get(encoding);
+        if (!bytes) {
+          bytes =
+            encoding === 'br'
+              ? brotliAsync(plain, {
+                  params: {
+                    [constants.BROTLI_PARAM_QUALITY]: 5,
+                    [constants.BROTLI_PARAM_SIZE_HINT]: plain.length,
+                  },
+                })
+              : gzipAsync(plain, { level: 6 });
+          encoded.set(encoding, bytes);
+        }
+        return bytes;
+      },
+    };
+    this.drop(key);
+    this.entries.set(key, entry);
+    for (const tag of tags) {
+      let keys = this.byTag.get(tag);
+      if (!keys) this.byTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
+    return entry;
+  }
+
+  /** Drops every page that shows this tag. */
+  invalidate(tag: string): void {
+    this.generation += 1;
+    for (const key of this.byTag.get(tag) ?? []) this.drop(key);
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    for (const tag of entry.tags) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byTag.delete(tag);
+    }
+  }
+}

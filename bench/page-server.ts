@@ -28,11 +28,12 @@ class InMemoryComments extends CommentService {
 }
 
 async function main(): Promise<void> {
-  const [uri, slug, cacheSize] = process.argv.slice(2);
+  const [uri, slug, cacheSize, perPage] = process.argv.slice(2);
   const config = loadConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
     THREAD_CACHE_SIZE: cacheSize,
+    ...(perPage ? { COMMENTS_PER_PAGE: perPage } : {}),
     SESSION_SECRET: 'benchmark-only-session-secret-0123456789',
   });
   await connectMongoose(uri);

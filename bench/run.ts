@@ -1,13 +1,17 @@
 /**
- * npm run bench: the post page with 1,000 comments.
+ * npm run bench: serving a post with 1,000 comments, against what the wire allows.
  *
- * Starts its own embedded FerretDB (temporary directory), writes a post with
- * 1,000 comments several levels deep, and starts the app in a child process.
- * Then autocannon, 10 connections for 10 s each, against:
- *   1. the post page served from the embedded database (the real app);
- *   2. the same page with the thread cache off (every request reads the thread);
- *   3. the render-only ceiling: the same template and code, thread in memory.
- * Prints p50/p99 latency and requests per second, and the ratios to the ceiling.
+ * Starts its own embedded FerretDB (temporary directory), writes a post with 1,000 comments
+ * several levels deep, and starts the app in child processes. Then autocannon, 10 connections
+ * for BENCH_DURATION s each (after a 2 s warm-up), against:
+ *   1. the whole 1,000-comment page (COMMENTS_PER_PAGE=500: all on one page) for a reader without
+ *      a session, plain and gzip, against a bare Node http server writing the same bytes from
+ *      memory (bench/bare-server.ts), plain and gzip: the ceiling;
+ *   2. the paged default view (50 top-level comments) and the home page, without a session;
+ *   3. the paged view for a reader with a session cookie (built per request, as for signed-in
+ *      readers), against the render-only ceiling (same template, thread in memory), and the same
+ *      with the thread cache off.
+ * Prints p50/p99 latency, requests per second, bytes on the wire, and ratios from the same run.
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,15 +29,20 @@ const ROOT = path.resolve(__dirname, '..');
 const SLUG = 'bench-thousand-comments';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KB`;
+}
+
 function log(message: string): void {
   console.log(`[bench] ${message}`);
 }
 
-async function startServer(
-  uri: string,
-  cacheSize: string,
-): Promise<{ child: ChildProcess; port: number; comments: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/page-server.ts', uri, SLUG, cacheSize], {
+/** Runs a bench/*.ts server and waits for its "ready <port> ..." line; returns the numbers on it. */
+async function startChild(
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcess; numbers: number[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -41,11 +50,23 @@ async function startServer(
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /ready (\d+) (\d+)/.exec(out);
-      if (match) resolve({ child, port: Number(match[1]), comments: Number(match[2]) });
+      const match = /ready ([\d ]+)\n/.exec(out);
+      if (match) resolve({ child, numbers: match[1].trim().split(' ').map(Number) });
     });
-    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+}
+
+async function startServer(uri: string, cacheSize: string, perPage = '') {
+  const { child, numbers } = await startChild('bench/page-server.ts', [uri, SLUG, cacheSize, perPage]);
+  return { child, port: numbers[0], comments: numbers[1] };
+}
+
+/** Bytes on the wire for one request with this Accept-Encoding. */
+async function wireBytes(url: string, encoding: string): Promise<number> {
+  const res = await fetch(url, { headers: { 'accept-encoding': encoding } });
+  const length = Number(res.headers.get('content-length'));
+  return length || (await res.arrayBuffer()).byteLength;
 }
 
 interface Row {
@@ -56,10 +77,10 @@ interface Row {
   errors: number;
 }
 
-async function load(name: string, url: string): Promise<Row> {
+async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
   log(`${name}: warming up, then ${DURATION} s at 10 connections`);
-  await autocannon({ url, connections: 10, duration: 2 });
-  const result = await autocannon({ url, connections: 10, duration: DURATION });
+  await autocannon({ url, connections: 10, duration: 2, headers });
+  const result = await autocannon({ url, connections: 10, duration: DURATION, headers });
   const row = {
     name,
     p50: result.latency.p50,
@@ -114,33 +135,81 @@ async function main(): Promise<void> {
     });
     await mongoose.disconnect();
 
+    const GZIP = { 'accept-encoding': 'gzip' };
+    const SESSION = { cookie: 'sid=bench-reader' };
+    const rows: Row[] = [];
+    const ratios: string[] = [];
+    const ratio = (what: string, ours: Row, ceiling: Row) => {
+      const line = `${what}: ${(ours.rps / ceiling.rps).toFixed(2)}× the ceiling's req/s (${ours.rps.toFixed(0)} vs ${ceiling.rps.toFixed(0)}), p99 ${ours.p99} ms vs ${ceiling.p99} ms`;
+      ratios.push(line);
+      log(line);
+    };
+
+    // 1. The whole thread on one page, against a bare server sending the same bytes.
+    const whole = await startServer(uri, '100', '500');
+    children.push(whole.child);
+    const wholeUrl = `http://127.0.0.1:${whole.port}/posts/${SLUG}`;
+    const page = await fetch(wholeUrl).then((r) => r.text());
+    const shown = (page.match(/class="comment[ "]/g) ?? []).length;
+    const bytes = {
+      plain: await wireBytes(wholeUrl, 'identity'),
+      gzip: await wireBytes(wholeUrl, 'gzip'),
+      br: await wireBytes(wholeUrl, 'br'),
+    };
+    log(`the whole page shows ${shown} of ${whole.comments} comments`);
+    log(`on the wire: ${kb(bytes.plain)} plain, ${kb(bytes.gzip)} gzip, ${kb(bytes.br)} brotli`);
+    const bare = await startChild('bench/bare-server.ts', [wholeUrl]);
+    children.push(bare.child);
+    const bareBase = `http://127.0.0.1:${bare.numbers[0]}`;
+    const wholePlain = await load('whole page, no session, plain', wholeUrl);
+    const barePlain = await load('bare Node http, same bytes, plain', `${bareBase}/plain`);
+    const wholeGzip = await load('whole page, no session, gzip', wholeUrl, GZIP);
+    const bareGzip = await load('bare Node http, same bytes, gzip', `${bareBase}/gzip`, GZIP);
+    rows.push(wholePlain, barePlain, wholeGzip, bareGzip);
+    rows.push(await load('whole page, no session, brotli', wholeUrl, { 'accept-encoding': 'br' }));
+    ratio('whole page plain vs bare', wholePlain, barePlain);
+    ratio('whole page gzip vs bare', wholeGzip, bareGzip);
+    bare.child.kill();
+    whole.child.kill();
+
+    // 2 and 3. The paged default view, the home page, and readers with a session.
     const cached = await startServer(uri, '100');
     children.push(cached.child);
     const base = `http://127.0.0.1:${cached.port}`;
-    const page = await fetch(`${base}/posts/${SLUG}`).then((r) => r.text());
-    const shown = (page.match(/class="comment[ "]/g) ?? []).length;
-    log(
-      `the page shows ${shown} of ${cached.comments} comments (50 top-level per page, with all their replies)`,
+    rows.push(await load('paged view (50 top-level), no session, gzip', `${base}/posts/${SLUG}`, GZIP));
+    rows.push(await load('home page, no session, gzip', `${base}/`, GZIP));
+    const personal = await load(
+      'paged view, with a session (built per request)',
+      `${base}/posts/${SLUG}`,
+      SESSION,
     );
-
-    const rows: Row[] = [];
-    rows.push(await load('database (thread cache on, the default)', `${base}/posts/${SLUG}`));
-    rows.push(await load('render-only ceiling (same process, in memory)', `${base}/__ceiling/posts/${SLUG}`));
+    const ceiling = await load(
+      'render-only ceiling, with a session',
+      `${base}/__ceiling/posts/${SLUG}`,
+      SESSION,
+    );
+    rows.push(personal, ceiling);
+    ratio('paged view with a session vs render-only ceiling', personal, ceiling);
     cached.child.kill();
 
     const uncached = await startServer(uri, '0');
     children.push(uncached.child);
-    rows.push(await load('database (thread cache off)', `http://127.0.0.1:${uncached.port}/posts/${SLUG}`));
+    rows.push(
+      await load(
+        'paged view, with a session, thread cache off',
+        `http://127.0.0.1:${uncached.port}/posts/${SLUG}`,
+        SESSION,
+      ),
+    );
     uncached.child.kill();
 
-    const ceiling = rows[1];
-    console.log('\n| Path | p50 (ms) | p99 (ms) | req/s | vs ceiling (req/s) |');
-    console.log('| --- | ---: | ---: | ---: | ---: |');
-    for (const row of rows) {
-      console.log(
-        `| ${row.name} | ${row.p50} | ${row.p99} | ${row.rps.toFixed(0)} | ${(row.rps / ceiling.rps).toFixed(2)}× |`,
-      );
-    }
+    console.log('\n| Path | p50 (ms) | p99 (ms) | req/s |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const row of rows) console.log(`| ${row.name} | ${row.p50} | ${row.p99} | ${row.rps.toFixed(0)} |`);
+    console.log(
+      `\nWhole page on the wire: ${kb(bytes.plain)} plain, ${kb(bytes.gzip)} gzip, ${kb(bytes.br)} brotli.`,
+    );
+    for (const line of ratios) console.log(`- ${line}`);
     console.log(
       `\nnode ${process.version}, ${os.cpus().length} cores, ${DURATION} s per run, 10 connections`,
     );

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Post } from '../models/post';
-import { createApp } from '../server/app';
+import { createApp, createRequestListener } from '../server/app';
 import { loadConfig } from '../server/config';
 import { connectMongoose, mongooseHealth } from '../server/db/connection';
 import { renderPostPage } from '../server/controllers/post-page';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     fragments,
     extraRoutes: [ceiling],
   });
-  const server = createServer(app);
+  const server = createServer(createRequestListener(app));
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(
       `ready ${(server.address() as AddressInfo).port} ${memory.thread.comments.length}\n`,

@@ -14,8 +14,8 @@
  * Prints p50/p99 latency, requests per second, bytes on the wire, and ratios from the same run.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
@@ -77,17 +77,49 @@ interface Row {
   errors: number;
 }
 
-async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
-  log(`${name}: warming up, then ${DURATION} s at 10 connections`);
-  await autocannon({ url, connections: 10, duration: 2, headers });
-  const result = await autocannon({ url, connections: 10, duration: DURATION, headers });
-  const row = {
-    name,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    rps: result.requests.average,
-    errors: result.errors + result.non2xx,
+/** wrk (C, one thread) when installed: it keeps up with a bare server; autocannon otherwise. */
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((file) => existsSync(file));
+
+function ms(value: string, unit: string): number {
+  const n = Number(value);
+  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : n;
+}
+
+function wrk(url: string, seconds: number, headers: Record<string, string>) {
+  const args = ['-t1', '-c10', `-d${seconds}s`, '--latency', '--timeout', '30s'];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
+  const out = execFileSync(WRK!, [...args, url], { encoding: 'utf8' });
+  const pct = (p: string) => {
+    const match = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return match ? ms(match[1], match[2]) : NaN;
   };
+  const failed = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    p50: Number(pct('50').toFixed(2)),
+    p99: Number(pct('99').toFixed(2)),
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+    errors: Number(failed?.[1] ?? 0) + (socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
+  };
+}
+
+async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
+  log(`${name}: warming up, then ${DURATION} s at 10 connections (${WRK ? 'wrk' : 'autocannon'})`);
+  let measured: Omit<Row, 'name'>;
+  if (WRK) {
+    wrk(url, 2, headers);
+    measured = wrk(url, DURATION, headers);
+  } else {
+    await autocannon({ url, connections: 10, duration: 2, headers });
+    const result = await autocannon({ url, connections: 10, duration: DURATION, headers });
+    measured = {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      rps: result.requests.average,
+      errors: result.errors + result.non2xx,
+    };
+  }
+  const row = { name, ...measured };
   log(`${name}: p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.rps.toFixed(0)} req/s, ${row.errors} errors`);
   return row;
 }
@@ -211,7 +243,7 @@ async function main(): Promise<void> {
     );
     for (const line of ratios) console.log(`- ${line}`);
     console.log(
-      `\nnode ${process.version}, ${os.cpus().length} cores, ${DURATION} s per run, 10 connections`,
+      `\nnode ${process.version}, ${os.cpus().length} cores, ${DURATION} s per run, 10 connections, ${WRK ? 'wrk -t1' : 'autocannon'}`,
     );
     if (rows.some((r) => r.errors > 0)) throw new Error('some requests failed');
   } finally {

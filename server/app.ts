@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
+import type { RequestListener } from 'node:http';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { csrfProtection } from './auth/csrf.js';
@@ -46,6 +47,20 @@ export interface AppDeps {
   extraRoutes?: RequestHandler[];
 }
 
+const SHARED_PAGES = 'sharedPages';
+
+/**
+ * The HTTP server's request listener: cached pages for readers without a session straight from
+ * memory (before Express, whose per-request work would be most of their cost), the app otherwise.
+ */
+export function createRequestListener(app: Express): RequestListener {
+  const pages = app.get(SHARED_PAGES) as ReturnType<typeof sharedPages> | undefined;
+  if (!pages) return app;
+  return (req, res) => {
+    if (!pages.hit(req, res)) app(req, res);
+  };
+}
+
 /** Builds the Express app: no port, no connections, no side effects. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, database } = deps;
@@ -66,12 +81,15 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', VIEWS_DIR);
   app.locals.site = { title: config.siteTitle, url: config.siteUrl };
 
+  // Pages for readers without a session: built here, served from memory by createRequestListener.
+  const pages = sharedPages(pageCache, { cookieName: SESSION_COOKIE });
+  app.set(SHARED_PAGES, pages);
   app.use(requestLogger(logger));
   app.use(shedLoad(config.maxInFlight));
   // same-origin, not helmet's no-referrer: under no-referrer browsers send "Origin: null" on our
   // own forms, and the ones without Sec-Fetch-Site could then not be told from another site's.
   app.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));
-  app.use(sharedPages(pageCache, { cookieName: SESSION_COOKIE }));
+  app.use(pages.build);
   // Everything else is compressed as it streams (brotli or gzip, as the browser accepts).
   app.use(compression());
   // Hashed names ({{asset}}) are cached for good: a new file is a new name.

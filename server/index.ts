@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.js';
+import { createApp, createRequestListener } from './app.js';
 import { ConfigError, ensureSessionSecret, loadConfig, type Config } from './config/index.js';
 import { readEnvFile } from './config/env-file.js';
 import { mongooseHealth } from './db/connection.js';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     pageCache,
     webAuth,
   });
-  const server = createServer(app);
+  const server = createServer(createRequestListener(app));
   server.prependListener('request', (_req, res) => {
     if (draining) res.setHeader('Connection', 'close');
   });

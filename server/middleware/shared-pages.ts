@@ -1,19 +1,29 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Negotiator from 'negotiator';
 import type { CachedPage, Encoding, PageCache } from '../rendering/page-cache.js';
 
 /** Set by a controller on a page that is the same for every reader without a session. */
 export const PAGE_TAGS = 'sharedPageTags';
 
 const SHARED_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, stale-while-revalidate=30';
+/** Headers that belong to one response, never replayed from the cache. */
+const PER_RESPONSE = new Set([
+  'x-request-id',
+  'content-length',
+  'content-encoding',
+  'set-cookie',
+  'date',
+  'etag',
+]);
 
-function hasSession(req: Request, cookieName: string): boolean {
+function hasSession(req: IncomingMessage, cookieName: string): boolean {
   const cookie = req.headers.cookie;
   return typeof cookie === 'string' && cookie.includes(`${cookieName}=`);
 }
 
 /** The cache key: the path and the query (only page and order keep a page shareable). */
-function keyOf(req: Request): string | null {
-  const url = req.originalUrl;
+function keyOf(url: string): string | null {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
@@ -21,65 +31,121 @@ function keyOf(req: Request): string | null {
   return url;
 }
 
-function encodingFor(req: Request): Encoding {
-  // Brotli when accepted at all (browsers list it after gzip, at the same weight): smaller.
-  if (req.acceptsEncodings('br') === 'br') return 'br';
-  return req.acceptsEncodings('gzip') === 'gzip' ? 'gzip' : 'identity';
+/** Accept-Encoding → what we send, remembered per distinct header (browsers send a handful). */
+const chosen = new Map<string, Encoding>();
+function encodingFor(req: IncomingMessage): Encoding {
+  const header = req.headers['accept-encoding'] ?? '';
+  let encoding = chosen.get(header);
+  if (!encoding) {
+    const negotiator = new Negotiator(req);
+    // Brotli when accepted at all (browsers list it after gzip, at the same weight): smaller.
+    if (negotiator.encodings(['br'])[0] === 'br') encoding = 'br';
+    else encoding = negotiator.encodings(['gzip'])[0] === 'gzip' ? 'gzip' : 'identity';
+    if (chosen.size < 1000) chosen.set(header, encoding);
+  }
+  return encoding;
 }
 
-async function serve(req: Request, res: Response, page: CachedPage, status: 'hit' | 'miss'): Promise<void> {
-  res.setHeader('Cache-Control', SHARED_CACHE_CONTROL);
-  res.setHeader('Vary', 'Accept-Encoding, Cookie');
-  res.setHeader('ETag', page.etag);
-  res.setHeader('X-Page-Cache', status);
+async function serve(req: IncomingMessage, res: ServerResponse, page: CachedPage, status: 'hit' | 'miss') {
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === page.etag)) {
-    res.status(304).end();
+    res.writeHead(304, { ...page.headers, 'X-Page-Cache': status });
+    res.end();
     return;
   }
   const encoding = encodingFor(req);
   const body = await page.bytes(encoding);
-  res.status(200);
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
-  res.setHeader('Content-Length', body.length);
+  const headers: Record<string, string | string[] | number> = {
+    ...page.headers,
+    'X-Page-Cache': status,
+    'Content-Length': body.length,
+  };
+  if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
+  res.writeHead(200, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /**
  * Readers without a session cookie all get the same page: served from memory as bytes (gzip or
  * brotli as the browser accepts), with a strong ETag (a reload answers 304 without building
- * anything) and Cache-Control that lets a CDN or nginx hold it briefly. A page enters the cache
- * when its controller marks it shareable (res.locals[PAGE_TAGS]: what it shows, for invalidation)
- * and it is sent with status 200 and no cookie. Everyone else gets their own page, `private`.
+ * anything) and Cache-Control that lets a CDN or nginx hold it briefly. Everyone else gets their
+ * own page, `private`.
+ *
+ * Two parts: `hit` runs on the HTTP server before Express (createRequestListener) and answers from
+ * memory with the headers the page was first sent with (security headers included): Express's own
+ * per-request work costs more than sending a cached page, so only this lets a cached page go out
+ * nearly as fast as a bare server. `build` is a middleware after the security headers: it serves
+ * what is cached too (for a caller that bypasses `hit`), and on a miss it lets the app build the
+ * page and keeps it, when its controller marked it
+ * shareable (res.locals[PAGE_TAGS]: what it shows, for invalidation) and it is a 200 without a
+ * cookie. Concurrent misses of one page wait for the first build instead of building it again.
  */
-export function sharedPages(cache: PageCache, options: { cookieName: string }): RequestHandler {
-  return (req, res, next) => {
+export function sharedPages(cache: PageCache, options: { cookieName: string }) {
+  const building = new Map<string, Promise<CachedPage | undefined>>();
+  const shareable = (req: IncomingMessage) =>
+    (req.method === 'GET' || req.method === 'HEAD') && !hasSession(req, options.cookieName);
+
+  /** Answers from memory when it can; false when the request must go to the app. */
+  const hit = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!shareable(req)) return false;
+    const key = keyOf(req.url ?? '/');
+    const found = key ? cache.lookup(key) : undefined;
+    // A page past its age is served while one request (this one, if none is yet) rebuilds it.
+    if (!found || (found.stale && !building.has(key!))) return false;
+    serve(req, res, found.page, 'hit').catch(() => res.destroy());
+    return true;
+  };
+
+  const build: RequestHandler = (req: Request, res: Response, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (hasSession(req, options.cookieName)) {
       res.setHeader('Cache-Control', 'private, no-cache');
       return next();
     }
-    const key = keyOf(req);
-    const cached = key ? cache.get(key) : undefined;
+    const key = keyOf(req.originalUrl);
+    if (!key) return next();
+    const cached = cache.get(key);
     if (cached) {
       serve(req, res, cached, 'hit').catch(next);
       return;
     }
-    if (!key) return next();
+    const inFlight = building.get(key);
+    if (inFlight) {
+      inFlight.then((page) => (page ? serve(req, res, page, 'hit') : next())).catch(next);
+      return;
+    }
+    let settle: (page: CachedPage | undefined) => void = () => undefined;
+    building.set(key, new Promise((resolve) => (settle = resolve)));
+    const done = (page?: CachedPage) => {
+      building.delete(key);
+      settle(page);
+    };
+    res.once('close', () => done());
     const ticket = cache.ticket();
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
       const tags = res.locals[PAGE_TAGS] as string[] | undefined;
       if (tags && res.statusCode === 200 && typeof body === 'string' && !res.getHeader('Set-Cookie')) {
-        const page = cache.store(key, tags, ticket, body);
+        res.setHeader('Cache-Control', SHARED_CACHE_CONTROL);
+        res.setHeader('Vary', 'Accept-Encoding, Cookie');
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(res.getHeaders())) {
+          if (!PER_RESPONSE.has(name) && value !== undefined)
+            headers[name] = Array.isArray(value) ? value : String(value);
+        }
+        const page = cache.store(key, tags, ticket, body, headers);
         if (page) {
+          done(page);
           serve(req, res, page, 'miss').catch(next);
           return res;
         }
       }
+      done();
       return send(body);
     };
     next();
   };
+
+  return { hit, build };
 }

@@ -11,6 +11,8 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 export interface CachedPage {
   etag: string;
   builtAt: number;
+  /** The response headers the page was first sent with (security headers, type, caching), to send again. */
+  headers: Record<string, string | string[]>;
   bytes(encoding: Encoding): Promise<Buffer>;
 }
 
@@ -38,13 +40,23 @@ export class PageCache {
   ) {}
 
   get(key: string): CachedPage | undefined {
+    const found = this.lookup(key);
+    return found && !found.stale ? found.page : undefined;
+  }
+
+  /**
+   * The page and whether it is past `maxAgeMs`: a stale page may still be served while one request
+   * rebuilds it (nothing changed that this process heard of). Past twice the age it is dropped.
+   */
+  lookup(key: string): { page: CachedPage; stale: boolean } | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (this.now() - entry.builtAt > this.maxAgeMs) {
+    const age = this.now() - entry.builtAt;
+    if (age > 2 * this.maxAgeMs) {
       this.drop(key);
       return undefined;
     }
-    return entry;
+    return { page: entry, stale: age > this.maxAgeMs };
   }
 
   /** Where a build starts: pass it to `store`, which refuses pages an invalidation overtook. */
@@ -52,13 +64,20 @@ export class PageCache {
     return this.generation;
   }
 
-  store(key: string, tags: string[], ticket: number, html: string): CachedPage | undefined {
+  store(
+    key: string,
+    tags: string[],
+    ticket: number,
+    html: string,
+    headers: Record<string, string | string[]> = {},
+  ): CachedPage | undefined {
     if (this.maxEntries === 0 || ticket !== this.generation) return undefined;
     const plain = Buffer.from(html, 'utf8');
     const etag = `"${createHash('sha1').update(plain).digest('base64url')}"`;
     const encoded = new Map<Encoding, Promise<Buffer>>([['identity', Promise.resolve(plain)]]);
     const entry: Entry = {
       etag,
+      headers: { ...headers, ETag: etag },
       builtAt: this.now(),
       tags,
       bytes(encoding) {

@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { attachSockets, type LiveServer } from '../../server/sockets';
 import { testLogger, type TestApp } from './app';
+import { createRequestListener } from '../../server/app';
 
 /** The test app on a loopback port with Socket.IO attached, as server/index.ts does. */
 export async function listenLive(
   test: TestApp,
 ): Promise<{ server: Server; live: LiveServer; url: string; close(): Promise<void> }> {
-  const server = createServer(test.app);
+  const server = createServer(createRequestListener(test.app));
   const live = await attachSockets(server, { ...test, logger: testLogger() });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -60,6 +60,8 @@ const THREAD_FIELDS =
 
 export class CommentService {
   private readonly cache: ThreadCache<Thread>;
+  /** Thread reads in progress, by post and version. */
+  private readonly reading = new Map<string, Promise<Thread>>();
   /** The views of each page of each thread version, kept while that version is. */
   private readonly views = new VersionMemo<Thread, CommentView[]>();
   /** Writes to one thread, one at a time within this process. */
@@ -93,9 +95,26 @@ export class CommentService {
     post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
     options: { fresh?: boolean } = {},
   ): Promise<Thread> {
+    if (options.fresh) return this.readThread(post, options);
+    const found = this.cache.lookup(String(post._id), post.threadVersion);
+    if (found && !found.stale) return found.value;
+    // Readers who miss the same version at once share one read (a cold thread under load); a thread
+    // past its age is served as it is while it is read again in the background.
+    const flightKey = `${String(post._id)}:${post.threadVersion}`;
+    let flight = this.reading.get(flightKey);
+    if (!flight) {
+      flight = this.readThread(post, options).finally(() => this.reading.delete(flightKey));
+      this.reading.set(flightKey, flight);
+      if (found) flight.catch(() => undefined);
+    }
+    return found ? found.value : flight;
+  }
+
+  private async readThread(
+    post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>,
+    options: { fresh?: boolean },
+  ): Promise<Thread> {
     const key = String(post._id);
-    const cached = options.fresh ? undefined : this.cache.get(key, post.threadVersion);
-    if (cached) return cached;
     const comments = await CommentModel.find({ post: post._id }).select(THREAD_FIELDS).lean<ShownComment[]>();
     comments.sort((a, b) => a.number - b.number);
     const thread = new Thread(comments, this.config.commentsMaxDepth);

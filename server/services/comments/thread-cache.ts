@@ -15,16 +15,26 @@ export class ThreadCache<T> {
   ) {}
 
   get(postId: string, version: string): T | undefined {
+    const found = this.lookup(postId, version);
+    return found && !found.stale ? found.value : undefined;
+  }
+
+  /**
+   * The entry for this version, and whether it is past the age limit: a stale entry can still be
+   * served while it is read again in the background. Past twice the age it is dropped.
+   */
+  lookup(postId: string, version: string): { value: T; stale: boolean } | undefined {
     const entry = this.entries.get(postId);
     if (!entry) return undefined;
-    if (entry.version !== version || Date.now() - entry.at > this.maxAgeMs) {
+    const age = Date.now() - entry.at;
+    if (entry.version !== version || age > 2 * this.maxAgeMs) {
       this.entries.delete(postId);
       return undefined;
     }
     // Refresh recency: Map iteration order is insertion order.
     this.entries.delete(postId);
     this.entries.set(postId, entry);
-    return entry.value;
+    return { value: entry.value, stale: age > this.maxAgeMs };
   }
 
   /** The entry as it is, whatever its version: what this process last read or wrote. */

@@ -1,11 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { Types } from 'mongoose';
 import type { Post } from '../../models/post.js';
+import type { Thread } from './comments/thread.js';
 
 /** Domain events, emitted by services after a write has succeeded. */
 export interface DomainEventMap {
-  /** Carries the post as the write left it, so listeners can read the cached thread without a query. */
-  'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post };
+  /**
+   * Emitted as soon as the comment is stored. Carries the post and, from the write path, the
+   * thread with the comment in it, so listeners need no query and no cache lookup.
+   */
+  'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post; thread?: Thread };
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };

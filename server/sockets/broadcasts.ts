@@ -22,9 +22,10 @@ export function wireBroadcasts(
   };
 
   const offs = [
-    services.events.on('comment.created', ({ postId, commentId, post: known }) =>
+    services.events.on('comment.created', ({ postId, commentId, post: known, thread: current }) =>
       send('comment', async () => {
-        const { post, thread } = await loadLiveThread(services, postId, known);
+        const { post, thread } =
+          known && current ? { post: known, thread: current } : await loadLiveThread(services, postId, known);
         const live = renderLiveComment(fragments, post, thread, String(commentId));
         if (!live || live.status !== 'visible') return;
         batcher.created(roomFor(postId), live, thread.visible.length);

@@ -46,7 +46,7 @@ export interface ThreadPage {
 
 /** A new comment as written, all but its number. */
 type NewCommentDoc = Omit<Comment, 'number' | 'createdAt' | 'updatedAt' | 'sourceKey' | 'authorUrl'>;
-type NewCommentItem = { post: Pick<Post, '_id' | 'threadVersion' | 'commentCount'>; doc: NewCommentDoc };
+type NewCommentItem = { post: Post; doc: NewCommentDoc };
 
 export interface NewComment {
   parentId: string;
@@ -241,9 +241,16 @@ export class CommentService {
       email: user || letterWriter ? '' : authorEmail,
       ipHash,
     };
-    const giveBack = await this.gate.admit(writer);
+    // Sanctions and pace, and whether a guest's name is someone else's: looked up at once.
+    const [admitted, nameCheck] = await Promise.allSettled([
+      this.gate.admit(writer),
+      guest ? this.protectedName(authorName, post) : Promise.resolve(null),
+    ]);
+    if (admitted.status === 'rejected') throw admitted.reason;
+    const giveBack = admitted.value;
     try {
-      const taken = guest ? await this.protectedName(authorName, post) : null;
+      if (nameCheck.status === 'rejected') throw nameCheck.reason;
+      const taken = nameCheck.value;
       if (taken) throw new ValidationError('Please choose another name.', { name: taken });
       const bodyHtml = renderBody(body);
       const screening = await this.gate.screen(writer, body, bodyHtml, Boolean(letterWriter));
@@ -271,9 +278,7 @@ export class CommentService {
         ipHash: writer.ipHash,
         editedAt: null,
       });
-      if (comment.status === 'visible') {
-        this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post: current });
-      }
+      // comment.created was emitted as soon as the comment was stored (writeBatch).
       return { ...comment, threadVersion: current.threadVersion };
     } catch (err) {
       await giveBack();
@@ -347,7 +352,7 @@ export class CommentService {
    * Numbers a new comment and writes it, with the others that arrived for the same thread while
    * the previous batch was being written (one insert and one version update for all of them).
    */
-  private insertNumbered<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(
+  private insertNumbered<P extends Post>(
     post: P,
     doc: NewCommentDoc,
   ): Promise<{ comment: Comment; post: P }> {
@@ -393,13 +398,24 @@ export class CommentService {
       }
     }
     const comments = items.map((item) => written.get(String(item.doc._id))!);
+    let current = clashed ? undefined : base.value.with(...comments.map(shownFrom));
+    let announced = false;
+    const announce = (thread?: Thread) => {
+      announced = true;
+      for (const comment of comments) {
+        if (comment.status !== 'visible') continue;
+        this.events.emit('comment.created', { postId: post._id, commentId: comment._id, post, thread });
+      }
+    };
+    // Stored: readers hear of it now, before the post's version is recorded (which can wait).
+    if (current) announce(current);
     try {
-      let current = clashed ? undefined : base.value.with(...comments.map(shownFrom));
       let version = current
         ? await this.posts.touchThreadIf(post._id, base.version, current.visible.length)
         : null;
       if (!version || !current) {
         current = await this.loadThread(post, { fresh: true });
+        if (!announced) announce(current);
         version = await this.posts.touchThread(post._id, current.visible.length);
       }
       this.cache.set(key, version, current);
@@ -409,6 +425,7 @@ export class CommentService {
       // The comments are written; only recording the new version failed (the database went away
       // for a moment). They are posted: say so, and let the next read of the thread find them.
       this.cache.delete(key);
+      if (!announced) announce();
       return comments.map((comment) => ({ comment, version: '', commentCount: post.commentCount }));
     }
   }

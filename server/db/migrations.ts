@@ -1,5 +1,6 @@
 import { PostModel, type Post } from '../../models/post.js';
 import { MigrationModel } from '../../models/migration.js';
+import { UserModel, type User } from '../../models/user.js';
 import { nameKey } from '../lib/name-key.js';
 import { rebuildListings } from '../services/posts/post-listing.js';
 
@@ -21,10 +22,24 @@ async function backfillAuthorNameKeys(progress: Progress): Promise<void> {
   }
 }
 
+/** Name keys keep letters of every script since 2026-11-27: recompute the stored ones. */
+async function refoldNameKeys(progress: Progress): Promise<void> {
+  await backfillAuthorNameKeys(progress);
+  let done = 0;
+  const cursor = UserModel.find({}).select('_id username nameKey').lean<User[]>().cursor({ batchSize: 500 });
+  for await (const user of cursor) {
+    const key = nameKey(user.username);
+    if (user.nameKey !== key) await UserModel.updateOne({ _id: user._id }, { $set: { nameKey: key } });
+    done += 1;
+    if (done % 1000 === 0) progress(`${done} users`);
+  }
+}
+
 /** In the order they were written; a name is never reused. */
 const MIGRATIONS: { name: string; run: (progress: Progress) => Promise<unknown> }[] = [
   { name: '2026-11-post-author-name-keys', run: backfillAuthorNameKeys },
   { name: '2026-11-post-listings', run: rebuildListings },
+  { name: '2026-11-name-keys-every-script', run: refoldNameKeys },
 ];
 
 /**

@@ -2,7 +2,8 @@
  * Folds a display name to the key that decides whether two names are "the
  * same person" to a reader: case, spaces, punctuation, accents and common
  * look-alike letters from other scripts are ignored. "Marisol Vance",
- * "marisol.vance*" and "Mаrisol Vаnce" (Cyrillic а) all fold to "marisolvance".
+ * "marisol.vance*" and "Mаrisol Vаnce" (Cyrillic а) all fold to "marisolvance";
+ * letters with no look-alike are kept as they are ("王伟" stays "王伟").
  */
 const CONFUSABLES: Record<string, string> = {
   // Cyrillic
@@ -63,7 +64,9 @@ export function nameKey(name: string): string {
   let key = '';
   for (const char of folded) {
     const mapped = CONFUSABLES[char] ?? char;
-    if (/^[a-z0-9]+$/.test(mapped)) key += mapped;
+    // Letters and digits of every script count (a name in Chinese or Cyrillic keeps its own key);
+    // spaces, punctuation and symbols do not.
+    if (/^[\p{L}\p{N}]+$/u.test(mapped)) key += mapped;
   }
   return key;
 }

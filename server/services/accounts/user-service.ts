@@ -166,8 +166,12 @@ export class UserService {
   async isNameTaken(name: string): Promise<boolean> {
     const key = nameKey(name);
     if (!key) return false;
-    if (await UserModel.exists({ nameKey: key })) return true;
-    return Boolean(await PostModel.exists({ authorNameKey: key }));
+    // An account's name, or a columnist's byline (both indexed), looked up at once.
+    const [user, byline] = await Promise.all([
+      UserModel.exists({ nameKey: key }),
+      PostModel.exists({ authorNameKey: key }),
+    ]);
+    return Boolean(user || byline);
   }
 
   async list(): Promise<(SessionUser & { createdAt: Date })[]> {

@@ -85,6 +85,7 @@ describe('migrations', () => {
     expect(await runMigrations((m) => messages.push(m))).toEqual([
       '2026-11-post-author-name-keys',
       '2026-11-post-listings',
+      '2026-11-name-keys-every-script',
     ]);
     expect(messages.some((m) => m.includes('running'))).toBe(true);
     expect(await runMigrations()).toEqual([]);

@@ -101,7 +101,12 @@ describe('nameKey', () => {
     }
   });
 
-  // Letters outside Latin with no look-alike entry are dropped, not kept (name-key.ts:66-68):
-  // "王伟" folds to "" and "Иван" to "bah". See the report.
-  it.todo('keeps letters it has no look-alike for, so non-Latin names keep a distinct key');
+  it('keeps letters it has no look-alike for, so non-Latin names keep a distinct key', () => {
+    expect(nameKey('王伟')).toBe('王伟');
+    expect(nameKey('王 伟!')).toBe('王伟');
+    // Look-alikes still fold, the rest stays: "Иван" is not the Latin "Bah".
+    expect(nameKey('Иван')).not.toBe(nameKey('Bah'));
+    expect(nameKey('Иван')).toBe(nameKey('иван'));
+    expect(nameKey('Йосип')).not.toBe(nameKey('oc'));
+  });
 });

@@ -22,7 +22,7 @@ export function commentController(
      * again, status 400, with the input kept and each error by its field.
      */
     create: (async (req, res) => {
-      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
+      const post = await services.posts.getForCommenting(pathParam(req, 'slug'));
       const input = newCommentFrom(req.body);
       const order = parseOrder(field(req.body, 'order'));
       try {
@@ -40,11 +40,13 @@ export function commentController(
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         res.status(400);
+        // The page again, from the post as stored now (the one above may be a moment old).
+        const current = await services.posts.getBySlug(post.slug);
         const parentPage = await services.comments
-          .locate(post, input.parentId, order)
+          .locate(current, input.parentId, order)
           .then((found) => found.page)
           .catch(() => 1);
-        await renderPostPage(req, res, services, config, post, {
+        await renderPostPage(req, res, services, config, current, {
           page: parentPage,
           order,
           form: {

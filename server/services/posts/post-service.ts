@@ -57,12 +57,40 @@ function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number })?.code === 11000;
 }
 
+/** How long a post read for a new comment is reused (a busy thread's replies need not each read it). */
+const FOR_COMMENTING_MS = 2000;
+
 export class PostService {
+  private readonly forCommenting = new Map<string, { post: Post; at: number }>();
+
   constructor(
     private readonly config: Pick<Config, 'postsPerPage'>,
     private readonly events: DomainEvents,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Saved here (closed, unpublished, renamed): the next comment reads it again.
+    const drop = ({ postId }: { postId: Types.ObjectId }) => {
+      for (const [slug, entry] of this.forCommenting) {
+        if (String(entry.post._id) === String(postId)) this.forCommenting.delete(slug);
+      }
+    };
+    events.on('post.saved', drop);
+    events.on('post.published', drop);
+  }
+
+  /**
+   * The published post a comment is being written to, by slug: read once and reused for up to
+   * two seconds, dropped at once when this process saves the post (another process's change is
+   * seen within the two seconds). Its threadVersion may be behind: the write path reads its own.
+   */
+  async getForCommenting(slug: string): Promise<Post> {
+    const entry = this.forCommenting.get(slug);
+    if (entry && Date.now() - entry.at < FOR_COMMENTING_MS) return entry.post;
+    const post = await this.getBySlug(slug);
+    if (this.forCommenting.size >= 1000) this.forCommenting.clear();
+    this.forCommenting.set(slug, { post, at: Date.now() });
+    return post;
+  }
 
   /** When a post goes live: now, at its scheduled time, or when it was first published. */
   private publishedAtFor(values: { status: string; publishAt: Date | null }, existing?: Post): Date | null {

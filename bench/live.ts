@@ -6,7 +6,8 @@
  * reply through the real form route (write, thread reload, render,
  * broadcast) or asks the server for a bare broadcast of a payload of the same
  * shape (no database work), and times from the request to each socket's
- * receipt. Reports p50, p99 and the last recipient, medians over the rounds.
+ * receipt. Rounds alternate between the two. Reports p50, p99 and the last
+ * recipient, medians over the rounds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase } from '../server/db/embedded';
 
 const ROOT = path.resolve(__dirname, '..');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 
 function log(message: string): void {
   console.log(`[bench:live] ${message}`);
@@ -133,22 +134,26 @@ async function main(): Promise<void> {
     for (const count of [100, 1000]) {
       log(`connecting ${count} sockets to the post's room`);
       sockets = await connectAll(url, postId, count, sockets);
-      const results: Record<string, { p50: number[]; p99: number[]; last: number[] }> = {};
-      for (const [name, trigger, isBare] of [
+      const paths = [
         ['bare Socket.IO broadcast', bare, true],
         ['reply POST → receipt', postReply, false],
-      ] as const) {
-        const stats = { p50: [] as number[], p99: [] as number[], last: [] as number[] };
+      ] as const;
+      const results: Record<string, { p50: number[]; p99: number[]; last: number[] }> = {};
+      for (const [name, trigger, isBare] of paths) {
+        results[name] = { p50: [], p99: [], last: [] };
         await round(sockets, trigger, isBare); // warm-up
-        for (let r = 0; r < ROUNDS; r += 1) {
-          const times = await round(sockets, trigger, isBare);
-          stats.p50.push(quantile(times, 0.5));
-          stats.p99.push(quantile(times, 0.99));
-          stats.last.push(times[times.length - 1]);
-        }
-        results[name] = stats;
-        log(`${count} sockets, ${name}: ${ROUNDS} rounds done`);
       }
+      // Rounds alternate between the two paths, so both meet the same machine (GC, the database's
+      // background work, the other core's load), and the ratio compares like with like.
+      for (let r = 0; r < ROUNDS; r += 1) {
+        for (const [name, trigger, isBare] of paths) {
+          const times = await round(sockets, trigger, isBare);
+          results[name].p50.push(quantile(times, 0.5));
+          results[name].p99.push(quantile(times, 0.99));
+          results[name].last.push(times[times.length - 1]);
+        }
+      }
+      log(`${count} sockets: ${ROUNDS} rounds of each path done`);
       const bareP99 = median(results['bare Socket.IO broadcast'].p99);
       for (const [name, stats] of Object.entries(results)) {
         const p99 = median(stats.p99);

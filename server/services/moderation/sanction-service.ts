@@ -10,22 +10,58 @@ function describe(ban: Pick<Ban, 'until' | 'reason'>): string {
   return `${when}${ban.reason ? ` (${ban.reason})` : ''}`;
 }
 
+const SNAPSHOT_MS = 5000;
+
 /** Suspensions, bans and IP blocks, and the check every new comment goes through. */
 export class SanctionService {
+  /** Bans not lifted, by "kind:value", read at most every SNAPSHOT_MS (few, and every comment checks them). */
+  private snapshot: { at: number; bans: Map<string, Ban[]> } | undefined;
+  private reading: Promise<Map<string, Ban[]>> | undefined;
+  /** Bumped by every change here, so a read that a change overtook is not kept. */
+  private generation = 0;
+
   constructor(
     private readonly audit: AuditService,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Every ban not lifted, kept in memory for SNAPSHOT_MS: a ban made or lifted in this process
+   * applies at once (the snapshot is dropped), one made in another process within seconds.
+   */
+  private async activeBans(): Promise<Map<string, Ban[]>> {
+    if (this.snapshot && Date.now() - this.snapshot.at < SNAPSHOT_MS) return this.snapshot.bans;
+    const generation = this.generation;
+    this.reading ??= BanModel.find({ lifted: false })
+      .lean<Ban[]>()
+      .then((list) => {
+        const bans = new Map<string, Ban[]>();
+        for (const ban of list) {
+          const key = `${ban.kind}:${ban.value}`;
+          bans.set(key, [...(bans.get(key) ?? []), ban]);
+        }
+        if (generation === this.generation) this.snapshot = { at: Date.now(), bans };
+        return bans;
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private changed(): void {
+    this.generation += 1;
+    this.snapshot = undefined;
+    this.reading = undefined;
+  }
+
   private async active(kind: Ban['kind'], value: string): Promise<Ban | null> {
-    const bans = await BanModel.find({ kind, value, lifted: false }).lean<Ban[]>();
+    const bans = (await this.activeBans()).get(`${kind}:${value}`) ?? [];
     const now = this.now();
     return bans.find((ban) => !ban.until || ban.until.getTime() > now) ?? null;
   }
 
   /** Throws a 403 with a clear message when the writer may not post. */
   async assertMayPost(who: { userId?: string; email?: string; ipHash: string }): Promise<void> {
-    // The three lookups at once (each is indexed); the first that applies, in this order, answers.
+    // Looked up in the snapshot of bans; the first that applies, in this order, answers.
     const [userBan, emailBan, block] = await Promise.all([
       who.userId ? this.active('user', who.userId) : null,
       who.email ? this.active('email', who.email.toLowerCase()) : null,
@@ -61,6 +97,7 @@ export class SanctionService {
     }
     const until = days ? new Date(this.now() + days * 86400000) : null;
     await BanModel.create({ kind: 'user', value: userId, until, reason, by: actor.id });
+    this.changed();
     await this.audit.record(actor, {
       action: days ? 'user.suspend' : 'user.ban',
       targetType: 'user',
@@ -74,6 +111,7 @@ export class SanctionService {
     const value = email.trim().toLowerCase();
     if (!value) throw new ValidationError('That comment has no email to ban.');
     await BanModel.create({ kind: 'email', value, reason, by: actor.id });
+    this.changed();
     await this.audit.record(actor, {
       action: 'email.ban',
       targetType: 'email',
@@ -86,6 +124,7 @@ export class SanctionService {
   async blockIp(actor: SessionUser, ipHash: string, reason: string, label: string): Promise<void> {
     if (!ipHash) throw new ValidationError('That comment has no recorded address to block.');
     await BanModel.create({ kind: 'ip', value: ipHash, reason, by: actor.id });
+    this.changed();
     await this.audit.record(actor, {
       action: 'ip.block',
       targetType: 'ip',
@@ -100,6 +139,7 @@ export class SanctionService {
       ? await BanModel.updateOne({ _id: banId, lifted: false }, { $set: { lifted: true } })
       : { matchedCount: 0 };
     if (!result.matchedCount) throw new NotFoundError('There is no such sanction.');
+    this.changed();
     await this.audit.record(actor, { action: 'ban.lift', targetType: 'ban', targetId: banId });
   }
 

@@ -8,9 +8,11 @@
  *      a session, plain and gzip, against a bare Node http server writing the same bytes from
  *      memory (bench/bare-server.ts), plain and gzip: the ceiling;
  *   2. the paged default view (50 top-level comments) and the home page, without a session;
- *   3. the paged view for a reader with a session cookie (built per request, as for signed-in
- *      readers), against the render-only ceiling (same template, thread in memory), and the same
- *      with the thread cache off.
+ *   3. the paged view for a reader with a session cookie (built per request), against the
+ *      render-only ceiling (same template, thread in memory); a really signed-in reader; the same
+ *      with the thread cache off; and, with BENCH_BASELINE_DIR (a checkout of an earlier version,
+ *      e.g. `git worktree add /tmp/baseline <ref>` with node_modules linked), the signed-in page
+ *      served by that version from the same database in the same run.
  * Prints p50/p99 latency, requests per second, bytes on the wire, and ratios from the same run.
  */
 import autocannon from 'autocannon';
@@ -19,7 +21,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
+import { createHmac } from 'node:crypto';
 import { CommentModel } from '../models/comment';
+import { SessionModel } from '../models/session';
+import { UserModel } from '../models/user';
 import { PostModel } from '../models/post';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase } from '../server/db/embedded';
@@ -28,6 +33,8 @@ import { generateThread } from '../server/seed/generate';
 const ROOT = path.resolve(__dirname, '..');
 const SLUG = 'bench-thousand-comments';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+/** The session secret bench/page-server.ts runs with (a bench's own, never a site's). */
+const BENCH_SECRET = 'benchmark-only-session-secret-0123456789';
 
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(0)} KB`;
@@ -41,9 +48,10 @@ function log(message: string): void {
 async function startChild(
   script: string,
   args: string[],
+  root = ROOT,
 ): Promise<{ child: ChildProcess; numbers: number[] }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: ROOT,
+    cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -57,8 +65,8 @@ async function startChild(
   });
 }
 
-async function startServer(uri: string, cacheSize: string, perPage = '') {
-  const { child, numbers } = await startChild('bench/page-server.ts', [uri, SLUG, cacheSize, perPage]);
+async function startServer(uri: string, cacheSize: string, perPage = '', root = ROOT) {
+  const { child, numbers } = await startChild('bench/page-server.ts', [uri, SLUG, cacheSize, perPage], root);
   return { child, port: numbers[0], comments: numbers[1] };
 }
 
@@ -165,6 +173,27 @@ async function main(): Promise<void> {
       threadVersion: 'v1',
       commentCount: comments.length,
     });
+    // A signed-in reader: an account and a session as a login leaves them, and its signed cookie.
+    const reader = await UserModel.create({
+      username: 'bench-reader',
+      usernameLower: 'bench-reader',
+      nameKey: 'benchreader',
+      email: '',
+      passwordHash: 'not-used',
+      role: 'commenter',
+    });
+    const sid = 'bench-signed-in-session';
+    const day = 86400000;
+    await SessionModel.create({
+      _id: sid,
+      data: JSON.stringify({
+        cookie: { originalMaxAge: day, expires: new Date(Date.now() + day), httpOnly: true, path: '/' },
+        passport: { user: String(reader._id) },
+      }),
+      expiresAt: new Date(Date.now() + day),
+    });
+    const signature = createHmac('sha256', BENCH_SECRET).update(sid).digest('base64').replace(/=+$/, '');
+    const signedIn = { cookie: `sid=${encodeURIComponent(`s:${sid}.${signature}`)}` };
     await mongoose.disconnect();
 
     const GZIP = { 'accept-encoding': 'gzip' };
@@ -172,7 +201,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     const ratios: string[] = [];
     const ratio = (what: string, ours: Row, ceiling: Row) => {
-      const line = `${what}: ${(ours.rps / ceiling.rps).toFixed(2)}× the ceiling's req/s (${ours.rps.toFixed(0)} vs ${ceiling.rps.toFixed(0)}), p99 ${ours.p99} ms vs ${ceiling.p99} ms`;
+      const line = `${what}: ${(ours.rps / ceiling.rps).toFixed(2)}× the req/s (${ours.rps.toFixed(0)} vs ${ceiling.rps.toFixed(0)}), p99 ${ours.p99} ms vs ${ceiling.p99} ms`;
       ratios.push(line);
       log(line);
     };
@@ -222,6 +251,10 @@ async function main(): Promise<void> {
     );
     rows.push(personal, ceiling);
     ratio('paged view with a session vs render-only ceiling', personal, ceiling);
+    const asReader = await fetch(`${base}/posts/${SLUG}`, { headers: signedIn }).then((r) => r.text());
+    if (!asReader.includes('bench-reader')) throw new Error('the signed-in row is not signed in');
+    const mine = await load('paged view, signed in', `${base}/posts/${SLUG}`, signedIn);
+    rows.push(mine);
     cached.child.kill();
 
     const uncached = await startServer(uri, '0');
@@ -234,6 +267,22 @@ async function main(): Promise<void> {
       ),
     );
     uncached.child.kill();
+
+    // The same signed-in page from another checkout (BENCH_BASELINE_DIR, e.g. a git worktree of
+    // the previous release), on the same database in the same run: "no slower than before".
+    const baselineDir = process.env.BENCH_BASELINE_DIR;
+    if (baselineDir) {
+      const before = await startServer(uri, '100', '', path.resolve(baselineDir));
+      children.push(before.child);
+      const old = await load(
+        `paged view, signed in, baseline (${path.basename(baselineDir)})`,
+        `http://127.0.0.1:${before.port}/posts/${SLUG}`,
+        signedIn,
+      );
+      rows.push(old);
+      ratio('signed-in page vs the baseline checkout', mine, old);
+      before.child.kill();
+    }
 
     console.log('\n| Path | p50 (ms) | p99 (ms) | req/s |');
     console.log('| --- | ---: | ---: | ---: |');

@@ -12,7 +12,7 @@ import { notFound } from './middleware/not-found.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { requireDatabase } from './middleware/require-database.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
-import { HASHED_ASSET } from './rendering/assets.js';
+import { assetUrl, HASHED_ASSET } from './rendering/assets.js';
 import { createRenderer, type Renderer } from './rendering/engine.js';
 import { ThreadFragments } from './rendering/thread-fragments.js';
 import { PageCache } from './rendering/page-cache.js';
@@ -97,7 +97,10 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res, next) => {
     const hashed = req.method === 'GET' || req.method === 'HEAD' ? HASHED_ASSET.exec(req.path) : null;
     if (!hashed) return next();
-    req.url = `${hashed[1]}${hashed[3]}`;
+    // Only the file's current hash: an old or unknown one is a 404, never another file cached for a year.
+    const plain = `${hashed[1]}${hashed[3]}`;
+    if (assetUrl(plain) !== req.path) return next();
+    req.url = plain;
     immutable(req, res, next);
   });
   app.use(express.static(PUBLIC_DIR, { maxAge: config.nodeEnv === 'production' ? '1h' : 0, index: false }));

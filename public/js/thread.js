@@ -34,6 +34,19 @@
   var body = form.querySelector('textarea[name="body"]');
   var nameInput = form.querySelector('input[name="name"]');
   var emailInput = form.querySelector('input[name="email"]');
+
+  // Pages are shared by every reader without a session, and with them the form's one-time id
+  // (which makes a resent form post once): give this page its own.
+  var submission = form.querySelector('input[name="_submission"]');
+  if (submission && window.crypto && window.crypto.getRandomValues) {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    submission.value = Array.prototype.map
+      .call(bytes, function (b) {
+        return ('0' + b.toString(16)).slice(-2);
+      })
+      .join('');
+  }
   var home = document.createComment('comment form home');
   respond.parentNode.insertBefore(home, respond);
 

@@ -1,14 +1,17 @@
 import type { RequestHandler } from 'express';
 import type { Services } from '../services/index.js';
 import { parsePage } from './input/query.js';
-import { PAGE_TAGS } from '../middleware/shared-pages.js';
+import { SHARED_PAGE, type SharedPage } from '../middleware/shared-pages.js';
 
 export function homeController(services: Pick<Services, 'posts'>): { index: RequestHandler } {
   return {
     async index(req, res) {
       const page = parsePage(req.query.page);
       const list = await services.posts.listPublished({ page });
-      res.locals[PAGE_TAGS] = ['listing'];
+      if (!req.user) {
+        const shared: SharedPage = { tags: ['listing'], url: page > 1 ? `/?page=${page}` : '/' };
+        res.locals[SHARED_PAGE] = shared;
+      }
       res.render('home/index', {
         title: page > 1 ? `Page ${page}` : undefined,
         posts: list.posts,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { decodeHTML } from 'entities';
 import { threadQuery, threadUrl } from '../lib/thread-url.js';
-import { PAGE_TAGS } from '../middleware/shared-pages.js';
+import { SHARED_PAGE, type SharedPage } from '../middleware/shared-pages.js';
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
 import { letterWriterOn, viewerOf } from '../auth/guards.js';
@@ -91,7 +91,10 @@ export async function renderPostPage(
 
   // The same for every reader without a session: the page is kept whole until the post changes.
   const shared = thread.shared && !req.user && !moderator && !letterWriter && !options.form && !parentId;
-  if (shared) res.locals[PAGE_TAGS] = [`post:${post._id}`, 'listing'];
+  if (shared) {
+    const page: SharedPage = { tags: [`post:${post._id}`], url: threadUrl(post.slug, options) };
+    res.locals[SHARED_PAGE] = page;
+  }
   res.render('posts/show', {
     title: post.title,
     description: post.excerpt,

@@ -1,10 +1,18 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseCookies } from 'cookie';
 import Negotiator from 'negotiator';
 import type { CachedPage, Encoding, PageCache } from '../rendering/page-cache.js';
 
-/** Set by a controller on a page that is the same for every reader without a session. */
-export const PAGE_TAGS = 'sharedPageTags';
+/**
+ * Set by a controller on a page that is the same for every reader without a session: what the
+ * page shows (tags, for invalidation) and its canonical URL, the one address it is kept under.
+ */
+export const SHARED_PAGE = 'sharedPage';
+export interface SharedPage {
+  tags: string[];
+  url: string;
+}
 
 const SHARED_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, stale-while-revalidate=30';
 /** Headers that belong to one response, never replayed from the cache. */
@@ -17,9 +25,17 @@ const PER_RESPONSE = new Set([
   'etag',
 ]);
 
+/** Whether the request carries the session cookie, read by the parser express-session uses. */
 function hasSession(req: IncomingMessage, cookieName: string): boolean {
-  const cookie = req.headers.cookie;
-  return typeof cookie === 'string' && cookie.includes(`${cookieName}=`);
+  const header = req.headers.cookie;
+  return typeof header === 'string' && header !== '' && parseCookies(header)[cookieName] !== undefined;
+}
+
+/** Whether the request ended up with state of its own (a user, a session with anything in it). */
+function hasOwnState(req: Request): boolean {
+  if (req.user) return true;
+  const session = req.session as unknown as Record<string, unknown> | undefined;
+  return Boolean(session && Object.keys(session).some((key) => key !== 'cookie'));
 }
 
 /** The cache key: the path and the query (only page and order keep a page shareable). */
@@ -77,8 +93,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, page: CachedPage
  * nearly as fast as a bare server. `build` is a middleware after the security headers: it serves
  * what is cached too (for a caller that bypasses `hit`), and on a miss it lets the app build the
  * page and keeps it, when its controller marked it
- * shareable (res.locals[PAGE_TAGS]: what it shows, for invalidation) and it is a 200 without a
- * cookie. Concurrent misses of one page wait for the first build instead of building it again.
+ * shareable (res.locals[SHARED_PAGE]: what it shows, for invalidation, and its canonical URL; any
+ * other spelling of the URL is built for its reader and not kept) and it is a 200 without a
+ * cookie, a user or anything in a session. Concurrent misses of one page wait for the first build instead of building it again.
  */
 export function sharedPages(cache: PageCache, options: { cookieName: string }) {
   const building = new Map<string, Promise<CachedPage | undefined>>();
@@ -115,17 +132,31 @@ export function sharedPages(cache: PageCache, options: { cookieName: string }) {
       return;
     }
     let settle: (page: CachedPage | undefined) => void = () => undefined;
-    building.set(key, new Promise((resolve) => (settle = resolve)));
+    const mine = new Promise<CachedPage | undefined>((resolve) => (settle = resolve));
+    building.set(key, mine);
+    let settled = false;
     const done = (page?: CachedPage) => {
-      building.delete(key);
+      if (settled) return;
+      settled = true;
+      if (building.get(key) === mine) building.delete(key);
       settle(page);
     };
     res.once('close', () => done());
     const ticket = cache.ticket();
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
-      const tags = res.locals[PAGE_TAGS] as string[] | undefined;
-      if (tags && res.statusCode === 200 && typeof body === 'string' && !res.getHeader('Set-Cookie')) {
+      const shared = res.locals[SHARED_PAGE] as SharedPage | undefined;
+      const storable =
+        shared &&
+        shared.url === key &&
+        res.statusCode === 200 &&
+        typeof body === 'string' &&
+        !res.getHeader('Set-Cookie') &&
+        !hasOwnState(req);
+      // A page that is no longer what was kept here (gone, moved, now personal): not served again.
+      if (!storable && res.statusCode !== 200) cache.delete(key);
+      if (storable && shared) {
+        const tags = shared.tags;
         res.setHeader('Cache-Control', SHARED_CACHE_CONTROL);
         res.setHeader('Vary', 'Accept-Encoding, Cookie');
         res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -134,7 +165,7 @@ export function sharedPages(cache: PageCache, options: { cookieName: string }) {
           if (!PER_RESPONSE.has(name) && value !== undefined)
             headers[name] = Array.isArray(value) ? value : String(value);
         }
-        const page = cache.store(key, tags, ticket, body, headers);
+        const page = cache.store(key, tags, ticket, body as string, headers);
         if (page) {
           done(page);
           serve(req, res, page, 'miss').catch(next);

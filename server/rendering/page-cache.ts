@@ -18,6 +18,7 @@ export interface CachedPage {
 
 interface Entry extends CachedPage {
   tags: string[];
+  size: number;
 }
 
 /**
@@ -30,13 +31,17 @@ interface Entry extends CachedPage {
 export class PageCache {
   private readonly entries = new Map<string, Entry>();
   private readonly byTag = new Map<string, Set<string>>();
-  /** Counts invalidations, so a page built while one happened is not kept (it may show the old state). */
+  /** Counts invalidations; each tag remembers the last that hit it, so a page built while its tag was invalidated is not kept. */
   private generation = 0;
+  private readonly invalidatedAt = new Map<string, number>();
+  private bytes = 0;
 
   constructor(
     private readonly maxEntries: number,
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
+    /** Plain bytes kept at most, whatever the count (pages of big threads are big). */
+    private readonly maxBytes = 256 * 1024 * 1024,
   ) {}
 
   get(key: string): CachedPage | undefined {
@@ -71,11 +76,13 @@ export class PageCache {
     html: string,
     headers: Record<string, string | string[]> = {},
   ): CachedPage | undefined {
-    if (this.maxEntries === 0 || ticket !== this.generation) return undefined;
+    if (this.maxEntries === 0) return undefined;
+    if (tags.some((tag) => (this.invalidatedAt.get(tag) ?? -1) > ticket)) return undefined;
     const plain = Buffer.from(html, 'utf8');
     const etag = `"${createHash('sha1').update(plain).digest('base64url')}"`;
     const encoded = new Map<Encoding, Promise<Buffer>>([['identity', Promise.resolve(plain)]]);
     const entry: Entry = {
+      size: plain.length,
       etag,
       headers: { ...headers, ETag: etag },
       builtAt: this.now(),
@@ -99,25 +106,36 @@ export class PageCache {
     };
     this.drop(key);
     this.entries.set(key, entry);
+    this.bytes += entry.size;
     for (const tag of tags) {
       let keys = this.byTag.get(tag);
       if (!keys) this.byTag.set(tag, (keys = new Set()));
       keys.add(key);
     }
-    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
+    while (this.entries.size > this.maxEntries || (this.bytes > this.maxBytes && this.entries.size > 1)) {
+      this.drop(this.entries.keys().next().value as string);
+    }
     return entry;
   }
 
   /** Drops every page that shows this tag. */
   invalidate(tag: string): void {
     this.generation += 1;
+    this.invalidatedAt.set(tag, this.generation);
+    if (this.invalidatedAt.size > 100000) this.invalidatedAt.clear();
     for (const key of this.byTag.get(tag) ?? []) this.drop(key);
+  }
+
+  /** Drops one page (its rebuild found it gone or changed in a way no event reported). */
+  delete(key: string): void {
+    this.drop(key);
   }
 
   private drop(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.bytes -= entry.size;
     for (const tag of entry.tags) {
       const keys = this.byTag.get(tag);
       keys?.delete(key);

@@ -17,6 +17,7 @@ export function invalidateOnEvents(events: DomainEvents, cache: PageCache): () =
     events.on('comment.created', drop),
     events.on('comment.updated', drop),
     events.on('comment.deleted', drop),
+    events.on('thread.updated', drop),
     events.on('post.saved', drop),
     events.on('post.published', drop),
   ];
@@ -48,6 +49,7 @@ export async function invalidateAcrossProcesses(
     events.on('comment.created', publish),
     events.on('comment.updated', publish),
     events.on('comment.deleted', publish),
+    events.on('thread.updated', publish),
     events.on('post.saved', publish),
     events.on('post.published', publish),
   ];

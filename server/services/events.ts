@@ -11,6 +11,8 @@ export interface DomainEventMap {
    */
   'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post; thread?: Thread };
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  /** A thread's new version is recorded (after comment.created, which readers hear of first). */
+  'thread.updated': { postId: Types.ObjectId };
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
   'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };
   'post.saved': {

@@ -344,6 +344,7 @@ export class CommentService {
       const thread = await this.loadThread(post, { fresh: true });
       const version = await this.posts.touchThread(post._id, thread.visible.length);
       this.cache.set(key, version, thread);
+      this.events.emit('thread.updated', { postId: post._id });
       return { ...post, threadVersion: version, commentCount: thread.visible.length };
     });
   }
@@ -419,6 +420,8 @@ export class CommentService {
         version = await this.posts.touchThread(post._id, current.visible.length);
       }
       this.cache.set(key, version, current);
+      // What was built from the version before (a page read in between) is out of date now.
+      this.events.emit('thread.updated', { postId: post._id });
       const commentCount = current.visible.length;
       return comments.map((comment) => ({ comment, version: version!, commentCount }));
     } catch {
@@ -426,6 +429,7 @@ export class CommentService {
       // for a moment). They are posted: say so, and let the next read of the thread find them.
       this.cache.delete(key);
       if (!announced) announce();
+      this.events.emit('thread.updated', { postId: post._id });
       return comments.map((comment) => ({ comment, version: '', commentCount: post.commentCount }));
     }
   }

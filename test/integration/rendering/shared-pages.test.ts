@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createClient } from 'redis';
 import { Types } from 'mongoose';
 import { buildPost, postComment } from '../../fixtures/factories';
+import { buildUser, csrfFrom, PASSWORD } from '../../fixtures/users';
 import { buildTestApp, testLogger } from '../../setup/app';
 import { listenLive } from '../../setup/live';
 import { PageCache } from '../../../server/rendering/page-cache';
@@ -92,6 +93,33 @@ describe('pages for readers without a session', () => {
     expect(cheerio.load(reply.text)('#respond-title').text()).toContain('Reply to Ana');
   });
 
+  it('never keep a page built for a session, however its cookie is spelled', async () => {
+    const user = await buildUser(services, 'commenter', `Spelled${Date.now() % 100000}`);
+    const login = request.agent(app);
+    const form = await login.get('/login').expect(200);
+    const signedIn = await login
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: PASSWORD, _csrf: csrfFrom(form.text), next: '/' })
+      .expect(303);
+    const sid = /sid=([^;]+)/.exec(String(signedIn.headers['set-cookie']))![1];
+    // "sid =" is the same cookie to the parser express-session uses.
+    const theirs = await request(app).get('/').set('Cookie', `sid =${sid}`).expect(200);
+    expect(theirs.text).toContain(user.username);
+    const guest = await request(app).get('/').expect(200);
+    expect(guest.text).not.toContain(user.username);
+    expect(cheerio.load(guest.text)('a[href="/login"]').length).toBe(1);
+  });
+
+  it('keep a page under its one canonical address only', async () => {
+    const post = await buildPost();
+    for (const variant of ['?order=zzz', '?page=1', '?page=01']) {
+      await request(app).get(`/posts/${post.slug}${variant}`).expect(200);
+      const again = await request(app).get(`/posts/${post.slug}${variant}`).expect(200);
+      expect(again.headers['x-page-cache']).toBeUndefined();
+    }
+  });
+
   it('link static files by content hash, cached for good', async () => {
     const home = await request(app).get('/').expect(200);
     const href = cheerio.load(home.text)('link[rel=stylesheet]').attr('href')!;
@@ -99,6 +127,8 @@ describe('pages for readers without a session', () => {
     const css = await request(app).get(href).expect(200);
     expect(css.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(css.text).toContain('body');
+    // Only the current hash: another is not the file, and is not cached for a year.
+    await request(app).get('/css/site.0000000000.css').expect(404);
   });
 });
 

@@ -30,10 +30,48 @@
     return Math.max(max, Number(section.getAttribute('data-last-seen')) || 0);
   }
 
+  var bylineCount = document.querySelector('[data-comment-count-byline]');
   function setTotal(total) {
     if (typeof total !== 'number') return;
+    var text = total.toLocaleString('en-US') + (total === 1 ? ' comment' : ' comments');
     countEl.setAttribute('data-comment-count', String(total));
-    countEl.textContent = total.toLocaleString('en-US') + (total === 1 ? ' comment' : ' comments');
+    countEl.textContent = text;
+    if (bylineCount) bylineCount.textContent = text;
+  }
+
+  // Said politely to screen readers: who wrote and where it landed, at most every few seconds,
+  // so a busy thread is summed up ("4 new comments, the latest from Ana") instead of read out.
+  var announcer = section.querySelector('[data-live-announce]');
+  var heard = [];
+  var announceTimer = null;
+  var lastAnnounced = 0;
+  var ANNOUNCE_EVERY_MS = 3000;
+  function announce(li, parentId) {
+    if (!announcer) return;
+    var author = li.querySelector('.comment__author');
+    var name = author ? author.textContent.trim() : 'someone';
+    var parent = parentId ? document.getElementById('comment-' + parentId) : null;
+    heard.push(
+      parent
+        ? 'New reply from ' + name + ' to comment #' + parent.getAttribute('data-number')
+        : 'New comment from ' + name,
+    );
+    if (announceTimer) return;
+    var wait = Math.max(0, lastAnnounced + ANNOUNCE_EVERY_MS - Date.now());
+    announceTimer = setTimeout(function () {
+      announceTimer = null;
+      lastAnnounced = Date.now();
+      var text =
+        heard.length === 1
+          ? heard[0] + '.'
+          : heard.length +
+            ' new comments, the latest: ' +
+            heard[heard.length - 1].charAt(0).toLowerCase() +
+            heard[heard.length - 1].slice(1) +
+            '.';
+      heard = [];
+      announcer.textContent = text;
+    }, wait);
   }
 
   function fromHtml(html) {
@@ -107,6 +145,7 @@
       return;
     }
     li.classList.add('comment--new');
+    announce(li, comment.parentId);
     setTimeout(function () {
       li.classList.remove('comment--new');
     }, 4000);

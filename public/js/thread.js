@@ -27,6 +27,40 @@
     return;
   }
 
+  // Keyboard: j and k move between comments (as in mail and feed readers). A comment takes focus
+  // (each is focusable from script and by its #comment- address, which browsers focus on arrival,
+  // without this file too), so Tab then reaches its Reply, Quote and Report links in order.
+  function cards() {
+    return Array.prototype.slice.call(section.querySelectorAll('li.comment'));
+  }
+  function focusCard(card) {
+    if (!card) return;
+    card.focus({ preventScroll: true });
+    card.querySelector(':scope > .comment__card').scrollIntoView({ block: 'nearest' });
+  }
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'j' && event.key !== 'k') return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var target = event.target;
+    if (target.closest && target.closest('input, textarea, select, [contenteditable]')) return;
+    var all = cards();
+    if (all.length === 0) return;
+    var current = document.activeElement && document.activeElement.closest('li.comment');
+    var index = current ? all.indexOf(current) : -1;
+    var next = event.key === 'j' ? index + 1 : index - 1;
+    if (index === -1) next = event.key === 'j' ? 0 : all.length - 1;
+    if (next < 0 || next >= all.length) return;
+    event.preventDefault();
+    focusCard(all[next]);
+  });
+
+  // Arriving at a comment's address (a permalink, or the page after posting): focus it too.
+  var arrived = /^#comment-([a-f0-9]{24})$/.exec(window.location.hash);
+  if (arrived) {
+    var landed = document.getElementById('comment-' + arrived[1]);
+    if (landed) focusCard(landed);
+  }
+
   if (!respond) return;
   var form = respond.querySelector('form[data-comment-form]');
   var title = respond.querySelector('#respond-title');
@@ -60,7 +94,9 @@
     title.insertAdjacentElement('afterend', context);
   }
 
+  var replyingTo = null;
   function openReply(comment, quote) {
+    replyingTo = comment;
     var id = comment.getAttribute('data-comment-id');
     var author = comment.querySelector('.comment__author').textContent;
     var number = comment.getAttribute('data-number');
@@ -85,13 +121,25 @@
     body.setSelectionRange(body.value.length, body.value.length);
   }
 
+  // Back where it came from, focus on the comment's Reply link (or the form, when there is none).
   function closeReply() {
+    var from = replyingTo;
+    replyingTo = null;
     parentInput.value = '';
     title.textContent = title.getAttribute('data-default-title');
     context.hidden = true;
     home.parentNode.insertBefore(respond, home.nextSibling);
-    body.focus();
+    var back = from && from.querySelector(':scope > .comment__card .comment__reply');
+    if (back) back.focus();
+    else body.focus();
   }
+
+  respond.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape' && replyingTo) {
+      event.preventDefault();
+      closeReply();
+    }
+  });
 
   section.addEventListener('click', function (event) {
     var link = event.target.closest('[data-reply-to], [data-quote]');

@@ -25,7 +25,18 @@ async function main(): Promise<void> {
       if (mode === 'print') {
         await page.emulateMedia({ media: 'print' });
         await page.pdf({ path: `${stem}.pdf`, format: 'A4' });
-        execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', `${stem}.pdf`, stem]);
+        execFileSync('pdftoppm', [
+          '-png',
+          '-r',
+          '80',
+          '-f',
+          '1',
+          '-l',
+          '1',
+          '-singlefile',
+          `${stem}.pdf`,
+          stem,
+        ]);
       } else {
         await page.screenshot({ path: `${stem}.png` });
       }

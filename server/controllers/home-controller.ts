@@ -15,6 +15,8 @@ export function homeController(services: Pick<Services, 'posts'>): { index: Requ
       res.render('home/index', {
         title: page > 1 ? `Page ${page}` : undefined,
         posts: list.posts,
+        // Live comment counts on the listed posts (the page is complete without it).
+        scripts: ['/socket.io/socket.io.js', '/js/home.js'],
         paging: list.paging,
         pageBase: '/',
       });

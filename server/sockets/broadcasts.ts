@@ -2,7 +2,7 @@ import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import type { ThreadFragments } from '../rendering/thread-fragments.js';
-import { loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
+import { LISTING_ROOM, loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
 import { RoomBatcher } from './room-batcher.js';
 
 /**
@@ -17,6 +17,24 @@ export function wireBroadcasts(
   logger: Logger,
 ): () => void {
   const batcher = new RoomBatcher(io);
+  // A post's comment count for the lists that show it, at most once a second per post.
+  const counts = new Map<string, { total: number; timer?: NodeJS.Timeout }>();
+  const count = (postId: unknown, total: number) => {
+    const id = String(postId);
+    const entry = counts.get(id);
+    if (entry) {
+      entry.total = total;
+      return;
+    }
+    io.to(LISTING_ROOM).emit('post:count', { postId: id, total });
+    const held = { total, timer: undefined as NodeJS.Timeout | undefined };
+    held.timer = setTimeout(() => {
+      counts.delete(id);
+      if (held.total !== total) io.to(LISTING_ROOM).emit('post:count', { postId: id, total: held.total });
+    }, 1000);
+    held.timer.unref();
+    counts.set(id, held);
+  };
   const send = (what: string, work: () => Promise<void>) => {
     work().catch((err: unknown) => logger.error({ err }, `live ${what} broadcast failed`));
   };
@@ -29,6 +47,7 @@ export function wireBroadcasts(
         const live = renderLiveComment(fragments, post, thread, String(commentId));
         if (!live || live.status !== 'visible') return;
         batcher.created(roomFor(postId), live, thread.visible.length);
+        count(postId, thread.visible.length);
       }),
     ),
     ...(['comment.updated', 'comment.deleted'] as const).map((name) =>
@@ -37,6 +56,7 @@ export function wireBroadcasts(
           const { post, thread } = await loadLiveThread(services, postId);
           const live = renderLiveComment(fragments, post, thread, String(commentId));
           const total = thread.visible.length;
+          count(postId, total);
           batcher.flush(roomFor(postId));
           if (live) io.to(roomFor(postId)).emit('comment:updated', { comment: live, total });
           else io.to(roomFor(postId)).emit('comment:hidden', { id: String(commentId), total });
@@ -56,6 +76,7 @@ export function wireBroadcasts(
     }),
   ];
   return () => {
+    for (const entry of counts.values()) clearTimeout(entry.timer);
     offs.forEach((off) => off());
     batcher.close();
   };

@@ -6,7 +6,13 @@ import type { Services } from '../services/index.js';
 import type { ThreadFragments } from '../rendering/thread-fragments.js';
 import { isObjectIdString } from '../lib/validation.js';
 import { RateLimiter } from '../lib/rate-limiter.js';
-import { loadLiveThread, renderLiveComment, roomFor, type LiveComment } from './live-comment.js';
+import {
+  LISTING_ROOM,
+  loadLiveThread,
+  renderLiveComment,
+  roomFor,
+  type LiveComment,
+} from './live-comment.js';
 
 type Ack = (
   reply: { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string } },
@@ -74,6 +80,13 @@ export function registerHandlers(
           : { code: 'internal_error', message: 'Could not join.' },
       });
     }
+  });
+
+  // The lists of posts (home page) hear of comment counts.
+  socket.on('listing:join', async (_payload: unknown, ack?: Ack) => {
+    if (!allowed(typeof ack === 'function' ? ack : undefined)) return;
+    await socket.join(LISTING_ROOM);
+    if (typeof ack === 'function') ack({ ok: true });
   });
 
   // "Someone is replying…": anonymous, at most once per 2 s per socket, never echoed to the sender.

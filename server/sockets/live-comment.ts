@@ -43,6 +43,9 @@ export async function loadLiveThread(
   return { post, thread };
 }
 
+/** Where pages that list posts (the home page) hear of comment counts. */
+export const LISTING_ROOM = 'listing';
+
 export function roomFor(postId: Types.ObjectId | string): string {
   return `post:${String(postId)}`;
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CommentModel } from '../../models/comment';
+import { LetterModel } from '../../models/letter';
 import { buildPost, postComment } from '../fixtures/factories';
 import { buildUser, PASSWORD } from '../fixtures/users';
 import { buildTestApp } from '../setup/app';
@@ -75,13 +76,39 @@ describe('every reader, every way of reading', () => {
     // Held (a link, with HOLD_LINKS_OVER=0): the moderator sees it with its menu.
     await postComment(test.services, post, { name: 'Cy', body: 'See https://example.com' });
     const admin = await buildUser(test.services, 'admin');
+    const member = await buildUser(test.services, 'commenter');
+    await postComment(test.services, post, { body: 'A member speaks.' }, { user: member });
+    const own = await postComment(test.services, post, { body: 'The admin speaks.' }, { user: admin });
+    const letter = await LetterModel.create({
+      reference: `Q-${Date.now().toString(36).slice(-6).toUpperCase()}`,
+      subject: 'My manager reads my email',
+      body: 'Is that allowed?',
+      email: 'reader@example.com',
+      consentPublish: true,
+    });
     const pages = {
-      public: ['/', `/posts/${post.slug}`, '/ask', '/login', '/register'],
+      public: [
+        '/',
+        `/posts/${post.slug}`,
+        '/tags/coworkers',
+        `/users/${member.username}`,
+        `/comments/${first._id}/report`,
+        '/ask',
+        '/login',
+        '/register',
+        '/no-such-page',
+      ],
       staff: [
         `/posts/${post.slug}`,
         '/moderation',
+        '/moderation/sanctions',
         '/editor',
+        '/editor/posts/new',
+        `/editor/posts/${post._id}/edit`,
         '/editor/letters',
+        `/editor/letters/${letter._id}`,
+        `/comments/${own._id}/edit`,
+        `/comments/${own._id}/delete`,
         '/admin/users',
         '/admin/audit',
       ],

@@ -265,6 +265,21 @@ describe('every reader, every way of reading', () => {
     await watcher.close();
   });
 
+  it('keeps the comment counts on the home page true live', async () => {
+    const post = await buildPost({ publishedAt: new Date() });
+    const home = await browser.newPage();
+    await home.goto(`${server.url}/`);
+    const count = home.locator(`[data-post-count="${post._id}"]`);
+    expect(await count.textContent()).toBe('0 comments');
+    await new Promise((r) => setTimeout(r, 500)); // joined the list's room
+    await postComment(test.services, post, { name: 'Ana', body: 'First.' });
+    await home.waitForFunction(
+      (id) => document.querySelector(`[data-post-count="${id}"]`)?.textContent === '1 comment',
+      String(post._id),
+    );
+    await home.close();
+  });
+
   it('moves nothing for a reader who asked for less motion', async () => {
     const post = await buildPost();
     const context = await browser.newContext({ reducedMotion: 'reduce' });

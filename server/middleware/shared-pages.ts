@@ -95,10 +95,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, page: CachedPage
  * page and keeps it, when its controller marked it
  * shareable (res.locals[SHARED_PAGE]: what it shows, for invalidation, and its canonical URL; any
  * other spelling of the URL is built for its reader and not kept) and it is a 200 without a
- * cookie, a user or anything in a session. Concurrent misses of one page wait for the first build instead of building it again.
+ * cookie, a user or anything in a session. Concurrent misses of a page kept before wait for the
+ * first build instead of building it again.
  */
 export function sharedPages(cache: PageCache, options: { cookieName: string }) {
   const building = new Map<string, Promise<CachedPage | undefined>>();
+  /** URLs that have been kept before: only their misses wait for one build (others are never kept). */
+  const keptBefore = new Set<string>();
   const shareable = (req: IncomingMessage) =>
     (req.method === 'GET' || req.method === 'HEAD') && !hasSession(req, options.cookieName);
 
@@ -126,7 +129,7 @@ export function sharedPages(cache: PageCache, options: { cookieName: string }) {
       serve(req, res, cached, 'hit').catch(next);
       return;
     }
-    const inFlight = building.get(key);
+    const inFlight = keptBefore.has(key) ? building.get(key) : undefined;
     if (inFlight) {
       inFlight.then((page) => (page ? serve(req, res, page, 'hit') : next())).catch(next);
       return;
@@ -167,6 +170,8 @@ export function sharedPages(cache: PageCache, options: { cookieName: string }) {
         }
         const page = cache.store(key, tags, ticket, body as string, headers);
         if (page) {
+          if (keptBefore.size >= 10000) keptBefore.clear();
+          keptBefore.add(key);
           done(page);
           serve(req, res, page, 'miss').catch(next);
           return res;

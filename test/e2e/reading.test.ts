@@ -94,6 +94,7 @@ describe('every reader, every way of reading', () => {
         `/users/${member.username}`,
         `/comments/${first._id}/report`,
         '/ask',
+        '/ask/sent/Q-0A1B2C',
         '/login',
         '/register',
         '/no-such-page',

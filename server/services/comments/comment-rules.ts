@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import type { Config } from '../../config/index.js';
 
 export interface Screening {
@@ -7,16 +8,37 @@ export interface Screening {
   hold?: string;
 }
 
-function words(text: string): Set<string> {
-  return new Set(text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []);
+/** The words of a text, in order: lower case, compatibility forms folded, curly apostrophes straight. */
+function tokens(text: string): string[] {
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\u2018\u2019\u02bc]/g, "'")
+      .match(/[\p{L}\p{N}']+/gu) ?? []
+  );
 }
 
-function matches(text: string, list: string[]): string[] {
+/** The text a reader sees: the rendered HTML without its tags, entities decoded. */
+function shownText(html: string): string {
+  return decodeHTML(html.replace(/<[^>]*>/g, ''));
+}
+
+/**
+ * Which entries of the list the comment uses, as a reader would read it: in what was typed and in
+ * what it renders to (an entity or Markdown emphasis cannot hide a word), each entry as whole
+ * words in order, whatever the spacing between them ("free money" is not in "carefree moneylender").
+ */
+function matches(texts: string[], list: string[]): string[] {
   if (list.length === 0) return [];
-  const lower = text.toLowerCase();
-  const present = words(text);
-  // Single words match whole words; phrases match as written.
-  return list.filter((entry) => (entry.includes(' ') ? lower.includes(entry) : present.has(entry)));
+  const seen = texts.map(tokens);
+  const present = new Set(seen.flat());
+  return list.filter((entry) => {
+    const wanted = tokens(entry);
+    if (wanted.length === 0) return false;
+    if (wanted.length === 1) return present.has(wanted[0]);
+    return seen.some((words) => words.some((_, i) => wanted.every((word, j) => words[i + j] === word)));
+  });
 }
 
 /**
@@ -27,7 +49,8 @@ export function screenComment(
   input: { body: string; html: string; isFirstComment: boolean; trusted: boolean },
   config: Pick<Config, 'bannedWords' | 'suspectWords' | 'holdLinksOver' | 'holdFirstComment'>,
 ): Screening {
-  const banned = matches(input.body, config.bannedWords);
+  const texts = [input.body, shownText(input.html)];
+  const banned = matches(texts, config.bannedWords);
   if (banned.length) {
     return {
       refuse: `Your comment uses words that are not allowed here (${banned.join(', ')}). Please rephrase it.`,
@@ -35,8 +58,10 @@ export function screenComment(
   }
   if (input.trusted) return {};
   const links = (input.html.match(/<a\s/g) ?? []).length;
-  if (links > config.holdLinksOver) return { hold: `${links} links (more than ${config.holdLinksOver})` };
-  const suspect = matches(input.body, config.suspectWords);
+  if (links > config.holdLinksOver) {
+    return { hold: `${links} link${links === 1 ? '' : 's'} (more than ${config.holdLinksOver})` };
+  }
+  const suspect = matches(texts, config.suspectWords);
   if (suspect.length) return { hold: `suspect words: ${suspect.join(', ')}` };
   if (config.holdFirstComment && input.isFirstComment) return { hold: 'first comment' };
   return {};

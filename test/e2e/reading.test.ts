@@ -312,6 +312,9 @@ describe('every reader, every way of reading', () => {
       const pdf = path.join(dir, 'post.pdf');
       await page.emulateMedia({ media: 'print' });
       await page.pdf({ path: pdf, format: 'A4', printBackground: false });
+      if (!['/usr/bin/pdftotext', '/usr/local/bin/pdftotext'].some((file) => existsSync(file))) {
+        throw new Error("pdftotext is missing: install Debian's poppler-utils (.ci/run does)");
+      }
       const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
       expect(text).toContain('My manager reads my email');
       expect(text).toContain('A reader writes:');

@@ -10,18 +10,22 @@ function tagsOf(postId: unknown): string[] {
   return [`post:${String(postId)}`, 'listing'];
 }
 
-/** Drops cached pages when a write in this process changes what they show. */
-export function invalidateOnEvents(events: DomainEvents, cache: PageCache): () => void {
-  const drop = ({ postId }: { postId: unknown }) => tagsOf(postId).forEach((tag) => cache.invalidate(tag));
+/** Calls `listener` with the post of every domain event that changes what pages show. */
+function onPageChanges(events: DomainEvents, listener: (change: { postId: unknown }) => void): () => void {
   const offs = [
-    events.on('comment.created', drop),
-    events.on('comment.updated', drop),
-    events.on('comment.deleted', drop),
-    events.on('thread.updated', drop),
-    events.on('post.saved', drop),
-    events.on('post.published', drop),
+    events.on('comment.created', listener),
+    events.on('comment.updated', listener),
+    events.on('comment.deleted', listener),
+    events.on('thread.updated', listener),
+    events.on('post.saved', listener),
+    events.on('post.published', listener),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/** Drops cached pages when a write in this process changes what they show. */
+export function invalidateOnEvents(events: DomainEvents, cache: PageCache): () => void {
+  return onPageChanges(events, ({ postId }) => tagsOf(postId).forEach((tag) => cache.invalidate(tag)));
 }
 
 type Redis = ReturnType<typeof createClient>;
@@ -42,19 +46,11 @@ export async function invalidateAcrossProcesses(
   await sub.subscribe(CHANNEL, (message) => {
     for (const tag of message.split('\n')) if (tag) cache.invalidate(tag);
   });
-  const publish = ({ postId }: { postId: unknown }) => {
+  const off = onPageChanges(events, ({ postId }) => {
     redis.publish(CHANNEL, tagsOf(postId).join('\n')).catch(() => undefined);
-  };
-  const offs = [
-    events.on('comment.created', publish),
-    events.on('comment.updated', publish),
-    events.on('comment.deleted', publish),
-    events.on('thread.updated', publish),
-    events.on('post.saved', publish),
-    events.on('post.published', publish),
-  ];
+  });
   return async () => {
-    offs.forEach((off) => off());
+    off();
     await sub.quit().catch(() => undefined);
   };
 }

@@ -29,9 +29,8 @@ function shownText(html: string): string {
  * what it renders to (an entity or Markdown emphasis cannot hide a word), each entry as whole
  * words in order, whatever the spacing between them ("free money" is not in "carefree moneylender").
  */
-function matches(texts: string[], list: string[]): string[] {
+function matches(seen: string[][], list: string[]): string[] {
   if (list.length === 0) return [];
-  const seen = texts.map(tokens);
   const present = new Set(seen.flat());
   return list.filter((entry) => {
     const wanted = tokens(entry);
@@ -49,7 +48,8 @@ export function screenComment(
   input: { body: string; html: string; isFirstComment: boolean; trusted: boolean },
   config: Pick<Config, 'bannedWords' | 'suspectWords' | 'holdLinksOver' | 'holdFirstComment'>,
 ): Screening {
-  const texts = [input.body, shownText(input.html)];
+  // The words of what was typed and of what it renders to, read once for both lists.
+  const texts = [tokens(input.body), tokens(shownText(input.html))];
   const banned = matches(texts, config.bannedWords);
   if (banned.length) {
     return {

@@ -31,19 +31,25 @@ export class SanctionService {
    */
   private async activeBans(): Promise<Map<string, Ban[]>> {
     if (this.snapshot && Date.now() - this.snapshot.at < SNAPSHOT_MS) return this.snapshot.bans;
-    const generation = this.generation;
-    this.reading ??= BanModel.find({ lifted: false })
-      .lean<Ban[]>()
-      .then((list) => {
-        const bans = new Map<string, Ban[]>();
-        for (const ban of list) {
-          const key = `${ban.kind}:${ban.value}`;
-          bans.set(key, [...(bans.get(key) ?? []), ban]);
-        }
-        if (generation === this.generation) this.snapshot = { at: Date.now(), bans };
-        return bans;
-      })
-      .finally(() => (this.reading = undefined));
+    if (!this.reading) {
+      const generation = this.generation;
+      const reading: Promise<Map<string, Ban[]>> = BanModel.find({ lifted: false })
+        .lean<Ban[]>()
+        .then((list) => {
+          const bans = new Map<string, Ban[]>();
+          for (const ban of list) {
+            const key = `${ban.kind}:${ban.value}`;
+            bans.set(key, [...(bans.get(key) ?? []), ban]);
+          }
+          if (generation === this.generation) this.snapshot = { at: Date.now(), bans };
+          return bans;
+        })
+        .finally(() => {
+          // Only its own: a change may have started a newer read meanwhile.
+          if (this.reading === reading) this.reading = undefined;
+        });
+      this.reading = reading;
+    }
     return this.reading;
   }
 

@@ -1,36 +1,23 @@
-import type { Browser } from 'playwright-core';
 import { buildPost, postComment } from '../fixtures/factories';
 import { buildTestApp } from '../setup/app';
-import { launchBrowser } from '../setup/browser';
-import { listenLive } from '../setup/live';
+import { liveBrowser } from '../setup/live';
 
 describe('live replies in a real browser', () => {
   jest.setTimeout(60000);
   const test = buildTestApp();
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof listenLive>>;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await listenLive(test);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = liveBrowser(test);
 
   it('shows a reply written on one page, nested under the right comment, on the other without reloading', async () => {
     const post = await buildPost();
     const first = await postComment(test.services, post, { name: 'First Fran', body: 'Top one' });
     const second = await postComment(test.services, post, { name: 'Second Sid', body: 'Top two' });
-    const writer = await browser.newPage();
-    const watcher = await browser.newPage();
-    await watcher.goto(`${server.url}/posts/${post.slug}`);
+    const writer = await live.browser.newPage();
+    const watcher = await live.browser.newPage();
+    await watcher.goto(`${live.server.url}/posts/${post.slug}`);
     let reloads = 0;
     watcher.on('load', () => (reloads += 1));
 
-    await writer.goto(`${server.url}/posts/${post.slug}`);
+    await writer.goto(`${live.server.url}/posts/${post.slug}`);
     await watcher.waitForSelector('[data-readers]:not([hidden])');
     expect(await watcher.textContent('[data-readers]')).toBe('2 people are reading this now');
 

@@ -8,14 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CommentModel } from '../../models/comment';
 import { LetterModel } from '../../models/letter';
 import { buildPost, postComment } from '../fixtures/factories';
 import { buildUser, PASSWORD } from '../fixtures/users';
 import { buildTestApp } from '../setup/app';
-import { launchBrowser } from '../setup/browser';
-import { listenLive } from '../setup/live';
+import { liveBrowser } from '../setup/live';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -53,18 +52,7 @@ async function signInPage(page: Page, url: string, username: string): Promise<vo
 describe('every reader, every way of reading', () => {
   jest.setTimeout(180000);
   const test = buildTestApp({ HOLD_LINKS_OVER: '0' });
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof listenLive>>;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await listenLive(test);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = liveBrowser(test);
 
   it('axe finds nothing on public and staff pages, light and dark, at 1280 and 320 px', async () => {
     const post = await buildPost();
@@ -118,26 +106,26 @@ describe('every reader, every way of reading', () => {
     for (const scheme of ['light', 'dark'] as const) {
       for (const width of [1280, 320]) {
         // bypassCSP: axe is injected as an inline script, which the site's CSP rightly refuses.
-        const context = await browser.newContext({
+        const context = await live.browser.newContext({
           viewport: { width, height: 900 },
           colorScheme: scheme,
           bypassCSP: true,
         });
         const page = await context.newPage();
         for (const route of pages.public) {
-          await page.goto(`${server.url}${route}`);
+          await page.goto(`${live.server.url}${route}`);
           for (const v of await axeViolations(page)) failures.push(`${scheme} ${width}px ${route}: ${v}`);
         }
-        await signInPage(page, server.url, admin.username);
+        await signInPage(page, live.server.url, admin.username);
         for (const route of pages.staff) {
-          await page.goto(`${server.url}${route}`);
+          await page.goto(`${live.server.url}${route}`);
           // The moderator's menus open, so what is inside them is checked too.
           await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
           for (const v of await axeViolations(page))
             failures.push(`${scheme} ${width}px staff ${route}: ${v}`);
         }
         // No horizontal scrolling at this width (WCAG 1.4.10 reflow).
-        await page.goto(`${server.url}/posts/${post.slug}`);
+        await page.goto(`${live.server.url}/posts/${post.slug}`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) failures.push(`${scheme} ${width}px: scrolls sideways by ${overflow}px`);
         await context.close();
@@ -150,8 +138,8 @@ describe('every reader, every way of reading', () => {
     const post = await buildPost();
     await postComment(test.services, post, { name: 'Ana', body: 'First.' });
     const second = await postComment(test.services, post, { name: 'Bo', body: 'Second.' });
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/posts/${post.slug}`);
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
     const active = () =>
       page.evaluate(() => {
         const el = document.activeElement!;
@@ -212,9 +200,9 @@ describe('every reader, every way of reading', () => {
     const held = await postComment(test.services, post, { name: 'Linky', body: 'Look: https://example.org' });
     expect(held.status).toBe('pending');
     const moderator = await buildUser(test.services, 'moderator');
-    const page = await browser.newPage();
-    await signInPage(page, server.url, moderator.username);
-    await page.goto(`${server.url}/moderation?post=${post.slug}`);
+    const page = await live.browser.newPage();
+    await signInPage(page, live.server.url, moderator.username);
+    await page.goto(`${live.server.url}/moderation?post=${post.slug}`);
     const focusOn = async (selector: string) => {
       for (let i = 0; i < 40; i += 1) {
         if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
@@ -236,8 +224,8 @@ describe('every reader, every way of reading', () => {
   it('says where a live reply landed, politely, and keeps every count on the page true', async () => {
     const post = await buildPost();
     const first = await postComment(test.services, post, { name: 'Ana', body: 'First.' });
-    const watcher = await browser.newPage();
-    await watcher.goto(`${server.url}/posts/${post.slug}`);
+    const watcher = await live.browser.newPage();
+    await watcher.goto(`${live.server.url}/posts/${post.slug}`);
     await watcher.waitForSelector('[data-readers]', { state: 'attached' });
     await new Promise((r) => setTimeout(r, 500)); // joined the room
     await postComment(test.services, post, {
@@ -268,8 +256,8 @@ describe('every reader, every way of reading', () => {
 
   it('keeps the comment counts on the home page true live', async () => {
     const post = await buildPost({ publishedAt: new Date() });
-    const home = await browser.newPage();
-    await home.goto(`${server.url}/`);
+    const home = await live.browser.newPage();
+    await home.goto(`${live.server.url}/`);
     const count = home.locator(`[data-post-count="${post._id}"]`);
     expect(await count.textContent()).toBe('0 comments');
     await new Promise((r) => setTimeout(r, 500)); // joined the list's room
@@ -283,9 +271,9 @@ describe('every reader, every way of reading', () => {
 
   it('moves nothing for a reader who asked for less motion', async () => {
     const post = await buildPost();
-    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const context = await live.browser.newContext({ reducedMotion: 'reduce' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/posts/${post.slug}`);
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
     const duration = await page.evaluate(() => {
       const probe = document.createElement('li');
       probe.className = 'comment comment--new';
@@ -305,8 +293,8 @@ describe('every reader, every way of reading', () => {
       body: 'Agree with Ana.',
       parent: String(first._id),
     });
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/posts/${post.slug}`);
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'advice-print-'));
     try {
       const pdf = path.join(dir, 'post.pdf');

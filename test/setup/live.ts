@@ -4,6 +4,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { attachSockets, type LiveServer } from '../../server/sockets';
 import { testLogger, type TestApp } from './app';
 import { createRequestListener } from '../../server/app';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser';
 
 /** The test app on a loopback port with Socket.IO attached, as server/index.ts does. */
 export async function listenLive(
@@ -71,3 +73,20 @@ export function collect<T = unknown>(socket: Socket, event: string): T[] {
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * For one test file: Debian's Chromium and the app live on a loopback port, started before its
+ * tests and closed after them. Read `live.browser` and `live.server` inside the tests.
+ */
+export function liveBrowser(test: TestApp) {
+  const live = {} as { browser: Browser; server: Awaited<ReturnType<typeof listenLive>> };
+  beforeAll(async () => {
+    live.browser = await launchBrowser();
+    live.server = await listenLive(test);
+  });
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
+}

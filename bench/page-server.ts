@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   // The ceiling: the post and thread read once, then every request renders from memory,
   // through the same middleware as the real page.
   const post: Post = await services.posts.getBySlug(slug);
-  const memory = new InMemoryComments(config, services.events, services.posts, services.users, services.gate);
+  const memory = new InMemoryComments(config, services.events, services.posts, services.names, services.gate);
   memory.thread = await services.comments.loadThread(post, { fresh: true });
   const memoryServices = { gate: services.gate, comments: memory, fragments };
   const ceiling = Router().get('/__ceiling/posts/:slug', async (req, res) => {

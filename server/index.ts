@@ -102,6 +102,9 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   logger.info({ port, url: `http://localhost:${port}` }, `listening on http://localhost:${port}`);
 
+  // Guests' names are checked in memory once the account names and bylines are read (until then, in the database).
+  void services.names.warm();
+
   // Scheduled posts publish themselves: once now, then every 30 s (conditional updates, so safe on many processes).
   const publishDue = () =>
     services.posts

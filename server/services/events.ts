@@ -20,6 +20,8 @@ export interface DomainEventMap {
     slug: string;
     commentStatus: 'open' | 'closed';
     status?: 'draft' | 'scheduled' | 'published';
+    /** The byline's folded name, which guests may no longer use. */
+    authorNameKey?: string;
   };
 }
 

@@ -3,6 +3,7 @@ import { CommentService } from './comments/comment-service.js';
 import { DomainEvents } from './events.js';
 import { PostService } from './posts/post-service.js';
 import { UserService } from './accounts/user-service.js';
+import { ReservedNames } from './accounts/reserved-names.js';
 import { AuditService } from './moderation/audit-service.js';
 import { CommentGate } from './comments/comment-gate.js';
 import { ModerationService } from './moderation/moderation-service.js';
@@ -19,6 +20,8 @@ export interface Services {
   comments: CommentService;
   ownComments: OwnCommentService;
   users: UserService;
+  /** Account names and bylines, which guests may not use. */
+  names: ReservedNames;
   gate: CommentGate;
   sanctions: SanctionService;
   audit: AuditService;
@@ -49,15 +52,19 @@ export function createServices(deps: {
       .onPublished(postId, letterId)
       .catch((err: unknown) => deps.logger?.error({ err }, 'letter-writer notification failed'));
   });
-  const users = new UserService(deps.config, limiter);
+  const names = new ReservedNames(events, now, undefined, (err) =>
+    deps.logger?.error({ err }, 'reading account names and bylines failed'),
+  );
+  const users = new UserService(deps.config, limiter, names);
   const audit = new AuditService();
   const sanctions = new SanctionService(audit, now);
   const gate = new CommentGate(deps.config, sanctions, now, limiter);
-  const comments = new CommentService(deps.config, events, posts, users, gate);
+  const comments = new CommentService(deps.config, events, posts, names, gate);
   return {
     events,
     posts,
     users,
+    names,
     gate,
     sanctions,
     audit,

@@ -1,6 +1,5 @@
 import bcrypt from 'bcryptjs';
 import { Types } from 'mongoose';
-import { PostModel } from '../../../models/post.js';
 import { ROLES, UserModel, type Role, type User } from '../../../models/user.js';
 import { nameKey } from '../../lib/name-key.js';
 import type { Config } from '../../config/index.js';
@@ -11,6 +10,7 @@ import {
   ValidationError,
 } from '../../errors/index.js';
 import { FieldErrors, isEmail } from '../../lib/validation.js';
+import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 
 /** What a session knows about its user. */
@@ -49,6 +49,8 @@ export class UserService {
   constructor(
     private readonly config: Pick<Config, 'bcryptRounds' | 'loginMaxFailures' | 'loginWindowMinutes'>,
     limiter: LimiterFactory,
+    /** Told of each new account's name, so guests' comments see it at once. */
+    private readonly names?: Pick<ReservedNames, 'add'>,
   ) {
     const windowMs = config.loginWindowMinutes * 60000;
     // An address that guesses a lot is stopped; so is one address guessing one account. Failures
@@ -89,6 +91,7 @@ export class UserService {
         passwordHash,
         role: 'commenter',
       });
+      this.names?.add(key);
       return toSessionUser(user);
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
@@ -165,13 +168,7 @@ export class UserService {
    */
   async isNameTaken(name: string): Promise<boolean> {
     const key = nameKey(name);
-    if (!key) return false;
-    // An account's name, or a columnist's byline (both indexed), looked up at once.
-    const [user, byline] = await Promise.all([
-      UserModel.exists({ nameKey: key }),
-      PostModel.exists({ authorNameKey: key }),
-    ]);
-    return Boolean(user || byline);
+    return key ? nameInDatabase(key) : false;
   }
 
   async list(): Promise<(SessionUser & { createdAt: Date })[]> {

@@ -12,7 +12,8 @@ import { paging, type Paging } from '../../lib/paging.js';
 import type { CommentGate, Writer } from './comment-gate.js';
 import type { PostService } from '../posts/post-service.js';
 import { hashIp } from '../../lib/ip-hash.js';
-import type { SessionUser, UserService } from '../accounts/user-service.js';
+import type { SessionUser } from '../accounts/user-service.js';
+import type { ReservedNames } from '../accounts/reserved-names.js';
 import type { Role } from '../../../models/user.js';
 import type { CommentView } from './comment-view.js';
 import { Thread, type ShownComment, type ThreadOrder, type Viewer } from './thread.js';
@@ -80,7 +81,7 @@ export class CommentService {
     >,
     private readonly events: DomainEvents,
     private readonly posts: PostService,
-    private readonly users: UserService,
+    private readonly names: Pick<ReservedNames, 'has'>,
     private readonly gate: CommentGate,
   ) {
     this.cache = new ThreadCache(config.threadCacheSize, 30000);
@@ -295,7 +296,7 @@ export class CommentService {
     const letterWriter =
       'Only the letter writer, through their private link, comments as the letter writer. Please choose another name.';
     if (key.includes('letterwriter')) return letterWriter;
-    if (await this.users.isNameTaken(name)) {
+    if (await this.names.has(key)) {
       return 'That name belongs to a registered commenter or to staff. Sign in, or choose another name.';
     }
     if (!post.letter) return null;

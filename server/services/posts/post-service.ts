@@ -108,6 +108,7 @@ export class PostService {
       slug: post.slug,
       commentStatus: post.commentStatus,
       status: post.status,
+      authorNameKey: post.authorNameKey,
     });
     if (post.status === 'published' && before?.status !== 'published') {
       this.events.emit('post.published', {

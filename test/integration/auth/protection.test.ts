@@ -125,7 +125,7 @@ describe('CSRF, roles and names', () => {
     });
 
     it('refuses a guest using the columnist’s byline, even with a Cyrillic look-alike', async () => {
-      const post = await buildPost({ authorName: 'Marisol Vance' });
+      const post = await buildPost({ authorName: 'Marisol Vance' }, services);
       for (const name of ['Marisol Vance', 'marisol vance.', 'Mаrisol Vаnce']) {
         await request(app)
           .post(`/posts/${post.slug}/comments`)

@@ -30,6 +30,10 @@ describe('posting comments', () => {
         depth: 0,
       });
       expect(saved?.bodyHtml).toBe('<p>Great <em>answer</em>.</p>');
+      // Stored with the schema's defaults and timestamps.
+      expect(saved).toMatchObject({ status: 'visible', reportCount: 0, locked: false });
+      expect(Date.now() - saved!.createdAt.getTime()).toBeLessThan(60000);
+      expect(saved!.updatedAt).toEqual(saved!.createdAt);
       expect(res.headers.location).toBe(`/posts/${post.slug}#comment-${saved?._id}`);
 
       const page = cheerio.load((await request(app).get(`/posts/${post.slug}`).expect(200)).text);

@@ -6,7 +6,7 @@ export const COMMENT_STATUSES = ['open', 'closed'] as const;
 
 const postSchema = new Schema(
   {
-    title: { type: String, required: true, trim: true, maxlength: 200 },
+    title: { type: String, required: true, trim: true, maxlength: 300 },
     slug: { type: String, required: true, unique: true },
     /** The reader's letter as written (Markdown), and its sanitized HTML. */
     letterSource: { type: String, default: '' },

@@ -14,9 +14,13 @@ const userSchema = new Schema(
     email: { type: String, default: '', select: false },
     passwordHash: { type: String, required: true, select: false },
     role: { type: String, enum: ROLES, default: 'commenter', required: true },
+    /** Where an imported account came from, e.g. "wordpress:user:2" (it has no password until reset). */
+    sourceKey: { type: String, default: '' },
   },
   { timestamps: true },
 );
+
+userSchema.index({ sourceKey: 1 });
 
 export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 export const UserModel = mongoose.model('User', userSchema);

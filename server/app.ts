@@ -24,6 +24,7 @@ import { apiRouter } from './routes/api.js';
 import { authRouter } from './routes/auth.js';
 import { editorRouter } from './routes/editor.js';
 import { healthRouter } from './routes/health.js';
+import { legacyRouter } from './routes/legacy.js';
 import { homeRouter } from './routes/home.js';
 import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(editorRouter({ posts }));
   app.use('/api', apiRouter({ posts, comments, gate }));
 
+  app.use(legacyRouter({ posts }));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -13,14 +13,16 @@
   if (!section) return;
   var slug = section.getAttribute('data-post-slug');
 
-  // A permalink fragment for a comment that is not on this page: ask the server where it is.
-  var hash = /^#comment-([a-f0-9]{24})$/.exec(window.location.hash);
+  // A permalink fragment for a comment that is not on this page: ask the server where it is. A
+  // number is an imported comment's old WordPress anchor (#comment-123), which the server also finds.
+  var hash = /^#comment-([a-f0-9]{24}|\d{1,12})$/.exec(window.location.hash);
   if (hash && !document.getElementById('comment-' + hash[1])) {
     var order = new URLSearchParams(window.location.search).get('order');
     window.location.replace(
       '/posts/' +
         encodeURIComponent(slug) +
         '/comments/' +
+        (/^\d+$/.test(hash[1]) ? 'wp-' : '') +
         hash[1] +
         (order === 'newest' ? '?order=newest' : ''),
     );

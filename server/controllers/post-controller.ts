@@ -34,7 +34,10 @@ export function postController(
     /** GET /posts/:slug/comments/:id: the stable permalink; redirects to the page that shows the comment. */
     permalink: (async (req, res) => {
       const post = await services.posts.getBySlug(pathParam(req, 'slug'));
-      const id = pathParam(req, 'id');
+      let id = pathParam(req, 'id');
+      // An imported comment's old WordPress number (its #comment-123 anchor), found by its source.
+      const wordpress = /^wp-(\d{1,12})$/.exec(id);
+      if (wordpress) id = (await services.comments.findImported(post, 'wordpress', wordpress[1])) ?? '';
       if (!isObjectIdString(id)) throw new NotFoundError('That comment does not exist.');
       const order = parseOrder(req.query.order);
       const { page } = await services.comments.locate(post, id, order);

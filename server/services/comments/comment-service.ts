@@ -334,6 +334,22 @@ export class CommentService {
   }
 
   /**
+   * The id of a comment imported from another system, by its number there (WordPress's comment_ID):
+   * its source key is made of the post's source id and that number.
+   */
+  async findImported(post: Pick<Post, '_id' | 'sourceKey'>, system: 'wordpress', number: string): Promise<string | null> {
+    const postSource = new RegExp(`^${system}:post:(\\d+)$`).exec(post.sourceKey ?? '')?.[1];
+    if (!postSource) return null;
+    const comment = await CommentModel.findOne({
+      post: post._id,
+      sourceKey: `${system}:comment:${postSource}:${number}`,
+    })
+      .select('_id')
+      .lean();
+    return comment ? String(comment._id) : null;
+  }
+
+  /**
    * After any write to a thread (here or by moderation): read it fresh, record the new version and
    * count on the post, and keep the fresh copy as this process's cache. Queued with this process's
    * other writes to the same thread, so a fresh read never overtakes a comment being numbered.

@@ -1,12 +1,18 @@
 import { createReadStream } from 'node:fs';
+import { decodeHTML } from 'entities';
 import type { Types } from 'mongoose';
-import { autop, plainExcerpt, sanitizeCommentHtml, sanitizePostHtml } from '../../lib/markdown.js';
+import { autop, sanitizeCommentHtml } from '../../lib/markdown.js';
 import { parseTags, slugify } from '../../lib/slug.js';
 import { idFor } from './ids.js';
 import { ImportReport } from './report.js';
 import { CommentWriter, parseDate, writePost, type ImportedComment, type ImportedPost } from './writer.js';
+import type { Post } from '../../../models/post.js';
 import { streamRecords, textOf, type XmlNode } from './xml-stream.js';
 import { lineageOf } from '../comments/lineage.js';
+import { ImportedAccounts } from './accounts.js';
+import { wordpressContent } from './wordpress-content.js';
+import { recordLegacyUrls } from './legacy-urls.js';
+import { POST_LIMITS } from '../posts/post-service.js';
 
 export type Progress = (message: string) => void;
 
@@ -18,14 +24,19 @@ const STATUS: Record<string, ImportedPost['status'] | undefined> = {
   private: 'draft',
 };
 
-// "A reader writes:" (in a paragraph, maybe emphasised) then a block quote: the letter, and the rest is the answer.
-const LETTER =
-  /^\s*(?:<p[^>]*>)?\s*(?:<(?:em|strong|i|b)>\s*)?A reader writes:?\s*(?:<\/(?:em|strong|i|b)>\s*)?(?:<\/p>)?\s*<blockquote[^>]*>([\s\S]*?)<\/blockquote>([\s\S]*)$/i;
+/** Why a WordPress status is kept here as a draft. */
+const KEPT_AS_DRAFT: Record<string, string> = {
+  private: 'private in WordPress: kept as a draft, not published',
+  pending: 'pending review in WordPress: kept as a draft',
+};
 
-export function splitLetter(html: string): { letterHtml: string; answerHtml: string } {
-  const match = LETTER.exec(html);
-  if (!match) return { letterHtml: '', answerHtml: sanitizePostHtml(autop(html)) };
-  return { letterHtml: sanitizePostHtml(autop(match[1])), answerHtml: sanitizePostHtml(autop(match[2])) };
+/** A title as WordPress shows it (entities decoded, tags dropped), cut at a word if it is too long. */
+function fitTitle(raw: string): { title: string; cut: boolean } {
+  const text = decodeHTML(raw.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+  if (text.length <= POST_LIMITS.title) return { title: text, cut: false };
+  const room = text.slice(0, POST_LIMITS.title - 1);
+  const atWord = room.replace(/\s+\S*$/, '');
+  return { title: `${atWord.length > POST_LIMITS.title / 2 ? atWord : room}…`, cut: true };
 }
 
 interface Author {
@@ -36,24 +47,32 @@ interface Author {
 }
 
 /**
- * Imports a WordPress export (WXR 1.0–1.2), streamed item by item: posts with
- * their slug, GMT dates, status, categories and tags, author and comment
- * status; comments with their threads, dates, author name, private email and
- * URL. Keyed by source ids, so running it again changes nothing and an
- * interrupted run completes.
+ * Imports a WordPress export (WXR 1.0–1.2), streamed item by item: posts with their slug, GMT
+ * dates, status, categories and tags, author and comment status, their content as WordPress shows
+ * it, and their old addresses (answered with a 301 from then on); comments with their threads,
+ * dates, author name, private email and URL, attached to accounts made for the export's authors and
+ * registered commenters. Keyed by source ids, so running it again changes nothing and an
+ * interrupted run completes. Every item is counted by kind and outcome in the report.
  */
 export async function importWordpress(
   file: string,
   progress: Progress = () => undefined,
+  report: ImportReport = new ImportReport(),
 ): Promise<ImportReport> {
-  const report = new ImportReport();
-  const authors = new Map<string, Author>();
+  const site = { authors: new Map<string, Author>(), baseUrl: '', accounts: new ImportedAccounts(report) };
   const started = Date.now();
   let lastProgress = 0;
   const comments = new CommentWriter(report);
 
-  const records = streamRecords(createReadStream(file), (name) => name === 'item' || name === 'wp:author');
+  const records = streamRecords(
+    createReadStream(file),
+    (name) => name === 'item' || name === 'wp:author' || name === 'wp:base_site_url',
+  );
   for await (const record of records) {
+    if (record.name === 'wp:base_site_url') {
+      site.baseUrl = record.text.trim();
+      continue;
+    }
     if (record.name === 'wp:author') {
       const author = {
         id: textOf(record, 'wp:author_id'),
@@ -61,15 +80,16 @@ export async function importWordpress(
         displayName: textOf(record, 'wp:author_display_name'),
         email: textOf(record, 'wp:author_email').toLowerCase(),
       };
-      authors.set(author.login, author);
+      site.authors.set(author.login, author);
       continue;
     }
     try {
-      await importItem(record, authors, report, comments);
+      await importItem(record, site, report, comments);
     } catch (err) {
-      // One record that does not fit is reported, and the rest goes in; anything else stops.
-      if ((err as Error).name !== 'ValidationError') throw err;
-      report.problem(`line ${record.line}: ${(err as Error).message}; not imported`);
+      // One record that does not fit is reported, and the rest goes in; a lost database stops.
+      if (!isRecordError(err)) throw err;
+      report.problem(`line ${record.line}: “${textOf(record, 'title')}”: ${(err as Error).message}; not imported`);
+      report.count(textOf(record, 'wp:post_type') || 'post', 'skipped');
       report.skip('records that could not be imported');
     }
     const done = report.comments.imported + report.comments.existing;
@@ -80,36 +100,66 @@ export async function importWordpress(
     }
   }
   await comments.close();
+  report.count('comment', 'imported', undefined, report.comments.imported);
+  report.count('comment', 'existing', undefined, report.comments.existing);
   return report;
+}
+
+/** Errors of one record (validation, a value that cannot be cast), as opposed to the database's. */
+function isRecordError(err: unknown): boolean {
+  const name = (err as Error | undefined)?.name ?? '';
+  return ['ValidationError', 'CastError', 'ValidatorError', 'StrictModeError'].includes(name);
+}
+
+interface Site {
+  authors: Map<string, Author>;
+  baseUrl: string;
+  accounts: ImportedAccounts;
 }
 
 async function importItem(
   item: XmlNode,
-  authors: Map<string, Author>,
+  site: Site,
   report: ImportReport,
   comments: CommentWriter,
 ): Promise<void> {
   const type = textOf(item, 'wp:post_type') || 'post';
-  const title = textOf(item, 'title') || '(untitled)';
+  const rawTitle = textOf(item, 'title');
+  const postId = textOf(item, 'wp:post_id');
+  const what = `${type} ${postId || '?'} “${rawTitle || '(untitled)'}”`;
   if (type !== 'post') {
+    report.count(type, 'skipped');
     report.skip(`items of type “${type}”`);
+    report.problem(`${what}: items of type “${type}” are not imported`);
     return;
   }
   const wpStatus = textOf(item, 'wp:status');
-  const status = STATUS[wpStatus];
+  let status = STATUS[wpStatus];
   if (!status) {
+    report.count('post', 'skipped');
     report.skip(`posts with status “${wpStatus || 'none'}”`);
+    report.problem(`${what}: status “${wpStatus || 'none'}”; not imported`);
     return;
   }
-  const postId = textOf(item, 'wp:post_id');
   if (!postId) {
-    report.problem(`line ${item.line}: post “${title}” has no wp:post_id; skipped`);
+    report.count('post', 'skipped');
+    report.problem(`line ${item.line}: ${what} has no wp:post_id; not imported`);
     report.skip('posts without an id');
     return;
   }
+  const changes: string[] = [];
+  if (KEPT_AS_DRAFT[wpStatus]) changes.push(KEPT_AS_DRAFT[wpStatus]);
+  if (textOf(item, 'wp:post_password') && status !== 'draft') {
+    status = 'draft';
+    changes.push('password-protected in WordPress: kept as a draft, not published');
+  }
+  if (textOf(item, 'wp:is_sticky') === '1') changes.push('sticky in WordPress: shown in date order here');
+  const { title, cut } = fitTitle(rawTitle);
+  if (cut) changes.push(`title shortened to ${POST_LIMITS.title} characters`);
   const creator = textOf(item, 'dc:creator');
-  const author = authors.get(creator);
-  const { letterHtml, answerHtml } = splitLetter(textOf(item, 'content:encoded'));
+  const author = site.authors.get(creator);
+  const content = wordpressContent(textOf(item, 'content:encoded'), textOf(item, 'excerpt:encoded'));
+  changes.push(...summarize(content.changes));
   const tags = parseTags(
     item.children
       .filter((c) => c.name === 'category' && ['category', 'post_tag'].includes(c.attrs.domain ?? ''))
@@ -117,14 +167,21 @@ async function importItem(
       .join(','),
   );
   const publishedAt = parseDate(textOf(item, 'wp:post_date_gmt')) ?? parseDate(textOf(item, 'wp:post_date'));
+  const authorAccount = author
+    ? await site.accounts.account(`wordpress:user:${author.id}`, {
+        name: author.displayName || author.login,
+        email: author.email,
+        role: 'editor',
+      })
+    : null;
   const { post, created } = await writePost(
     {
       sourceKey: `wordpress:post:${postId}`,
-      title,
+      title: title || '(untitled)',
       slug: slugify(textOf(item, 'wp:post_name')) || slugify(title) || `post-${postId}`,
-      letterHtml,
-      answerHtml,
-      excerpt: plainExcerpt(letterHtml || answerHtml),
+      letterHtml: content.letterHtml,
+      answerHtml: content.answerHtml,
+      excerpt: content.excerpt,
       tags,
       authorName: author?.displayName || creator || 'The Columnist',
       status,
@@ -133,16 +190,28 @@ async function importItem(
     },
     report,
   );
-  await comments.add(post._id, created, buildComments(item, post._id, postId, author, report));
+  report.count('post', created ? 'imported' : 'existing', status);
+  if (created) for (const change of changes) report.problem(`${what}: ${change}`);
+  await recordLegacyUrls(post, item, site.baseUrl, report);
+  const built = await buildComments(item, post, postId, { author, authorAccount }, site, report);
+  await comments.add(post._id, created, built);
 }
 
-function buildComments(
+/** "dropped shortcode [gallery]" twice → "dropped shortcode [gallery] (2)". */
+function summarize(changes: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const change of changes) counts.set(change, (counts.get(change) ?? 0) + 1);
+  return [...counts].map(([change, n]) => (n > 1 ? `${change} (${n})` : change));
+}
+
+async function buildComments(
   item: XmlNode,
-  post: Types.ObjectId,
+  post: Pick<Post, '_id' | 'slug'>,
   postId: string,
-  author: Author | undefined,
+  columnist: { author: Author | undefined; authorAccount: Types.ObjectId | null },
+  site: Site,
   report: ImportReport,
-): ImportedComment[] {
+): Promise<ImportedComment[]> {
   interface Raw {
     id: string;
     parent: string;
@@ -153,26 +222,52 @@ function buildComments(
   const raws: Raw[] = [];
   for (const node of item.children.filter((c) => c.name === 'wp:comment')) {
     const approved = textOf(node, 'wp:comment_approved');
-    if (approved === 'spam') report.skip('spam comments');
-    else if (approved === 'trash' || approved === 'post-trashed') report.skip('trashed comments');
+    const type = textOf(node, 'wp:comment_type') || 'comment';
+    const id = textOf(node, 'wp:comment_id');
+    const skip = (reason: string) => {
+      report.count(type === 'comment' ? 'comment' : type, 'skipped');
+      report.skip(reason);
+      report.problem(`post ${postId}, ${type} ${id}: ${reason.replace(/s\b/, '')}; not imported`);
+    };
+    if (type === 'pingback' || type === 'trackback') skip(`${type}s`);
+    else if (type !== 'comment') skip(`comments of type “${type}”`);
+    else if (approved === 'spam') skip('spam comments');
+    else if (approved === 'trash' || approved === 'post-trashed') skip('trashed comments');
     else if (approved === '1' || approved === '0') {
       const date =
         parseDate(textOf(node, 'wp:comment_date_gmt')) ??
         parseDate(textOf(node, 'wp:comment_date')) ??
         new Date(0);
       raws.push({
-        id: textOf(node, 'wp:comment_id'),
+        id,
         parent: textOf(node, 'wp:comment_parent'),
         node,
         date,
         status: approved === '1' ? 'visible' : 'pending',
       });
-    } else report.skip(`comments with status “${approved || 'none'}”`);
+    } else skip(`comments with status “${approved || 'none'}”`);
   }
   // Comment numbers follow the original order.
   raws.sort((a, b) => a.date.getTime() - b.date.getTime() || Number(a.id) - Number(b.id));
   const byId = new Map(raws.map((r) => [r.id, r]));
   const built = new Map<string, ImportedComment>();
+  const { author, authorAccount } = columnist;
+  const authorsById = new Map([...site.authors.values()].map((a) => [a.id, a]));
+  // Accounts first (one lookup per person), then the comments, which need no more awaiting.
+  const accounts = new Map<string, Types.ObjectId>();
+  for (const raw of raws) {
+    const userId = textOf(raw.node, 'wp:comment_user_id');
+    if (!userId || userId === '0' || accounts.has(userId)) continue;
+    const asAuthor = authorsById.get(userId);
+    accounts.set(
+      userId,
+      await site.accounts.account(`wordpress:user:${userId}`, {
+        name: asAuthor?.displayName || textOf(raw.node, 'wp:comment_author') || `Reader ${userId}`,
+        email: asAuthor?.email || textOf(raw.node, 'wp:comment_author_email'),
+        role: asAuthor ? 'editor' : 'commenter',
+      }),
+    );
+  }
 
   const build = (raw: Raw, number: number, seen: Set<string>): ImportedComment => {
     const existing = built.get(raw.id);
@@ -191,21 +286,25 @@ function buildComments(
     }
     const name = textOf(raw.node, 'wp:comment_author') || 'Anonymous';
     const email = textOf(raw.node, 'wp:comment_author_email').toLowerCase();
+    const userId = textOf(raw.node, 'wp:comment_user_id');
+    const byAuthor = userId !== '' && authorsById.has(userId);
     const isAuthor =
-      Boolean(author) &&
-      ((author!.id !== '' && textOf(raw.node, 'wp:comment_user_id') === author!.id) ||
-        (author!.email !== '' && email === author!.email));
+      byAuthor ||
+      (Boolean(author) &&
+        ((author!.id !== '' && userId === author!.id) || (author!.email !== '' && email === author!.email)));
+    const account = accounts.get(userId) ?? (isAuthor ? authorAccount : null);
     const content = textOf(raw.node, 'wp:comment_content');
     const comment: ImportedComment = {
       _id,
       sourceKey: `wordpress:comment:${postId}:${raw.id}`,
-      post,
+      post: post._id,
       ...lineageOf(_id, parent),
       number,
-      authorName: isAuthor ? author!.displayName || name : name,
+      authorName: isAuthor ? authorsById.get(userId)?.displayName || author?.displayName || name : name,
       authorEmail: email,
       authorUrl: textOf(raw.node, 'wp:comment_author_url'),
-      authorKind: isAuthor ? 'columnist' : 'guest',
+      authorKind: isAuthor ? 'columnist' : account ? 'member' : 'guest',
+      authorUser: account ?? null,
       bodySource: content,
       bodyHtml: sanitizeCommentHtml(autop(content)) || '<p>(empty)</p>',
       status: raw.status,
@@ -217,5 +316,14 @@ function buildComments(
     return comment;
   };
   const numbers = new Map(raws.map((r, i) => [r.id, i + 1]));
-  return raws.map((raw, i) => build(raw, i + 1, new Set()));
+  const comments = raws.map((raw, i) => build(raw, i + 1, new Set()));
+  const link = textOf(item, 'link');
+  for (const comment of comments) {
+    report.state('comment', comment.status === 'visible' ? 'visible' : 'held');
+    if (link) {
+      const wpId = comment.sourceKey.split(':').pop();
+      report.url(`${link}#comment-${wpId}`, `/posts/${post.slug}/comments/${String(comment._id)}`);
+    }
+  }
+  return comments;
 }

@@ -34,7 +34,7 @@ export interface ImportedComment {
   authorName: string;
   authorEmail: string;
   authorUrl: string;
-  authorKind: 'guest' | 'columnist';
+  authorKind: 'guest' | 'columnist' | 'member';
   authorUser?: Types.ObjectId | null;
   bodySource: string;
   bodyHtml: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
+import { LegacyUrlModel, type LegacyUrl } from '../../../models/legacy-url.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import type { Config } from '../../config/index.js';
 import { NotFoundError, ValidationError } from '../../errors/index.js';
@@ -43,7 +44,7 @@ export interface PostInput {
   publishAt: string;
 }
 
-export const POST_LIMITS = { title: 200, letter: 20000, answer: 100000, authorName: 80 } as const;
+export const POST_LIMITS = { title: 300, letter: 20000, answer: 100000, authorName: 80 } as const;
 
 const SUMMARY_FIELDS = '_id title slug excerpt tags authorName publishedAt commentStatus commentCount';
 
@@ -196,6 +197,17 @@ export class PostService {
   }
 
   /** A published post by slug (drafts too for editors); 404 otherwise. */
+  /**
+   * The slug of the published post an old address (see `legacyPathKey`) now belongs to, or null.
+   * Both lookups are by _id.
+   */
+  async slugForLegacyPath(key: string): Promise<string | null> {
+    const legacy = await LegacyUrlModel.findById(key).lean<LegacyUrl>();
+    if (!legacy) return null;
+    const post = await PostModel.findById(legacy.post).select('slug status').lean<Post>();
+    return post?.status === 'published' ? post.slug : null;
+  }
+
   async getBySlug(slug: string, options: { includeDrafts?: boolean } = {}): Promise<Post> {
     const post = await PostModel.findOne({ slug: String(slug) }).lean<Post>();
     if (!post || (post.status !== 'published' && !options.includeDrafts)) {

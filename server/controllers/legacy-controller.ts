@@ -1,0 +1,45 @@
+import type { RequestHandler } from 'express';
+import type { Services } from '../services/index.js';
+import { legacyPathKey } from '../lib/legacy-path.js';
+import { slugify } from '../lib/slug.js';
+
+const FEED = /\/feed(?:\/(?:rss2?|atom|rdf))?$/;
+
+/**
+ * Where an old WordPress address lives now, or null: feeds, categories and tags by their shape,
+ * posts (and their comment feeds) by the addresses the import recorded.
+ */
+async function newAddress(services: Pick<Services, 'posts'>, url: URL): Promise<string | null> {
+  const query = url.searchParams;
+  if (url.pathname === '/' || url.pathname === '/index.php') {
+    if (query.get('feed')) return '/feed.xml';
+    const term = query.get('tag') ?? query.get('category_name');
+    if (term) return `/tags/${encodeURIComponent(slugify(term))}`;
+  }
+  const key = legacyPathKey(url.pathname, url.search);
+  if (!key) return null;
+  // The site's feeds (posts, and all comments, which has no equivalent here).
+  if (/^(?:\/comments)?\/feed(?:\/(?:rss2?|atom|rdf))?$/.test(key)) return '/feed.xml';
+  const term = /^\/(?:category|tag)(?:\/[^/]+)*\/([^/]+)$/.exec(key);
+  if (term) return `/tags/${encodeURIComponent(slugify(term[1]))}`;
+  const feed = FEED.exec(key);
+  const postKey = feed ? key.slice(0, feed.index) : key;
+  const slug = await services.posts.slugForLegacyPath(postKey);
+  if (!slug) return null;
+  return `/posts/${encodeURIComponent(slug)}${feed ? '/comments.xml' : ''}`;
+}
+
+/**
+ * GET of an address nothing else answered: if it was an address of the site this one replaced, a
+ * 301 to its page here (the browser keeps a #comment-123 anchor, which the post page then finds).
+ */
+export function legacyController(services: Pick<Services, 'posts'>): { redirect: RequestHandler } {
+  return {
+    async redirect(req, res, next) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      const to = await newAddress(services, new URL(req.originalUrl, 'http://site.invalid'));
+      if (!to) return next();
+      res.redirect(301, to);
+    },
+  };
+}

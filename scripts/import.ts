@@ -1,9 +1,15 @@
 /**
- * npm run import -- wordpress FILE.xml | disqus FILE.xml
+ * npm run import -- wordpress FILE.xml [--report DIR] | disqus FILE.xml [--report DIR]
  * Streams the file into the database (MONGODB_URI, or the embedded one in
  * DATA_DIR), shows progress, and ends with a summary. Safe to run twice.
+ * Writes DIR/report.txt (the summary and every skipped or changed record) and
+ * DIR/urls.csv (each old address and its new one); DIR defaults to
+ * import-reports/KIND-TIMESTAMP.
  */
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { ImportReport } from '../server/services/import/report';
 import { ensureSessionSecret, loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/open';
 import { createLogger } from '../server/logger';
@@ -13,9 +19,15 @@ import { MalformedXmlError } from '../server/services/import/xml-stream';
 import { readEnvFile } from '../server/config/env-file';
 
 async function main(): Promise<void> {
-  const [kind, file] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const reportAt = args.indexOf('--report');
+  const reportDir =
+    reportAt >= 0
+      ? args.splice(reportAt, 2)[1]
+      : path.join('import-reports', `${args[0]}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const [kind, file] = args;
   if (!['wordpress', 'disqus'].includes(kind ?? '') || !file) {
-    console.error('Usage: npm run import -- wordpress FILE.xml   or   npm run import -- disqus FILE.xml');
+    console.error('Usage: npm run import -- wordpress|disqus FILE.xml [--report DIR]');
     process.exit(2);
   }
   if (!existsSync(file)) {
@@ -27,16 +39,29 @@ async function main(): Promise<void> {
   ensureSessionSecret(config);
   const database = await openDatabase(config, createLogger('warn'));
   const started = Date.now();
+  mkdirSync(reportDir, { recursive: true });
+  const records = createWriteStream(path.join(reportDir, 'records.txt'));
+  const urls = createWriteStream(path.join(reportDir, 'urls.csv'));
+  urls.write('old,new\n');
+  const report = new ImportReport();
+  report.onRecord = (line) => records.write(`${line}\n`);
+  report.onUrl = (from, to) => urls.write(`${csv(from)},${csv(to)}\n`);
   try {
     console.log(`[import] reading ${kind} export ${file}`);
     const run = kind === 'wordpress' ? importWordpress : importDisqus;
-    const report = await run(file, (message) => console.log(`[import] ${message}`));
+    await run(file, (message) => console.log(`[import] ${message}`), report);
     const seconds = (Date.now() - started) / 1000;
     const total = report.comments.imported + report.comments.existing;
     console.log(
       `[import] done in ${seconds.toFixed(1)} s (${Math.round(total / Math.max(seconds, 0.001))} comments/s)`,
     );
     console.log(report.summary());
+    await Promise.all([close(records), close(urls)]);
+    writeFileSync(path.join(reportDir, 'report.txt'), `${report.summary()}\n`);
+    console.log(
+      `[import] report: ${path.join(reportDir, 'report.txt')}, every skipped or changed record: ` +
+        `${path.join(reportDir, 'records.txt')}, old → new addresses: ${path.join(reportDir, 'urls.csv')}`,
+    );
     console.log(`peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   } catch (err) {
     if (err instanceof MalformedXmlError) {
@@ -48,6 +73,15 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+function csv(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+async function close(stream: WriteStream): Promise<void> {
+  stream.end();
+  await once(stream, 'finish');
 }
 
 main().catch((err: unknown) => {

@@ -24,7 +24,7 @@ import { apiRouter } from './routes/api.js';
 import { authRouter } from './routes/auth.js';
 import { editorRouter } from './routes/editor.js';
 import { healthRouter } from './routes/health.js';
-import { legacyRouter } from './routes/legacy.js';
+import { legacyRouters } from './routes/legacy.js';
 import { homeRouter } from './routes/home.js';
 import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
@@ -122,6 +122,8 @@ export function createApp(deps: AppDeps): Express {
   for (const route of deps.extraRoutes ?? []) app.use(route);
   // Each area gets the services its controllers use, and nothing else.
   const { posts, comments, ownComments, gate, users, letters, moderation, sanctions, audit } = services;
+  const legacy = legacyRouters({ posts });
+  app.use(legacy.home);
   app.use(homeRouter({ posts }));
   app.use(authRouter({ users }, config, passport));
   app.use(postsRouter({ posts, comments, gate, letters, fragments }, config));
@@ -131,7 +133,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(editorRouter({ posts }));
   app.use('/api', apiRouter({ posts, comments, gate }));
 
-  app.use(legacyRouter({ posts }));
+  app.use(legacy.rest);
   app.use(notFound);
   app.use(errorHandler);
   return app;

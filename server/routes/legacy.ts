@@ -4,9 +4,17 @@ import { legacyController } from '../controllers/legacy-controller.js';
 /** The services this area's controllers use, and nothing else. */
 export type LegacyDeps = Parameters<typeof legacyController>[0];
 
-/** Old addresses of an imported site (mounted last, before the 404 page). */
-export function legacyRouter(services: LegacyDeps): Router {
-  const router = Router();
-  router.use(legacyController(services).redirect);
-  return router;
+/**
+ * Old addresses of an imported site: `/?p=123`, `/?feed=rss2`, `/?tag=…` before the home page
+ * answers `/`, and every other shape last, before the 404 page.
+ */
+export function legacyRouters(services: LegacyDeps): { home: Router; rest: Router } {
+  const legacy = legacyController(services);
+  const home = Router();
+  home.get('/', (req, res, next) => {
+    const legacyQuery = ['p', 'page_id', 'feed', 'tag', 'category_name'].some((name) => name in req.query);
+    if (!legacyQuery) return next();
+    return legacy.redirect(req, res, next);
+  });
+  return { home, rest: Router().use(legacy.redirect) };
 }

@@ -34,8 +34,8 @@ type Placed = Pick<Comment, '_id' | 'ancestors' | 'root' | 'depth' | 'post'>;
 export async function importDisqus(
   file: string,
   progress: Progress = () => undefined,
+  report: ImportReport = new ImportReport(),
 ): Promise<ImportReport> {
-  const report = new ImportReport();
   const posts = await PostModel.find({}).select('_id slug sourceKey commentCount').lean<Post[]>();
   const bySlug = new Map(posts.map((p) => [p.slug, p]));
   const bySource = new Map(posts.filter((p) => p.sourceKey).map((p) => [p.sourceKey, p]));

@@ -27,7 +27,14 @@ describe('WordPress import', () => {
       'spam comments': 1,
       'trashed comments': 1,
     });
-    expect(report.problems).toEqual(['post 101, comment 8: parent 999 is missing; attached to the post']);
+    // Every record left out or changed is listed with its reason.
+    expect(report.problems).toEqual([
+      'post 101, comment 6: spam comment; not imported',
+      'post 101, comment 7: trashed comment; not imported',
+      'post 101, comment 8: parent 999 is missing; attached to the post',
+      'page 103 “About this site”: items of type “page” are not imported',
+      'attachment 104 “header.jpg”: items of type “attachment” are not imported',
+    ]);
 
     const credit = await PostModel.findOne({ slug: 'coworker-takes-credit' }).lean();
     expect(credit).toMatchObject({

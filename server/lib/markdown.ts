@@ -44,7 +44,16 @@ const COMMENT_POLICY: sanitizeHtml.IOptions = {
 
 /** Posts are written by staff: headings and images too, still sanitized. */
 const POST_POLICY: sanitizeHtml.IOptions = {
-  allowedTags: [...(COMMENT_POLICY.allowedTags as string[]), 'h2', 'h3', 'h4', 'hr', 'img', 'figure', 'figcaption'],
+  allowedTags: [
+    ...(COMMENT_POLICY.allowedTags as string[]),
+    'h2',
+    'h3',
+    'h4',
+    'hr',
+    'img',
+    'figure',
+    'figcaption',
+  ],
   allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title'], ol: ['start'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
@@ -85,7 +94,8 @@ export function sanitizeCommentHtml(html: string): string {
 export function autop(html: string): string {
   const text = html.replace(/\r\n/g, '\n').trim();
   if (!text) return '';
-  if (/<(p|div|ul|ol|blockquote|h[1-6]|pre|table|figure)[\s>]/i.test(text) && !/\n\s*\n/.test(text)) return text;
+  if (/<(p|div|ul|ol|blockquote|h[1-6]|pre|table|figure)[\s>]/i.test(text) && !/\n\s*\n/.test(text))
+    return text;
   return text
     .split(/\n\s*\n/)
     .map((block) =>

@@ -337,7 +337,11 @@ export class CommentService {
    * The id of a comment imported from another system, by its number there (WordPress's comment_ID):
    * its source key is made of the post's source id and that number.
    */
-  async findImported(post: Pick<Post, '_id' | 'sourceKey'>, system: 'wordpress', number: string): Promise<string | null> {
+  async findImported(
+    post: Pick<Post, '_id' | 'sourceKey'>,
+    system: 'wordpress',
+    number: string,
+  ): Promise<string | null> {
     const postSource = new RegExp(`^${system}:post:(\\d+)$`).exec(post.sourceKey ?? '')?.[1];
     if (!postSource) return null;
     const comment = await CommentModel.findOne({

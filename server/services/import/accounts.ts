@@ -45,7 +45,9 @@ export class ImportedAccounts {
     }
     const base = person.name.trim().replace(/\s+/g, ' ').slice(0, MAX_NAME).trim() || 'Imported reader';
     if (base !== person.name.trim()) {
-      this.report.problem(`account “${person.name}”: name shortened to “${base}” (at most ${MAX_NAME} characters)`);
+      this.report.problem(
+        `account “${person.name}”: name shortened to “${base}” (at most ${MAX_NAME} characters)`,
+      );
     }
     for (let n = 1; n < 100; n += 1) {
       const suffix = n === 1 ? '' : ` ${n}`;

@@ -18,7 +18,11 @@ const LETTER =
 const MORE = /<!--more(?:\s[^>]*)?-->/i;
 
 const escapeHtml = (text: string) =>
-  text.replace(/&(?![#\w]+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  text
+    .replace(/&(?![#\w]+;)/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 const attr = (tag: string, name: string) =>
   new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'i').exec(tag)?.slice(1).find(Boolean) ?? '';
 
@@ -46,11 +50,14 @@ function embedsToLinks(html: string): string {
 
 /** [caption]…[/caption] as a figure; gallery and media shortcodes, and plugins' ones, dropped and counted. */
 function shortcodes(html: string, changes: string[]): string {
-  let out = html.replace(/\[(?:wp_)?caption\b[^\]]*\]([\s\S]*?)\[\/(?:wp_)?caption\]/gi, (_m, inner: string) => {
-    const media = /^\s*(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*<\/a>)?/i.exec(inner);
-    const caption = media ? inner.slice(media[0].length).trim() : inner.trim();
-    return `<figure>${media ? media[0] : ''}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
-  });
+  let out = html.replace(
+    /\[(?:wp_)?caption\b[^\]]*\]([\s\S]*?)\[\/(?:wp_)?caption\]/gi,
+    (_m, inner: string) => {
+      const media = /^\s*(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*<\/a>)?/i.exec(inner);
+      const caption = media ? inner.slice(media[0].length).trim() : inner.trim();
+      return `<figure>${media ? media[0] : ''}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+    },
+  );
   // [name attr="…"] or [name]…[/name] for the core media codes; any other code with attributes is a
   // plugin's (its output cannot be made here). Bare "[sic]" or "[…]" in a letter is text, and stays.
   out = out.replace(
@@ -70,9 +77,14 @@ function stripBlockComments(html: string): string {
   return html.replace(/<!--\s*\/?wp:[\s\S]*?-->/g, '').replace(/<!--nextpage-->/gi, '');
 }
 
+/** The text transforms, before paragraphs are made (which must happen in the letter and the answer apart). */
 function clean(raw: string, changes: string[]): string {
-  const html = stripBlockComments(shortcodes(embedsToLinks(raw), changes));
-  return imagesToLinks(autop(html));
+  return stripBlockComments(shortcodes(embedsToLinks(raw), changes));
+}
+
+/** Paragraphs made as WordPress shows them, then images as links and the site's sanitizing. */
+function finish(html: string): string {
+  return sanitizePostHtml(imagesToLinks(autop(html)));
 }
 
 /**
@@ -84,15 +96,14 @@ function clean(raw: string, changes: string[]): string {
 export function wordpressContent(raw: string, manualExcerpt = ''): WordpressContent {
   const changes: string[] = [];
   const more = MORE.exec(raw);
-  const before = more ? raw.slice(0, more.index) : '';
   const whole = clean(raw.replace(MORE, '\n\n'), changes);
   const match = LETTER.exec(whole);
-  const letterHtml = match ? sanitizePostHtml(match[1]) : '';
-  const answerHtml = sanitizePostHtml(match ? match[2] : whole);
+  const letterHtml = match ? finish(match[1]) : '';
+  const answerHtml = finish(match ? match[2] : whole);
   let excerpt = plainExcerpt(manualExcerpt);
   if (!excerpt && more) {
-    const teaser = clean(before, []);
-    excerpt = plainExcerpt(LETTER.exec(teaser)?.[1] ?? teaser);
+    const teaser = clean(raw.slice(0, more.index), []);
+    excerpt = plainExcerpt(finish(LETTER.exec(teaser)?.[1] ?? teaser));
   }
   return { letterHtml, answerHtml, excerpt: excerpt || plainExcerpt(letterHtml || answerHtml), changes };
 }

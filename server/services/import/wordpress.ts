@@ -32,7 +32,9 @@ const KEPT_AS_DRAFT: Record<string, string> = {
 
 /** A title as WordPress shows it (entities decoded, tags dropped), cut at a word if it is too long. */
 function fitTitle(raw: string): { title: string; cut: boolean } {
-  const text = decodeHTML(raw.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+  const text = decodeHTML(raw.replace(/<[^>]*>/g, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
   if (text.length <= POST_LIMITS.title) return { title: text, cut: false };
   const room = text.slice(0, POST_LIMITS.title - 1);
   const atWord = room.replace(/\s+\S*$/, '');
@@ -88,7 +90,9 @@ export async function importWordpress(
     } catch (err) {
       // One record that does not fit is reported, and the rest goes in; a lost database stops.
       if (!isRecordError(err)) throw err;
-      report.problem(`line ${record.line}: “${textOf(record, 'title')}”: ${(err as Error).message}; not imported`);
+      report.problem(
+        `line ${record.line}: “${textOf(record, 'title')}”: ${(err as Error).message}; not imported`,
+      );
       report.count(textOf(record, 'wp:post_type') || 'post', 'skipped');
       report.skip('records that could not be imported');
     }

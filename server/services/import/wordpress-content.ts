@@ -84,7 +84,10 @@ function clean(raw: string, changes: string[]): string {
 
 /** Paragraphs made as WordPress shows them, then images as links and the site's sanitizing. */
 function finish(html: string): string {
-  return sanitizePostHtml(imagesToLinks(autop(html)));
+  // Paragraphs left empty by what the sanitizer removed (an iframe, a script) go too.
+  return sanitizePostHtml(imagesToLinks(autop(html)))
+    .replace(/<p>\s*<\/p>\n?/g, '')
+    .trim();
 }
 
 /**

@@ -31,7 +31,7 @@ const KEPT_AS_DRAFT: Record<string, string> = {
 };
 
 /** A title as WordPress shows it (entities decoded, tags dropped), cut at a word if it is too long. */
-function fitTitle(raw: string): { title: string; cut: boolean } {
+export function fitTitle(raw: string): { title: string; cut: boolean } {
   const text = decodeHTML(raw.replace(/<[^>]*>/g, ''))
     .replace(/\s+/g, ' ')
     .trim();

@@ -24,7 +24,7 @@ describe('ReservedNames: the names guests may not use, held in memory', () => {
   it('answers from the database until it has loaded, then from memory, with what was there', async () => {
     await otherProcessUser('Preexisting Pat');
     await buildPost({ authorName: 'Byline Bea' });
-    let clock = 1_000_000;
+    const clock = 1_000_000;
     const names = new ReservedNames(new DomainEvents(), () => clock);
     // The first question starts the load and is answered by the database meanwhile.
     expect(await names.has(nameKey('Preexisting Pat'))).toBe(true);

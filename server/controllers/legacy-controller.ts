@@ -37,7 +37,13 @@ export function legacyController(services: Pick<Services, 'posts'>): { redirect:
   return {
     async redirect(req, res, next) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      const to = await newAddress(services, new URL(req.originalUrl, 'http://site.invalid'));
+      let url: URL;
+      try {
+        url = new URL(req.originalUrl, 'http://site.invalid');
+      } catch {
+        return next(); // not an address at all ("//[x"): the 404 page answers
+      }
+      const to = await newAddress(services, url);
       if (!to) return next();
       res.redirect(301, to);
     },

@@ -9,6 +9,7 @@ export function legacyPathKey(pathname: string, search = ''): string | null {
     const id = query.get(name);
     if (id && /^\d+$/.test(id)) return `?p=${id}`;
   }
+  if (pathname.length > 1000) return null;
   let path: string;
   try {
     path = decodeURIComponent(pathname);
@@ -18,7 +19,9 @@ export function legacyPathKey(pathname: string, search = ''): string | null {
   path = path
     .toLowerCase()
     .replace(/\/index\.php(?=\/|$)/, '')
-    .replace(/\/(?:comment-page-\d+|amp)\/?$/, '')
-    .replace(/\/+$/, '');
+    .replace(/\/(?:comment-page-\d+|amp)\/?$/, '');
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end -= 1;
+  path = path.slice(0, end);
   return path && path.length <= 300 ? path : null;
 }

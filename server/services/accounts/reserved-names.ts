@@ -79,12 +79,16 @@ export class ReservedNames {
   private async readNew(): Promise<void> {
     const started = this.now();
     const allBylines = started - this.bylinesAt >= BYLINES_MS;
-    const users = await this.readAfter(UserModel, 'nameKey', this.lastUser);
+    const users = await this.readAfter(UserModel, 'nameKey', lookBack(this.lastUser));
     if (users === 'too-many') return this.giveUp();
-    const posts = await this.readAfter(PostModel, 'authorNameKey', allBylines ? null : this.lastPost);
+    const posts = await this.readAfter(
+      PostModel,
+      'authorNameKey',
+      allBylines ? null : lookBack(this.lastPost),
+    );
     if (posts === 'too-many') return this.giveUp();
-    this.lastUser = users ?? this.lastUser;
-    this.lastPost = posts ?? this.lastPost;
+    if (users && String(users) > String(this.lastUser ?? '')) this.lastUser = users;
+    if (posts && String(posts) > String(this.lastPost ?? '')) this.lastPost = posts;
     if (allBylines) this.bylinesAt = started;
     this.refreshedAt = started;
   }
@@ -117,6 +121,16 @@ export class ReservedNames {
       if (rows.length < PAGE) return last === after ? null : last;
     }
   }
+}
+
+/**
+ * A minute before an id: ids from several processes are not in insert order (within a second they
+ * sort by each process's random part, and an insert may commit late), so each read looks back.
+ */
+function lookBack(id: Types.ObjectId | null): Types.ObjectId | null {
+  return id
+    ? mongoose.Types.ObjectId.createFromTime(Math.max(0, id.getTimestamp().getTime() / 1000 - 60))
+    : null;
 }
 
 /** Whether an account or a byline has this folded name, asked of the database (both are indexed). */

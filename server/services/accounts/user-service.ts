@@ -138,7 +138,11 @@ export class UserService {
       .select('+passwordHash')
       .lean<User & { passwordHash: string }>();
     this.standIn ??= bcrypt.hash('not-a-real-password', this.config.bcryptRounds);
-    const ok = await bcrypt.compare(passwordRaw, user?.passwordHash ?? (await this.standIn));
+    // An account without a usable hash (imported, no password yet) is compared at the real cost too,
+    // so the answer's timing does not tell which accounts those are.
+    const usable = Boolean(user?.passwordHash.startsWith('$2'));
+    const matches = await bcrypt.compare(passwordRaw, usable ? user!.passwordHash : await this.standIn);
+    const ok = usable && matches;
     if (!user || !ok) {
       await this.byAccount.hit(accountKey);
       throw new UnauthorizedError('Username or password is incorrect.');

@@ -9,8 +9,8 @@ const MAX_NAME = 30;
 
 /**
  * Accounts for the people of an export: authors become editors, registered commenters become
- * commenters. Keyed by their source id, so a second run finds them; an account already here with
- * the same email is used as it is. A name taken by someone else gets a number.
+ * commenters. Keyed by their source id, so a second run finds them. A name taken by someone else
+ * gets a number.
  */
 export class ImportedAccounts {
   private readonly ids = new Map<string, Promise<Types.ObjectId>>();
@@ -35,14 +35,9 @@ export class ImportedAccounts {
       this.report.count('account', 'existing', person.role);
       return known._id;
     }
+    // Never joined to an account already here by its email: addresses are not confirmed here, so
+    // anyone could have registered with an author's address to be handed their comments.
     const email = person.email.trim().toLowerCase();
-    if (email) {
-      const same = await UserModel.findOne({ email }).select('_id').lean<User>();
-      if (same) {
-        this.report.count('account', 'existing', person.role);
-        return same._id;
-      }
-    }
     const base = person.name.trim().replace(/\s+/g, ' ').slice(0, MAX_NAME).trim() || 'Imported reader';
     if (base !== person.name.trim()) {
       this.report.problem(

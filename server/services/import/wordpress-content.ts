@@ -28,7 +28,16 @@ const attr = (tag: string, name: string) =>
 
 /** `<img>` as a link to the image's original address (with its alt text), never a hotlinked picture. */
 function imagesToLinks(html: string): string {
-  return html.replace(/<img\b[^>]*>/gi, (tag) => {
+  // A linked thumbnail: one link, to where the link went, named by the image.
+  const linked = html.replace(
+    /<a\b([^>]*)>\s*(<img\b[^>]*>)\s*<\/a>/gi,
+    (whole, attrs: string, img: string) => {
+      const href = attr(` ${attrs}`, 'href');
+      const alt = attr(img, 'alt');
+      return href ? `<a href="${escapeHtml(href)}">Image${alt ? `: ${escapeHtml(alt)}` : ''}</a>` : whole;
+    },
+  );
+  return linked.replace(/<img\b[^>]*>/gi, (tag) => {
     const src = attr(tag, 'src');
     if (!src) return '';
     const alt = attr(tag, 'alt');
@@ -36,12 +45,21 @@ function imagesToLinks(html: string): string {
   });
 }
 
+/** A JSON string's content as text (block attributes escape &, <, > and "--" as \\u0026…). */
+function jsonString(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return '';
+  }
+}
+
 /** Block editor embeds, [embed] and URLs alone on a line (WordPress's auto-embeds), as links. */
 function embedsToLinks(html: string): string {
   const link = (url: string) => `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`;
   return html
     .replace(/<!--\s*wp:(?:core-)?embed\b[^>]*?-->[\s\S]*?<!--\s*\/wp:(?:core-)?embed\s*-->/g, (block) => {
-      const url = /"url"\s*:\s*"([^"]+)"/.exec(block)?.[1]?.replace(/\\\//g, '/') ?? '';
+      const url = jsonString(/"url"\s*:\s*"((?:[^"\\]|\\.)+)"/.exec(block)?.[1] ?? '');
       return url ? link(url) : '';
     })
     .replace(/\[embed[^\]]*\]\s*(\S+?)\s*\[\/embed\]/gi, (_m, url: string) => link(url))
@@ -61,12 +79,17 @@ function shortcodes(html: string, changes: string[]): string {
   // [name attr="…"] or [name]…[/name] for the core media codes; any other code with attributes is a
   // plugin's (its output cannot be made here). Bare "[sic]" or "[…]" in a letter is text, and stays.
   out = out.replace(
-    /\[([a-z][\w-]*)((?:\s+[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s\]]+))*)\s*\/?\](?:([\s\S]*?)\[\/\1\])?/gi,
-    (whole, name: string, attrs: string) => {
+    /\[([a-z][\w-]*)((?:\s+[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s\]"']+))*)\s*\/?\](?:([\s\S]*?)\[\/\1\])?/gi,
+    (whole, name: string, attrs: string, inner: string | undefined) => {
       const code = name.toLowerCase();
-      if (!DROPPED_SHORTCODES.has(code) && !attrs.trim()) return whole;
-      changes.push(`dropped shortcode [${code}]`);
-      return '';
+      if (DROPPED_SHORTCODES.has(code)) {
+        changes.push(`dropped shortcode [${code}]`);
+        return '';
+      }
+      if (!attrs.trim()) return whole;
+      // A plugin's code: its own output cannot be made here; what it wrapped is kept.
+      changes.push(inner ? `removed shortcode [${code}], kept its text` : `dropped shortcode [${code}]`);
+      return inner ?? '';
     },
   );
   return out;

@@ -185,6 +185,11 @@ describe('WordPress import of a real export (WordPress 6.1, Tools → Export)', 
       const res = await request(app).get(from).expect(301);
       expect({ from, to: res.headers.location }).toEqual({ from, to });
     }
+    // Not an address at all, or far too long: the 404 page, never an error.
+    await request(app).get('//[x').expect(404);
+    await request(app)
+      .get(`/${'/a'.repeat(3000)}`)
+      .expect(404);
     // Unpublished posts' old addresses stay not found.
     await request(app).get('/2023/02/02/members-only-salary-survey-results/').expect(404);
   });

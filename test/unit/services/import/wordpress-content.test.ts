@@ -35,6 +35,27 @@ describe('wordpressContent', () => {
   });
 });
 
+describe('wordpressContent, on what plugins and the block editor write', () => {
+  it("keeps the text a plugin's wrapping shortcode held, and says so", () => {
+    const { answerHtml, changes } = wordpressContent('[su_box title="Note"]Keep this.[/su_box]');
+    expect(answerHtml).toBe('<p>Keep this.</p>');
+    expect(changes).toEqual(['removed shortcode [su_box], kept its text']);
+  });
+
+  it('reads block attributes as JSON (& is \\u0026) and makes a linked thumbnail one link', () => {
+    const embed =
+      '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=x\\u0026t=30"} -->\n<figure><div>x</div></figure>\n<!-- /wp:embed -->';
+    expect(wordpressContent(embed).answerHtml).toBe(
+      '<p><a href="https://www.youtube.com/watch?v=x&amp;t=30">https://www.youtube.com/watch?v=x&amp;t=30</a></p>',
+    );
+    const thumb =
+      '<a href="https://old.example/full.jpg"><img src="https://old.example/thumb.jpg" alt="Desk" /></a>';
+    expect(wordpressContent(thumb).answerHtml).toBe(
+      '<p><a href="https://old.example/full.jpg">Image: Desk</a></p>',
+    );
+  });
+});
+
 describe('fitTitle', () => {
   it('decodes entities, and cuts a title past the limit at a word, marked', () => {
     expect(fitTitle('Q&amp;A: my boss&#8217;s door')).toEqual({ title: 'Q&A: my boss’s door', cut: false });

@@ -17,6 +17,10 @@ const LETTER =
   /^\s*(?:<p[^>]*>)?\s*(?:<(?:em|strong|i|b)>\s*)?A reader writes:?\s*(?:<\/(?:em|strong|i|b)>\s*)?(?:<\/p>)?\s*<blockquote[^>]*>([\s\S]*?)<\/blockquote>([\s\S]*)$/i;
 const MORE = /<!--more(?:\s[^>]*)?-->/i;
 
+/**
+ * Escapes text for an attribute or element, leaving entities already there as they are: values taken
+ * from WordPress's HTML are already encoded (markdown.ts's escapeHtml would encode them twice).
+ */
 const escapeHtml = (text: string) =>
   text
     .replace(/&(?![#\w]+;)/g, '&amp;')

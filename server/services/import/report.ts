@@ -27,21 +27,31 @@ export class ImportReport {
 
   /** Counts one record of a kind; `state` is where it stands here, when it is here. */
   count(kind: string, outcome: Outcome, state?: string, n = 1): void {
-    let counts = this.kinds.get(kind);
-    if (!counts) this.kinds.set(kind, (counts = { imported: 0, existing: 0, skipped: 0, states: new Map() }));
-    counts[outcome] += n;
-    if (state && outcome !== 'skipped' && n) counts.states.set(state, (counts.states.get(state) ?? 0) + n);
+    this.countsOf(kind)[outcome] += n;
+    if (state && outcome !== 'skipped') this.state(kind, state, n);
   }
 
   /** Counts records of a kind by their state here, apart from their outcome. */
   state(kind: string, state: string, n = 1): void {
-    this.count(kind, 'imported', state, 0);
-    const states = this.kinds.get(kind)!.states;
+    const { states } = this.countsOf(kind);
     states.set(state, (states.get(state) ?? 0) + n);
+  }
+
+  private countsOf(kind: string): KindCounts {
+    let counts = this.kinds.get(kind);
+    if (!counts) this.kinds.set(kind, (counts = { imported: 0, existing: 0, skipped: 0, states: new Map() }));
+    return counts;
   }
 
   skip(reason: string, count = 1): void {
     this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + count);
+  }
+
+  /** A record of a kind left out: counted, its reason tallied, and the record listed. */
+  skipRecord(kind: string, reason: string, message: string): void {
+    this.count(kind, 'skipped');
+    this.skip(reason);
+    this.problem(message);
   }
 
   /** A record left out or changed on the way, with the reason. */

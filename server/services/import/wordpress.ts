@@ -90,11 +90,11 @@ export async function importWordpress(
     } catch (err) {
       // One record that does not fit is reported, and the rest goes in; a lost database stops.
       if (!isRecordError(err)) throw err;
-      report.problem(
+      report.skipRecord(
+        textOf(record, 'wp:post_type') || 'post',
+        'records that could not be imported',
         `line ${record.line}: “${textOf(record, 'title')}”: ${(err as Error).message}; not imported`,
       );
-      report.count(textOf(record, 'wp:post_type') || 'post', 'skipped');
-      report.skip('records that could not be imported');
     }
     const done = report.comments.imported + report.comments.existing;
     if (Date.now() - lastProgress > 1000) {
@@ -132,23 +132,22 @@ async function importItem(
   const postId = textOf(item, 'wp:post_id');
   const what = `${type} ${postId || '?'} “${rawTitle || '(untitled)'}”`;
   if (type !== 'post') {
-    report.count(type, 'skipped');
-    report.skip(`items of type “${type}”`);
-    report.problem(`${what}: items of type “${type}” are not imported`);
+    report.skipRecord(type, `items of type “${type}”`, `${what}: items of type “${type}” are not imported`);
     return;
   }
   const wpStatus = textOf(item, 'wp:status');
   let status = STATUS[wpStatus];
   if (!status) {
-    report.count('post', 'skipped');
-    report.skip(`posts with status “${wpStatus || 'none'}”`);
-    report.problem(`${what}: status “${wpStatus || 'none'}”; not imported`);
+    const shown = wpStatus || 'none';
+    report.skipRecord('post', `posts with status “${shown}”`, `${what}: status “${shown}”; not imported`);
     return;
   }
   if (!postId) {
-    report.count('post', 'skipped');
-    report.problem(`line ${item.line}: ${what} has no wp:post_id; not imported`);
-    report.skip('posts without an id');
+    report.skipRecord(
+      'post',
+      'posts without an id',
+      `line ${item.line}: ${what} has no wp:post_id; not imported`,
+    );
     return;
   }
   const changes: string[] = [];
@@ -228,11 +227,12 @@ async function buildComments(
     const approved = textOf(node, 'wp:comment_approved');
     const type = textOf(node, 'wp:comment_type') || 'comment';
     const id = textOf(node, 'wp:comment_id');
-    const skip = (reason: string) => {
-      report.count(type === 'comment' ? 'comment' : type, 'skipped');
-      report.skip(reason);
-      report.problem(`post ${postId}, ${type} ${id}: ${reason.replace(/s\b/, '')}; not imported`);
-    };
+    const skip = (reason: string) =>
+      report.skipRecord(
+        type,
+        reason,
+        `post ${postId}, ${type} ${id}: ${reason.replace(/s\b/, '')}; not imported`,
+      );
     if (type === 'pingback' || type === 'trackback') skip(`${type}s`);
     else if (type !== 'comment') skip(`comments of type “${type}”`);
     else if (approved === 'spam') skip('spam comments');

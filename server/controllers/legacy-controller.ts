@@ -18,12 +18,12 @@ async function newAddress(services: Pick<Services, 'posts'>, url: URL): Promise<
   }
   const key = legacyPathKey(url.pathname, url.search);
   if (!key) return null;
-  // The site's feeds (posts, and all comments, which has no equivalent here).
-  if (/^(?:\/comments)?\/feed(?:\/(?:rss2?|atom|rdf))?$/.test(key)) return '/feed.xml';
   const term = /^\/(?:category|tag)(?:\/[^/]+)*\/([^/]+)$/.exec(key);
   if (term) return `/tags/${encodeURIComponent(slugify(term[1]))}`;
   const feed = FEED.exec(key);
   const postKey = feed ? key.slice(0, feed.index) : key;
+  // The site's feeds (posts, and all comments, which has no equivalent here).
+  if (feed && (postKey === '' || postKey === '/comments')) return '/feed.xml';
   const slug = await services.posts.slugForLegacyPath(postKey);
   if (!slug) return null;
   return `/posts/${encodeURIComponent(slug)}${feed ? '/comments.xml' : ''}`;
@@ -33,9 +33,21 @@ async function newAddress(services: Pick<Services, 'posts'>, url: URL): Promise<
  * GET of an address nothing else answered: if it was an address of the site this one replaced, a
  * 301 to its page here (the browser keeps a #comment-123 anchor, which the post page then finds).
  */
-export function legacyController(services: Pick<Services, 'posts'>): { redirect: RequestHandler } {
-  return {
-    async redirect(req, res, next) {
+/** The query parameters of WordPress's plain addresses (`/?p=123`, `/?feed=rss2`, `/?tag=…`). */
+const LEGACY_QUERY = ['p', 'page_id', 'feed', 'tag', 'category_name'];
+
+export function legacyController(services: Pick<Services, 'posts'>): {
+  redirect: RequestHandler;
+  redirectQuery: RequestHandler;
+} {
+  const controller: { redirect: RequestHandler; redirectQuery: RequestHandler } = {
+    /** GET / with an old plain address's query: redirected; otherwise the home page answers. */
+    redirectQuery: async (req, res, next) => {
+      if (!LEGACY_QUERY.some((name) => name in req.query)) return next();
+      return controller.redirect(req, res, next);
+    },
+
+    redirect: async (req, res, next) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
       let url: URL;
       try {
@@ -48,4 +60,5 @@ export function legacyController(services: Pick<Services, 'posts'>): { redirect:
       res.redirect(301, to);
     },
   };
+  return controller;
 }

@@ -10,11 +10,6 @@ export type LegacyDeps = Parameters<typeof legacyController>[0];
  */
 export function legacyRouters(services: LegacyDeps): { home: Router; rest: Router } {
   const legacy = legacyController(services);
-  const home = Router();
-  home.get('/', (req, res, next) => {
-    const legacyQuery = ['p', 'page_id', 'feed', 'tag', 'category_name'].some((name) => name in req.query);
-    if (!legacyQuery) return next();
-    return legacy.redirect(req, res, next);
-  });
+  const home = Router().get('/', legacy.redirectQuery);
   return { home, rest: Router().use(legacy.redirect) };
 }

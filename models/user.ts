@@ -14,6 +14,8 @@ const userSchema = new Schema(
     email: { type: String, default: '', select: false },
     passwordHash: { type: String, required: true, select: false },
     role: { type: String, enum: ROLES, default: 'commenter', required: true },
+    /** Goes up when the password changes: sessions made before then end (they carry the old one). */
+    sessionVersion: { type: Number, default: 0 },
     /** Where an imported account came from, e.g. "wordpress:user:2" (it has no password until reset). */
     sourceKey: { type: String, default: '' },
   },
@@ -21,6 +23,8 @@ const userSchema = new Schema(
 );
 
 userSchema.index({ sourceKey: 1 });
+// Password resets find accounts by their address.
+userSchema.index({ email: 1 });
 
 export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 export const UserModel = mongoose.model('User', userSchema);

@@ -121,13 +121,14 @@ export function createApp(deps: AppDeps): Express {
 
   for (const route of deps.extraRoutes ?? []) app.use(route);
   // Each area gets the services its controllers use, and nothing else.
-  const { posts, comments, ownComments, gate, users, letters, moderation, sanctions, audit } = services;
+  const { posts, comments, ownComments, gate, users, accounts, letters, moderation, sanctions, audit } =
+    services;
   const legacy = legacyRouters({ posts });
   app.use(legacy.home);
   app.use(homeRouter({ posts }));
-  app.use(authRouter({ users }, config, passport));
+  app.use(authRouter({ users, accounts }, config, passport));
   app.use(postsRouter({ posts, comments, gate, letters, fragments }, config));
-  app.use(accountsRouter({ posts, users, ownComments }));
+  app.use(accountsRouter({ posts, users, ownComments, accounts }, config));
   app.use(moderationRouter({ moderation, audit, sanctions, users }, config));
   app.use(lettersRouter({ posts, letters }));
   app.use(editorRouter({ posts }));

@@ -21,10 +21,13 @@ export function createPassport(users: UserService): InstanceType<typeof Passport
       );
     }),
   );
-  passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: string, done) => {
+  // The session holds the account id and its session version: a new password raises the version,
+  // and every session made before it ends. (Sessions from before versions hold the bare id.)
+  passport.serializeUser((user, done) => done(null, `${user.id}.${user.sessionVersion}`));
+  passport.deserializeUser((stored: string, done) => {
+    const [id, version = '0'] = String(stored).split('.');
     users.findById(id).then(
-      (user) => done(null, user ?? false),
+      (user) => done(null, user && String(user.sessionVersion) === version ? user : false),
       (err: unknown) => done(err),
     );
   });

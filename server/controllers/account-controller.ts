@@ -1,4 +1,6 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { issueCsrf } from '../auth/csrf.js';
+import type { Config } from '../config/index.js';
 import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { field } from './input/fields.js';
@@ -6,8 +8,101 @@ import { parsePage } from './input/query.js';
 import { pathParam } from './input/params.js';
 
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
-export function accountController(services: Pick<Services, 'ownComments' | 'posts' | 'users'>) {
+export function accountController(
+  services: Pick<Services, 'ownComments' | 'posts' | 'users' | 'accounts'>,
+  config: Pick<Config, 'sessionSecret'>,
+) {
+  const NOTICES: Record<string, string> = {
+    reset: 'Your new password is set, and every other session is signed out.',
+    password: 'Your password is changed, and every other session is signed out.',
+    email: 'Check your new address: the change takes effect when you follow the link we sent.',
+    confirmed: 'Your new email address is in use.',
+  };
+
+  async function renderSettings(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const account = await services.accounts.profile(req.user!);
+    issueCsrf(req, res, config.sessionSecret);
+    const notice = NOTICES[Object.keys(NOTICES).find((key) => key in req.query) ?? ''];
+    res.render('account/settings', {
+      title: 'Your account',
+      account,
+      notice,
+      errors: {},
+      values: {},
+      ...extra,
+    });
+  }
+
+  /** Runs a settings form's change; a refused one shows the page again with its errors. */
+  async function change(req: Request, res: Response, run: () => Promise<string>) {
+    try {
+      res.redirect(303, await run());
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(400);
+      await renderSettings(req, res, {
+        errors: err.details ?? {},
+        summary: err.message,
+        hasErrors: true,
+        values: { email: field(req.body, 'email') },
+      });
+    }
+  }
+
   return {
+    /** GET /account */
+    settings: (async (req, res) => renderSettings(req, res)) satisfies RequestHandler,
+
+    /** POST /account/password: other sessions end; this one is signed in again under the new version. */
+    changePassword: (async (req, res) =>
+      change(req, res, async () => {
+        const user = await services.accounts.changePassword(
+          req.user!,
+          field(req.body, 'current'),
+          field(req.body, 'password'),
+        );
+        await new Promise<void>((resolve, reject) =>
+          req.login(user, (err) => (err ? reject(err as Error) : resolve())),
+        );
+        issueCsrf(req, res, config.sessionSecret);
+        return '/account?password=1';
+      })) satisfies RequestHandler,
+
+    /** POST /account/email */
+    changeEmail: (async (req, res) =>
+      change(req, res, async () => {
+        await services.accounts.requestEmailChange(req.user!, field(req.body, 'email'));
+        return '/account?email=1';
+      })) satisfies RequestHandler,
+
+    /** GET /account/email/:token: the link from the confirmation mail (works signed in or not). */
+    confirmEmail: (async (req, res) => {
+      await services.accounts.confirmEmail(pathParam(req, 'token'));
+      res.redirect(303, req.user ? '/account?confirmed=1' : '/login?next=/account');
+    }) satisfies RequestHandler,
+
+    /** GET /account/data.json */
+    exportData: (async (req, res) => {
+      const data = await services.accounts.exportData(req.user!);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${req.user!.username.replace(/[^\w.-]+/g, '-')}-data.json"`,
+      );
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('application/json').send(JSON.stringify(data, null, 2));
+    }) satisfies RequestHandler,
+
+    /** POST /account/delete */
+    deleteAccount: (async (req, res) =>
+      change(req, res, async () => {
+        const comments = field(req.body, 'comments') === 'remove' ? 'remove' : 'keep';
+        await services.accounts.deleteAccount(req.user!, field(req.body, 'password'), comments);
+        await new Promise<void>((resolve, reject) =>
+          req.logout((err) => (err ? reject(err as Error) : resolve())),
+        );
+        return '/?deleted=1';
+      })) satisfies RequestHandler,
+
     /** GET /users/:username: the commenter's visible comments, newest first. */
     profile: (async (req, res) => {
       const user = await services.users.findByUsername(pathParam(req, 'username'));

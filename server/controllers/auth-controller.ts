@@ -5,12 +5,13 @@ import type { Config } from '../config/index.js';
 import { AppError, TooManyRequestsError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { field, safeLocalPath, textOf } from './input/fields.js';
+import { pathParam } from './input/params.js';
 import type { SessionUser } from '../services/accounts/user-service.js';
 
 const safeNext = (raw: unknown): string => safeLocalPath(raw, '/');
 
 export function authController(
-  services: Pick<Services, 'users'>,
+  services: Pick<Services, 'users' | 'accounts'>,
   config: Config,
   passport: InstanceType<typeof Passport>,
 ) {
@@ -81,6 +82,66 @@ export function authController(
         res.status(400);
         renderRegister(req, res, {
           values,
+          errors: err.details ?? {},
+          summary: err.message,
+          hasErrors: true,
+        });
+      }
+    }) satisfies RequestHandler,
+
+    /** GET /forgot */
+    forgotForm: ((req, res) => {
+      issueCsrf(req, res, secret);
+      res.render('auth/forgot', { title: 'Forgot your password?', errors: {} });
+    }) satisfies RequestHandler,
+
+    /**
+     * POST /forgot: the same answer whether or not an account has the address; the mail goes out
+     * after it, so the time taken does not tell either.
+     */
+    forgot: (async (req, res) => {
+      const email = field(req.body, 'email').trim();
+      issueCsrf(req, res, secret);
+      try {
+        const { send } = await services.accounts.requestPasswordReset(email, req.ip ?? 'unknown');
+        res.render('auth/forgot', { title: 'Forgot your password?', sent: true, email, errors: {} });
+        send().catch((err: unknown) => req.log?.error({ err }, 'password reset mail failed'));
+      } catch (err) {
+        if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        if (!(err instanceof ValidationError) && !(err instanceof TooManyRequestsError)) throw err;
+        res.status(err.status);
+        res.render('auth/forgot', {
+          title: 'Forgot your password?',
+          email,
+          errors: err instanceof ValidationError ? (err.details ?? {}) : {},
+          summary: err.message,
+          hasErrors: true,
+        });
+      }
+    }) satisfies RequestHandler,
+
+    /** GET /reset/:token */
+    resetForm: (async (req, res) => {
+      const token = pathParam(req, 'token');
+      const account = await services.accounts.checkResetToken(token);
+      issueCsrf(req, res, secret);
+      res.render('auth/reset', { title: 'Set a new password', account: account.username, token, errors: {} });
+    }) satisfies RequestHandler,
+
+    /** POST /reset/:token: the new password; every session ends, and this browser is signed in anew. */
+    reset: (async (req, res, next) => {
+      const token = pathParam(req, 'token');
+      try {
+        const user = await services.accounts.resetPassword(token, field(req.body, 'password'));
+        logIn(req, res, next, user, '/account?reset=1');
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const account = await services.accounts.checkResetToken(token);
+        issueCsrf(req, res, secret);
+        res.status(400).render('auth/reset', {
+          title: 'Set a new password',
+          account: account.username,
+          token,
           errors: err.details ?? {},
           summary: err.message,
           hasErrors: true,

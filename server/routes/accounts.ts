@@ -1,13 +1,20 @@
 import { Router } from 'express';
 import { requireRole, requireUser } from '../auth/guards.js';
 import { accountController } from '../controllers/account-controller.js';
+import type { Config } from '../config/index.js';
 
 /** The services this area's controllers use, and nothing else. */
 export type AccountsDeps = Parameters<typeof accountController>[0];
 
-export function accountsRouter(services: AccountsDeps): Router {
+export function accountsRouter(services: AccountsDeps, config: Config): Router {
   const router = Router();
-  const accounts = accountController(services);
+  const accounts = accountController(services, config);
+  router.get('/account/email/:token', accounts.confirmEmail);
+  router.get('/account', requireUser, accounts.settings);
+  router.post('/account/password', requireUser, accounts.changePassword);
+  router.post('/account/email', requireUser, accounts.changeEmail);
+  router.get('/account/data.json', requireUser, accounts.exportData);
+  router.post('/account/delete', requireUser, accounts.deleteAccount);
   router.get('/users/:username', accounts.profile);
   router.get('/comments/:id/edit', requireUser, accounts.editForm);
   router.post('/comments/:id/edit', requireUser, accounts.edit);

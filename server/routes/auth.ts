@@ -18,6 +18,10 @@ export function authRouter(
   router.post('/login', requireCsrfSession, auth.login);
   router.get('/register', auth.registerForm);
   router.post('/register', requireCsrfSession, auth.register);
+  router.get('/forgot', auth.forgotForm);
+  router.post('/forgot', requireCsrfSession, auth.forgot);
+  router.get('/reset/:token', auth.resetForm);
+  router.post('/reset/:token', requireCsrfSession, auth.reset);
   router.post('/logout', auth.logout);
   return router;
 }

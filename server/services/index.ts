@@ -4,6 +4,7 @@ import { DomainEvents } from './events.js';
 import { PostService } from './posts/post-service.js';
 import { UserService } from './accounts/user-service.js';
 import { ReservedNames } from './accounts/reserved-names.js';
+import { AccountService } from './accounts/account-service.js';
 import { AuditService } from './moderation/audit-service.js';
 import { CommentGate } from './comments/comment-gate.js';
 import { ModerationService } from './moderation/moderation-service.js';
@@ -22,6 +23,8 @@ export interface Services {
   users: UserService;
   /** Account names and bylines, which guests may not use. */
   names: ReservedNames;
+  /** A reader's own account: password reset and change, email, data download, deletion. */
+  accounts: AccountService;
   gate: CommentGate;
   sanctions: SanctionService;
   audit: AuditService;
@@ -69,6 +72,7 @@ export function createServices(deps: {
     sanctions,
     audit,
     comments,
+    accounts: new AccountService(deps.config, mailer, comments, limiter, now),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
     moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),
     letters,

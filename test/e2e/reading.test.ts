@@ -85,6 +85,7 @@ describe('every reader, every way of reading', () => {
         '/ask/sent/Q-0A1B2C',
         '/login',
         '/register',
+        '/forgot',
         '/no-such-page',
       ],
       staff: [
@@ -100,6 +101,7 @@ describe('every reader, every way of reading', () => {
         `/comments/${own._id}/delete`,
         '/admin/users',
         '/admin/audit',
+        '/account',
       ],
     };
     const failures: string[] = [];

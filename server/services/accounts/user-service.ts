@@ -18,6 +18,8 @@ export interface SessionUser {
   id: string;
   username: string;
   role: Role;
+  /** The account's session version when this session began (see User.sessionVersion). */
+  sessionVersion: number;
 }
 
 export const STAFF_ROLES: readonly Role[] = ['moderator', 'editor', 'admin'];
@@ -35,8 +37,15 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export function toSessionUser(user: Pick<User, '_id' | 'username' | 'role'>): SessionUser {
-  return { id: String(user._id), username: user.username, role: user.role };
+export function toSessionUser(
+  user: Pick<User, '_id' | 'username' | 'role'> & { sessionVersion?: number | null },
+): SessionUser {
+  return {
+    id: String(user._id),
+    username: user.username,
+    role: user.role,
+    sessionVersion: user.sessionVersion ?? 0,
+  };
 }
 
 export class UserService {
@@ -154,13 +163,13 @@ export class UserService {
 
   async findById(id: string): Promise<SessionUser | null> {
     if (!Types.ObjectId.isValid(id)) return null;
-    const user = await UserModel.findById(id).select('username role').lean<User>();
+    const user = await UserModel.findById(id).select('username role sessionVersion').lean<User>();
     return user ? toSessionUser(user) : null;
   }
 
   async findByUsername(username: string): Promise<SessionUser> {
     const user = await UserModel.findOne({ usernameLower: String(username).toLowerCase() })
-      .select('username role')
+      .select('username role sessionVersion')
       .lean<User>();
     if (!user) throw new NotFoundError('There is no commenter by that name.');
     return toSessionUser(user);
@@ -195,7 +204,7 @@ export class UserService {
       ? await UserModel.updateOne({ _id: userId }, { $set: { role } })
       : { matchedCount: 0 };
     const user = result.matchedCount
-      ? await UserModel.findById(userId).select('username role').lean<User>()
+      ? await UserModel.findById(userId).select('username role sessionVersion').lean<User>()
       : null;
     if (!user) throw new NotFoundError('There is no such user.');
     return toSessionUser(user);

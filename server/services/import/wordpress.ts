@@ -11,7 +11,7 @@ import { streamRecords, textOf, type XmlNode } from './xml-stream.js';
 import { lineageOf } from '../comments/lineage.js';
 import { ImportedAccounts } from './accounts.js';
 import { wordpressContent } from './wordpress-content.js';
-import { recordLegacyUrls } from './legacy-urls.js';
+import { LegacyUrlWriter } from './legacy-urls.js';
 import { POST_LIMITS } from '../posts/post-service.js';
 
 export type Progress = (message: string) => void;
@@ -61,7 +61,12 @@ export async function importWordpress(
   progress: Progress = () => undefined,
   report: ImportReport = new ImportReport(),
 ): Promise<ImportReport> {
-  const site = { authors: new Map<string, Author>(), baseUrl: '', accounts: new ImportedAccounts(report) };
+  const site: Site = {
+    authors: new Map<string, Author>(),
+    baseUrl: '',
+    accounts: new ImportedAccounts(report),
+    legacyUrls: new LegacyUrlWriter(),
+  };
   const started = Date.now();
   let lastProgress = 0;
   const comments = new CommentWriter(report);
@@ -104,6 +109,7 @@ export async function importWordpress(
     }
   }
   await comments.close();
+  await site.legacyUrls.close();
   report.count('comment', 'imported', undefined, report.comments.imported);
   report.count('comment', 'existing', undefined, report.comments.existing);
   return report;
@@ -119,6 +125,7 @@ interface Site {
   authors: Map<string, Author>;
   baseUrl: string;
   accounts: ImportedAccounts;
+  legacyUrls: LegacyUrlWriter;
 }
 
 async function importItem(
@@ -195,7 +202,7 @@ async function importItem(
   );
   report.count('post', created ? 'imported' : 'existing', status);
   if (created) for (const change of changes) report.problem(`${what}: ${change}`);
-  await recordLegacyUrls(post, item, site.baseUrl, report);
+  site.legacyUrls.add(post, item, site.baseUrl, report);
   const built = await buildComments(item, post, postId, { author, authorAccount }, site, report);
   await comments.add(post._id, created, built);
 }

@@ -124,12 +124,8 @@ export async function writeComments(
     const inserted = await CommentModel.insertMany(docs, { ordered: false, lean: true });
     insertedIds = new Set(inserted.map((c) => String(c._id)));
   } catch (err) {
-    const bulk = err as {
-      writeErrors?: { code?: number; err?: { code?: number } }[];
-      insertedDocs?: { _id: unknown }[];
-    };
-    const errors = bulk.writeErrors ?? [];
-    if (!errors.length || errors.some((e) => (e.code ?? e.err?.code) !== 11000)) throw err;
+    if (!onlyDuplicateKeys(err)) throw err;
+    const bulk = err as { insertedDocs?: { _id: unknown }[] };
     insertedIds = new Set((bulk.insertedDocs ?? []).map((d) => String(d._id)));
   }
   report.comments.imported += insertedIds.size;
@@ -167,6 +163,12 @@ export async function finishPost(postId: Types.ObjectId, addedVisible: number): 
       },
     },
   );
+}
+
+/** Whether an unordered bulk insert failed only on documents already there (duplicate keys). */
+export function onlyDuplicateKeys(err: unknown): boolean {
+  const errors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors ?? [];
+  return errors.length > 0 && errors.every((e) => (e.code ?? e.err?.code) === 11000);
 }
 
 /** Parses WordPress "2024-01-02 03:04:05" (GMT) and ISO dates; null when empty or zero. */

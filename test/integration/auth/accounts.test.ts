@@ -40,7 +40,7 @@ describe('accounts', () => {
     expect(saved).toMatchObject({ username: 'Juniper Ray', role: 'commenter', email: 'jr@example.com' });
 
     const home = cheerio.load((await agent.get('/').expect(200)).text);
-    expect(home('.site-nav a[href="/users/Juniper Ray"]').text()).toBe('Juniper Ray');
+    expect(home('.site-nav a[href="/account"]').text()).toBe('Juniper Ray');
     const logout = await agent
       .post('/logout')
       .type('form')

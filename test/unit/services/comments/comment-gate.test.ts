@@ -51,6 +51,7 @@ function setup(env: Record<string, string> = {}) {
 const user = (id: string, role: SessionUser['role'] = 'commenter'): SessionUser => ({
   id,
   username: `user-${id}`,
+  sessionVersion: 0,
   role,
 });
 

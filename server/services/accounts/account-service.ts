@@ -1,0 +1,280 @@
+import bcrypt from 'bcryptjs';
+import mongoose, { Types } from 'mongoose';
+import { CommentModel, type Comment } from '../../../models/comment.js';
+import { PostModel, type Post } from '../../../models/post.js';
+import { UserModel, type User } from '../../../models/user.js';
+import type { Config } from '../../config/index.js';
+import {
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../errors/index.js';
+import { sameToken, sign } from '../../lib/signing.js';
+import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
+import { isEmail } from '../../lib/validation.js';
+import type { Mailer } from '../../mail/mailer.js';
+import type { CommentService } from '../comments/comment-service.js';
+import { passwordProblem, toSessionUser, type SessionUser } from './user-service.js';
+
+/** How long a password-reset link works. */
+const RESET_MINUTES = 60;
+/** How long a link confirming a new email address works. */
+const EMAIL_HOURS = 24;
+
+type Stored = User & { passwordHash: string; email: string };
+
+/**
+ * A reader's own account: forgotten passwords (a link by email, bound to the current password so it
+ * works once and dies when the password changes), a password change, a new email address (in effect
+ * once confirmed from that address), a download of their data, and deleting the account. A new
+ * password signs out every other session: sessions carry the account's session version.
+ */
+export class AccountService {
+  private readonly resetsByIp: SharedRateLimiter;
+  private readonly resetsByEmail: SharedRateLimiter;
+
+  constructor(
+    private readonly config: Pick<Config, 'bcryptRounds' | 'sessionSecret' | 'siteUrl' | 'siteTitle'>,
+    private readonly mailer: Mailer,
+    private readonly comments: Pick<CommentService, 'afterWrite'>,
+    limiter: LimiterFactory,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.resetsByIp = limiter('reset-ip', 20, 3600000);
+    this.resetsByEmail = limiter('reset-email', 3, 3600000);
+  }
+
+  /** What the account page shows: the name, role and email address. */
+  async profile(actor: SessionUser): Promise<{ username: string; role: string; email: string }> {
+    const user = await this.stored(actor.id);
+    return { username: user.username, role: user.role, email: user.email };
+  }
+
+  /**
+   * Sends a reset link to each account with this address. Says nothing about whether there is one:
+   * the caller shows the same page either way, and the mail goes out after the answer.
+   */
+  async requestPasswordReset(emailRaw: string, ip: string): Promise<{ send: () => Promise<void> }> {
+    const email = emailRaw.trim().toLowerCase();
+    if (!isEmail(email)) {
+      throw new ValidationError('Enter the email address of your account.', {
+        email: 'That does not look like an email address.',
+      });
+    }
+    const [byIp, byEmail] = await Promise.all([
+      this.resetsByIp.take(`ip:${ip}`),
+      this.resetsByEmail.take(`email:${email}`),
+    ]);
+    if (byIp.waitMs > 0) {
+      throw new TooManyRequestsError(
+        'Too many reset requests from here. Try again later.',
+        Math.ceil(byIp.waitMs / 1000),
+      );
+    }
+    // Past the limit for one address, nothing more is sent (and the answer is the same).
+    if (byEmail.waitMs > 0) return { send: async () => undefined };
+    const users = await UserModel.find({ email })
+      .select('+passwordHash +email username sessionVersion')
+      .limit(5)
+      .lean<Stored[]>();
+    const links = users.map((user) => `  ${user.username}: ${this.url(`/reset/${this.resetToken(user)}`)}`);
+    return {
+      send: async () => {
+        if (!users.length) return;
+        await this.mailer.send({
+          to: email,
+          subject: `Reset your password on ${this.config.siteTitle}`,
+          text: [
+            'Someone (we hope you) asked to reset the password of your account:',
+            '',
+            ...links,
+            '',
+            `The link works once, for ${RESET_MINUTES} minutes. If you did not ask, ignore this message:`,
+            'your password stays as it is.',
+          ].join('\n'),
+        });
+      },
+    };
+  }
+
+  /** The account a reset link is for, while it is valid. */
+  async checkResetToken(token: string): Promise<SessionUser> {
+    return toSessionUser(await this.userForResetToken(token));
+  }
+
+  /** Sets a new password from a reset link; every session of the account ends. */
+  async resetPassword(token: string, password: string): Promise<SessionUser> {
+    const user = await this.userForResetToken(token);
+    const weak = passwordProblem(password);
+    if (weak) throw new ValidationError(weak, { password: weak });
+    return this.setPassword(user, password);
+  }
+
+  /** Changes the password, given the current one; other sessions end, the caller keeps its own. */
+  async changePassword(actor: SessionUser, current: string, password: string): Promise<SessionUser> {
+    const user = await this.stored(actor.id);
+    if (!(await this.passwordMatches(user, current))) {
+      throw new ValidationError('Your current password is not right.', {
+        current: 'That is not your current password.',
+      });
+    }
+    const weak = passwordProblem(password);
+    if (weak) throw new ValidationError(weak, { password: weak });
+    return this.setPassword(user, password);
+  }
+
+  /** Sends a confirmation link to a new address; the account's address changes when it is followed. */
+  async requestEmailChange(actor: SessionUser, emailRaw: string): Promise<void> {
+    const email = emailRaw.trim().toLowerCase();
+    if (!isEmail(email)) {
+      throw new ValidationError('Enter your new email address.', {
+        email: 'That does not look like an email address.',
+      });
+    }
+    const user = await this.stored(actor.id);
+    const expires = this.now() + EMAIL_HOURS * 3600000;
+    const payload = `${String(user._id)}.${Buffer.from(email).toString('base64url')}.${expires}`;
+    const token = `${payload}.${sign(this.config.sessionSecret, `email:${payload}:${user.email}`)}`;
+    await this.mailer.send({
+      to: email,
+      subject: `Confirm your new email address on ${this.config.siteTitle}`,
+      text: [
+        `To use this address for your account “${user.username}”, open this link within ${EMAIL_HOURS} hours:`,
+        '',
+        `  ${this.url(`/account/email/${token}`)}`,
+        '',
+        'If you did not ask for this, ignore this message: nothing changes.',
+      ].join('\n'),
+    });
+  }
+
+  /** Applies a confirmed address change (once: the link is bound to the address it replaces). */
+  async confirmEmail(token: string): Promise<string> {
+    const [id, encoded, expires, mac] = token.split('.');
+    const invalid = new NotFoundError('This confirmation link is not valid any more. Ask for a new one.');
+    if (!mac || !Types.ObjectId.isValid(id) || Number(expires) < this.now()) throw invalid;
+    const user = await UserModel.findById(id).select('+email username').lean<Stored>();
+    const payload = `${id}.${encoded}.${expires}`;
+    if (!user || !sameToken(mac, sign(this.config.sessionSecret, `email:${payload}:${user.email}`)))
+      throw invalid;
+    const email = Buffer.from(encoded, 'base64url').toString('utf8');
+    await UserModel.updateOne({ _id: user._id }, { $set: { email } });
+    return email;
+  }
+
+  /** Everything this site holds about the account, for download. */
+  async exportData(actor: SessionUser): Promise<Record<string, unknown>> {
+    const user = await this.stored(actor.id);
+    const comments = await CommentModel.find({ authorUser: user._id })
+      .sort({ _id: -1 })
+      .select('post number bodySource status createdAt editedAt parent')
+      .lean<Comment[]>();
+    const posts = await PostModel.find({
+      _id: mongoose.trusted({ $in: [...new Set(comments.map((c) => String(c.post)))] }),
+    })
+      .select('slug title')
+      .lean<Post[]>();
+    const bySlug = new Map(posts.map((p) => [String(p._id), p]));
+    return {
+      exportedAt: new Date(this.now()).toISOString(),
+      site: this.config.siteUrl,
+      account: {
+        username: user.username,
+        email: user.email,
+        role: user.role,
+        createdAt: user.createdAt,
+      },
+      comments: comments.map((c) => ({
+        post: bySlug.get(String(c.post))?.title ?? '',
+        url: this.url(`/posts/${bySlug.get(String(c.post))?.slug ?? ''}/comments/${String(c._id)}`),
+        number: c.number,
+        status: c.status,
+        body: c.bodySource,
+        createdAt: c.createdAt,
+        editedAt: c.editedAt,
+        inReplyTo: c.parent ? String(c.parent) : null,
+      })),
+    };
+  }
+
+  /**
+   * Deletes the account, given its password. Its comments stay, shown as by "deleted account", or
+   * are removed, as the reader chooses; every thread they were in is recorded as changed.
+   */
+  async deleteAccount(actor: SessionUser, password: string, comments: 'keep' | 'remove'): Promise<void> {
+    const user = await this.stored(actor.id);
+    if (!(await this.passwordMatches(user, password))) {
+      throw new ValidationError('Your password is not right.', {
+        deletePassword: 'That is not your password.',
+      });
+    }
+    const mine = await CommentModel.find({ authorUser: user._id }).select('post').lean<Comment[]>();
+    const change =
+      comments === 'remove'
+        ? {
+            status: 'deleted',
+            bodySource: '',
+            bodyHtml: '',
+            authorUser: null,
+            authorName: 'deleted account',
+            authorEmail: '',
+          }
+        : { authorUser: null, authorName: 'deleted account', authorKind: 'guest', authorEmail: '' };
+    await CommentModel.updateMany({ authorUser: user._id }, { $set: change });
+    await UserModel.deleteOne({ _id: user._id });
+    for (const postId of new Set(mine.map((c) => String(c.post)))) {
+      const post = await PostModel.findById(postId).select('_id threadVersion commentCount').lean<Post>();
+      if (post) await this.comments.afterWrite(post);
+    }
+  }
+
+  private async setPassword(user: Stored, password: string): Promise<SessionUser> {
+    const passwordHash = await bcrypt.hash(password, this.config.bcryptRounds);
+    await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash }, $inc: { sessionVersion: 1 } });
+    return toSessionUser({ ...user, sessionVersion: (user.sessionVersion ?? 0) + 1 });
+  }
+
+  private async passwordMatches(user: Stored, password: string): Promise<boolean> {
+    if (typeof password !== 'string' || !password || !user.passwordHash.startsWith('$2')) return false;
+    return bcrypt.compare(password, user.passwordHash);
+  }
+
+  private async stored(id: string): Promise<Stored> {
+    const user = Types.ObjectId.isValid(id)
+      ? await UserModel.findById(id)
+          .select('+passwordHash +email username role sessionVersion createdAt')
+          .lean<Stored>()
+      : null;
+    if (!user) throw new UnauthorizedError('Sign in again: that account is gone.');
+    return user;
+  }
+
+  /** id.expires.mac, the mac over the id, the expiry and the current password hash. */
+  private resetToken(user: Stored): string {
+    const payload = `${String(user._id)}.${this.now() + RESET_MINUTES * 60000}`;
+    return `${payload}.${sign(this.config.sessionSecret, `reset:${payload}:${user.passwordHash}`)}`;
+  }
+
+  private async userForResetToken(token: string): Promise<Stored> {
+    const [id, expires, mac] = String(token).split('.');
+    const invalid = new NotFoundError(
+      'This reset link has expired or has been used. Ask for a new one from “Forgot your password?”.',
+    );
+    if (!mac || !Types.ObjectId.isValid(id) || !(Number(expires) > this.now())) throw invalid;
+    const user = await UserModel.findById(id)
+      .select('+passwordHash +email username role sessionVersion')
+      .lean<Stored>();
+    if (
+      !user ||
+      !sameToken(mac, sign(this.config.sessionSecret, `reset:${id}.${expires}:${user.passwordHash}`))
+    ) {
+      throw invalid;
+    }
+    return user;
+  }
+
+  private url(path: string): string {
+    return `${this.config.siteUrl.replace(/\/$/, '')}${path}`;
+  }
+}

@@ -90,8 +90,8 @@ export class AccountService {
             '',
             ...links,
             '',
-            `The link works once, for ${RESET_MINUTES} minutes. If you did not ask, ignore this message:`,
-            'your password stays as it is.',
+            `The link works once, for ${RESET_MINUTES} minutes.`,
+            'If you did not ask, ignore this message: your password stays as it is.',
           ].join('\n'),
         });
       },

@@ -16,6 +16,8 @@ const userSchema = new Schema(
     role: { type: String, enum: ROLES, default: 'commenter', required: true },
     /** Goes up when the password changes: sessions made before then end (they carry the old one). */
     sessionVersion: { type: Number, default: 0 },
+    /** Email me when someone replies to my comments (on unless turned off). */
+    notifyReplies: { type: Boolean, default: true },
     /** Where an imported account came from, e.g. "wordpress:user:2" (it has no password until reset). */
     sourceKey: { type: String, default: '' },
   },

@@ -25,6 +25,7 @@ import { authRouter } from './routes/auth.js';
 import { editorRouter } from './routes/editor.js';
 import { healthRouter } from './routes/health.js';
 import { legacyRouters } from './routes/legacy.js';
+import { unsubscribeRouter } from './routes/unsubscribe.js';
 import { homeRouter } from './routes/home.js';
 import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
@@ -111,6 +112,8 @@ export function createApp(deps: AppDeps): Express {
   // Flat bodies only (extended: false): no nested objects from forms.
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb', strict: true }));
+  // Before sessions and CSRF: a mail program's one-click unsubscribe has neither (RFC 8058).
+  app.use(unsubscribeRouter({ replies: services.replies }));
   app.use(session);
   app.use(passport.session());
   app.use(csrfProtection(config));

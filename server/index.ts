@@ -102,6 +102,10 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   logger.info({ port, url: `http://localhost:${port}` }, `listening on http://localhost:${port}`);
 
+  // Mail waiting in the queue (from before a restart too) goes out; then every few seconds.
+  services.mailQueue.start();
+  services.mailQueue.kick();
+
   // Guests' names are checked in memory once the account names and bylines are read (until then, in the database).
   void services.names.warm();
 
@@ -120,6 +124,7 @@ async function main(): Promise<void> {
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(scheduler);
+    services.mailQueue.stop();
     const deadline = setTimeout(() => {
       logger.error('shutdown deadline passed; exiting now');
       process.exit(1);

@@ -17,6 +17,7 @@ export function accountController(
     password: 'Your password is changed, and every other session is signed out.',
     email: 'Check your new address: the change takes effect when you follow the link we sent.',
     confirmed: 'Your new email address is in use.',
+    notifications: 'Your email notifications are saved.',
   };
 
   async function renderSettings(req: Request, res: Response, extra: Record<string, unknown> = {}) {
@@ -67,6 +68,12 @@ export function accountController(
         issueCsrf(req, res, config.sessionSecret);
         return '/account?password=1';
       })) satisfies RequestHandler,
+
+    /** POST /account/notifications */
+    setNotifications: (async (req, res) => {
+      await services.accounts.setNotifications(req.user!, { replies: field(req.body, 'replies') === 'on' });
+      res.redirect(303, '/account?notifications=1');
+    }) satisfies RequestHandler,
 
     /** POST /account/email */
     changeEmail: (async (req, res) =>

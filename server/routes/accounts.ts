@@ -13,6 +13,7 @@ export function accountsRouter(services: AccountsDeps, config: Config): Router {
   router.get('/account', requireUser, accounts.settings);
   router.post('/account/password', requireUser, accounts.changePassword);
   router.post('/account/email', requireUser, accounts.changeEmail);
+  router.post('/account/notifications', requireUser, accounts.setNotifications);
   router.get('/account/data.json', requireUser, accounts.exportData);
   router.post('/account/delete', requireUser, accounts.deleteAccount);
   router.get('/users/:username', accounts.profile);

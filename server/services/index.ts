@@ -5,6 +5,8 @@ import { PostService } from './posts/post-service.js';
 import { UserService } from './accounts/user-service.js';
 import { ReservedNames } from './accounts/reserved-names.js';
 import { AccountService } from './accounts/account-service.js';
+import { MailQueue } from './notifications/mail-queue.js';
+import { ReplyNotifier } from './notifications/reply-notifier.js';
 import { AuditService } from './moderation/audit-service.js';
 import { CommentGate } from './comments/comment-gate.js';
 import { ModerationService } from './moderation/moderation-service.js';
@@ -25,6 +27,10 @@ export interface Services {
   names: ReservedNames;
   /** A reader's own account: password reset and change, email, data download, deletion. */
   accounts: AccountService;
+  /** Outgoing mail, stored and retried; `start()` it in a server process. */
+  mailQueue: MailQueue;
+  /** Reply notifications by email, and their one-click unsubscribe. */
+  replies: ReplyNotifier;
   gate: CommentGate;
   sanctions: SanctionService;
   audit: AuditService;
@@ -63,6 +69,9 @@ export function createServices(deps: {
   const sanctions = new SanctionService(audit, now);
   const gate = new CommentGate(deps.config, sanctions, now, limiter);
   const comments = new CommentService(deps.config, events, posts, names, gate);
+  const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
+  const mailQueue = new MailQueue(mailer, now, logError('sending queued mail failed'));
+  const replies = new ReplyNotifier(deps.config, mailQueue, events, logError('reply notification failed'));
   return {
     events,
     posts,
@@ -72,6 +81,8 @@ export function createServices(deps: {
     sanctions,
     audit,
     comments,
+    mailQueue,
+    replies,
     accounts: new AccountService(deps.config, mailer, comments, limiter, now),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
     moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),

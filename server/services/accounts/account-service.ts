@@ -46,9 +46,22 @@ export class AccountService {
   }
 
   /** What the account page shows: the name, role and email address. */
-  async profile(actor: SessionUser): Promise<{ username: string; role: string; email: string }> {
+  async profile(
+    actor: SessionUser,
+  ): Promise<{ username: string; role: string; email: string; notifyReplies: boolean }> {
     const user = await this.stored(actor.id);
-    return { username: user.username, role: user.role, email: user.email };
+    return {
+      username: user.username,
+      role: user.role,
+      email: user.email,
+      notifyReplies: user.notifyReplies !== false,
+    };
+  }
+
+  /** Which notification emails the account gets. */
+  async setNotifications(actor: SessionUser, prefs: { replies: boolean }): Promise<void> {
+    const user = await this.stored(actor.id);
+    await UserModel.updateOne({ _id: user._id }, { $set: { notifyReplies: prefs.replies } });
   }
 
   /**
@@ -243,7 +256,7 @@ export class AccountService {
   private async stored(id: string): Promise<Stored> {
     const user = Types.ObjectId.isValid(id)
       ? await UserModel.findById(id)
-          .select('+passwordHash +email username role sessionVersion createdAt')
+          .select('+passwordHash +email username role sessionVersion createdAt notifyReplies')
           .lean<Stored>()
       : null;
     if (!user) throw new UnauthorizedError('Sign in again: that account is gone.');

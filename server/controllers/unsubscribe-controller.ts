@@ -1,0 +1,29 @@
+import type { RequestHandler } from 'express';
+import type { Services } from '../services/index.js';
+import { pathParam } from './input/params.js';
+
+/**
+ * The one-click unsubscribe link of notification mails. GET asks (a link scanner must not
+ * unsubscribe anyone); POST does it, from the page's button or from the mail program's own
+ * one-click request (RFC 8058), which carries no session and no form token: the signed token in
+ * the address is what authorizes it.
+ */
+export function unsubscribeController(services: Pick<Services, 'replies'>) {
+  return {
+    /** GET /unsubscribe/:token */
+    confirm: ((req, res) => {
+      res.render('account/unsubscribe', { title: 'Stop reply emails', token: pathParam(req, 'token') });
+    }) satisfies RequestHandler,
+
+    /** POST /unsubscribe/:token */
+    unsubscribe: (async (req, res) => {
+      const { ok, username } = await services.replies.unsubscribe(pathParam(req, 'token'));
+      res.status(ok ? 200 : 404).render('account/unsubscribe', {
+        title: ok ? 'Reply emails stopped' : 'Link not valid',
+        done: ok,
+        invalid: !ok,
+        username,
+      });
+    }) satisfies RequestHandler,
+  };
+}

@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(legacy.home);
   app.use(homeRouter({ posts }));
   app.use(authRouter({ users, accounts }, config, passport));
-  app.use(postsRouter({ posts, comments, gate, letters, fragments }, config));
+  app.use(postsRouter({ posts, comments, gate, letters, fragments, accounts }, config));
   app.use(accountsRouter({ posts, users, ownComments, accounts }, config));
   app.use(moderationRouter({ moderation, audit, sanctions, users }, config));
   app.use(lettersRouter({ posts, letters }));

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { ValidationError } from '../errors/index.js';
 import { commentAuthor } from '../auth/guards.js';
 import { newCommentFrom } from './input/forms.js';
 import { parseOrder } from './input/query.js';
@@ -62,6 +63,19 @@ export function apiController(services: Pick<Services, 'comments' | 'gate' | 'po
         order: page.order,
         paging: page.paging,
       });
+    }) satisfies RequestHandler,
+
+    /** GET /api/posts/:slug/comments/new?since=ISO&order= → the comments since then, with their pages */
+    newComments: (async (req, res) => {
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
+      const since = new Date(typeof req.query.since === 'string' ? req.query.since : '');
+      if (Number.isNaN(since.getTime())) {
+        throw new ValidationError('Give the time of the last visit as since=2026-11-27T08:00:00Z.', {
+          since: 'Not a date and time.',
+        });
+      }
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(await services.comments.newSince(post, since, parseOrder(req.query.order)));
     }) satisfies RequestHandler,
 
     /** POST /api/posts/:slug/comments {parent?, name, email?, body} → 201 */

@@ -13,7 +13,9 @@ import { threadUrl } from '../lib/thread-url.js';
 import { pathParam, queryParam } from './input/params.js';
 
 export function postController(
-  services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate'> & { fragments: ThreadFragments },
+  services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate' | 'accounts'> & {
+    fragments: ThreadFragments;
+  },
   config: Config,
 ) {
   return {

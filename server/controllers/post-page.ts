@@ -50,11 +50,15 @@ function quoteOf(html: string, name: string): string {
 export async function renderPostPage(
   req: Request,
   res: Response,
-  deps: Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments },
+  deps: Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments } & Partial<
+      Pick<Services, 'accounts'>
+    >,
   config: Config,
   post: Post,
   options: PostPageOptions,
 ): Promise<void> {
+  // An account's previous visit, for "new since your last visit" (guests keep theirs in the browser).
+  const lastVisit = req.user && deps.accounts ? deps.accounts.recordVisit(req.user.id, post._id) : null;
   const viewer = viewerOf(req);
   const moderator = Boolean(viewer.moderator);
   const thread = await deps.comments.threadPage(post, {
@@ -100,7 +104,8 @@ export async function renderPostPage(
     description: post.excerpt,
     canonical: `${config.siteUrl}${pageBase}`,
     commentsFeed: `${pageBase}/comments.xml`,
-    scripts: ['/socket.io/socket.io.js', '/js/thread.js', '/js/live.js'],
+    scripts: ['/socket.io/socket.io.js', '/js/thread.js', '/js/live.js', '/js/reading-aids.js'],
+    lastVisit: (await lastVisit)?.toISOString() ?? '',
     post,
     isDraft: post.status !== 'published',
     commentsOpen,

@@ -10,6 +10,7 @@ export function apiRouter(services: ApiDeps): Router {
   router.get('/posts', api.listPosts);
   router.get('/posts/:slug', api.getPost);
   router.get('/posts/:slug/comments', api.listComments);
+  router.get('/posts/:slug/comments/new', api.newComments);
   router.post('/posts/:slug/comments', api.createComment);
   return router;
 }

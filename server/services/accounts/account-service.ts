@@ -3,6 +3,7 @@ import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { UserModel, type User } from '../../../models/user.js';
+import { VisitModel } from '../../../models/visit.js';
 import type { Config } from '../../config/index.js';
 import {
   NotFoundError,
@@ -56,6 +57,17 @@ export class AccountService {
       email: user.email,
       notifyReplies: user.notifyReplies !== false,
     };
+  }
+
+  /**
+   * Records that the account opened a post now, and returns when it did before (null the first
+   * time): the post page marks what is new since then.
+   */
+  async recordVisit(userId: string, postId: Types.ObjectId): Promise<Date | null> {
+    const _id = `${userId}:${String(postId)}`;
+    const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
+    await VisitModel.updateOne({ _id }, { $set: { at: new Date(this.now()) } }, { upsert: true });
+    return previous?.at ?? null;
   }
 
   /** Which notification emails the account gets. */

@@ -173,6 +173,29 @@ export class CommentService {
     return { page: Math.floor(Math.max(index, 0) / this.config.commentsPerPage) + 1, comment };
   }
 
+  /**
+   * The visible comments posted after `since`, in posting order, each with the page of the thread
+   * that shows it: for "new since your last visit", across pages and collapsed subthreads alike.
+   */
+  async newSince(
+    post: Post,
+    since: Date,
+    order: ThreadOrder,
+    limit = 500,
+  ): Promise<{ count: number; comments: { id: string; number: number; page: number }[] }> {
+    const thread = await this.loadThread(post);
+    const fresh = thread.visible.filter((c) => c.createdAt.getTime() > since.getTime());
+    const per = this.config.commentsPerPage;
+    return {
+      count: fresh.length,
+      comments: fresh.slice(0, limit).map((c) => ({
+        id: String(c._id),
+        number: c.number,
+        page: Math.floor((thread.rootPosition(String(c._id), order) ?? 0) / per) + 1,
+      })),
+    };
+  }
+
   /** Newest visible comments of a post, for its feed. */
   async recent(post: Post, limit = 50): Promise<ShownComment[]> {
     return (await this.loadThread(post)).visible.slice(-limit).reverse();

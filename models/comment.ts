@@ -26,6 +26,8 @@ const commentSchema = new Schema(
     authorKind: { type: String, enum: AUTHOR_KINDS, default: 'guest', required: true },
     /** The account that wrote it; null for guests. */
     authorUser: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    /** The account whose comment this one replies to (not when it replies to itself): its replies inbox. */
+    parentAuthor: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     editedAt: { type: Date, default: null },
     /** The commenter's website (imports keep it; not shown). */
     authorUrl: { type: String, default: '', select: false },
@@ -53,6 +55,7 @@ const commentSchema = new Schema(
 commentSchema.index({ post: 1, number: 1 }, { unique: true });
 commentSchema.index({ status: 1, _id: -1 });
 commentSchema.index({ authorUser: 1, _id: -1 });
+commentSchema.index({ parentAuthor: 1, _id: -1 });
 commentSchema.index({ authorEmail: 1, _id: -1 });
 
 export type Comment = InferSchemaType<typeof commentSchema> & { _id: Types.ObjectId };

@@ -18,6 +18,8 @@ const userSchema = new Schema(
     sessionVersion: { type: Number, default: 0 },
     /** Email me when someone replies to my comments (on unless turned off). */
     notifyReplies: { type: Boolean, default: true },
+    /** The newest reply to this account's comments that it has seen (its replies page marks the rest). */
+    repliesSeenId: { type: Schema.Types.ObjectId, default: null },
     /** Where an imported account came from, e.g. "wordpress:user:2" (it has no password until reset). */
     sourceKey: { type: String, default: '' },
   },

@@ -26,6 +26,7 @@ import { editorRouter } from './routes/editor.js';
 import { healthRouter } from './routes/health.js';
 import { legacyRouters } from './routes/legacy.js';
 import { unsubscribeRouter } from './routes/unsubscribe.js';
+import { UNREAD_SHOWN_UP_TO } from './services/notifications/replies-inbox.js';
 import { homeRouter } from './routes/home.js';
 import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
@@ -117,8 +118,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(session);
   app.use(passport.session());
   app.use(csrfProtection(config));
-  app.use((req, res, next) => {
+  app.use(async (req, res, next) => {
     res.locals.currentUser = req.user;
+    // A signed-in reader's unread replies, for the header of every page (one indexed read).
+    if (req.user && req.method === 'GET' && !req.path.startsWith('/api/')) {
+      const unread = await services.inbox.unreadCount(req.user.id);
+      res.locals.unreadReplies = unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread;
+    }
     next();
   });
 
@@ -131,7 +137,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(homeRouter({ posts }));
   app.use(authRouter({ users, accounts }, config, passport));
   app.use(postsRouter({ posts, comments, gate, letters, fragments, accounts }, config));
-  app.use(accountsRouter({ posts, users, ownComments, accounts }, config));
+  app.use(accountsRouter({ posts, users, ownComments, accounts, inbox: services.inbox }, config));
   app.use(moderationRouter({ moderation, audit, sanctions, users }, config));
   app.use(lettersRouter({ posts, letters }));
   app.use(editorRouter({ posts }));

@@ -7,6 +7,7 @@
 
   if (typeof io !== 'function' || !document.querySelector('[data-post-count]')) return;
   var socket = io({ transports: ['websocket', 'polling'] });
+  window.adviceSocket = socket;
   socket.on('connect', function () {
     socket.emit('listing:join', {}, function () {});
   });

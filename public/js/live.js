@@ -179,6 +179,7 @@
   }
 
   var socket = io({ transports: ['websocket', 'polling'] });
+  window.adviceSocket = socket;
 
   socket.on('connect', function () {
     socket.emit('thread:join', { postId: postId, lastSeen: highestNumber() }, function (reply) {

@@ -136,6 +136,40 @@
     addToggles(section);
   }).observe(section, { childList: true, subtree: true });
 
+  // ---- From a "replying to NAME" line to the parent, and back ----------------------------------
+  // The way back sits under the parent's text, where the reader now is.
+  var back = document.createElement('button');
+  back.type = 'button';
+  back.className = 'link-button comment__back';
+  back.hidden = true;
+  back.addEventListener('click', function () {
+    var origin = document.getElementById(back.getAttribute('data-origin'));
+    back.hidden = true;
+    if (origin) {
+      origin.focus({ preventScroll: true });
+      origin.querySelector(':scope > .comment__card').scrollIntoView({ block: 'center' });
+    }
+  });
+  section.addEventListener('click', function (event) {
+    var link = event.target.closest('.comment__replying-to a[href^="#comment-"]');
+    if (!link) return;
+    var origin = link.closest('li.comment');
+    var parent = document.getElementById(link.getAttribute('href').slice(1));
+    if (!origin || !parent) return;
+    event.preventDefault();
+    back.setAttribute('data-origin', origin.id);
+    back.textContent = 'Back to the reply, #' + origin.getAttribute('data-number');
+    back.hidden = false;
+    parent.querySelector(':scope > .comment__card').appendChild(back);
+    var up = parent.parentElement && parent.parentElement.closest('li.comment');
+    while (up) {
+      setCollapsed(up, false);
+      up = up.parentElement && up.parentElement.closest('li.comment');
+    }
+    parent.focus({ preventScroll: true });
+    parent.querySelector(':scope > .comment__card').scrollIntoView({ block: 'center' });
+  });
+
   // ---- New since the last visit ------------------------------------------------------------
   var visitKey = 'visit:' + postId;
   var previous = tab && tab.getItem(visitKey + ':previous');

@@ -9,7 +9,7 @@ import { pathParam } from './input/params.js';
 
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
 export function accountController(
-  services: Pick<Services, 'ownComments' | 'posts' | 'users' | 'accounts'>,
+  services: Pick<Services, 'ownComments' | 'posts' | 'users' | 'accounts' | 'inbox'>,
   config: Pick<Config, 'sessionSecret'>,
 ) {
   const NOTICES: Record<string, string> = {
@@ -68,6 +68,22 @@ export function accountController(
         issueCsrf(req, res, config.sessionSecret);
         return '/account?password=1';
       })) satisfies RequestHandler,
+
+    /** GET /account/replies: the replies to your comments; looking at them marks them read. */
+    replies: (async (req, res) => {
+      const page = parsePage(req.query.page);
+      const { replies, paging } = await services.inbox.list(req.user!.id, page);
+      if (page === 1) await services.inbox.markAllRead(req.user!.id);
+      res.render('account/replies', {
+        title: 'Replies to you',
+        replies,
+        paging,
+        unreadOnPage: replies.filter((r) => r.unread).length,
+        // The header was counted before this page marked them read.
+        unreadReplies: 0,
+        pageBase: '/account/replies',
+      });
+    }) satisfies RequestHandler,
 
     /** POST /account/notifications */
     setNotifications: (async (req, res) => {

@@ -11,6 +11,7 @@ export function accountsRouter(services: AccountsDeps, config: Config): Router {
   const accounts = accountController(services, config);
   router.get('/account/email/:token', accounts.confirmEmail);
   router.get('/account', requireUser, accounts.settings);
+  router.get('/account/replies', requireUser, accounts.replies);
   router.post('/account/password', requireUser, accounts.changePassword);
   router.post('/account/email', requireUser, accounts.changeEmail);
   router.post('/account/notifications', requireUser, accounts.setNotifications);

@@ -14,6 +14,8 @@ export interface DomainEventMap {
   /** A thread's new version is recorded (after comment.created, which readers hear of first). */
   'thread.updated': { postId: Types.ObjectId };
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  /** An account's unread replies changed (a new one, or all read): its header count, live. */
+  'replies.unread': { userId: string; count: number };
   'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };
   'post.saved': {
     postId: Types.ObjectId;

@@ -7,6 +7,7 @@ import { ReservedNames } from './accounts/reserved-names.js';
 import { AccountService } from './accounts/account-service.js';
 import { MailQueue } from './notifications/mail-queue.js';
 import { ReplyNotifier } from './notifications/reply-notifier.js';
+import { RepliesInbox } from './notifications/replies-inbox.js';
 import { AuditService } from './moderation/audit-service.js';
 import { CommentGate } from './comments/comment-gate.js';
 import { ModerationService } from './moderation/moderation-service.js';
@@ -31,6 +32,8 @@ export interface Services {
   mailQueue: MailQueue;
   /** Reply notifications by email, and their one-click unsubscribe. */
   replies: ReplyNotifier;
+  /** Replies to an account's comments, and how many it has not seen. */
+  inbox: RepliesInbox;
   gate: CommentGate;
   sanctions: SanctionService;
   audit: AuditService;
@@ -83,6 +86,7 @@ export function createServices(deps: {
     comments,
     mailQueue,
     replies,
+    inbox: new RepliesInbox(events, logError('counting unread replies failed')),
     accounts: new AccountService(deps.config, mailer, comments, limiter, now),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
     moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),

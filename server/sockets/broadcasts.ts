@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import type { ThreadFragments } from '../rendering/thread-fragments.js';
+import { userRoom } from './live-comment.js';
 import { LISTING_ROOM, loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
 import { RoomBatcher } from './room-batcher.js';
 
@@ -73,6 +74,10 @@ export function wireBroadcasts(
         return;
       }
       io.to(room).emit('post:status', { commentsOpen: commentStatus === 'open' });
+    }),
+    // An account's unread replies, to its own sockets only (every process, with Redis).
+    services.events.on('replies.unread', ({ userId, count }) => {
+      io.to(userRoom(userId)).emit('replies:unread', { count });
     }),
   ];
   return () => {

@@ -1,4 +1,5 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { userRoom } from './live-comment.js';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
@@ -74,7 +75,12 @@ export async function attachSockets(
 
   io.engine.use(onlyForHandshake(webAuth.session));
   io.engine.use(onlyForHandshake(webAuth.passport.session()));
-  io.on('connection', (socket) => registerHandlers(io, socket, { services, fragments, config, logger }));
+  io.on('connection', (socket) => {
+    // A signed-in reader's sockets hear of replies to them, whatever page they are on.
+    const user = (socket.request as { user?: { id: string } }).user;
+    if (user) void socket.join(userRoom(user.id));
+    registerHandlers(io, socket, { services, fragments, config, logger });
+  });
   const unwire = wireBroadcasts(io, services, fragments, logger);
 
   return {

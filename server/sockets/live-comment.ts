@@ -49,3 +49,8 @@ export const LISTING_ROOM = 'listing';
 export function roomFor(postId: Types.ObjectId | string): string {
   return `post:${String(postId)}`;
 }
+
+/** The room of one account's sockets (its header's live count of unread replies). */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
+}

@@ -46,7 +46,12 @@ export interface ThreadPage {
 }
 
 /** A new comment as written, all but its number. */
-type NewCommentDoc = Omit<Comment, 'number' | 'createdAt' | 'updatedAt' | 'sourceKey' | 'authorUrl'>;
+type NewCommentDoc = Omit<
+  Comment,
+  'number' | 'createdAt' | 'updatedAt' | 'sourceKey' | 'authorUrl' | 'parentAuthor'
+> & {
+  parentAuthor?: Comment['parentAuthor'];
+};
 type NewCommentItem = { post: Post; doc: NewCommentDoc };
 
 export interface NewComment {
@@ -292,6 +297,9 @@ export class CommentService {
         authorEmail: writer.email,
         authorKind: letterWriter ? 'letter-writer' : user ? authorKindFor(user.role) : 'guest',
         authorUser: user ? new Types.ObjectId(user.id) : null,
+        // In the inbox of the account replied to (a reply to oneself is in no inbox).
+        parentAuthor:
+          parent?.authorUser && String(parent.authorUser) !== (user?.id ?? '') ? parent.authorUser : null,
         bodySource: body,
         bodyHtml,
         status: screening.hold ? 'pending' : 'visible',
@@ -331,15 +339,18 @@ export class CommentService {
    * Where a reply goes: under a visible comment of this post, outside any
    * locked subthread. Reads the cached thread first, the database second.
    */
-  private async replyTarget(post: Post, parentId: string): Promise<LineageParent> {
+  private async replyTarget(
+    post: Post,
+    parentId: string,
+  ): Promise<LineageParent & Pick<Comment, 'authorUser'>> {
     const thread = await this.loadThread(post);
     let parent:
-      | Pick<Comment, '_id' | 'post' | 'ancestors' | 'root' | 'depth' | 'status' | 'locked'>
+      | Pick<Comment, '_id' | 'post' | 'ancestors' | 'root' | 'depth' | 'status' | 'locked' | 'authorUser'>
       | null
       | undefined = thread.byId(parentId);
     // By _id alone, then the post in code: FerretDB can only use an index for a bare _id filter.
     parent ??= await CommentModel.findById(parentId)
-      .select('_id post ancestors root depth status locked')
+      .select('_id post ancestors root depth status locked authorUser')
       .lean();
     if (!parent || String(parent.post) !== String(post._id) || parent.status !== 'visible') {
       throw new ValidationError('The comment you are replying to is not on this post any more.', {

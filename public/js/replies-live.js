@@ -1,0 +1,31 @@
+/*
+ * The header's count of unread replies, kept current while the page is open: the server tells
+ * this account's sockets when a reply arrives or all are read. Uses the page's live connection
+ * when it has one (post pages, the home page), else opens its own.
+ */
+(function () {
+  'use strict';
+
+  var badge = document.querySelector('[data-unread-replies]');
+  if (!badge) return;
+  var count = badge.querySelector('[data-unread-count]');
+
+  function listen() {
+    var socket = window.adviceSocket || window.io({ transports: ['websocket', 'polling'] });
+    window.adviceSocket = socket;
+    socket.on('replies:unread', function (event) {
+      var n = Number(event && event.count) || 0;
+      count.textContent = n >= 100 ? '99+' : String(n);
+      badge.hidden = n === 0;
+    });
+  }
+
+  if (window.io) {
+    listen();
+    return;
+  }
+  var script = document.createElement('script');
+  script.src = '/socket.io/socket.io.js';
+  script.onload = listen;
+  document.head.appendChild(script);
+})();

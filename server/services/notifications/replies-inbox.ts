@@ -1,0 +1,90 @@
+import mongoose, { Types } from 'mongoose';
+import { CommentModel } from '../../../models/comment.js';
+import type { Post } from '../../../models/post.js';
+import { UserModel, type User } from '../../../models/user.js';
+import { paging } from '../../lib/paging.js';
+import type { DomainEvents } from '../events.js';
+
+/** At most this many unread replies are counted (the header shows "99+" from there). */
+export const UNREAD_SHOWN_UP_TO = 100;
+
+/**
+ * The replies to an account's comments, newest first, and how many it has not seen: comments carry
+ * `parentAuthor` (set when a reply is written), indexed with `_id`, so both are one indexed read.
+ * A new reply to an account is announced as `replies.unread`, for the live count in its header.
+ */
+export class RepliesInbox {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {
+    events.on('comment.created', ({ commentId, thread }) => {
+      const shown = thread?.byId(String(commentId));
+      const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
+      // Without the thread (another path), the stored comment says whom it replies to.
+      if (thread && (!parent?.authorUser || String(parent.authorUser) === String(shown?.authorUser ?? '')))
+        return;
+      this.announce(commentId).catch(this.onError);
+    });
+  }
+
+  /** Unread replies to the account's comments, up to UNREAD_SHOWN_UP_TO. */
+  async unreadCount(userId: string): Promise<number> {
+    if (!Types.ObjectId.isValid(userId)) return 0;
+    const user = await UserModel.findById(userId).select('repliesSeenId').lean<User>();
+    const filter: Record<string, unknown> = { parentAuthor: new Types.ObjectId(userId), status: 'visible' };
+    // trusted(): sanitizeFilter is on for every query; this operator is ours.
+    if (user?.repliesSeenId) filter._id = mongoose.trusted({ $gt: user.repliesSeenId });
+    const unread = await CommentModel.find(filter)
+      .sort({ _id: -1 })
+      .limit(UNREAD_SHOWN_UP_TO)
+      .select('_id')
+      .lean();
+    return unread.length;
+  }
+
+  /** A page of replies, newest first, with the posts they are on; the newest seen so far is marked. */
+  async list(userId: string, page: number, perPage = 20) {
+    const filter = { parentAuthor: new Types.ObjectId(userId), status: 'visible' };
+    const [user, total, replies] = await Promise.all([
+      UserModel.findById(userId).select('repliesSeenId').lean<User>(),
+      CommentModel.countDocuments(filter),
+      CommentModel.find(filter)
+        .sort({ _id: -1 })
+        .skip((page - 1) * perPage)
+        .limit(perPage)
+        .select('_id post number authorName bodyHtml createdAt parent')
+        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title' | 'status'> | null }>(
+          'post',
+          'slug title status',
+        )
+        .lean(),
+    ]);
+    const seen = user?.repliesSeenId ? String(user.repliesSeenId) : '';
+    return {
+      replies: replies
+        .filter((r) => r.post?.status === 'published')
+        .map((r) => ({ ...r, unread: String(r._id) > seen })),
+      paging: paging(page, perPage, total),
+    };
+  }
+
+  /** Everything up to the newest reply is seen; the header's count goes to zero everywhere. */
+  async markAllRead(userId: string): Promise<void> {
+    const [newest] = await CommentModel.find({ parentAuthor: new Types.ObjectId(userId) })
+      .sort({ _id: -1 })
+      .limit(1)
+      .select('_id')
+      .lean();
+    if (!newest) return;
+    await UserModel.updateOne({ _id: userId }, { $set: { repliesSeenId: newest._id } });
+    this.events.emit('replies.unread', { userId, count: 0 });
+  }
+
+  private async announce(commentId: Types.ObjectId): Promise<void> {
+    const reply = await CommentModel.findById(commentId).select('parentAuthor status').lean();
+    if (!reply?.parentAuthor || reply.status !== 'visible') return;
+    const userId = String(reply.parentAuthor);
+    this.events.emit('replies.unread', { userId, count: await this.unreadCount(userId) });
+  }
+}

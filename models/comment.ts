@@ -26,6 +26,8 @@ const commentSchema = new Schema(
     authorKind: { type: String, enum: AUTHOR_KINDS, default: 'guest', required: true },
     /** The account that wrote it; null for guests. */
     authorUser: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    /** A guest asked for replies by email (sent once the address is confirmed). */
+    notifyReplies: { type: Boolean, default: false },
     /** The account whose comment this one replies to (not when it replies to itself): its replies inbox. */
     parentAuthor: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     editedAt: { type: Date, default: null },

@@ -55,6 +55,7 @@ export function commentController(
               email: input.authorEmail,
               body: input.body,
               parent: input.parentId,
+              notify: input.notifyReplies,
             },
             errors: err.details ?? {},
             summary: err.message,

@@ -12,7 +12,7 @@ import type { Services } from '../services/index.js';
 import { type CommentContext, type ThreadFragments } from '../rendering/thread-fragments.js';
 
 export interface CommentFormState {
-  values: { name: string; email: string; body: string; parent: string };
+  values: { name: string; email: string; body: string; parent: string; notify?: boolean };
   errors: Record<string, string>;
   summary?: string;
 }

@@ -15,6 +15,15 @@ export function unsubscribeController(services: Pick<Services, 'replies'>) {
       res.render('account/unsubscribe', { title: 'Stop reply emails', token: pathParam(req, 'token') });
     }) satisfies RequestHandler,
 
+    /** GET /notify/confirm/:token: a guest's address, confirmed from the link mailed to it. */
+    confirmAddress: (async (req, res) => {
+      const address = await services.replies.confirmAddress(pathParam(req, 'token'));
+      res.status(address ? 200 : 404).render('account/address-confirmed', {
+        title: address ? 'Address confirmed' : 'Link not valid',
+        address,
+      });
+    }) satisfies RequestHandler,
+
     /** POST /unsubscribe/:token */
     unsubscribe: (async (req, res) => {
       const { ok, username } = await services.replies.unsubscribe(pathParam(req, 'token'));

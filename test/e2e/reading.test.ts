@@ -134,7 +134,7 @@ describe('every reader, every way of reading', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 420000); // 24 routes × 2 schemes × 2 widths in one browser: minutes on a machine shared with other tests
 
   it('a reader replies with the keyboard alone: skip link, j/k, Reply, Escape, submit lands on the new comment', async () => {
     const post = await buildPost();

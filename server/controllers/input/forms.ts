@@ -10,6 +10,7 @@ export function newCommentFrom(body: unknown): NewComment {
     authorName: field(body, 'name'),
     authorEmail: field(body, 'email'),
     body: field(body, 'body'),
+    notifyReplies: field(body, 'notify') === 'on',
   };
 }
 

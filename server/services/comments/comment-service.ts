@@ -59,10 +59,12 @@ export interface NewComment {
   authorName: string;
   authorEmail: string;
   body: string;
+  /** A guest asks for an email when someone replies (needs an email address, confirmed once). */
+  notifyReplies?: boolean;
 }
 
 const THREAD_FIELDS =
-  '_id post parent ancestors root depth number authorName authorKind authorUser bodyHtml status createdAt editedAt locked heldReason';
+  '_id post parent ancestors root depth number authorName authorKind authorUser notifyReplies bodyHtml status createdAt editedAt locked heldReason';
 
 export class CommentService {
   private readonly cache: ThreadCache<Thread>;
@@ -257,6 +259,8 @@ export class CommentService {
       }
       if (authorEmail && !isEmail(authorEmail)) {
         errors.add('email', 'That does not look like an email address.');
+      } else if (input.notifyReplies && !authorEmail) {
+        errors.add('email', 'Give your email address to get replies by email.');
       }
     }
     const body = checkBody(input.body, errors);
@@ -302,6 +306,7 @@ export class CommentService {
           parent?.authorUser && String(parent.authorUser) !== (user?.id ?? '') ? parent.authorUser : null,
         bodySource: body,
         bodyHtml,
+        notifyReplies: guest && Boolean(input.notifyReplies),
         status: screening.hold ? 'pending' : 'visible',
         heldReason: screening.hold ?? '',
         removedReason: '',

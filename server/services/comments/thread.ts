@@ -7,6 +7,7 @@ export type ThreadOrder = 'oldest' | 'newest';
 export type ShownComment = Pick<
   Comment,
   | '_id'
+  | 'notifyReplies'
   | 'post'
   | 'parent'
   | 'ancestors'

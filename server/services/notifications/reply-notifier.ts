@@ -6,15 +6,21 @@ import type { Config } from '../../config/index.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { DomainEvents } from '../events.js';
 import type { MailQueue } from './mail-queue.js';
+import { MailAddressModel, type MailAddress } from '../../../models/mail-address.js';
+import type { ShownComment } from '../comments/thread.js';
 
-/** The lists a reader can leave with one click (only reply notifications so far). */
-export type MailingList = 'replies';
+/** The lists a reader can leave with one click: an account's reply emails, a guest address's. */
+export type MailingList = 'replies' | 'address';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64url');
 
 /**
- * Tells account holders by email when someone replies to their comment (on unless they turned it
- * off; never for their own replies). Each mail carries a one-click unsubscribe link, in the text
- * and as List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058), and goes through the mail
- * queue, so the reply's request never waits for the mail server.
+ * Tells readers by email when someone replies to their comment: accounts (on unless they turned it
+ * off), and guests who ticked "Email me replies" once their address is confirmed through a link
+ * (sent after their first such comment); never for a reply to oneself. Each mail carries a
+ * one-click unsubscribe link, in the text and as List-Unsubscribe / List-Unsubscribe-Post headers
+ * (RFC 8058), and goes through the mail queue, so the reply's request never waits for the mail
+ * server.
  */
 export class ReplyNotifier {
   constructor(
@@ -22,73 +28,149 @@ export class ReplyNotifier {
     private readonly queue: Pick<MailQueue, 'enqueue'>,
     events: DomainEvents,
     private readonly onError: (err: unknown) => void = () => undefined,
+    private readonly now: () => number = Date.now,
   ) {
     events.on('comment.created', ({ postId, commentId, post, thread }) => {
-      // From the thread the write path hands over, a reply to a guest or a new top-level comment
-      // costs no query; without it (another path), the comments are read.
+      // From the thread the write path hands over, most comments need no query: a top-level one,
+      // or a reply to someone who asked for no mail; without it (another path), they are read.
       const shown = thread?.byId(String(commentId));
       const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
-      if (shown && (!shown.parent || (parent && !parent.authorUser))) return;
+      const wantsMail = (c?: ShownComment) => Boolean(c && (c.authorUser || c.notifyReplies));
+      if (shown && !shown.notifyReplies && !wantsMail(parent)) return;
       this.onComment(postId, commentId, post).catch(this.onError);
     });
   }
 
-  /** The token of a one-click unsubscribe link: the account and the list, signed. */
-  unsubscribeToken(userId: string, list: MailingList): string {
-    return `${userId}.${list}.${sign(this.config.sessionSecret, `unsubscribe:${userId}:${list}`)}`;
+  /** The token of a one-click unsubscribe link: who (an account id, or an address) and the list, signed. */
+  unsubscribeToken(who: string, list: MailingList): string {
+    const id = list === 'address' ? b64(who) : who;
+    return `${id}.${list}.${this.mac('unsubscribe', id, list)}`;
   }
 
-  /** Turns a list off for the account a token names; false when the token is not one of ours. */
+  /** Stops the list a token names; false when the token is not one of ours. */
   async unsubscribe(token: string): Promise<{ ok: boolean; username?: string }> {
-    const [userId, list, mac] = String(token).split('.');
-    if (
-      list !== 'replies' ||
-      !sameToken(mac, sign(this.config.sessionSecret, `unsubscribe:${userId}:${list}`))
-    ) {
+    const [id, list, mac] = String(token).split('.');
+    if (!['replies', 'address'].includes(list) || !sameToken(mac, this.mac('unsubscribe', id, list))) {
       return { ok: false };
     }
-    const user = await UserModel.findById(userId).select('username').lean<User>();
+    if (list === 'address') {
+      const address = Buffer.from(id, 'base64url').toString('utf8');
+      await MailAddressModel.updateOne({ _id: address }, { $set: { stopped: true } }, { upsert: true });
+      return { ok: true };
+    }
+    const user = await UserModel.findById(id).select('username').lean<User>();
     if (!user) return { ok: false };
     await UserModel.updateOne({ _id: user._id }, { $set: { notifyReplies: false } });
     return { ok: true, username: user.username };
   }
 
+  /** Confirms a guest's address from the link mailed to it; null when the link is not ours. */
+  async confirmAddress(token: string): Promise<string | null> {
+    const [id, mac] = String(token).split('.');
+    if (!id || !sameToken(mac, this.mac('confirm', id))) return null;
+    const address = Buffer.from(id, 'base64url').toString('utf8');
+    await MailAddressModel.updateOne(
+      { _id: address },
+      { $set: { confirmedAt: new Date(this.now()), stopped: false } },
+      { upsert: true },
+    );
+    return address;
+  }
+
+  private mac(...parts: string[]): string {
+    return sign(this.config.sessionSecret, parts.join(':'));
+  }
+
+  private url(path: string): string {
+    return `${this.config.siteUrl.replace(/\/$/, '')}${path}`;
+  }
+
   private async onComment(postId: Types.ObjectId, commentId: Types.ObjectId, known?: Post): Promise<void> {
     const reply = await CommentModel.findById(commentId)
-      .select('parent authorName authorUser bodySource number status')
+      .select('+authorEmail parent authorName authorUser bodySource number status notifyReplies')
       .lean<Comment>();
-    if (!reply?.parent || reply.status !== 'visible') return;
-    const parent = await CommentModel.findById(reply.parent).select('authorUser number').lean<Comment>();
-    const to = parent?.authorUser;
-    if (!to || String(to) === String(reply.authorUser ?? '')) return;
-    const user = await UserModel.findById(to)
-      .select('+email username notifyReplies')
-      .lean<User & { email: string }>();
-    if (!user?.email || user.notifyReplies === false) return;
+    if (!reply || reply.status !== 'visible') return;
     const post = known ?? (await PostModel.findById(postId).select('slug title').lean<Post>());
     if (!post) return;
-    const base = this.config.siteUrl.replace(/\/$/, '');
-    const link = `${base}/posts/${post.slug}/comments/${String(commentId)}`;
-    const unsubscribe = `${base}/unsubscribe/${this.unsubscribeToken(String(user._id), 'replies')}`;
+    if (reply.notifyReplies && reply.authorEmail) await this.askToConfirm(reply.authorEmail);
+    if (!reply.parent) return;
+    const parent = await CommentModel.findById(reply.parent)
+      .select('+authorEmail authorUser number notifyReplies')
+      .lean<Comment>();
+    if (!parent) return;
+    const to = await this.recipient(parent, reply);
+    if (!to) return;
+    const link = this.url(`/posts/${post.slug}/comments/${String(commentId)}`);
+    const unsubscribe = this.url(`/unsubscribe/${this.unsubscribeToken(to.who, to.list)}`);
     const excerpt = reply.bodySource.length > 600 ? `${reply.bodySource.slice(0, 600)}…` : reply.bodySource;
-    await this.queue.enqueue(`reply:${String(commentId)}:${String(user._id)}`, {
-      to: user.email,
+    await this.queue.enqueue(`reply:${String(commentId)}:${to.address}`, {
+      to: to.address,
       subject: `${reply.authorName} replied to your comment on “${post.title}”`,
       text: [
-        `${reply.authorName} replied to your comment #${parent!.number} on “${post.title}”:`,
+        `${reply.authorName} replied to your comment #${parent.number} on “${post.title}”:`,
         '',
         ...excerpt.split('\n').map((line) => `> ${line}`),
         '',
         `Read it and reply: ${link}`,
         '',
         '--',
-        `You get this because you have an account on ${this.config.siteTitle}.`,
+        to.why,
         `No more reply emails, in one click: ${unsubscribe}`,
       ].join('\n'),
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },
+    });
+  }
+
+  /** Where a reply to `parent` is mailed, if anywhere. */
+  private async recipient(
+    parent: Comment,
+    reply: Comment,
+  ): Promise<{ address: string; who: string; list: MailingList; why: string } | null> {
+    if (parent.authorUser) {
+      if (String(parent.authorUser) === String(reply.authorUser ?? '')) return null;
+      const user = await UserModel.findById(parent.authorUser)
+        .select('+email notifyReplies')
+        .lean<User & { email: string }>();
+      if (!user?.email || user.notifyReplies === false) return null;
+      return {
+        address: user.email,
+        who: String(user._id),
+        list: 'replies',
+        why: `You get this because you have an account on ${this.config.siteTitle}.`,
+      };
+    }
+    const address = parent.notifyReplies ? parent.authorEmail : '';
+    if (!address || address === reply.authorEmail) return null;
+    const known = await MailAddressModel.findById(address).lean<MailAddress>();
+    if (!known?.confirmedAt || known.stopped) return null;
+    return {
+      address,
+      who: address,
+      list: 'address',
+      why: `You get this because you asked for replies to your comment on ${this.config.siteTitle}.`,
+    };
+  }
+
+  /** A guest's first "email me replies": a link to confirm the address (at most one a day). */
+  private async askToConfirm(address: string): Promise<void> {
+    const known = await MailAddressModel.findById(address).lean<MailAddress>();
+    if (known?.confirmedAt && !known.stopped) return;
+    const id = b64(address);
+    const day = new Date(this.now()).toISOString().slice(0, 10);
+    await this.queue.enqueue(`confirm:${address}:${day}`, {
+      to: address,
+      subject: `Confirm your address to get replies from ${this.config.siteTitle}`,
+      text: [
+        'You asked to get an email when someone replies to your comment.',
+        'To confirm that this address is yours, open this link:',
+        '',
+        `  ${this.url(`/notify/confirm/${id}.${this.mac('confirm', id)}`)}`,
+        '',
+        'If it was not you, ignore this message: nothing will be sent to you.',
+      ].join('\n'),
     });
   }
 }

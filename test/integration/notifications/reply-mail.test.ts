@@ -1,12 +1,13 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
+import { CommentModel } from '../../../models/comment';
 import { MailJobModel } from '../../../models/mail-job';
 import { UserModel } from '../../../models/user';
 import { createMailer } from '../../../server/mail/mailer';
 import { MailQueue } from '../../../server/services/notifications/mail-queue';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { PASSWORD, csrfFrom, signIn } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, guestForm } from '../../setup/app';
 
 /** Waits until the notifier (which listens to comment events) has stored `count` jobs. */
 async function jobs(count: number) {
@@ -79,6 +80,57 @@ describe('reply notifications by email, through a queue in the database', () => 
     await postComment(services, post, { parent: String(mine._id), name: 'Later Lou', body: 'Late reply.' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await MailJobModel.countDocuments({})).toBe(1);
+  });
+
+  it('mails a guest who ticked "Email me replies", once the address is confirmed, until they stop it', async () => {
+    const post = await buildPost();
+    const form = { _csrf: guestForm(), name: 'Guest Gwen', body: 'Anyone?', notify: 'on' };
+    // Ticked without an address: the form says what is missing, on the email field.
+    const missing = await request(app)
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send(form)
+      .expect(400);
+    expect(cheerio.load(missing.text)('#error-email').text()).toBe(
+      'Give your email address to get replies by email.',
+    );
+    await request(app)
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ ...form, email: 'Gwen@Example.com' })
+      .expect(303);
+    const asked = await jobs(1);
+    expect(asked[0].subject).toMatch(/^Confirm your address/);
+    const gwen = await CommentModel.findOne({ authorName: 'Guest Gwen' }).lean();
+    expect(gwen?.notifyReplies).toBe(true);
+
+    // A reply before the address is confirmed: no mail to it.
+    await postComment(services, post, { parent: String(gwen!._id), name: 'Early Eli', body: 'Too early.' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await services.mailQueue.runDue();
+    const confirm = services.mailer.captured.find((m) => m.to === 'gwen@example.com')!;
+    expect(services.mailer.captured.filter((m) => m.to === 'gwen@example.com')).toHaveLength(1);
+    const link = new URL(/https?:\/\/\S+\/notify\/confirm\/\S+/.exec(confirm.text)![0]).pathname;
+    const confirmed = await request(app).get(link).expect(200);
+    expect(cheerio.load(confirmed.text)('h1').text()).toBe('Address confirmed');
+    await request(app).get(`${link}x`).expect(404);
+
+    await postComment(services, post, {
+      parent: String(gwen!._id),
+      name: 'Later Lin',
+      body: 'Now you hear me.',
+    });
+    await jobs(2);
+    await services.mailQueue.runDue();
+    const replyMail = services.mailer.captured.filter((m) => m.to === 'gwen@example.com').at(-1)!;
+    expect(replyMail.subject).toBe(`Later Lin replied to your comment on “${post.title}”`);
+    const headers = replyMail.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+    const unsubscribe = new URL(/^List-Unsubscribe: <([^>]+)>/m.exec(headers)![1]).pathname;
+    await request(app).post(unsubscribe).type('form').send('List-Unsubscribe=One-Click').expect(200);
+
+    await postComment(services, post, { parent: String(gwen!._id), name: 'Last Lee', body: 'Silence.' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await MailJobModel.countDocuments({})).toBe(2);
   });
 
   it('lets an account turn reply emails back on from its settings', async () => {

@@ -27,6 +27,7 @@ function shown(
     authorName: `Reader ${number}`,
     authorKind: 'guest',
     authorUser: null,
+    notifyReplies: false,
     bodyHtml: `<p>${number}</p>`,
     status,
     createdAt: new Date(Date.UTC(2026, 0, 1) + number * 1000),

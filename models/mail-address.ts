@@ -1,0 +1,21 @@
+import mongoose, { Schema } from 'mongoose';
+
+/**
+ * A guest's email address, keyed by the address itself: confirmed once through a link before any
+ * reply email goes to it, and stopped when its owner unsubscribes.
+ */
+const mailAddressSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    confirmedAt: { type: Date, default: null },
+    stopped: { type: Boolean, default: false },
+  },
+  { versionKey: false, timestamps: true },
+);
+
+export interface MailAddress {
+  _id: string;
+  confirmedAt: Date | null;
+  stopped: boolean;
+}
+export const MailAddressModel = mongoose.model('MailAddress', mailAddressSchema);

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
+import { LetterModel } from '../../../models/letter.js';
 import { UserModel, type User } from '../../../models/user.js';
 import type { Config } from '../../config/index.js';
 import { sameToken, sign } from '../../lib/signing.js';
@@ -35,7 +36,8 @@ export class ReplyNotifier {
       // or a reply to someone who asked for no mail; without it (another path), they are read.
       const shown = thread?.byId(String(commentId));
       const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
-      const wantsMail = (c?: ShownComment) => Boolean(c && (c.authorUser || c.notifyReplies));
+      const wantsMail = (c?: ShownComment) =>
+        Boolean(c && (c.authorUser || c.notifyReplies || c.authorKind === 'letter-writer'));
       if (shown && !shown.notifyReplies && !wantsMail(parent)) return;
       this.onComment(postId, commentId, post).catch(this.onError);
     });
@@ -87,7 +89,7 @@ export class ReplyNotifier {
 
   private async onComment(postId: Types.ObjectId, commentId: Types.ObjectId, known?: Post): Promise<void> {
     const reply = await CommentModel.findById(commentId)
-      .select('+authorEmail parent authorName authorUser bodySource number status notifyReplies')
+      .select('+authorEmail parent authorName authorUser authorKind bodySource number status notifyReplies')
       .lean<Comment>();
     if (!reply || reply.status !== 'visible') return;
     const post = known ?? (await PostModel.findById(postId).select('slug title').lean<Post>());
@@ -95,7 +97,7 @@ export class ReplyNotifier {
     if (reply.notifyReplies && reply.authorEmail) await this.askToConfirm(reply.authorEmail);
     if (!reply.parent) return;
     const parent = await CommentModel.findById(reply.parent)
-      .select('+authorEmail authorUser number notifyReplies')
+      .select('+authorEmail post authorUser authorKind number notifyReplies')
       .lean<Comment>();
     if (!parent) return;
     const to = await this.recipient(parent, reply);
@@ -142,6 +144,7 @@ export class ReplyNotifier {
         why: `You get this because you have an account on ${this.config.siteTitle}.`,
       };
     }
+    if (parent.authorKind === 'letter-writer') return this.letterWriter(parent, reply);
     const address = parent.notifyReplies ? parent.authorEmail : '';
     if (!address || address === reply.authorEmail) return null;
     const known = await MailAddressModel.findById(address).lean<MailAddress>();
@@ -151,6 +154,28 @@ export class ReplyNotifier {
       who: address,
       list: 'address',
       why: `You get this because you asked for replies to your comment on ${this.config.siteTitle}.`,
+    };
+  }
+
+  /**
+   * The letter writer hears of replies to their comments at the address they wrote from (where the
+   * private link reached them), unless they stopped it.
+   */
+  private async letterWriter(parent: Comment, reply: Comment) {
+    if (reply.authorKind === 'letter-writer') return null;
+    const post = await PostModel.findById(parent.post).select('letter').lean<Post>();
+    const letter = post?.letter
+      ? await LetterModel.findById(post.letter).select('+email').lean<{ email: string }>()
+      : null;
+    const address = letter?.email?.toLowerCase();
+    if (!address) return null;
+    const known = await MailAddressModel.findById(address).lean<MailAddress>();
+    if (known?.stopped) return null;
+    return {
+      address,
+      who: address,
+      list: 'address' as const,
+      why: `You get this because you wrote the letter this post answers, on ${this.config.siteTitle}.`,
     };
   }
 

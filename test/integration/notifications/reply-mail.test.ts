@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { CommentModel } from '../../../models/comment';
+import { LetterModel } from '../../../models/letter';
 import { MailJobModel } from '../../../models/mail-job';
 import { UserModel } from '../../../models/user';
 import { createMailer } from '../../../server/mail/mailer';
@@ -131,6 +132,29 @@ describe('reply notifications by email, through a queue in the database', () => 
     await postComment(services, post, { parent: String(gwen!._id), name: 'Last Lee', body: 'Silence.' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await MailJobModel.countDocuments({})).toBe(2);
+  });
+
+  it('mails the letter writer, at the address they wrote from, when someone replies to them', async () => {
+    const letter = await LetterModel.create({
+      reference: 'Q-LW0001',
+      subject: 'My boss texts at night',
+      body: 'Help.',
+      email: 'writer@example.com',
+      consentPublish: true,
+    });
+    const post = await buildPost({ letter: letter._id });
+    const fresh = await services.posts.getBySlug(post.slug);
+    const theirs = await services.comments.create(
+      fresh,
+      { parentId: '', authorName: '', authorEmail: '', body: 'Update: it worked.' },
+      { letterWriter: 'Letter writer' },
+    );
+    await postComment(services, post, { parent: String(theirs._id), name: 'Glad Gus', body: 'So glad!' });
+    await jobs(1);
+    await services.mailQueue.runDue();
+    const mail = services.mailer.captured.filter((m) => m.to === 'writer@example.com').at(-1)!;
+    expect(mail.subject).toBe(`Glad Gus replied to your comment on “${post.title}”`);
+    expect(mail.text).toContain('You get this because you wrote the letter this post answers');
   });
 
   it('lets an account turn reply emails back on from its settings', async () => {

@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb', strict: true }));
   // Before sessions and CSRF: a mail program's one-click unsubscribe has neither (RFC 8058).
-  app.use(unsubscribeRouter({ replies: services.replies }));
+  app.use(unsubscribeRouter({ replies: services.replies, follows: services.follows }));
   app.use(session);
   app.use(passport.session());
   app.use(csrfProtection(config));
@@ -136,7 +136,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(legacy.home);
   app.use(homeRouter({ posts }));
   app.use(authRouter({ users, accounts }, config, passport));
-  app.use(postsRouter({ posts, comments, gate, letters, fragments, accounts }, config));
+  app.use(
+    postsRouter({ posts, comments, gate, letters, fragments, accounts, follows: services.follows }, config),
+  );
   app.use(accountsRouter({ posts, users, ownComments, accounts, inbox: services.inbox }, config));
   app.use(moderationRouter({ moderation, audit, sanctions, users }, config));
   app.use(lettersRouter({ posts, letters }));

@@ -105,6 +105,15 @@ async function main(): Promise<void> {
   // Mail waiting in the queue (from before a restart too) goes out; then every few seconds.
   services.mailQueue.start();
   services.mailQueue.kick();
+  // Followed posts' digests: looked at every minute, sent at most every FOLLOW_DIGEST_MINUTES.
+  const digests = setInterval(
+    () =>
+      void services.follows
+        .sendDigests()
+        .catch((err: unknown) => logger.error({ err }, 'follow digests failed')),
+    60000,
+  );
+  digests.unref();
 
   // Guests' names are checked in memory once the account names and bylines are read (until then, in the database).
   void services.names.warm();
@@ -125,6 +134,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(scheduler);
     services.mailQueue.stop();
+    clearInterval(digests);
     const deadline = setTimeout(() => {
       logger.error('shutdown deadline passed; exiting now');
       process.exit(1);

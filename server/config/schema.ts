@@ -200,6 +200,12 @@ export const schema = {
     int(0, 3600),
     'Minimum seconds between comments per user, guest and IP (0: no limit).',
   ),
+  followDigestMinutes: setting(
+    'FOLLOW_DIGEST_MINUTES',
+    30,
+    int(1, 10080),
+    "A followed post's new comments are mailed as one digest at most this often.",
+  ),
   smtpUrl: setting(
     'SMTP_URL',
     '',

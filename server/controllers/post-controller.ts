@@ -13,7 +13,7 @@ import { threadUrl } from '../lib/thread-url.js';
 import { pathParam, queryParam } from './input/params.js';
 
 export function postController(
-  services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate' | 'accounts'> & {
+  services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate' | 'accounts' | 'follows'> & {
     fragments: ThreadFragments;
   },
   config: Config,
@@ -31,6 +31,20 @@ export function postController(
         replyTo: isObjectIdString(replyTo) ? replyTo : undefined,
         quote: req.query.quote === '1',
       });
+    }) satisfies RequestHandler,
+
+    /** POST /posts/:slug/follow: new comments by email, as a digest. */
+    follow: (async (req, res) => {
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
+      await services.follows.follow(req.user!, post);
+      res.redirect(303, `/posts/${post.slug}#comments`);
+    }) satisfies RequestHandler,
+
+    /** POST /posts/:slug/unfollow */
+    unfollow: (async (req, res) => {
+      const post = await services.posts.getBySlug(pathParam(req, 'slug'));
+      await services.follows.unfollow(req.user!, post._id);
+      res.redirect(303, `/posts/${post.slug}#comments`);
     }) satisfies RequestHandler,
 
     /** GET /posts/:slug/comments/:id: the stable permalink; redirects to the page that shows the comment. */

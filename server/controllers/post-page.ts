@@ -51,7 +51,7 @@ export async function renderPostPage(
   req: Request,
   res: Response,
   deps: Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments } & Partial<
-      Pick<Services, 'accounts'>
+      Pick<Services, 'accounts' | 'follows'>
     >,
   config: Config,
   post: Post,
@@ -59,6 +59,7 @@ export async function renderPostPage(
 ): Promise<void> {
   // An account's previous visit, for "new since your last visit" (guests keep theirs in the browser).
   const lastVisit = req.user && deps.accounts ? deps.accounts.recordVisit(req.user.id, post._id) : null;
+  const following = req.user && deps.follows ? deps.follows.isFollowing(req.user, post._id) : null;
   const viewer = viewerOf(req);
   const moderator = Boolean(viewer.moderator);
   const thread = await deps.comments.threadPage(post, {
@@ -106,6 +107,9 @@ export async function renderPostPage(
     commentsFeed: `${pageBase}/comments.xml`,
     scripts: ['/socket.io/socket.io.js', '/js/thread.js', '/js/live.js', '/js/reading-aids.js'],
     lastVisit: (await lastVisit)?.toISOString() ?? '',
+    canFollow: Boolean(req.user && deps.follows && post.status === 'published'),
+    following: await following,
+    followDigestMinutes: config.followDigestMinutes,
     post,
     isDraft: post.status !== 'published',
     commentsOpen,

@@ -8,11 +8,17 @@ import { pathParam } from './input/params.js';
  * one-click request (RFC 8058), which carries no session and no form token: the signed token in
  * the address is what authorizes it.
  */
-export function unsubscribeController(services: Pick<Services, 'replies'>) {
+export function unsubscribeController(services: Pick<Services, 'replies' | 'follows'>) {
   return {
     /** GET /unsubscribe/:token */
     confirm: ((req, res) => {
-      res.render('account/unsubscribe', { title: 'Stop reply emails', token: pathParam(req, 'token') });
+      const token = pathParam(req, 'token');
+      const follow = token.includes('.follow.');
+      res.render('account/unsubscribe', {
+        title: follow ? 'Stop following' : 'Stop reply emails',
+        token,
+        follow,
+      });
     }) satisfies RequestHandler,
 
     /** GET /notify/confirm/:token: a guest's address, confirmed from the link mailed to it. */
@@ -26,7 +32,18 @@ export function unsubscribeController(services: Pick<Services, 'replies'>) {
 
     /** POST /unsubscribe/:token */
     unsubscribe: (async (req, res) => {
-      const { ok, username } = await services.replies.unsubscribe(pathParam(req, 'token'));
+      const token = pathParam(req, 'token');
+      // A digest's link stops following its post; the others stop reply emails.
+      if (token.includes('.follow.')) {
+        const ok = await services.follows.stopFromToken(token);
+        res.status(ok ? 200 : 404).render('account/unsubscribe', {
+          title: ok ? 'Not following any more' : 'Link not valid',
+          unfollowed: ok,
+          invalid: !ok,
+        });
+        return;
+      }
+      const { ok, username } = await services.replies.unsubscribe(token);
       res.status(ok ? 200 : 404).render('account/unsubscribe', {
         title: ok ? 'Reply emails stopped' : 'Link not valid',
         done: ok,

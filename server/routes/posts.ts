@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { requireUser } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
 import { commentController } from '../controllers/comment-controller.js';
 import { feedController } from '../controllers/feed-controller.js';
@@ -22,5 +23,7 @@ export function postsRouter(services: PostsDeps, config: Config): Router {
   router.get('/posts/:slug/comments/:id', posts.permalink);
   router.get('/posts/:slug/letter-writer/:token', posts.letterWriter);
   router.post('/posts/:slug/comments', comments.create);
+  router.post('/posts/:slug/follow', requireUser, posts.follow);
+  router.post('/posts/:slug/unfollow', requireUser, posts.unfollow);
   return router;
 }

@@ -8,6 +8,7 @@ import { AccountService } from './accounts/account-service.js';
 import { MailQueue } from './notifications/mail-queue.js';
 import { ReplyNotifier } from './notifications/reply-notifier.js';
 import { RepliesInbox } from './notifications/replies-inbox.js';
+import { FollowService } from './notifications/follows.js';
 import { AuditService } from './moderation/audit-service.js';
 import { CommentGate } from './comments/comment-gate.js';
 import { ModerationService } from './moderation/moderation-service.js';
@@ -34,6 +35,8 @@ export interface Services {
   replies: ReplyNotifier;
   /** Replies to an account's comments, and how many it has not seen. */
   inbox: RepliesInbox;
+  /** Following a post: its new comments as an email digest. */
+  follows: FollowService;
   gate: CommentGate;
   sanctions: SanctionService;
   audit: AuditService;
@@ -86,6 +89,14 @@ export function createServices(deps: {
     comments,
     mailQueue,
     replies,
+    follows: new FollowService(
+      deps.config,
+      comments,
+      mailQueue,
+      events,
+      now,
+      logError('following a post failed'),
+    ),
     inbox: new RepliesInbox(events, logError('counting unread replies failed')),
     accounts: new AccountService(deps.config, mailer, comments, limiter, now),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),

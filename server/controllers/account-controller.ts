@@ -18,6 +18,7 @@ export function accountController(
     email: 'Check your new address: the change takes effect when you follow the link we sent.',
     confirmed: 'Your new email address is in use.',
     notifications: 'Your email notifications are saved.',
+    renamed: 'Your name is changed, on your comments too.',
   };
 
   async function renderSettings(req: Request, res: Response, extra: Record<string, unknown> = {}) {
@@ -45,7 +46,7 @@ export function accountController(
         errors: err.details ?? {},
         summary: err.message,
         hasErrors: true,
-        values: { email: field(req.body, 'email') },
+        values: { email: field(req.body, 'email'), username: field(req.body, 'username') },
       });
     }
   }
@@ -84,6 +85,13 @@ export function accountController(
         pageBase: '/account/replies',
       });
     }) satisfies RequestHandler,
+
+    /** POST /account/name */
+    rename: (async (req, res) =>
+      change(req, res, async () => {
+        await services.accounts.rename(req.user!, field(req.body, 'username'));
+        return '/account?renamed=1';
+      })) satisfies RequestHandler,
 
     /** POST /account/notifications */
     setNotifications: (async (req, res) => {

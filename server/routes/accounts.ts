@@ -14,6 +14,7 @@ export function accountsRouter(services: AccountsDeps, config: Config): Router {
   router.get('/account/replies', requireUser, accounts.replies);
   router.post('/account/password', requireUser, accounts.changePassword);
   router.post('/account/email', requireUser, accounts.changeEmail);
+  router.post('/account/name', requireUser, accounts.rename);
   router.post('/account/notifications', requireUser, accounts.setNotifications);
   router.get('/account/data.json', requireUser, accounts.exportData);
   router.post('/account/delete', requireUser, accounts.deleteAccount);

@@ -13,10 +13,17 @@ import {
 } from '../../errors/index.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
-import { isEmail } from '../../lib/validation.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { CommentService } from '../comments/comment-service.js';
-import { passwordProblem, toSessionUser, type SessionUser } from './user-service.js';
+import {
+  checkUsername,
+  NAME_TAKEN,
+  passwordProblem,
+  toSessionUser,
+  type SessionUser,
+} from './user-service.js';
+import { nameInDatabase, type ReservedNames } from './reserved-names.js';
+import { FieldErrors, isEmail } from '../../lib/validation.js';
 
 /** How long a password-reset link works. */
 const RESET_MINUTES = 60;
@@ -40,6 +47,7 @@ export class AccountService {
     private readonly mailer: Mailer,
     private readonly comments: Pick<CommentService, 'afterWrite'>,
     limiter: LimiterFactory,
+    private readonly names: Pick<ReservedNames, 'add'>,
     private readonly now: () => number = Date.now,
   ) {
     this.resetsByIp = limiter('reset-ip', 20, 3600000);
@@ -68,6 +76,32 @@ export class AccountService {
     const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
     await VisitModel.updateOne({ _id }, { $set: { at: new Date(this.now()) } }, { upsert: true });
     return previous?.at ?? null;
+  }
+
+  /**
+   * Changes the account's name, with the protection registration has (no one else's name or a
+   * look-alike, no columnist's byline); its comments show the new name from then on.
+   */
+  async rename(actor: SessionUser, raw: string): Promise<SessionUser> {
+    const errors = new FieldErrors();
+    const { username, key } = checkUsername(raw, errors);
+    errors.throwIfAny();
+    const user = await this.stored(actor.id);
+    const taken = () => new ValidationError('Please choose another name.', { username: NAME_TAKEN });
+    // A new spelling of one's own name (case, spacing) is always allowed.
+    if (key !== user.nameKey && (await nameInDatabase(key))) throw taken();
+    try {
+      await UserModel.updateOne(
+        { _id: user._id },
+        { $set: { username, usernameLower: username.toLowerCase(), nameKey: key } },
+      );
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw taken();
+      throw err;
+    }
+    this.names.add(key);
+    await this.rewriteComments(user._id, { authorName: username });
+    return toSessionUser({ ...user, username });
   }
 
   /** Which notification emails the account gets. */
@@ -234,7 +268,6 @@ export class AccountService {
         deletePassword: 'That is not your password.',
       });
     }
-    const mine = await CommentModel.find({ authorUser: user._id }).select('post').lean<Comment[]>();
     const change =
       comments === 'remove'
         ? {
@@ -246,8 +279,14 @@ export class AccountService {
             authorEmail: '',
           }
         : { authorUser: null, authorName: 'deleted account', authorKind: 'guest', authorEmail: '' };
-    await CommentModel.updateMany({ authorUser: user._id }, { $set: change });
+    await this.rewriteComments(user._id, change);
     await UserModel.deleteOne({ _id: user._id });
+  }
+
+  /** Changes every comment of an account, and records each thread they are in as changed. */
+  private async rewriteComments(userId: Types.ObjectId, change: Record<string, unknown>): Promise<void> {
+    const mine = await CommentModel.find({ authorUser: userId }).select('post').lean<Comment[]>();
+    await CommentModel.updateMany({ authorUser: userId }, { $set: change });
     for (const postId of new Set(mine.map((c) => String(c.post)))) {
       const post = await PostModel.findById(postId).select('_id threadVersion commentCount').lean<Post>();
       if (post) await this.comments.afterWrite(post);
@@ -268,7 +307,7 @@ export class AccountService {
   private async stored(id: string): Promise<Stored> {
     const user = Types.ObjectId.isValid(id)
       ? await UserModel.findById(id)
-          .select('+passwordHash +email username role sessionVersion createdAt notifyReplies')
+          .select('+passwordHash +email username nameKey role sessionVersion createdAt notifyReplies')
           .lean<Stored>()
       : null;
     if (!user) throw new UnauthorizedError('Sign in again: that account is gone.');

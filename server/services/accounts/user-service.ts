@@ -37,6 +37,21 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
+/** The name as it will be shown (spacing folded), its folded key, and what is wrong with it. */
+export function checkUsername(raw: string, errors: FieldErrors): { username: string; key: string } {
+  const username = raw.trim().replace(/\s+/g, ' ');
+  const key = nameKey(username);
+  if (!USERNAME.test(username)) {
+    errors.add('username', 'Use 3 to 30 letters, numbers, spaces, dots, dashes or underscores.');
+  } else if (key.length < 3) {
+    errors.add('username', 'Your name needs at least three letters or numbers.');
+  }
+  return { username, key };
+}
+
+/** The answer when a name, or one that looks just like it, belongs to someone else. */
+export const NAME_TAKEN = 'That name, or one that looks just like it, is already in use.';
+
 export function toSessionUser(
   user: Pick<User, '_id' | 'username' | 'role'> & { sessionVersion?: number | null },
 ): SessionUser {
@@ -71,14 +86,8 @@ export class UserService {
 
   async register(input: { username: string; password: string; email: string }): Promise<SessionUser> {
     const errors = new FieldErrors();
-    const username = input.username.trim().replace(/\s+/g, ' ');
+    const { username, key } = checkUsername(input.username, errors);
     const email = input.email.trim().toLowerCase();
-    const key = nameKey(username);
-    if (!USERNAME.test(username)) {
-      errors.add('username', 'Use 3 to 30 letters, numbers, spaces, dots, dashes or underscores.');
-    } else if (key.length < 3) {
-      errors.add('username', 'Your name needs at least three letters or numbers.');
-    }
     const weak = passwordProblem(input.password);
     if (weak) errors.add('password', weak);
     if (email && !isEmail(email)) errors.add('email', 'That does not look like an email address.');
@@ -86,7 +95,7 @@ export class UserService {
 
     if (await this.isNameTaken(username)) {
       throw new ValidationError('Please choose another name.', {
-        username: 'That name, or one that looks just like it, is already in use.',
+        username: NAME_TAKEN,
       });
     }
     const passwordHash = await bcrypt.hash(input.password, this.config.bcryptRounds);
@@ -105,7 +114,7 @@ export class UserService {
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
         throw new ValidationError('Please choose another name.', {
-          username: 'That name, or one that looks just like it, is already in use.',
+          username: NAME_TAKEN,
         });
       }
       throw err;

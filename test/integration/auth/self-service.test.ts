@@ -139,6 +139,46 @@ describe('account self-service: forgotten password, password and email changes, 
     await agent.get(confirm).expect(404); // once
   });
 
+  it('changes the display name with the same protection as registration, on old comments too', async () => {
+    const post = await buildPost({ authorName: 'Byline Bo' }, services);
+    await account('Taken Tara', '');
+    const mover = await account('Old Name', '');
+    await postComment(services, post, { body: 'Signed with my old name.' }, { user: mover });
+    const { agent } = await signIn(app, 'Old Name');
+    let page = await agent.get('/account').expect(200);
+    for (const [name, error] of [
+      ['Taken Tara', 'That name, or one that looks just like it, is already in use.'],
+      ['taken-tara', 'That name, or one that looks just like it, is already in use.'],
+      ['Byline Bo', 'That name, or one that looks just like it, is already in use.'],
+      ['x', 'Use 3 to 30 letters, numbers, spaces, dots, dashes or underscores.'],
+    ]) {
+      const refused = await agent
+        .post('/account/name')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), username: name })
+        .expect(400);
+      expect(cheerio.load(refused.text)('#error-username').text()).toBe(error);
+      page = refused;
+    }
+    await agent
+      .post('/account/name')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: 'New Name' })
+      .expect(303);
+    const thread = cheerio.load((await request(app).get(`/posts/${post.slug}`).expect(200)).text);
+    expect(thread('.comment__author').text()).toContain('New Name');
+    expect(thread('.comment__author').text()).not.toContain('Old Name');
+    const home = cheerio.load((await agent.get('/').expect(200)).text);
+    expect(home('.site-nav a[href="/account"]').text()).toBe('New Name');
+    // A new spelling of one's own name is fine.
+    page = await agent.get('/account').expect(200);
+    await agent
+      .post('/account/name')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: 'new  NAME' })
+      .expect(303);
+  });
+
   it('downloads the account and its comments as JSON, then deletes the account keeping or removing its comments', async () => {
     const post = await buildPost();
     const keeper = await account('Keeper Kai', 'kai@example.com');

@@ -14,6 +14,8 @@ const userSchema = new Schema(
     email: { type: String, default: '', select: false },
     passwordHash: { type: String, required: true, select: false },
     role: { type: String, enum: ROLES, default: 'commenter', required: true },
+    /** When the account's email address was confirmed through a link (null: not yet). */
+    emailConfirmedAt: { type: Date, default: null },
     /** Goes up when the password changes: sessions made before then end (they carry the old one). */
     sessionVersion: { type: Number, default: 0 },
     /** Email me when someone replies to my comments (on unless turned off). */

@@ -129,6 +129,12 @@ export const schema = {
     bool,
     'Let visitors comment with a name, without an account.',
   ),
+  accountEmailConfirmation: setting(
+    'ACCOUNT_EMAIL_CONFIRMATION',
+    'off',
+    oneOf('off', 'on', 'required'),
+    'New accounts confirm their email by a link: off; on (unconfirmed accounts may comment); required (they may not until confirmed).',
+  ),
   commentEditMinutes: setting(
     'COMMENT_EDIT_WINDOW_MINUTES',
     15,

@@ -76,6 +76,7 @@ export function authController(
       const values = { username: field(req.body, 'username'), email: field(req.body, 'email') };
       try {
         const user = await services.users.register({ ...values, password: field(req.body, 'password') });
+        await services.accounts.afterRegister(user);
         logIn(req, res, next, user, safeNext(field(req.body, 'next')));
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;

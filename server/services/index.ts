@@ -98,7 +98,7 @@ export function createServices(deps: {
       logError('following a post failed'),
     ),
     inbox: new RepliesInbox(events, logError('counting unread replies failed')),
-    accounts: new AccountService(deps.config, mailer, comments, limiter, names, now),
+    accounts: new AccountService(deps.config, mailQueue, comments, limiter, names, now),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
     moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),
     letters,

@@ -13,7 +13,7 @@ import {
 } from '../../errors/index.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
-import type { Mailer } from '../../mail/mailer.js';
+import type { MailQueue } from '../notifications/mail-queue.js';
 import type { CommentService } from '../comments/comment-service.js';
 import {
   checkUsername,
@@ -43,8 +43,12 @@ export class AccountService {
   private readonly resetsByEmail: SharedRateLimiter;
 
   constructor(
-    private readonly config: Pick<Config, 'bcryptRounds' | 'sessionSecret' | 'siteUrl' | 'siteTitle'>,
-    private readonly mailer: Mailer,
+    private readonly config: Pick<
+      Config,
+      'bcryptRounds' | 'sessionSecret' | 'siteUrl' | 'siteTitle' | 'accountEmailConfirmation'
+    >,
+    /** Mail goes through the queue: the request that causes it never waits for the mail server. */
+    private readonly mail: Pick<MailQueue, 'enqueue'>,
     private readonly comments: Pick<CommentService, 'afterWrite'>,
     limiter: LimiterFactory,
     private readonly names: Pick<ReservedNames, 'add'>,
@@ -55,11 +59,16 @@ export class AccountService {
   }
 
   /** What the account page shows: the name, role and email address. */
-  async profile(
-    actor: SessionUser,
-  ): Promise<{ username: string; role: string; email: string; notifyReplies: boolean }> {
+  async profile(actor: SessionUser): Promise<{
+    username: string;
+    role: string;
+    email: string;
+    notifyReplies: boolean;
+    emailConfirmed: boolean;
+  }> {
     const user = await this.stored(actor.id);
     return {
+      emailConfirmed: Boolean(user.emailConfirmedAt),
       username: user.username,
       role: user.role,
       email: user.email,
@@ -141,7 +150,7 @@ export class AccountService {
     return {
       send: async () => {
         if (!users.length) return;
-        await this.mailer.send({
+        await this.mail.enqueue(`reset:${email}:${this.now()}`, {
           to: email,
           subject: `Reset your password on ${this.config.siteTitle}`,
           text: [
@@ -183,6 +192,16 @@ export class AccountService {
     return this.setPassword(user, password);
   }
 
+  /**
+   * After registration, when ACCOUNT_EMAIL_CONFIRMATION is on or required: a link to confirm the
+   * address the account gave (the same link as for a new address).
+   */
+  async afterRegister(user: SessionUser): Promise<void> {
+    if (this.config.accountEmailConfirmation === 'off') return;
+    const stored = await this.stored(user.id);
+    if (stored.email) await this.requestEmailChange(user, stored.email);
+  }
+
   /** Sends a confirmation link to a new address; the account's address changes when it is followed. */
   async requestEmailChange(actor: SessionUser, emailRaw: string): Promise<void> {
     const email = emailRaw.trim().toLowerCase();
@@ -195,7 +214,7 @@ export class AccountService {
     const expires = this.now() + EMAIL_HOURS * 3600000;
     const payload = `${String(user._id)}.${Buffer.from(email).toString('base64url')}.${expires}`;
     const token = `${payload}.${sign(this.config.sessionSecret, `email:${payload}:${user.email}`)}`;
-    await this.mailer.send({
+    await this.mail.enqueue(`email:${token}`, {
       to: email,
       subject: `Confirm your new email address on ${this.config.siteTitle}`,
       text: [
@@ -218,7 +237,7 @@ export class AccountService {
     if (!user || !sameToken(mac, sign(this.config.sessionSecret, `email:${payload}:${user.email}`)))
       throw invalid;
     const email = Buffer.from(encoded, 'base64url').toString('utf8');
-    await UserModel.updateOne({ _id: user._id }, { $set: { email } });
+    await UserModel.updateOne({ _id: user._id }, { $set: { email, emailConfirmedAt: new Date(this.now()) } });
     return email;
   }
 
@@ -307,7 +326,9 @@ export class AccountService {
   private async stored(id: string): Promise<Stored> {
     const user = Types.ObjectId.isValid(id)
       ? await UserModel.findById(id)
-          .select('+passwordHash +email username nameKey role sessionVersion createdAt notifyReplies')
+          .select(
+            '+passwordHash +email username nameKey role sessionVersion createdAt notifyReplies emailConfirmedAt',
+          )
           .lean<Stored>()
       : null;
     if (!user) throw new UnauthorizedError('Sign in again: that account is gone.');

@@ -20,6 +20,8 @@ export interface SessionUser {
   role: Role;
   /** The account's session version when this session began (see User.sessionVersion). */
   sessionVersion: number;
+  /** Whether its email address has been confirmed through a link. */
+  emailConfirmed?: boolean;
 }
 
 export const STAFF_ROLES: readonly Role[] = ['moderator', 'editor', 'admin'];
@@ -53,13 +55,17 @@ export function checkUsername(raw: string, errors: FieldErrors): { username: str
 export const NAME_TAKEN = 'That name, or one that looks just like it, is already in use.';
 
 export function toSessionUser(
-  user: Pick<User, '_id' | 'username' | 'role'> & { sessionVersion?: number | null },
+  user: Pick<User, '_id' | 'username' | 'role'> & {
+    sessionVersion?: number | null;
+    emailConfirmedAt?: Date | null;
+  },
 ): SessionUser {
   return {
     id: String(user._id),
     username: user.username,
     role: user.role,
     sessionVersion: user.sessionVersion ?? 0,
+    emailConfirmed: Boolean(user.emailConfirmedAt),
   };
 }
 
@@ -172,13 +178,15 @@ export class UserService {
 
   async findById(id: string): Promise<SessionUser | null> {
     if (!Types.ObjectId.isValid(id)) return null;
-    const user = await UserModel.findById(id).select('username role sessionVersion').lean<User>();
+    const user = await UserModel.findById(id)
+      .select('username role sessionVersion emailConfirmedAt')
+      .lean<User>();
     return user ? toSessionUser(user) : null;
   }
 
   async findByUsername(username: string): Promise<SessionUser> {
     const user = await UserModel.findOne({ usernameLower: String(username).toLowerCase() })
-      .select('username role sessionVersion')
+      .select('username role sessionVersion emailConfirmedAt')
       .lean<User>();
     if (!user) throw new NotFoundError('There is no commenter by that name.');
     return toSessionUser(user);
@@ -213,7 +221,7 @@ export class UserService {
       ? await UserModel.updateOne({ _id: userId }, { $set: { role } })
       : { matchedCount: 0 };
     const user = result.matchedCount
-      ? await UserModel.findById(userId).select('username role sessionVersion').lean<User>()
+      ? await UserModel.findById(userId).select('username role sessionVersion emailConfirmedAt').lean<User>()
       : null;
     if (!user) throw new NotFoundError('There is no such user.');
     return toSessionUser(user);

@@ -84,7 +84,12 @@ export class CommentService {
   constructor(
     private readonly config: Pick<
       Config,
-      'commentsPerPage' | 'commentsMaxDepth' | 'threadCacheSize' | 'allowGuestComments' | 'sessionSecret'
+      | 'commentsPerPage'
+      | 'commentsMaxDepth'
+      | 'threadCacheSize'
+      | 'allowGuestComments'
+      | 'sessionSecret'
+      | 'accountEmailConfirmation'
     >,
     private readonly events: DomainEvents,
     private readonly posts: PostService,
@@ -247,6 +252,17 @@ export class CommentService {
     const user = letterWriter ? undefined : author.user;
     if (!user && !letterWriter && !this.config.allowGuestComments) {
       throw new ForbiddenError('Sign in to comment on this site.', 'guests_not_allowed');
+    }
+    if (
+      user &&
+      this.config.accountEmailConfirmation === 'required' &&
+      !user.emailConfirmed &&
+      user.role === 'commenter'
+    ) {
+      throw new ForbiddenError(
+        'Confirm your email address before commenting: follow the link we sent, or ask for a new one on your account page.',
+        'email_not_confirmed',
+      );
     }
     const errors = new FieldErrors();
     const authorName = input.authorName.trim().replace(/\s+/g, ' ');

@@ -8,8 +8,9 @@ import { buildTestApp } from '../../setup/app';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
-/** The last captured mail to an address, and the site links in it. */
-function lastMailTo(services: ReturnType<typeof buildTestApp>['services'], to: string) {
+/** The last mail to an address once the queue has sent what is due, and the site links in it. */
+async function lastMailTo(services: ReturnType<typeof buildTestApp>['services'], to: string) {
+  await services.mailQueue.runDue();
   const mail = [...services.mailer.captured].reverse().find((m) => m.to === to);
   const links = [...(mail?.text ?? '').matchAll(/https?:\/\/\S+/g)].map((m) => new URL(m[0]).pathname);
   return { mail, links };
@@ -47,9 +48,9 @@ describe('account self-service: forgotten password, password and email changes, 
         .replace(/\S+@\S+/, 'ADDRESS');
     expect(text(unknown.text)).toBe(text(sent.text));
     await new Promise((resolve) => setTimeout(resolve, 50)); // the mail goes out after the answer
-    expect(lastMailTo(services, 'nobody@example.com').mail).toBeUndefined();
+    expect((await lastMailTo(services, 'nobody@example.com')).mail).toBeUndefined();
 
-    const { mail, links } = lastMailTo(services, 'rhea@example.com');
+    const { mail, links } = await lastMailTo(services, 'rhea@example.com');
     expect(mail?.subject).toMatch(/Reset your password/);
     expect(mail?.raw).toMatch(/Content-Type: text\/plain/i);
     const [resetPath] = links;
@@ -133,7 +134,7 @@ describe('account self-service: forgotten password, password and email changes, 
       .expect(303);
     const stored = () => UserModel.findOne({ username: 'Email Ezra' }).select('+email').lean();
     expect((await stored())?.email).toBe('old@example.com');
-    const [confirm] = lastMailTo(services, 'new@example.com').links;
+    const [confirm] = (await lastMailTo(services, 'new@example.com')).links;
     await agent.get(confirm).expect(303);
     expect((await stored())?.email).toBe('new@example.com');
     await agent.get(confirm).expect(404); // once

@@ -5,7 +5,7 @@ import { liveBrowser } from '../setup/live';
 
 describe('reading a big thread: new since the last visit, and collapsing subthreads', () => {
   jest.setTimeout(90000);
-  const test = buildTestApp({ COMMENTS_PER_PAGE: '5' });
+  const test = buildTestApp({ COMMENTS_PER_PAGE: '5', COMMENTS_MAX_DEPTH: '2' });
   const live = liveBrowser(test);
 
   it('marks what is new since a guest’s last visit, and n walks through it, into collapsed replies and onto other pages', async () => {
@@ -111,5 +111,32 @@ describe('reading a big thread: new since the last visit, and collapsing subthre
         .evaluate((el) => el.classList.contains('comment--new')),
     ).toBe(true);
     await phone.context.close();
+  });
+
+  it('jumps from a "replying to" line to the parent, and back to the reply', async () => {
+    const post = await buildPost();
+    let parent = await postComment(test.services, post, { name: 'Level 0', body: 'Top.' });
+    const chain = [parent];
+    for (let depth = 1; depth <= 3; depth += 1) {
+      parent = await postComment(test.services, post, {
+        parent: String(parent._id),
+        name: `Level ${depth}`,
+        body: `Depth ${depth}.`,
+      });
+      chain.push(parent);
+    }
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await page.locator('.reading-bar').waitFor();
+    // Past the deepest nesting shown, the deepest reply says whom it answers, with a link.
+    const deepest = page.locator(`#comment-${String(chain[3]._id)}`);
+    await deepest.locator('.comment__replying-to a').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`comment-${String(chain[2]._id)}`);
+    const back = page.locator(`#comment-${String(chain[2]._id)} .comment__back`);
+    expect(await back.textContent()).toBe(`Back to the reply, #${chain[3].number}`);
+    await back.click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`comment-${String(chain[3]._id)}`);
+    expect(await back.isVisible()).toBe(false);
+    await page.close();
   });
 });

@@ -120,6 +120,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfProtection(config));
   app.use(async (req, res, next) => {
     res.locals.currentUser = req.user;
+    // Staff pages (queues, the letters inbox, the audit log, lists of posts and users) use the width.
+    res.locals.wide = /^\/(moderation|editor|admin)(\/|$)/.test(req.path);
     // A signed-in reader's unread replies, for the header of every page (one indexed read).
     if (req.user && req.method === 'GET' && !req.path.startsWith('/api/')) {
       const unread = await services.inbox.unreadCount(req.user.id);

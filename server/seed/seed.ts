@@ -8,6 +8,7 @@ import { nameKey } from '../lib/name-key.js';
 import { syncListing } from '../services/posts/post-listing.js';
 import { plainExcerpt, renderPostMarkdown } from '../lib/markdown.js';
 import { DEMO_POSTS, COLUMNIST } from './demo-posts.js';
+import { seedStaffDemo } from './staff-demo.js';
 import { generateThread } from './generate.js';
 
 export interface SeedReport {
@@ -103,6 +104,7 @@ export async function seedDemoContent(
     report.posts += 1;
     report.comments += comments.length;
   }
+  await seedStaffDemo(progress, now);
   return report;
 }
 

@@ -48,7 +48,9 @@ export function editorController(services: Pick<Services, 'posts'>) {
   async function save(req: Request, res: Response, id?: string) {
     const input = postInputFrom(req.body);
     try {
-      const post = id ? await services.posts.update(id, input) : await services.posts.create(input);
+      const post = id
+        ? await services.posts.update(id, input, req.user)
+        : await services.posts.create(input, req.user);
       res.redirect(303, `/editor/posts/${post._id}/edit?saved=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

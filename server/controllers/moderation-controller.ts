@@ -127,6 +127,19 @@ export function moderationController(
     }) satisfies RequestHandler,
 
     /** GET /admin/audit?action=&actor= */
+    /** GET /admin/audit.csv: the log (with the page's filters) as a CSV download. */
+    auditCsv: (async (req, res) => {
+      const action = typeof req.query.action === 'string' ? req.query.action : '';
+      const actor = typeof req.query.actor === 'string' ? req.query.actor : '';
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
+      res.setHeader('Cache-Control', 'no-store');
+      for await (const line of services.audit.csv({ action, actor })) {
+        if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end();
+    }) satisfies RequestHandler,
+
     audit: (async (req, res) => {
       const action = typeof req.query.action === 'string' ? req.query.action : '';
       const actor = typeof req.query.actor === 'string' ? req.query.actor : '';

@@ -26,5 +26,6 @@ export function moderationRouter(services: ModerationDeps, config: Config): Rout
   router.post('/moderation/sanctions/:id/lift', mod.lift);
 
   router.get('/admin/audit', requireRole('admin'), mod.audit);
+  router.get('/admin/audit.csv', requireRole('admin'), mod.auditCsv);
   return router;
 }

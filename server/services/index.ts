@@ -58,7 +58,8 @@ export function createServices(deps: {
   const limiter = (name: string, limit: number, windowMs: number) =>
     new SharedRateLimiter(name, limit, windowMs, now, deps.redis);
   const events = new DomainEvents();
-  const posts = new PostService(deps.config, events, now);
+  const audit = new AuditService();
+  const posts = new PostService(deps.config, events, now, audit);
   const mailer = deps.mailer ?? createMailer(deps.config, deps.logger);
   const letters = new LetterService(deps.config, posts, mailer, now, limiter);
   events.on('post.published', ({ postId, letterId }) => {
@@ -71,7 +72,6 @@ export function createServices(deps: {
     deps.logger?.error({ err }, 'reading account names and bylines failed'),
   );
   const users = new UserService(deps.config, limiter, names);
-  const audit = new AuditService();
   const sanctions = new SanctionService(audit, now);
   const gate = new CommentGate(deps.config, sanctions, now, limiter);
   const comments = new CommentService(deps.config, events, posts, names, gate);

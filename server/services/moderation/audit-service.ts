@@ -44,7 +44,44 @@ export class AuditService {
     return { entries, paging: paging(filter.page, perPage, total) };
   }
 
+  /**
+   * The whole log (or its filtered part) as CSV lines, newest first, a header line first; read in
+   * batches from a cursor, so an export of any size holds little in memory.
+   */
+  async *csv(filter: { action?: string; actor?: string }): AsyncGenerator<string> {
+    const query: Record<string, string> = {};
+    if (filter.action) query.action = filter.action;
+    if (filter.actor) query.actorName = filter.actor;
+    yield 'when,who,action,target_type,target_id,target,reason\r\n';
+    const cursor = AuditEntryModel.find(query)
+      .sort({ _id: -1 })
+      .lean<AuditEntry[]>()
+      .cursor({ batchSize: 500 });
+    for await (const e of cursor) {
+      const row = [
+        e.createdAt.toISOString(),
+        e.actorName,
+        e.action,
+        e.targetType,
+        e.targetId,
+        e.targetLabel,
+        e.reason,
+      ];
+      yield `${row.map(csvField).join(',')}\r\n`;
+    }
+  }
+
   async actions(): Promise<string[]> {
     return (await AuditEntryModel.distinct('action')).sort();
   }
+}
+
+/**
+ * One CSV field (RFC 4180), quoted when needed; a leading =, +, - or @ is prefixed with ' so a
+ * spreadsheet shows the text instead of running it as a formula.
+ */
+function csvField(value: unknown): string {
+  let text = String(value ?? '');
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -5,6 +5,8 @@ import { PostModel, type Post } from '../../../models/post.js';
 import type { Config } from '../../config/index.js';
 import { NotFoundError, ValidationError } from '../../errors/index.js';
 import type { DomainEvents } from '../events.js';
+import type { AuditService } from '../moderation/audit-service.js';
+import type { SessionUser } from '../accounts/user-service.js';
 import { FieldErrors } from '../../lib/validation.js';
 import { plainExcerpt, renderPostMarkdown, sanitizePostHtml } from '../../lib/markdown.js';
 import { openPaging, paging, type Paging } from '../../lib/paging.js';
@@ -68,6 +70,8 @@ export class PostService {
     private readonly config: Pick<Config, 'postsPerPage'>,
     private readonly events: DomainEvents,
     private readonly now: () => number = Date.now,
+    /** Editors' saves go to the audit log. */
+    private readonly audit?: Pick<AuditService, 'record'>,
   ) {
     // Saved here (closed, unpublished, renamed): the next comment reads it again.
     const drop = ({ postId }: { postId: Types.ObjectId }) => {
@@ -227,7 +231,7 @@ export class PostService {
     return PostModel.find({}).sort({ updatedAt: -1 }).select('-answerHtml -letterHtml').lean<Post[]>();
   }
 
-  async create(input: PostInput): Promise<Post> {
+  async create(input: PostInput, actor?: SessionUser): Promise<Post> {
     const values = this.validate(input);
     const base = input.slug.trim() ? slugify(input.slug) : slugify(values.title);
     const slug = base || 'post';
@@ -245,6 +249,7 @@ export class PostService {
         const saved = post.toObject() as Post;
         await syncListing(saved);
         this.announce(saved);
+        await this.recordEdit(actor, saved);
         return saved;
       } catch (err) {
         // An explicitly chosen slug that is taken is the editor's to fix; a derived one gets a suffix.
@@ -255,7 +260,7 @@ export class PostService {
     throw new Error(`could not find a free slug for "${slug}"`);
   }
 
-  async update(id: string, input: PostInput): Promise<Post> {
+  async update(id: string, input: PostInput, actor?: SessionUser): Promise<Post> {
     const existing = await this.getById(id);
     const values = this.validate(input, existing.format === 'html' ? 'html' : 'markdown');
     const slug = input.slug.trim() ? slugify(input.slug) : existing.slug;
@@ -277,10 +282,51 @@ export class PostService {
       if (!post) throw new NotFoundError('There is no such post.');
       await syncListing(post);
       this.announce(post, existing);
+      await this.recordEdit(actor, post, existing);
       return post;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       slugTaken();
+    }
+  }
+
+  /**
+   * Writes an editor's save to the audit log: created or edited (with the fields that changed), and
+   * the status and comment changes it made (publish, schedule, unpublish, close, reopen).
+   */
+  private async recordEdit(actor: SessionUser | undefined, post: Post, before?: Post): Promise<void> {
+    if (!actor || !this.audit) return;
+    const target = { targetType: 'post' as const, targetId: String(post._id), targetLabel: post.title };
+    const fields = [
+      'title',
+      'slug',
+      'letterSource',
+      'answerSource',
+      'tags',
+      'authorName',
+      'publishedAt',
+    ] as const;
+    const changed = before
+      ? fields.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(post[f] ?? null))
+      : [];
+    await this.audit.record(actor, {
+      action: before ? 'post.edit' : 'post.create',
+      ...target,
+      reason: changed.length
+        ? `changed: ${changed.join(', ').replace('letterSource', 'letter').replace('answerSource', 'answer')}`
+        : '',
+    });
+    if (post.status !== (before?.status ?? 'draft')) {
+      const action = { published: 'post.publish', scheduled: 'post.schedule', draft: 'post.unpublish' }[
+        post.status
+      ];
+      await this.audit.record(actor, { action, ...target, reason: before ? `was ${before.status}` : '' });
+    }
+    if (before && post.commentStatus !== before.commentStatus) {
+      await this.audit.record(actor, {
+        action: post.commentStatus === 'closed' ? 'post.close' : 'post.reopen',
+        ...target,
+      });
     }
   }
 

@@ -58,6 +58,8 @@ commentSchema.index({ post: 1, number: 1 }, { unique: true });
 commentSchema.index({ status: 1, _id: -1 });
 commentSchema.index({ authorUser: 1, _id: -1 });
 commentSchema.index({ parentAuthor: 1, _id: -1 });
+// A commenter's history for moderators, by address.
+commentSchema.index({ ipHash: 1, _id: -1 });
 commentSchema.index({ authorEmail: 1, _id: -1 });
 
 export type Comment = InferSchemaType<typeof commentSchema> & { _id: Types.ObjectId };

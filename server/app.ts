@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps): Express {
     postsRouter({ posts, comments, gate, letters, fragments, accounts, follows: services.follows }, config),
   );
   app.use(accountsRouter({ posts, users, ownComments, accounts, inbox: services.inbox }, config));
-  app.use(moderationRouter({ moderation, audit, sanctions, users }, config));
+  app.use(moderationRouter({ moderation, audit, sanctions, users, commenters: services.commenters }, config));
   app.use(lettersRouter({ posts, letters }));
   app.use(editorRouter({ posts }));
   app.use('/api', apiRouter({ posts, comments, gate }));

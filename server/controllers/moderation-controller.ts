@@ -19,7 +19,7 @@ function back(req: Request, fallback = '/moderation'): string {
 
 /** Moderation pages and actions (moderator role), reader reports, and the audit log (admin). */
 export function moderationController(
-  services: Pick<Services, 'moderation' | 'audit' | 'sanctions' | 'users'>,
+  services: Pick<Services, 'moderation' | 'audit' | 'sanctions' | 'users' | 'commenters'>,
   _config: Config,
 ) {
   const { moderation } = services;
@@ -127,6 +127,29 @@ export function moderationController(
     }) satisfies RequestHandler,
 
     /** GET /admin/audit?action=&actor= */
+    /** GET /moderation/commenter?user=|email=|ip=|comment=: a commenter's history at a glance. */
+    commenter: (async (req, res) => {
+      const key = await services.commenters.keyFor(req.query);
+      const history = await services.commenters.history(key);
+      res.render('moderation/commenter', {
+        title: `Commenter: ${history.label}`,
+        ...history,
+        removable: key.kind !== 'user',
+        query: `${key.kind}=${encodeURIComponent(key.value)}`,
+        removed: typeof req.query.removed === 'string' ? req.query.removed : '',
+      });
+    }) satisfies RequestHandler,
+
+    /** POST /moderation/commenter/remove: a spam wave from one email or address, in one action. */
+    removeAll: (async (req, res) => {
+      const key = await services.commenters.keyFor(req.body as Record<string, unknown>);
+      const removed = await services.commenters.removeAll(req.user!, key, field(req.body, 'reason'));
+      res.redirect(
+        303,
+        `/moderation/commenter?${key.kind}=${encodeURIComponent(key.value)}&removed=${removed}`,
+      );
+    }) satisfies RequestHandler,
+
     /** GET /admin/audit.csv: the log (with the page's filters) as a CSV download. */
     auditCsv: (async (req, res) => {
       const action = typeof req.query.action === 'string' ? req.query.action : '';

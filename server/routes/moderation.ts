@@ -23,6 +23,8 @@ export function moderationRouter(services: ModerationDeps, config: Config): Rout
   router.post('/moderation/posts/:id/reopen', mod.setPostOpen(true));
   router.post('/moderation/users/:id/sanction', mod.sanctionUser);
   router.get('/moderation/sanctions', mod.sanctions);
+  router.get('/moderation/commenter', mod.commenter);
+  router.post('/moderation/commenter/remove', mod.removeAll);
   router.post('/moderation/sanctions/:id/lift', mod.lift);
 
   router.get('/admin/audit', requireRole('admin'), mod.audit);

@@ -18,6 +18,7 @@ import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { Logger } from 'pino';
 import { SharedRateLimiter, type RedisClient } from '../lib/shared-limiter.js';
 import { SanctionService } from './moderation/sanction-service.js';
+import { CommenterService } from './moderation/commenter-service.js';
 
 export interface Services {
   events: DomainEvents;
@@ -41,6 +42,8 @@ export interface Services {
   sanctions: SanctionService;
   audit: AuditService;
   moderation: ModerationService;
+  /** A commenter's history for moderators, and removing a spam wave. */
+  commenters: CommenterService;
   letters: LetterService;
   mailer: Mailer;
 }
@@ -76,6 +79,7 @@ export function createServices(deps: {
   const gate = new CommentGate(deps.config, sanctions, now, limiter);
   const comments = new CommentService(deps.config, events, posts, names, gate);
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
+  const moderation = new ModerationService(deps.config, events, comments, posts, sanctions, audit);
   const mailQueue = new MailQueue(mailer, now, logError('sending queued mail failed'));
   const replies = new ReplyNotifier(deps.config, mailQueue, events, logError('reply notification failed'));
   return {
@@ -100,7 +104,8 @@ export function createServices(deps: {
     inbox: new RepliesInbox(events, logError('counting unread replies failed')),
     accounts: new AccountService(deps.config, mailQueue, comments, limiter, names, now),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
-    moderation: new ModerationService(deps.config, events, comments, posts, sanctions, audit),
+    moderation,
+    commenters: new CommenterService(moderation),
     letters,
     mailer,
   };

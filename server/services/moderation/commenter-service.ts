@@ -1,0 +1,116 @@
+import { Types } from 'mongoose';
+import { BanModel } from '../../../models/ban.js';
+import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Post } from '../../../models/post.js';
+import { UserModel, type User } from '../../../models/user.js';
+import { NotFoundError, ValidationError } from '../../errors/index.js';
+import { isObjectIdString } from '../../lib/validation.js';
+import type { SessionUser } from '../accounts/user-service.js';
+import type { ModerationService } from './moderation-service.js';
+
+/** Who a moderator is looking at: an account, a guest's email, or an address (by its hash). */
+export type CommenterKey =
+  | { kind: 'user'; value: string }
+  | { kind: 'email'; value: string }
+  | { kind: 'ip'; value: string };
+
+/** The most comments read for one commenter's history (counts say when there are more). */
+const HISTORY_LIMIT = 1000;
+const RECENT = 30;
+
+/**
+ * A commenter at a glance, for moderators: counts of their comments by state (and how many were
+ * reported), their sanctions, their recent comments with states, and removing a spam wave from
+ * one email or address in one action (each removal audited, as a single one is). Comments are read
+ * through the index of the key (author, email or address hash, each with _id).
+ */
+export class CommenterService {
+  constructor(private readonly moderation: Pick<ModerationService, 'act'>) {}
+
+  /**
+   * The commenter a query names: ?user=, ?email=, ?ip= (a hash), or ?comment= (its writer: the
+   * account, else the guest's email, else the address).
+   */
+  async keyFor(query: {
+    user?: unknown;
+    email?: unknown;
+    ip?: unknown;
+    comment?: unknown;
+  }): Promise<CommenterKey> {
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    if (isObjectIdString(text(query.comment))) {
+      const comment = await CommentModel.findById(text(query.comment))
+        .select('+authorEmail +ipHash authorUser')
+        .lean<Comment>();
+      if (!comment) throw new NotFoundError('That comment does not exist.');
+      if (comment.authorUser) return { kind: 'user', value: String(comment.authorUser) };
+      if (comment.authorEmail) return { kind: 'email', value: comment.authorEmail };
+      if (comment.ipHash) return { kind: 'ip', value: comment.ipHash };
+      throw new NotFoundError('Nothing is known of who wrote that comment.');
+    }
+    if (isObjectIdString(text(query.user))) return { kind: 'user', value: text(query.user) };
+    if (text(query.email).includes('@')) return { kind: 'email', value: text(query.email).toLowerCase() };
+    if (/^[a-f0-9]{16,128}$/.test(text(query.ip))) return { kind: 'ip', value: text(query.ip) };
+    throw new ValidationError('Choose a commenter: an account, an email address or an address hash.');
+  }
+
+  private filter(key: CommenterKey): Record<string, unknown> {
+    if (key.kind === 'user') return { authorUser: new Types.ObjectId(key.value) };
+    return key.kind === 'email' ? { authorEmail: key.value } : { ipHash: key.value };
+  }
+
+  async history(key: CommenterKey) {
+    const [comments, account, bans] = await Promise.all([
+      CommentModel.find(this.filter(key))
+        .sort({ _id: -1 })
+        .limit(HISTORY_LIMIT)
+        .select(
+          '+authorEmail post number authorName bodyHtml status reportCount createdAt heldReason removedReason',
+        )
+        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title'> | null }>('post', 'slug title')
+        .lean(),
+      key.kind === 'user'
+        ? UserModel.findById(key.value).select('username role createdAt').lean<User>()
+        : null,
+      BanModel.find({ kind: key.kind, value: key.value }).sort({ _id: -1 }).lean(),
+    ]);
+    if (key.kind === 'user' && !account) throw new NotFoundError('There is no such account.');
+    const counts = { visible: 0, pending: 0, removed: 0, deleted: 0, reported: 0 };
+    for (const c of comments) {
+      counts[c.status as keyof typeof counts] += 1;
+      if (c.reportCount > 0) counts.reported += 1;
+    }
+    return {
+      key,
+      label: account?.username ?? (key.kind === 'email' ? key.value : `address ${key.value.slice(0, 10)}…`),
+      account,
+      names: [...new Set(comments.map((c) => c.authorName))].slice(0, 10),
+      counts,
+      total: comments.length,
+      more: comments.length >= HISTORY_LIMIT,
+      bans,
+      recent: comments.slice(0, RECENT),
+    };
+  }
+
+  /** Removes every shown or held comment of a guest email or an address (a spam wave); returns how many. */
+  async removeAll(actor: SessionUser, key: CommenterKey, reason: string): Promise<number> {
+    if (key.kind === 'user') {
+      throw new ValidationError(
+        'For an account, suspend or ban it; remove its comments one by one if needed.',
+      );
+    }
+    const targets = await CommentModel.find(this.filter(key))
+      .sort({ _id: -1 })
+      .limit(HISTORY_LIMIT)
+      .select('_id status')
+      .lean<Comment[]>();
+    let removed = 0;
+    for (const comment of targets) {
+      if (comment.status !== 'visible' && comment.status !== 'pending') continue;
+      await this.moderation.act(actor, String(comment._id), 'remove', reason || 'spam wave');
+      removed += 1;
+    }
+    return removed;
+  }
+}

@@ -124,7 +124,13 @@ export function createApp(deps: AppDeps): Express {
     res.locals.wide = /^\/(moderation|editor|admin)(\/|$)/.test(req.path);
     // A signed-in reader's unread replies, for the header of every page (one indexed read).
     if (req.user && req.method === 'GET' && !req.path.startsWith('/api/')) {
-      const unread = await services.inbox.unreadCount(req.user.id);
+      // And a moderator's warning it has not acknowledged yet, shown on every page until it is.
+      const [unread, warning] = await Promise.all([
+        services.inbox.unreadCount(req.user.id),
+        services.warnings.pending(req.user.id),
+      ]);
+      res.locals.warning = warning;
+      res.locals.currentPath = req.originalUrl;
       res.locals.unreadReplies = unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread;
     }
     next();
@@ -141,8 +147,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     postsRouter({ posts, comments, gate, letters, fragments, accounts, follows: services.follows }, config),
   );
-  app.use(accountsRouter({ posts, users, ownComments, accounts, inbox: services.inbox }, config));
-  app.use(moderationRouter({ moderation, audit, sanctions, users, commenters: services.commenters }, config));
+  app.use(
+    accountsRouter(
+      { posts, users, ownComments, accounts, inbox: services.inbox, warnings: services.warnings },
+      config,
+    ),
+  );
+  app.use(
+    moderationRouter(
+      { moderation, audit, sanctions, users, commenters: services.commenters, warnings: services.warnings },
+      config,
+    ),
+  );
   app.use(lettersRouter({ posts, letters }));
   app.use(editorRouter({ posts }));
   app.use('/api', apiRouter({ posts, comments, gate }));

@@ -3,13 +3,13 @@ import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
 import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
-import { field } from './input/fields.js';
+import { field, safeLocalPath } from './input/fields.js';
 import { parsePage } from './input/query.js';
 import { pathParam } from './input/params.js';
 
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
 export function accountController(
-  services: Pick<Services, 'ownComments' | 'posts' | 'users' | 'accounts' | 'inbox'>,
+  services: Pick<Services, 'ownComments' | 'posts' | 'users' | 'accounts' | 'inbox' | 'warnings'>,
   config: Pick<Config, 'sessionSecret'>,
 ) {
   const NOTICES: Record<string, string> = {
@@ -92,6 +92,12 @@ export function accountController(
         await services.accounts.rename(req.user!, field(req.body, 'username'));
         return '/account?renamed=1';
       })) satisfies RequestHandler,
+
+    /** POST /account/warnings/:id/acknowledge: back where the reader was. */
+    acknowledgeWarning: (async (req, res) => {
+      await services.warnings.acknowledge(req.user!, pathParam(req, 'id'));
+      res.redirect(303, safeLocalPath(field(req.body, 'back'), '/'));
+    }) satisfies RequestHandler,
 
     /** POST /account/notifications */
     setNotifications: (async (req, res) => {

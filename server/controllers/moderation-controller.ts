@@ -19,7 +19,7 @@ function back(req: Request, fallback = '/moderation'): string {
 
 /** Moderation pages and actions (moderator role), reader reports, and the audit log (admin). */
 export function moderationController(
-  services: Pick<Services, 'moderation' | 'audit' | 'sanctions' | 'users' | 'commenters'>,
+  services: Pick<Services, 'moderation' | 'audit' | 'sanctions' | 'users' | 'commenters' | 'warnings'>,
   _config: Config,
 ) {
   const { moderation } = services;
@@ -137,7 +137,15 @@ export function moderationController(
         removable: key.kind !== 'user',
         query: `${key.kind}=${encodeURIComponent(key.value)}`,
         removed: typeof req.query.removed === 'string' ? req.query.removed : '',
+        warned: req.query.warned === '1',
       });
+    }) satisfies RequestHandler,
+
+    /** POST /moderation/users/:id/warn */
+    warn: (async (req, res) => {
+      const id = pathParam(req, 'id');
+      await services.warnings.warn(req.user!, id, field(req.body, 'reason'));
+      res.redirect(303, `/moderation/commenter?user=${id}&warned=1`);
     }) satisfies RequestHandler,
 
     /** POST /moderation/commenter/remove: a spam wave from one email or address, in one action. */

@@ -16,6 +16,7 @@ export function accountsRouter(services: AccountsDeps, config: Config): Router {
   router.post('/account/email', requireUser, accounts.changeEmail);
   router.post('/account/name', requireUser, accounts.rename);
   router.post('/account/notifications', requireUser, accounts.setNotifications);
+  router.post('/account/warnings/:id/acknowledge', requireUser, accounts.acknowledgeWarning);
   router.get('/account/data.json', requireUser, accounts.exportData);
   router.post('/account/delete', requireUser, accounts.deleteAccount);
   router.get('/users/:username', accounts.profile);

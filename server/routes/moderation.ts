@@ -22,6 +22,7 @@ export function moderationRouter(services: ModerationDeps, config: Config): Rout
   router.post('/moderation/posts/:id/close', mod.setPostOpen(false));
   router.post('/moderation/posts/:id/reopen', mod.setPostOpen(true));
   router.post('/moderation/users/:id/sanction', mod.sanctionUser);
+  router.post('/moderation/users/:id/warn', mod.warn);
   router.get('/moderation/sanctions', mod.sanctions);
   router.get('/moderation/commenter', mod.commenter);
   router.post('/moderation/commenter/remove', mod.removeAll);

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { SharedRateLimiter, type RedisClient } from '../lib/shared-limiter.js';
 import { SanctionService } from './moderation/sanction-service.js';
 import { CommenterService } from './moderation/commenter-service.js';
+import { WarningService } from './moderation/warning-service.js';
 
 export interface Services {
   events: DomainEvents;
@@ -44,6 +45,8 @@ export interface Services {
   moderation: ModerationService;
   /** A commenter's history for moderators, and removing a spam wave. */
   commenters: CommenterService;
+  /** Moderators' warnings to accounts, acknowledged before commenting again. */
+  warnings: WarningService;
   letters: LetterService;
   mailer: Mailer;
 }
@@ -76,7 +79,8 @@ export function createServices(deps: {
   );
   const users = new UserService(deps.config, limiter, names);
   const sanctions = new SanctionService(audit, now);
-  const gate = new CommentGate(deps.config, sanctions, now, limiter);
+  const warnings = new WarningService(audit);
+  const gate = new CommentGate(deps.config, sanctions, now, limiter, warnings);
   const comments = new CommentService(deps.config, events, posts, names, gate);
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
   const moderation = new ModerationService(deps.config, events, comments, posts, sanctions, audit);
@@ -106,6 +110,7 @@ export function createServices(deps: {
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
     moderation,
     commenters: new CommenterService(moderation),
+    warnings,
     letters,
     mailer,
   };

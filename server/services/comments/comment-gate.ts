@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 import { ForbiddenError, TooManyRequestsError } from '../../errors/index.js';
 import { screenComment, type Screening } from './comment-rules.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
+import type { WarningService } from '../moderation/warning-service.js';
 import type { SanctionService } from '../moderation/sanction-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
 
@@ -40,6 +41,8 @@ export class CommentGate {
     private readonly sanctions: SanctionService,
     private readonly now: () => number,
     limiter: LimiterFactory,
+    /** A warned account comments again only once it has acknowledged the warning. */
+    private readonly warnings?: Pick<WarningService, 'pending'>,
   ) {
     this.pace = limiter('comment-pace', 1, Math.max(1, config.commentIntervalSeconds) * 1000);
   }
@@ -64,11 +67,20 @@ export class CommentGate {
 
   /** Suspensions, bans and blocks: throws 403 with a message the writer can act on. */
   async assertMayWrite(writer: Writer): Promise<void> {
-    await this.sanctions.assertMayPost({
-      userId: (writer.user ?? writer.account)?.id,
-      email: writer.email,
-      ipHash: writer.ipHash,
-    });
+    const [, warning] = await Promise.all([
+      this.sanctions.assertMayPost({
+        userId: (writer.user ?? writer.account)?.id,
+        email: writer.email,
+        ipHash: writer.ipHash,
+      }),
+      writer.user && this.warnings ? this.warnings.pending(writer.user.id) : null,
+    ]);
+    if (warning) {
+      throw new ForbiddenError(
+        'A moderator has warned you. Read the warning at the top of the page and acknowledge it, then comment again.',
+        'warning_not_acknowledged',
+      );
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 /*
- * The header's count of unread replies, kept current while the page is open: the server tells
- * this account's sockets when a reply arrives or all are read. Uses the page's live connection
+ * The header's count of unread replies (and, for moderators, the queues' counts), kept current
+ * while the page is open: the server tells this account's sockets when a reply arrives or all are
+ * read, and moderators' sockets when a comment is held, reported or handled. Uses the page's live connection
  * when it has one (post pages, the home page), else opens its own.
  */
 (function () {
@@ -9,6 +10,10 @@
   var badge = document.querySelector('[data-unread-replies]');
   if (!badge) return;
   var count = badge.querySelector('[data-unread-count]');
+  // Moderators: the queues' counts in the Staff menu.
+  var pending = document.querySelector('[data-queue-pending]');
+  var reported = document.querySelector('[data-queue-reported]');
+  var queueFlag = document.querySelector('[data-queue-total]');
 
   function listen() {
     var socket = window.adviceSocket || window.io({ transports: ['websocket', 'polling'] });
@@ -17,6 +22,12 @@
       var n = Number(event && event.count) || 0;
       count.textContent = n >= 100 ? '99+' : String(n);
       badge.hidden = n === 0;
+    });
+    socket.on('queue:counts', function (event) {
+      if (!pending || !event) return;
+      pending.textContent = String(Number(event.pending) || 0);
+      reported.textContent = String(Number(event.reported) || 0);
+      if (queueFlag) queueFlag.hidden = !(Number(event.pending) || Number(event.reported));
     });
   }
 

@@ -16,6 +16,8 @@ export interface DomainEventMap {
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
   /** An account's unread replies changed (a new one, or all read): its header count, live. */
   'replies.unread': { userId: string; count: number };
+  /** A moderation queue may have changed (a comment held, reported or handled): moderators' counts, live. */
+  'moderation.changed': Record<string, never>;
   'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };
   'post.saved': {
     postId: Types.ObjectId;

@@ -2,7 +2,7 @@ import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import type { ThreadFragments } from '../rendering/thread-fragments.js';
-import { userRoom } from './live-comment.js';
+import { MODERATORS_ROOM, userRoom } from './live-comment.js';
 import { LISTING_ROOM, loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
 import { RoomBatcher } from './room-batcher.js';
 
@@ -13,11 +13,12 @@ import { RoomBatcher } from './room-batcher.js';
  */
 export function wireBroadcasts(
   io: Server,
-  services: Pick<Services, 'events' | 'posts' | 'comments'>,
+  services: Pick<Services, 'events' | 'posts' | 'comments' | 'moderation'>,
   fragments: ThreadFragments,
   logger: Logger,
 ): () => void {
   const batcher = new RoomBatcher(io);
+  let queueTimer: NodeJS.Timeout | undefined;
   // A post's comment count for the lists that show it, at most once a second per post.
   const counts = new Map<string, { total: number; timer?: NodeJS.Timeout }>();
   const count = (postId: unknown, total: number) => {
@@ -75,6 +76,17 @@ export function wireBroadcasts(
       }
       io.to(room).emit('post:status', { commentsOpen: commentStatus === 'open' });
     }),
+    // The queues' counts, to moderators, at most once a second however busy moderation is.
+    services.events.on('moderation.changed', () => {
+      if (queueTimer) return;
+      queueTimer = setTimeout(() => {
+        queueTimer = undefined;
+        services.moderation
+          .counts()
+          .then((counts) => io.to(MODERATORS_ROOM).emit('queue:counts', counts))
+          .catch((err: unknown) => logger.error({ err }, 'counting the moderation queues failed'));
+      }, 1000);
+    }),
     // An account's unread replies, to its own sockets only (every process, with Redis).
     services.events.on('replies.unread', ({ userId, count }) => {
       io.to(userRoom(userId)).emit('replies:unread', { count });
@@ -82,6 +94,7 @@ export function wireBroadcasts(
   ];
   return () => {
     for (const entry of counts.values()) clearTimeout(entry.timer);
+    clearTimeout(queueTimer);
     offs.forEach((off) => off());
     batcher.close();
   };

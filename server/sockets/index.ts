@@ -1,5 +1,5 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
-import { userRoom } from './live-comment.js';
+import { MODERATORS_ROOM, userRoom } from './live-comment.js';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
@@ -38,7 +38,7 @@ export async function attachSockets(
   deps: {
     config: Config;
     logger: Logger;
-    services: Pick<Services, 'events' | 'posts' | 'comments'>;
+    services: Pick<Services, 'events' | 'posts' | 'comments' | 'moderation'>;
     fragments: ThreadFragments;
     webAuth: WebAuth;
   },
@@ -77,8 +77,10 @@ export async function attachSockets(
   io.engine.use(onlyForHandshake(webAuth.passport.session()));
   io.on('connection', (socket) => {
     // A signed-in reader's sockets hear of replies to them, whatever page they are on.
-    const user = (socket.request as { user?: { id: string } }).user;
+    const user = (socket.request as { user?: { id: string; role: string } }).user;
     if (user) void socket.join(userRoom(user.id));
+    // Moderators' sockets hear the queues' counts change.
+    if (user && (user.role === 'moderator' || user.role === 'admin')) void socket.join(MODERATORS_ROOM);
     registerHandlers(io, socket, { services, fragments, config, logger });
   });
   const unwire = wireBroadcasts(io, services, fragments, logger);

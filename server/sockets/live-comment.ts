@@ -54,3 +54,6 @@ export function roomFor(postId: Types.ObjectId | string): string {
 export function userRoom(userId: string): string {
   return `user:${userId}`;
 }
+
+/** The room of moderators' sockets (the queues' counts in their header). */
+export const MODERATORS_ROOM = 'moderators';

@@ -473,6 +473,8 @@ export class CommentService {
       }
     }
     const comments = items.map((item) => written.get(String(item.doc._id))!);
+    // A held comment joins the moderators' queue: their counts change.
+    if (comments.some((c) => c.status === 'pending')) this.events.emit('moderation.changed', {});
     let current = clashed ? undefined : base.value.with(...comments.map(shownFrom));
     let announced = false;
     const announce = (thread?: Thread) => {

@@ -110,6 +110,7 @@ export class ModerationService {
     const payload = { postId: post._id, commentId: comment._id };
     if (set.status === 'visible') this.events.emit('comment.created', { ...payload, post: current });
     else this.events.emit('comment.updated', payload);
+    this.events.emit('moderation.changed', {});
     return { ...comment, ...set } as Comment;
   }
 
@@ -192,6 +193,7 @@ export class ModerationService {
       await this.comments.afterWrite(await this.post(comment.post));
       this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
     }
+    this.events.emit('moderation.changed', {});
     return { hidden: hide };
   }
 
@@ -243,6 +245,15 @@ export class ModerationService {
         reasons: reports.filter((r) => String(r.comment) === String(c._id)).map((r) => r.reason),
       })),
     };
+  }
+
+  /** How many comments wait in the held and reported queues (each read stops at 1,000). */
+  async counts(): Promise<{ pending: number; reported: number }> {
+    const [pending, reports] = await Promise.all([
+      CommentModel.find({ status: 'pending' }).sort({ _id: -1 }).limit(1000).select('_id').lean(),
+      ReportModel.find({ resolved: false }).sort({ _id: -1 }).limit(1000).select('comment').lean(),
+    ]);
+    return { pending: pending.length, reported: new Set(reports.map((r) => String(r.comment))).size };
   }
 
   /** Comments in a status, newest first, one page and one more: read in the order of the (status, _id) index. */

@@ -29,8 +29,10 @@ export function moderationController(
       const queue = QUEUES.includes(req.query.queue as Queue) ? (req.query.queue as Queue) : 'pending';
       const postSlug = typeof req.query.post === 'string' && req.query.post ? req.query.post : undefined;
       const before = typeof req.query.before === 'string' ? req.query.before : undefined;
-      const { items, post, olderThan } = await moderation.queue(queue, postSlug, before);
-      const here = `/moderation?queue=${queue}${postSlug ? `&post=${encodeURIComponent(postSlug)}` : ''}`;
+      const order = req.query.order === 'oldest' ? 'oldest' : 'newest';
+      const { items, post, olderThan } = await moderation.queue(queue, postSlug, before, order);
+      const filter = `${postSlug ? `&post=${encodeURIComponent(postSlug)}` : ''}`;
+      const here = `/moderation?queue=${queue}${filter}${order === 'oldest' ? '&order=oldest' : ''}`;
       res.render('moderation/queue', {
         title: 'Moderation',
         queue,
@@ -42,6 +44,9 @@ export function moderationController(
         items,
         post,
         postSlug,
+        order,
+        newestFirstHref: `/moderation?queue=${queue}${filter}`,
+        oldestFirstHref: `/moderation?queue=${queue}${filter}&order=oldest`,
         olderHref: olderThan ? `${here}&before=${olderThan}` : undefined,
         newestHref: before ? here : undefined,
         back: req.originalUrl,

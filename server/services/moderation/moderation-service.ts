@@ -29,8 +29,7 @@ const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comme
 
 const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 
-/** The most items a queue shows at once (pending and removed are paged by key; reported is short by nature). */
-const QUEUE_LIMIT = 200;
+/** Items per page of a queue; every queue is paged by key (comment or report _id), with no cap. */
 export const QUEUE_PAGE = 50;
 /** Accounts younger than this many days weigh half when they report. */
 const NEW_ACCOUNT_DAYS = 7;
@@ -213,14 +212,15 @@ export class ModerationService {
     queue: Queue,
     postSlug?: string,
     before?: string,
+    order: 'newest' | 'oldest' = 'newest',
   ): Promise<{ items: QueueItem[]; post?: Post; olderThan?: string }> {
     const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
     if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
     let olderThan: string | undefined;
     let comments: Comment[];
-    if (queue === 'reported') comments = await this.reported(post?._id);
+    if (queue === 'reported') ({ comments, next: olderThan } = await this.reported(post?._id, before, order));
     else {
-      const page = await this.byStatus(queue, post?._id, before);
+      const page = await this.byStatus(queue, post?._id, before, order);
       comments = page.slice(0, QUEUE_PAGE);
       if (page.length > QUEUE_PAGE) olderThan = String(comments[comments.length - 1]._id);
     }
@@ -257,14 +257,19 @@ export class ModerationService {
   }
 
   /** Comments in a status, newest first, one page and one more: read in the order of the (status, _id) index. */
-  private async byStatus(status: Queue, postId?: Types.ObjectId, before?: string): Promise<Comment[]> {
-    const olderThan = before && Types.ObjectId.isValid(before) ? new Types.ObjectId(before) : undefined;
+  private async byStatus(
+    status: Queue,
+    postId?: Types.ObjectId,
+    cursor?: string,
+    order: 'newest' | 'oldest' = 'newest',
+  ): Promise<Comment[]> {
+    const from = cursor && Types.ObjectId.isValid(cursor) ? new Types.ObjectId(cursor) : undefined;
     return CommentModel.find({
       status,
       ...(postId && { post: postId }),
-      ...(olderThan && { _id: trusted({ $lt: olderThan }) }),
+      ...(from && { _id: trusted(order === 'newest' ? { $lt: from } : { $gt: from }) }),
     })
-      .sort({ _id: -1 })
+      .sort({ _id: order === 'newest' ? -1 : 1 })
       .limit(QUEUE_PAGE + 1)
       .select('+authorEmail +ipHash')
       .lean<Comment[]>();
@@ -274,23 +279,50 @@ export class ModerationService {
    * Reported comments still shown or held, most recently reported first. Driven by the open
    * reports (few, indexed) rather than by every comment's report count.
    */
-  private async reported(postId?: Types.ObjectId): Promise<Comment[]> {
-    const reports = await ReportModel.find({ resolved: false, ...(postId && { post: postId }) })
-      .sort({ _id: -1 })
-      .limit(QUEUE_LIMIT * 5)
-      .select('comment')
-      .lean();
-    const order = [...new Set(reports.map((r) => String(r.comment)))].slice(0, QUEUE_LIMIT);
+  private async reported(
+    postId?: Types.ObjectId,
+    cursor?: string,
+    order: 'newest' | 'oldest' = 'newest',
+  ): Promise<{ comments: Comment[]; next?: string }> {
+    // Paged by the open reports' _id (few, indexed with `resolved`), a page of distinct comments at a time.
+    let from = cursor && Types.ObjectId.isValid(cursor) ? new Types.ObjectId(cursor) : undefined;
+    const picked: string[] = [];
+    let next: string | undefined;
+    for (let round = 0; round < 20 && !next; round += 1) {
+      const reports = await ReportModel.find({
+        resolved: false,
+        ...(postId && { post: postId }),
+        ...(from && { _id: trusted(order === 'newest' ? { $lt: from } : { $gt: from }) }),
+      })
+        .sort({ _id: order === 'newest' ? -1 : 1 })
+        .limit(QUEUE_PAGE * 2)
+        .select('comment')
+        .lean();
+      for (const report of reports) {
+        const id = String(report.comment);
+        if (!picked.includes(id)) {
+          // The page is full: the next one starts after the last report this one used.
+          if (picked.length === QUEUE_PAGE) {
+            next = String(from);
+            break;
+          }
+          picked.push(id);
+        }
+        from = report._id;
+      }
+      if (reports.length < QUEUE_PAGE * 2) break;
+    }
     // trusted(): sanitizeFilter is on for every query; this operator is ours, not user input.
-    const comments = await CommentModel.find({ _id: trusted({ $in: order }) })
+    const found = await CommentModel.find({ _id: trusted({ $in: picked }) })
       .select('+authorEmail +ipHash')
       .lean<Comment[]>();
-    const byId = new Map(comments.map((c) => [String(c._id), c]));
-    return order
+    const byId = new Map(found.map((c) => [String(c._id), c]));
+    const comments = picked
       .map((id) => byId.get(id))
       .filter((c): c is Comment =>
         Boolean(c && c.reportCount > 0 && ['visible', 'pending'].includes(c.status)),
       );
+    return { comments, next };
   }
 
   async banEmailOf(actor: SessionUser, commentId: string, reason: string): Promise<void> {

@@ -35,6 +35,7 @@ export function moderationController(
       const here = `/moderation?queue=${queue}${filter}${order === 'oldest' ? '&order=oldest' : ''}`;
       res.render('moderation/queue', {
         title: 'Moderation',
+        scripts: ['/js/moderation-queue.js'],
         queue,
         queues: QUEUES.map((name) => ({
           name,

@@ -1,0 +1,47 @@
+import { CommentModel } from '../../models/comment';
+import { buildComment, buildPost } from '../fixtures/factories';
+import { PASSWORD, buildUser } from '../fixtures/users';
+import { buildTestApp } from '../setup/app';
+import { liveBrowser } from '../setup/live';
+
+describe('a moderation queue by keyboard alone', () => {
+  jest.setTimeout(120000);
+  const test = buildTestApp();
+  const live = liveBrowser(test);
+
+  it('clears a held queue of more than a page with j, a and r, page after page, without a mouse', async () => {
+    const post = await buildPost();
+    for (let i = 1; i <= 60; i += 1) {
+      await buildComment(post, { number: i, authorName: `Held ${i}`, status: 'pending', heldReason: 'test' });
+    }
+    const moderator = await buildUser(test.services, 'moderator');
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/login`);
+    await page.fill('input[name=username]', moderator.username);
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+    await page.goto(`${live.server.url}/moderation?post=${post.slug}`);
+    expect(await page.locator('[data-queue-keys]').isVisible()).toBe(true);
+
+    for (let handled = 0; handled < 60; handled += 1) {
+      await page.locator('li.queue-item').first().waitFor();
+      await page.keyboard.press('j'); // focus the first item (the next one after an action)
+      const before = await page.locator('li.queue-item').count();
+      // Reject every tenth (spam), approve the rest. The last item of a page brings the next page.
+      const key = handled % 10 === 9 ? 'r' : 'a';
+      if (before === 1) await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
+      else {
+        await page.keyboard.press(key);
+        await page.waitForFunction(
+          (n) => document.querySelectorAll('li.queue-item').length === n - 1,
+          before,
+        );
+      }
+    }
+    await page.waitForFunction(() => document.querySelectorAll('li.queue-item').length === 0);
+    const statuses = (await CommentModel.find({ post: post._id }).lean()).map((c) => c.status);
+    expect(statuses.filter((s) => s === 'visible')).toHaveLength(54);
+    expect(statuses.filter((s) => s === 'pending')).toHaveLength(0);
+    await page.close();
+  });
+});

@@ -28,6 +28,8 @@ const commentSchema = new Schema(
     authorUser: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     /** A guest asked for replies by email (sent once the address is confirmed). */
     notifyReplies: { type: Boolean, default: false },
+    /** ...and confirmed it through the link mailed for this comment (only then do replies go out). */
+    notifyConfirmed: { type: Boolean, default: false },
     /** The account whose comment this one replies to (not when it replies to itself): its replies inbox. */
     parentAuthor: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     editedAt: { type: Date, default: null },

@@ -108,7 +108,11 @@ export function accountController(
     /** POST /account/email */
     changeEmail: (async (req, res) =>
       change(req, res, async () => {
-        await services.accounts.requestEmailChange(req.user!, field(req.body, 'email'));
+        await services.accounts.requestEmailChange(
+          req.user!,
+          field(req.body, 'email'),
+          field(req.body, 'password'),
+        );
         return '/account?email=1';
       })) satisfies RequestHandler,
 

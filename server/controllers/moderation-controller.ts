@@ -172,7 +172,13 @@ export function moderationController(
       res.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
       res.setHeader('Cache-Control', 'no-store');
       for await (const line of services.audit.csv({ action, actor })) {
-        if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
+        if (res.destroyed) return; // the reader went away: stop reading the log
+        if (!res.write(line)) {
+          await new Promise((resolve) => {
+            res.once('drain', resolve);
+            res.once('close', resolve);
+          });
+        }
       }
       res.end();
     }) satisfies RequestHandler,

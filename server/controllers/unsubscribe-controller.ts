@@ -21,7 +21,18 @@ export function unsubscribeController(services: Pick<Services, 'replies' | 'foll
       });
     }) satisfies RequestHandler,
 
-    /** GET /notify/confirm/:token: a guest's address, confirmed from the link mailed to it. */
+    /** GET /notify/confirm/:token: asks (a mail scanner following the link confirms nothing). */
+    confirmForm: ((req, res) => {
+      const token = pathParam(req, 'token');
+      const valid = services.replies.confirmationLooksValid(token);
+      res.status(valid ? 200 : 404).render('account/address-confirmed', {
+        title: valid ? 'Confirm your address' : 'Link not valid',
+        ask: valid,
+        token,
+      });
+    }) satisfies RequestHandler,
+
+    /** POST /notify/confirm/:token: a guest's "email me replies" on one comment, confirmed. */
     confirmAddress: (async (req, res) => {
       const address = await services.replies.confirmAddress(pathParam(req, 'token'));
       res.status(address ? 200 : 404).render('account/address-confirmed', {

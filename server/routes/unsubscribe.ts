@@ -10,6 +10,7 @@ export function unsubscribeRouter(services: UnsubscribeDeps): Router {
   const unsubscribe = unsubscribeController(services);
   router.get('/unsubscribe/:token', unsubscribe.confirm);
   router.post('/unsubscribe/:token', unsubscribe.unsubscribe);
-  router.get('/notify/confirm/:token', unsubscribe.confirmAddress);
+  router.get('/notify/confirm/:token', unsubscribe.confirmForm);
+  router.post('/notify/confirm/:token', unsubscribe.confirmAddress);
   return router;
 }

@@ -4,6 +4,8 @@ import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { UserModel, type User } from '../../../models/user.js';
 import { VisitModel } from '../../../models/visit.js';
+import { FollowModel } from '../../../models/follow.js';
+import { WarningModel } from '../../../models/warning.js';
 import type { Config } from '../../config/index.js';
 import {
   NotFoundError,
@@ -41,6 +43,7 @@ type Stored = User & { passwordHash: string; email: string };
 export class AccountService {
   private readonly resetsByIp: SharedRateLimiter;
   private readonly resetsByEmail: SharedRateLimiter;
+  private readonly emailChanges: SharedRateLimiter;
 
   constructor(
     private readonly config: Pick<
@@ -56,6 +59,7 @@ export class AccountService {
   ) {
     this.resetsByIp = limiter('reset-ip', 20, 3600000);
     this.resetsByEmail = limiter('reset-email', 3, 3600000);
+    this.emailChanges = limiter('email-change', 5, 3600000);
   }
 
   /** What the account page shows: the name, role and email address. */
@@ -199,11 +203,14 @@ export class AccountService {
   async afterRegister(user: SessionUser): Promise<void> {
     if (this.config.accountEmailConfirmation === 'off') return;
     const stored = await this.stored(user.id);
-    if (stored.email) await this.requestEmailChange(user, stored.email);
+    if (stored.email) await this.sendEmailLink(stored, stored.email);
   }
 
-  /** Sends a confirmation link to a new address; the account's address changes when it is followed. */
-  async requestEmailChange(actor: SessionUser, emailRaw: string): Promise<void> {
+  /**
+   * Sends a confirmation link to a new address (or the current one, to confirm it), given the
+   * account's password; the address changes when the link is followed, and the old address is told.
+   */
+  async requestEmailChange(actor: SessionUser, emailRaw: string, password: string): Promise<void> {
     const email = emailRaw.trim().toLowerCase();
     if (!isEmail(email)) {
       throw new ValidationError('Enter your new email address.', {
@@ -211,9 +218,42 @@ export class AccountService {
       });
     }
     const user = await this.stored(actor.id);
+    if (!(await this.passwordMatches(user, password))) {
+      throw new ValidationError('Your password is not right.', {
+        emailPassword: 'That is not your password.',
+      });
+    }
+    const turn = await this.emailChanges.take(`user:${actor.id}`);
+    if (turn.waitMs > 0) {
+      throw new TooManyRequestsError(
+        'Too many address changes. Try again later.',
+        Math.ceil(turn.waitMs / 1000),
+      );
+    }
+    await this.sendEmailLink(user, email);
+    if (user.email && user.email !== email) {
+      await this.mail.enqueue(`email-notice:${String(user._id)}:${this.now()}`, {
+        to: user.email,
+        subject: `Your address on ${this.config.siteTitle} is being changed`,
+        text: [
+          `Someone signed in as “${user.username}” asked to use ${email} instead of this address.`,
+          'It changes only when the link sent there is followed.',
+          'If it was not you, change your password now and tell the site: your account may be in other hands.',
+        ].join('\n'),
+      });
+    }
+  }
+
+  /** The link is bound to the address it replaces and when that was confirmed: it works once. */
+  private emailMac(payload: string, user: Stored): string {
+    const confirmed = user.emailConfirmedAt ? new Date(user.emailConfirmedAt).getTime() : 0;
+    return sign(this.config.sessionSecret, `email:${payload}:${user.email}:${confirmed}`);
+  }
+
+  private async sendEmailLink(user: Stored, email: string): Promise<void> {
     const expires = this.now() + EMAIL_HOURS * 3600000;
     const payload = `${String(user._id)}.${Buffer.from(email).toString('base64url')}.${expires}`;
-    const token = `${payload}.${sign(this.config.sessionSecret, `email:${payload}:${user.email}`)}`;
+    const token = `${payload}.${this.emailMac(payload, user)}`;
     await this.mail.enqueue(`email:${token}`, {
       to: email,
       subject: `Confirm your new email address on ${this.config.siteTitle}`,
@@ -232,10 +272,9 @@ export class AccountService {
     const [id, encoded, expires, mac] = token.split('.');
     const invalid = new NotFoundError('This confirmation link is not valid any more. Ask for a new one.');
     if (!mac || !Types.ObjectId.isValid(id) || Number(expires) < this.now()) throw invalid;
-    const user = await UserModel.findById(id).select('+email username').lean<Stored>();
+    const user = await UserModel.findById(id).select('+email username emailConfirmedAt').lean<Stored>();
     const payload = `${id}.${encoded}.${expires}`;
-    if (!user || !sameToken(mac, sign(this.config.sessionSecret, `email:${payload}:${user.email}`)))
-      throw invalid;
+    if (!user || !sameToken(mac, this.emailMac(payload, user))) throw invalid;
     const email = Buffer.from(encoded, 'base64url').toString('utf8');
     await UserModel.updateOne({ _id: user._id }, { $set: { email, emailConfirmedAt: new Date(this.now()) } });
     return email;
@@ -298,7 +337,18 @@ export class AccountService {
             authorEmail: '',
           }
         : { authorUser: null, authorName: 'deleted account', authorKind: 'guest', authorEmail: '' };
+    if (user.role === 'admin' && (await UserModel.countDocuments({ role: 'admin' })) <= 1) {
+      throw new ValidationError('You are the only admin: make someone else an admin first.', {
+        deletePassword: 'The site needs an admin.',
+      });
+    }
     await this.rewriteComments(user._id, change);
+    // What else is kept for the account: its visits, follows and warnings.
+    await Promise.all([
+      VisitModel.deleteMany({ _id: mongoose.trusted({ $regex: `^${String(user._id)}:` }) }),
+      FollowModel.deleteMany({ user: user._id }),
+      WarningModel.deleteMany({ user: user._id }),
+    ]);
     await UserModel.deleteOne({ _id: user._id });
   }
 
@@ -338,7 +388,7 @@ export class AccountService {
   /** id.expires.mac, the mac over the id, the expiry and the current password hash. */
   private resetToken(user: Stored): string {
     const payload = `${String(user._id)}.${this.now() + RESET_MINUTES * 60000}`;
-    return `${payload}.${sign(this.config.sessionSecret, `reset:${payload}:${user.passwordHash}`)}`;
+    return `${payload}.${sign(this.config.sessionSecret, `reset:${payload}:${user.passwordHash}:${user.email}`)}`;
   }
 
   private async userForResetToken(token: string): Promise<Stored> {
@@ -352,7 +402,10 @@ export class AccountService {
       .lean<Stored>();
     if (
       !user ||
-      !sameToken(mac, sign(this.config.sessionSecret, `reset:${id}.${expires}:${user.passwordHash}`))
+      !sameToken(
+        mac,
+        sign(this.config.sessionSecret, `reset:${id}.${expires}:${user.passwordHash}:${user.email}`),
+      )
     ) {
       throw invalid;
     }

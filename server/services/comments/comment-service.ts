@@ -323,6 +323,7 @@ export class CommentService {
         bodySource: body,
         bodyHtml,
         notifyReplies: guest && Boolean(input.notifyReplies),
+        notifyConfirmed: false,
         status: screening.hold ? 'pending' : 'visible',
         heldReason: screening.hold ?? '',
         removedReason: '',

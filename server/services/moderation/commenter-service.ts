@@ -100,7 +100,8 @@ export class CommenterService {
         'For an account, suspend or ban it; remove its comments one by one if needed.',
       );
     }
-    const targets = await CommentModel.find(this.filter(key))
+    // Guests' comments only: an account's are handled with sanctions, even from the same address.
+    const targets = await CommentModel.find({ ...this.filter(key), authorUser: null })
       .sort({ _id: -1 })
       .limit(HISTORY_LIMIT)
       .select('_id status')

@@ -90,12 +90,15 @@ export class FollowService {
   private async digest(follow: Follow): Promise<boolean> {
     const [post, user] = await Promise.all([
       PostModel.findById(follow.post).lean<Post>(),
-      UserModel.findById(follow.user).select('+email username').lean<User & { email: string }>(),
+      UserModel.findById(follow.user)
+        .select('+email username emailConfirmedAt')
+        .lean<User & { email: string }>(),
     ]);
     if (!post || !user) {
       await FollowModel.deleteOne({ _id: follow._id });
       return false;
     }
+    if (post.status !== 'published') return false;
     const thread = await this.comments.loadThread(post);
     const since = follow.since ? String(follow.since) : '';
     const fresh = thread.visible.filter(
@@ -107,7 +110,7 @@ export class FollowService {
       { _id: follow._id, pending: true, since: follow.since },
       { $set: { pending: false, pendingSince: null, since: last } },
     );
-    if (!moved.modifiedCount || !fresh.length || !user.email) return false;
+    if (!moved.modifiedCount || !fresh.length || !user.email || !user.emailConfirmedAt) return false;
     const base = this.config.siteUrl.replace(/\/$/, '');
     const stop = `${base}/unsubscribe/${this.stopToken(follow._id)}`;
     const lines = fresh

@@ -5,6 +5,7 @@ import { LetterModel } from '../../../models/letter.js';
 import { UserModel, type User } from '../../../models/user.js';
 import type { Config } from '../../config/index.js';
 import { sameToken, sign } from '../../lib/signing.js';
+import { isObjectIdString } from '../../lib/validation.js';
 import type { DomainEvents } from '../events.js';
 import type { MailQueue } from './mail-queue.js';
 import { MailAddressModel, type MailAddress } from '../../../models/mail-address.js';
@@ -14,6 +15,8 @@ import type { ShownComment } from '../comments/thread.js';
 export type MailingList = 'replies' | 'address';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
+/** How long a guest's confirmation link works. */
+const CONFIRM_DAYS = 7;
 
 /**
  * Tells readers by email when someone replies to their comment: accounts (on unless they turned it
@@ -66,17 +69,30 @@ export class ReplyNotifier {
     return { ok: true, username: user.username };
   }
 
-  /** Confirms a guest's address from the link mailed to it; null when the link is not ours. */
+  /**
+   * Confirms a guest's "email me replies" on one comment, from the link mailed for it (a week at
+   * most); null when the link is not ours or has expired. Per comment: an address confirmed once
+   * does not let anyone else ask for mail to it.
+   */
   async confirmAddress(token: string): Promise<string | null> {
-    const [id, mac] = String(token).split('.');
-    if (!id || !sameToken(mac, this.mac('confirm', id))) return null;
-    const address = Buffer.from(id, 'base64url').toString('utf8');
+    const [commentId, expires, mac] = String(token).split('.');
+    if (!mac || !isObjectIdString(commentId) || !(Number(expires) > this.now())) return null;
+    const comment = await CommentModel.findById(commentId).select('+authorEmail').lean<Comment>();
+    const address = comment?.authorEmail ?? '';
+    if (!address || !sameToken(mac, this.mac('confirm', commentId, expires, address))) return null;
+    await CommentModel.updateOne({ _id: comment!._id }, { $set: { notifyConfirmed: true } });
     await MailAddressModel.updateOne(
       { _id: address },
       { $set: { confirmedAt: new Date(this.now()), stopped: false } },
       { upsert: true },
     );
     return address;
+  }
+
+  /** Whether a confirmation link is one of ours and still valid (the page asks before confirming). */
+  confirmationLooksValid(token: string): boolean {
+    const [commentId, expires, mac] = String(token).split('.');
+    return Boolean(mac && isObjectIdString(commentId) && Number(expires) > this.now());
   }
 
   private mac(...parts: string[]): string {
@@ -94,10 +110,10 @@ export class ReplyNotifier {
     if (!reply || reply.status !== 'visible') return;
     const post = known ?? (await PostModel.findById(postId).select('slug title').lean<Post>());
     if (!post) return;
-    if (reply.notifyReplies && reply.authorEmail) await this.askToConfirm(reply.authorEmail);
+    if (reply.notifyReplies && reply.authorEmail) await this.askToConfirm(reply);
     if (!reply.parent) return;
     const parent = await CommentModel.findById(reply.parent)
-      .select('+authorEmail post authorUser authorKind number notifyReplies')
+      .select('+authorEmail post authorUser authorKind number notifyReplies notifyConfirmed')
       .lean<Comment>();
     if (!parent) return;
     const to = await this.recipient(parent, reply);
@@ -134,9 +150,10 @@ export class ReplyNotifier {
     if (parent.authorUser) {
       if (String(parent.authorUser) === String(reply.authorUser ?? '')) return null;
       const user = await UserModel.findById(parent.authorUser)
-        .select('+email notifyReplies')
+        .select('+email notifyReplies emailConfirmedAt')
         .lean<User & { email: string }>();
-      if (!user?.email || user.notifyReplies === false) return null;
+      // Only to an address its owner has confirmed: anyone can type someone else's at registration.
+      if (!user?.email || !user.emailConfirmedAt || user.notifyReplies === false) return null;
       return {
         address: user.email,
         who: String(user._id),
@@ -145,10 +162,10 @@ export class ReplyNotifier {
       };
     }
     if (parent.authorKind === 'letter-writer') return this.letterWriter(parent, reply);
-    const address = parent.notifyReplies ? parent.authorEmail : '';
+    const address = parent.notifyReplies && parent.notifyConfirmed ? parent.authorEmail : '';
     if (!address || address === reply.authorEmail) return null;
     const known = await MailAddressModel.findById(address).lean<MailAddress>();
-    if (!known?.confirmedAt || known.stopped) return null;
+    if (known?.stopped) return null;
     return {
       address,
       who: address,
@@ -179,20 +196,22 @@ export class ReplyNotifier {
     };
   }
 
-  /** A guest's first "email me replies": a link to confirm the address (at most one a day). */
-  private async askToConfirm(address: string): Promise<void> {
+  /** A guest's "email me replies": a link to confirm it for this comment (never to an address that stopped). */
+  private async askToConfirm(comment: Comment): Promise<void> {
+    const address = comment.authorEmail ?? '';
     const known = await MailAddressModel.findById(address).lean<MailAddress>();
-    if (known?.confirmedAt && !known.stopped) return;
-    const id = b64(address);
-    const day = new Date(this.now()).toISOString().slice(0, 10);
-    await this.queue.enqueue(`confirm:${address}:${day}`, {
+    if (known?.stopped) return;
+    const commentId = String(comment._id);
+    const expires = String(this.now() + CONFIRM_DAYS * 86400000);
+    const token = `${commentId}.${expires}.${this.mac('confirm', commentId, expires, address)}`;
+    await this.queue.enqueue(`confirm:${commentId}`, {
       to: address,
-      subject: `Confirm your address to get replies from ${this.config.siteTitle}`,
+      subject: `Confirm to get replies from ${this.config.siteTitle}`,
       text: [
         'You asked to get an email when someone replies to your comment.',
-        'To confirm that this address is yours, open this link:',
+        `To confirm that this address is yours, open this link within ${CONFIRM_DAYS} days:`,
         '',
-        `  ${this.url(`/notify/confirm/${id}.${this.mac('confirm', id)}`)}`,
+        `  ${this.url(`/notify/confirm/${token}`)}`,
         '',
         'If it was not you, ignore this message: nothing will be sent to you.',
       ].join('\n'),

@@ -124,14 +124,22 @@ describe('account self-service: forgotten password, password and email changes, 
     const bad = await agent
       .post('/account/email')
       .type('form')
-      .send({ _csrf: csrfFrom(page.text), email: 'not an address' })
+      .send({ _csrf: csrfFrom(page.text), email: 'not an address', password: PASSWORD })
       .expect(400);
     expect(cheerio.load(bad.text)('#error-email').text()).toBe('That does not look like an email address.');
+    const wrong = await agent
+      .post('/account/email')
+      .type('form')
+      .send({ _csrf: csrfFrom(bad.text), email: 'new@example.com', password: 'not my password' })
+      .expect(400);
+    expect(cheerio.load(wrong.text)('#error-emailPassword').text()).toBe('That is not your password.');
     await agent
       .post('/account/email')
       .type('form')
-      .send({ _csrf: csrfFrom(bad.text), email: 'new@example.com' })
+      .send({ _csrf: csrfFrom(wrong.text), email: 'new@example.com', password: PASSWORD })
       .expect(303);
+    // The old address hears of it.
+    expect((await lastMailTo(services, 'old@example.com')).mail?.subject).toMatch(/is being changed/);
     const stored = () => UserModel.findOne({ username: 'Email Ezra' }).select('+email').lean();
     expect((await stored())?.email).toBe('old@example.com');
     const [confirm] = (await lastMailTo(services, 'new@example.com')).links;

@@ -2,6 +2,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { FollowModel } from '../../../models/follow';
 import { MailJobModel } from '../../../models/mail-job';
+import { UserModel } from '../../../models/user';
 import { DomainEvents } from '../../../server/services/events';
 import { FollowService } from '../../../server/services/notifications/follows';
 import { buildPost, postComment } from '../../fixtures/factories';
@@ -19,6 +20,7 @@ describe('following a post: its new comments as one email digest', () => {
       password: PASSWORD,
       email: 'flo@example.com',
     });
+    await UserModel.updateOne({ _id: me.id }, { $set: { emailConfirmedAt: new Date() } });
     const { agent } = await signIn(app, 'Follower Flo');
     const page = await agent.get(`/posts/${post.slug}`).expect(200);
     await agent

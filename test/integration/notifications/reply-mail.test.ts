@@ -36,6 +36,8 @@ describe('reply notifications by email, through a queue in the database', () => 
       password: PASSWORD,
       email: 'nia@example.com',
     });
+    // Mail goes only to confirmed addresses.
+    await UserModel.updateOne({ _id: author.id }, { $set: { emailConfirmedAt: new Date() } });
     const mine = await postComment(services, post, { body: 'My first thought.' }, { user: author });
     // Her own reply to herself, and a reply to a guest: no mail.
     await postComment(
@@ -101,7 +103,7 @@ describe('reply notifications by email, through a queue in the database', () => 
       .send({ ...form, email: 'Gwen@Example.com' })
       .expect(303);
     const asked = await jobs(1);
-    expect(asked[0].subject).toMatch(/^Confirm your address/);
+    expect(asked[0].subject).toMatch(/^Confirm to get replies/);
     const gwen = await CommentModel.findOne({ authorName: 'Guest Gwen' }).lean();
     expect(gwen?.notifyReplies).toBe(true);
 
@@ -112,9 +114,13 @@ describe('reply notifications by email, through a queue in the database', () => 
     const confirm = services.mailer.captured.find((m) => m.to === 'gwen@example.com')!;
     expect(services.mailer.captured.filter((m) => m.to === 'gwen@example.com')).toHaveLength(1);
     const link = new URL(/https?:\/\/\S+\/notify\/confirm\/\S+/.exec(confirm.text)![0]).pathname;
-    const confirmed = await request(app).get(link).expect(200);
+    // The link asks first (a mail scanner following it confirms nothing); the button confirms.
+    const ask = await request(app).get(link).expect(200);
+    expect(cheerio.load(ask.text)('h1').text()).toBe('Confirm your address');
+    expect(await CommentModel.countDocuments({ notifyConfirmed: true })).toBe(0);
+    await request(app).post(`${link}x`).expect(404);
+    const confirmed = await request(app).post(link).expect(200);
     expect(cheerio.load(confirmed.text)('h1').text()).toBe('Address confirmed');
-    await request(app).get(`${link}x`).expect(404);
 
     await postComment(services, post, {
       parent: String(gwen!._id),
@@ -129,9 +135,30 @@ describe('reply notifications by email, through a queue in the database', () => 
     const unsubscribe = new URL(/^List-Unsubscribe: <([^>]+)>/m.exec(headers)![1]).pathname;
     await request(app).post(unsubscribe).type('form').send('List-Unsubscribe=One-Click').expect(200);
 
+    // Someone else typing Gwen's confirmed address on their own comment does not get mail sent to her.
+    const jobsBefore = await MailJobModel.countDocuments({ key: /^reply:/ });
+    const impostor = await services.comments.create(
+      await services.posts.getBySlug(post.slug),
+      {
+        parentId: '',
+        authorName: 'Not Gwen',
+        authorEmail: 'gwen@example.com',
+        body: 'Hi.',
+        notifyReplies: true,
+      },
+      {},
+    );
+    await postComment(services, post, {
+      parent: String(impostor._id),
+      name: 'Replier',
+      body: 'Spam for Gwen.',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await MailJobModel.countDocuments({ key: /^reply:/ })).toBe(jobsBefore);
+
     await postComment(services, post, { parent: String(gwen!._id), name: 'Last Lee', body: 'Silence.' });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await MailJobModel.countDocuments({})).toBe(2);
+    expect(await MailJobModel.countDocuments({ key: /^reply:/ })).toBe(jobsBefore);
   });
 
   it('mails the letter writer, at the address they wrote from, when someone replies to them', async () => {

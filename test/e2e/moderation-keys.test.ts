@@ -1,8 +1,9 @@
 import { CommentModel } from '../../models/comment';
 import { buildComment, buildPost } from '../fixtures/factories';
-import { PASSWORD, buildUser } from '../fixtures/users';
+import { buildUser } from '../fixtures/users';
 import { buildTestApp } from '../setup/app';
 import { liveBrowser } from '../setup/live';
+import { signInPage } from '../setup/browser';
 
 describe('a moderation queue by keyboard alone', () => {
   jest.setTimeout(120000);
@@ -16,10 +17,7 @@ describe('a moderation queue by keyboard alone', () => {
     }
     const moderator = await buildUser(test.services, 'moderator');
     const page = await live.browser.newPage();
-    await page.goto(`${live.server.url}/login`);
-    await page.fill('input[name=username]', moderator.username);
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+    await signInPage(page, live.server.url, moderator.username);
     await page.goto(`${live.server.url}/moderation?post=${post.slug}`);
     expect(await page.locator('[data-queue-keys]').isVisible()).toBe(true);
 

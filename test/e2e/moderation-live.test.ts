@@ -1,7 +1,8 @@
 import { buildPost, postComment } from '../fixtures/factories';
-import { PASSWORD, buildUser } from '../fixtures/users';
+import { buildUser } from '../fixtures/users';
 import { buildTestApp } from '../setup/app';
 import { liveBrowser } from '../setup/live';
+import { signInPage } from '../setup/browser';
 
 describe('the moderation queues’ counts in the header, live', () => {
   jest.setTimeout(60000);
@@ -13,10 +14,7 @@ describe('the moderation queues’ counts in the header, live', () => {
     const post = await buildPost();
     const moderator = await buildUser(test.services, 'moderator');
     const page = await live.browser.newPage();
-    await page.goto(`${live.server.url}/login`);
-    await page.fill('input[name=username]', moderator.username);
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+    await signInPage(page, live.server.url, moderator.username);
     await page.goto(`${live.server.url}/moderation`);
     let reloads = 0;
     page.on('load', () => (reloads += 1));

@@ -2,6 +2,7 @@ import { buildPost, postComment } from '../fixtures/factories';
 import { PASSWORD } from '../fixtures/users';
 import { buildTestApp } from '../setup/app';
 import { liveBrowser } from '../setup/live';
+import { signInPage } from '../setup/browser';
 
 describe('reading a big thread: new since the last visit, and collapsing subthreads', () => {
   jest.setTimeout(90000);
@@ -87,10 +88,7 @@ describe('reading a big thread: new since the last visit, and collapsing subthre
     const signIn = async () => {
       const context = await live.browser.newContext();
       const page = await context.newPage();
-      await page.goto(`${live.server.url}/login`);
-      await page.fill('input[name=username]', 'Visiting Val');
-      await page.fill('input[name=password]', PASSWORD);
-      await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+      await signInPage(page, live.server.url, 'Visiting Val');
       return { context, page };
     };
     const laptop = await signIn();

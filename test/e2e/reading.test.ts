@@ -12,9 +12,10 @@ import type { Page } from 'playwright-core';
 import { CommentModel } from '../../models/comment';
 import { LetterModel } from '../../models/letter';
 import { buildPost, postComment } from '../fixtures/factories';
-import { buildUser, PASSWORD } from '../fixtures/users';
+import { buildUser } from '../fixtures/users';
 import { buildTestApp } from '../setup/app';
 import { liveBrowser } from '../setup/live';
+import { signInPage } from '../setup/browser';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -40,13 +41,6 @@ async function axeViolations(page: Page): Promise<string[]> {
         .slice(0, 3)
         .join(', ')}`,
   );
-}
-
-async function signInPage(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
 }
 
 describe('every reader, every way of reading', () => {

@@ -2,6 +2,7 @@ import { buildPost, postComment } from '../fixtures/factories';
 import { PASSWORD } from '../fixtures/users';
 import { buildTestApp } from '../setup/app';
 import { liveBrowser } from '../setup/live';
+import { signInPage } from '../setup/browser';
 
 describe('the header’s unread replies, live', () => {
   jest.setTimeout(60000);
@@ -13,10 +14,7 @@ describe('the header’s unread replies, live', () => {
     const me = await test.services.users.register({ username: 'Live Lia', password: PASSWORD, email: '' });
     const mine = await postComment(test.services, post, { body: 'Mine.' }, { user: me });
     const page = await live.browser.newPage();
-    await page.goto(`${live.server.url}/login`);
-    await page.fill('input[name=username]', 'Live Lia');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+    await signInPage(page, live.server.url, 'Live Lia');
     let reloads = 0;
     await page.goto(`${live.server.url}/account`); // a page without a live thread of its own
     page.on('load', () => (reloads += 1));

@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps): Express {
       // Moderators see the queues' counts in the header (kept current live).
       if (req.user.role === 'moderator' || req.user.role === 'admin') {
         const counts = await services.moderation.counts();
-        res.locals.queueCounts = { ...counts, any: counts.pending + counts.reported > 0 };
+        res.locals.queueCounts = { ...counts, any: Boolean(counts.pending || counts.reported) };
       }
       res.locals.currentPath = req.originalUrl;
       res.locals.unreadReplies = unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread;

@@ -25,9 +25,9 @@
     });
     socket.on('queue:counts', function (event) {
       if (!pending || !event) return;
-      pending.textContent = String(Number(event.pending) || 0);
-      reported.textContent = String(Number(event.reported) || 0);
-      if (queueFlag) queueFlag.hidden = !(Number(event.pending) || Number(event.reported));
+      pending.textContent = String(event.pending || 0);
+      reported.textContent = String(event.reported || 0);
+      if (queueFlag) queueFlag.hidden = !(event.pending || event.reported);
     });
   }
 

@@ -31,6 +31,8 @@ const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 
 /** Items per page of a queue; every queue is paged by key (comment or report _id), with no cap. */
 export const QUEUE_PAGE = 50;
+/** Queue counts stop here (the header shows "99+"). */
+const QUEUE_COUNT_CAP = 100;
 /** Accounts younger than this many days weigh half when they report. */
 const NEW_ACCOUNT_DAYS = 7;
 
@@ -247,13 +249,20 @@ export class ModerationService {
     };
   }
 
-  /** How many comments wait in the held and reported queues (each read stops at 1,000). */
-  async counts(): Promise<{ pending: number; reported: number }> {
+  /**
+   * How many comments wait in the held and reported queues, up to QUEUE_COUNT_CAP each (shown as
+   * "99+" from there): on every moderator's page, so each read stops early.
+   */
+  async counts(): Promise<{ pending: number | string; reported: number | string }> {
     const [pending, reports] = await Promise.all([
-      CommentModel.find({ status: 'pending' }).sort({ _id: -1 }).limit(1000).select('_id').lean(),
-      ReportModel.find({ resolved: false }).sort({ _id: -1 }).limit(1000).select('comment').lean(),
+      CommentModel.find({ status: 'pending' }).sort({ _id: -1 }).limit(QUEUE_COUNT_CAP).select('_id').lean(),
+      ReportModel.find({ resolved: false }).sort({ _id: -1 }).limit(QUEUE_COUNT_CAP).select('comment').lean(),
     ]);
-    return { pending: pending.length, reported: new Set(reports.map((r) => String(r.comment))).size };
+    const shown = (n: number, read: number) => (read >= QUEUE_COUNT_CAP ? `${QUEUE_COUNT_CAP - 1}+` : n);
+    return {
+      pending: shown(pending.length, pending.length),
+      reported: shown(new Set(reports.map((r) => String(r.comment))).size, reports.length),
+    };
   }
 
   /** Comments in a status, newest first, one page and one more: read in the order of the (status, _id) index. */

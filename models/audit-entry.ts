@@ -11,6 +11,11 @@ const auditEntrySchema = new Schema(
     /** Human-readable target, e.g. "#12 on “Post title”". */
     targetLabel: { type: String, default: '' },
     reason: { type: String, default: '' },
+    /** What a settings save changed, each with its value before and after. */
+    changes: {
+      type: [{ _id: false, field: String, before: String, after: String }],
+      default: undefined,
+    },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -31,6 +31,7 @@ import { homeRouter } from './routes/home.js';
 import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
 import { postsRouter } from './routes/posts.js';
+import { settingsRouter } from './routes/settings.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -82,7 +83,16 @@ export function createApp(deps: AppDeps): Express {
   app.engine('hbs', renderer.expressEngine);
   app.set('view engine', 'hbs');
   app.set('views', VIEWS_DIR);
-  app.locals.site = { title: config.siteTitle, url: config.siteUrl };
+  // Read on every render: admins change the title and description while the site runs.
+  app.locals.site = {
+    get title() {
+      return config.siteTitle;
+    },
+    get description() {
+      return config.siteDescription;
+    },
+    url: config.siteUrl,
+  };
 
   // Pages for readers without a session: built here, served from memory by createRequestListener.
   const pages = sharedPages(pageCache, { cookieName: SESSION_COOKIE });
@@ -164,6 +174,7 @@ export function createApp(deps: AppDeps): Express {
       config,
     ),
   );
+  app.use(settingsRouter({ settings: services.settings, spam: services.spam }));
   app.use(lettersRouter({ posts, letters }));
   app.use(editorRouter({ posts }));
   app.use('/api', apiRouter({ posts, comments, gate }));

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createClient } from 'redis';
+import { shareSettings } from './services/settings/settings-sync.js';
 import type { AddressInfo } from 'node:net';
 import { createApp, createRequestListener } from './app.js';
 import { ConfigError, ensureSessionSecret, loadConfig, type Config } from './config/index.js';
@@ -63,6 +64,14 @@ async function main(): Promise<void> {
     await redis.connect();
   }
   const services = createServices({ config, logger, redis });
+  // Settings saved at /admin/settings win over the environment's defaults, from the first request.
+  await services.settings.refresh();
+  services.settings.start(config.settingsPollSeconds, (err) =>
+    logger.error({ err }, 'reading changed settings failed'),
+  );
+  const stopSettingsSync = redis
+    ? await shareSettings(services.settings, redis, logger)
+    : async () => undefined;
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const fragments = new ThreadFragments(renderer);
   const pageCache = new PageCache(config.pageCacheSize, config.pageCacheSeconds * 1000);
@@ -115,6 +124,9 @@ async function main(): Promise<void> {
   );
   digests.unref();
 
+  // The spam classifier: the newest model now, then trained again on schedule by one process.
+  services.spam.start();
+
   // Guests' names are checked in memory once the account names and bylines are read (until then, in the database).
   void services.names.warm();
 
@@ -150,6 +162,9 @@ async function main(): Promise<void> {
     await closed;
     sessionStore.close();
     await stopPageSync();
+    services.settings.stop();
+    services.spam.stop();
+    await stopSettingsSync();
     await redis?.quit().catch(() => undefined);
     await database.close();
     logger.info('shutdown complete');

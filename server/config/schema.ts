@@ -12,9 +12,10 @@ export interface Setting<T> {
 export class ConfigError extends Error {
   constructor(
     public readonly variable: string,
-    message: string,
+    /** What is wrong, without the variable's name: "must be between 0 and 100, got 101". */
+    public readonly detail: string,
   ) {
-    super(`Invalid configuration: ${variable} ${message}`);
+    super(`Invalid configuration: ${variable} ${detail}`);
     this.name = 'ConfigError';
   }
 }
@@ -78,6 +79,12 @@ export const schema = {
   host: setting('HOST', '0.0.0.0', text, 'Address the HTTP server binds to.'),
   port: setting('PORT', 3000, int(0, 65535), 'HTTP port (0 picks a free port).'),
   siteTitle: setting('SITE_TITLE', 'Ask the Columnist', text, 'Site name shown in the header and feeds.'),
+  siteDescription: setting(
+    'SITE_DESCRIPTION',
+    'Advice for the working week, and a place to argue about it kindly.',
+    text,
+    'One line about the site: the footer, the feed and the home page description.',
+  ),
   siteUrl: setting(
     'SITE_URL',
     'http://localhost:3000',
@@ -205,6 +212,30 @@ export const schema = {
     10,
     int(0, 3600),
     'Minimum seconds between comments per user, guest and IP (0: no limit).',
+  ),
+  spamHoldScore: setting(
+    'SPAM_HOLD_SCORE',
+    90,
+    int(0, 100),
+    "Hold a comment whose spam score (0-100, from the classifier trained on this site's decisions) is at least this (0: off).",
+  ),
+  spamMinDecisions: setting(
+    'SPAM_MIN_DECISIONS',
+    100,
+    int(10, 1000000),
+    'Moderation decisions needed, at least a tenth of them each way, before the spam classifier scores comments.',
+  ),
+  spamRetrainMinutes: setting(
+    'SPAM_RETRAIN_MINUTES',
+    360,
+    int(1, 10080),
+    'How often the spam classifier is trained again on the latest decisions.',
+  ),
+  settingsPollSeconds: setting(
+    'SETTINGS_POLL_SECONDS',
+    5,
+    int(1, 3600),
+    'How often a process reads the settings admins changed (with Redis, a change arrives at once as well).',
   ),
   followDigestMinutes: setting(
     'FOLLOW_DIGEST_MINUTES',

@@ -14,7 +14,7 @@ export function feedController(services: Pick<Services, 'comments' | 'posts'>, c
       const posts = await services.posts.recent(20);
       res.type('application/rss+xml').render('feeds/posts', {
         layout: false,
-        site: { title: config.siteTitle, url: base },
+        site: { title: config.siteTitle, description: config.siteDescription, url: base },
         lastBuildDate: rfc822(posts[0]?.publishedAt),
         items: posts.map((post) => ({
           title: post.title,
@@ -34,7 +34,7 @@ export function feedController(services: Pick<Services, 'comments' | 'posts'>, c
       const postLink = `${base}/posts/${post.slug}`;
       res.type('application/rss+xml').render('feeds/comments', {
         layout: false,
-        site: { title: config.siteTitle, url: base },
+        site: { title: config.siteTitle, description: config.siteDescription, url: base },
         post,
         postLink,
         feedLink: `${postLink}/comments.xml`,

@@ -34,6 +34,8 @@ export class PageCache {
   /** Counts invalidations; each tag remembers the last that hit it, so a page built while its tag was invalidated is not kept. */
   private generation = 0;
   private readonly invalidatedAt = new Map<string, number>();
+  /** The generation of the last `clear()`: no page whose build began before it is kept. */
+  private everythingAt = -1;
   private bytes = 0;
 
   constructor(
@@ -77,6 +79,7 @@ export class PageCache {
     headers: Record<string, string | string[]> = {},
   ): CachedPage | undefined {
     if (this.maxEntries === 0) return undefined;
+    if (this.everythingAt > ticket) return undefined;
     if (tags.some((tag) => (this.invalidatedAt.get(tag) ?? -1) > ticket)) return undefined;
     const plain = Buffer.from(html, 'utf8');
     const etag = `"${createHash('sha1').update(plain).digest('base64url')}"`;
@@ -124,6 +127,14 @@ export class PageCache {
     this.invalidatedAt.set(tag, this.generation);
     if (this.invalidatedAt.size > 100000) this.invalidatedAt.clear();
     for (const key of this.byTag.get(tag) ?? []) this.drop(key);
+  }
+
+  /** Drops every page (a setting that shows on every page changed). */
+  clear(): void {
+    this.generation += 1;
+    for (const key of [...this.entries.keys()]) this.drop(key);
+    // Pages being built now began before the change: a tag invalidated at this generation refuses them all.
+    this.everythingAt = this.generation;
   }
 
   /** Drops one page (its rebuild found it gone or changed in a way no event reported). */

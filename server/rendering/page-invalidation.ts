@@ -25,7 +25,14 @@ function onPageChanges(events: DomainEvents, listener: (change: { postId: unknow
 
 /** Drops cached pages when a write in this process changes what they show. */
 export function invalidateOnEvents(events: DomainEvents, cache: PageCache): () => void {
-  return onPageChanges(events, ({ postId }) => tagsOf(postId).forEach((tag) => cache.invalidate(tag)));
+  const off = onPageChanges(events, ({ postId }) => tagsOf(postId).forEach((tag) => cache.invalidate(tag)));
+  // Settings show on every page (the title) or shape them (comments per page): each process
+  // hears of a change when it applies it, so the local cache is all there is to drop.
+  const offSettings = events.on('settings.changed', () => cache.clear());
+  return () => {
+    off();
+    offSettings();
+  };
 }
 
 type Redis = ReturnType<typeof createClient>;

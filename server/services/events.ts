@@ -18,6 +18,10 @@ export interface DomainEventMap {
   'replies.unread': { userId: string; count: number };
   /** A moderation queue may have changed (a comment held, reported or handled): moderators' counts, live. */
   'moderation.changed': Record<string, never>;
+  /** A moderator acted on a comment (the spam classifier learns from approve, reject, remove, restore). */
+  'comment.moderated': { commentId: Types.ObjectId; action: string; text: string };
+  /** Admin settings changed (saved here, or read after another process saved them): their keys. */
+  'settings.changed': { revision: number; keys: string[] };
   'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };
   'post.saved': {
     postId: Types.ObjectId;

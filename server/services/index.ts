@@ -20,6 +20,8 @@ import { SharedRateLimiter, type RedisClient } from '../lib/shared-limiter.js';
 import { SanctionService } from './moderation/sanction-service.js';
 import { CommenterService } from './moderation/commenter-service.js';
 import { WarningService } from './moderation/warning-service.js';
+import { SettingsService } from './settings/settings-service.js';
+import { SpamService } from './moderation/spam-service.js';
 
 export interface Services {
   events: DomainEvents;
@@ -49,6 +51,10 @@ export interface Services {
   warnings: WarningService;
   letters: LetterService;
   mailer: Mailer;
+  /** The settings admins change at /admin/settings, applied without a restart. */
+  settings: SettingsService;
+  /** The spam classifier trained on moderators' decisions; `start()` its schedule in a server process. */
+  spam: SpamService;
 }
 
 /** The services that HTTP controllers and socket handlers share. */
@@ -65,6 +71,7 @@ export function createServices(deps: {
     new SharedRateLimiter(name, limit, windowMs, now, deps.redis);
   const events = new DomainEvents();
   const audit = new AuditService();
+  const settings = new SettingsService(deps.config, events, audit);
   const posts = new PostService(deps.config, events, now, audit);
   const mailer = deps.mailer ?? createMailer(deps.config, deps.logger);
   const letters = new LetterService(deps.config, posts, mailer, now, limiter);
@@ -80,7 +87,10 @@ export function createServices(deps: {
   const users = new UserService(deps.config, limiter, names);
   const sanctions = new SanctionService(audit, now);
   const warnings = new WarningService(audit);
-  const gate = new CommentGate(deps.config, sanctions, now, limiter, warnings);
+  const spam = new SpamService(deps.config, events, now, (err) =>
+    deps.logger?.error({ err }, 'spam classifier failed'),
+  );
+  const gate = new CommentGate(deps.config, sanctions, now, limiter, warnings, spam);
   const comments = new CommentService(deps.config, events, posts, names, gate);
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
   const moderation = new ModerationService(deps.config, events, comments, posts, sanctions, audit);
@@ -113,5 +123,7 @@ export function createServices(deps: {
     warnings,
     letters,
     mailer,
+    settings,
+    spam,
   };
 }

@@ -3,6 +3,7 @@ import { asset } from './asset.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
 import { isoDate } from './iso-date.js';
+import { percent } from './percent.js';
 import { pluralize } from './pluralize.js';
 
 /** Every helper the templates may use, by the name they use. */
@@ -11,5 +12,6 @@ export const helpers: Record<string, HelperDelegate> = {
   eq,
   formatDate,
   isoDate,
+  percent,
   pluralize,
 };

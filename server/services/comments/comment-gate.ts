@@ -7,6 +7,7 @@ import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter
 import type { WarningService } from '../moderation/warning-service.js';
 import type { SanctionService } from '../moderation/sanction-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
+import type { SpamService } from '../moderation/spam-service.js';
 
 export interface Writer {
   user?: SessionUser;
@@ -26,7 +27,7 @@ const STAFF = new Set(['moderator', 'editor', 'admin']);
  * the publication rules (refused, held, or published).
  */
 export class CommentGate {
-  private readonly pace: SharedRateLimiter;
+  private pace: { seconds: number; limiter: SharedRateLimiter } | undefined;
 
   constructor(
     private readonly config: Pick<
@@ -37,14 +38,24 @@ export class CommentGate {
       | 'suspectWords'
       | 'holdLinksOver'
       | 'holdFirstComment'
+      | 'spamHoldScore'
     >,
     private readonly sanctions: SanctionService,
     private readonly now: () => number,
-    limiter: LimiterFactory,
+    private readonly limiter: LimiterFactory,
     /** A warned account comments again only once it has acknowledged the warning. */
     private readonly warnings?: Pick<WarningService, 'pending'>,
-  ) {
-    this.pace = limiter('comment-pace', 1, Math.max(1, config.commentIntervalSeconds) * 1000);
+    /** The classifier trained on moderators' decisions: a score at or above SPAM_HOLD_SCORE holds. */
+    private readonly spam?: Pick<SpamService, 'score'>,
+  ) {}
+
+  /** The pace limiter for the interval in force (an admin can change it while the site runs). */
+  private paceLimiter(): SharedRateLimiter {
+    const seconds = Math.max(1, this.config.commentIntervalSeconds);
+    if (this.pace?.seconds !== seconds) {
+      this.pace = { seconds, limiter: this.limiter('comment-pace', 1, seconds * 1000) };
+    }
+    return this.pace.limiter;
   }
 
   commentsOpen(post: Pick<Post, 'commentStatus' | 'publishedAt'>): boolean {
@@ -92,7 +103,8 @@ export class CommentGate {
     await this.assertMayWrite(writer);
     const none = async () => undefined;
     if (!this.config.commentIntervalSeconds || (writer.user && STAFF.has(writer.user.role))) return none;
-    const taken = await Promise.all(this.paceKeys(writer).map((key) => this.pace.take(key)));
+    const pace = this.paceLimiter();
+    const taken = await Promise.all(this.paceKeys(writer).map((key) => pace.take(key)));
     const undo = async () => {
       await Promise.all(taken.map((t) => t.undo()));
     };
@@ -119,6 +131,12 @@ export class CommentGate {
           : null;
       isFirstComment = !mine || !(await CommentModel.exists({ ...mine, status: 'visible' }));
     }
-    return screenComment({ body, html, isFirstComment, trusted }, this.config);
+    const screening = screenComment({ body, html, isFirstComment, trusted }, this.config);
+    if (screening.refuse || screening.hold || trusted || !this.spam) return screening;
+    const spamScore = this.spam.score(body);
+    if (spamScore !== null && spamScore >= this.config.spamHoldScore) {
+      return { hold: `spam score ${spamScore} (holds at ${this.config.spamHoldScore})` };
+    }
+    return screening;
   }
 }

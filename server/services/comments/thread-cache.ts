@@ -56,4 +56,8 @@ export class ThreadCache<T> {
   delete(postId: string): void {
     this.entries.delete(postId);
   }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }

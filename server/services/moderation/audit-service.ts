@@ -4,10 +4,11 @@ import type { SessionUser } from '../accounts/user-service.js';
 
 export interface AuditInput {
   action: string;
-  targetType: 'comment' | 'post' | 'user' | 'email' | 'ip' | 'ban';
+  targetType: 'comment' | 'post' | 'user' | 'email' | 'ip' | 'ban' | 'settings';
   targetId: string;
   targetLabel?: string;
   reason?: string;
+  changes?: { field: string; before: string; after: string }[];
 }
 
 /** The moderation audit log: every moderator action, who, what, target, reason, when. */
@@ -21,6 +22,7 @@ export class AuditService {
       targetId: entry.targetId,
       targetLabel: entry.targetLabel ?? '',
       reason: entry.reason ?? '',
+      ...(entry.changes?.length ? { changes: entry.changes } : {}),
     });
   }
 
@@ -52,7 +54,7 @@ export class AuditService {
     const query: Record<string, string> = {};
     if (filter.action) query.action = filter.action;
     if (filter.actor) query.actorName = filter.actor;
-    yield 'when,who,action,target_type,target_id,target,reason\r\n';
+    yield 'when,who,action,target_type,target_id,target,reason,changes\r\n';
     const cursor = AuditEntryModel.find(query)
       .sort({ _id: -1 })
       .lean<AuditEntry[]>()
@@ -66,6 +68,7 @@ export class AuditService {
         e.targetId,
         e.targetLabel,
         e.reason,
+        (e.changes ?? []).map((c) => `${c.field}: ${c.before} → ${c.after}`).join('; '),
       ];
       yield `${row.map(csvField).join(',')}\r\n`;
     }

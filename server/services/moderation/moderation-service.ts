@@ -112,6 +112,7 @@ export class ModerationService {
     if (set.status === 'visible') this.events.emit('comment.created', { ...payload, post: current });
     else this.events.emit('comment.updated', payload);
     this.events.emit('moderation.changed', {});
+    this.events.emit('comment.moderated', { commentId: comment._id, action, text: comment.bodySource });
     return { ...comment, ...set } as Comment;
   }
 

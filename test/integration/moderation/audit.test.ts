@@ -66,7 +66,7 @@ describe('the audit log: editors’ post actions too, paged, and as CSV', () => 
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toContain('attachment');
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('when,who,action,target_type,target_id,target,reason');
+    expect(lines[0]).toBe('when,who,action,target_type,target_id,target,reason,changes');
     expect(lines).toHaveLength(7);
     // Newest first; the title cannot run as a formula in a spreadsheet, and its quotes are doubled.
     expect(lines[1]).toContain(

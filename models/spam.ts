@@ -32,8 +32,8 @@ const spamModelSchema = new Schema(
     model: { type: String, required: true },
     spam: { type: Number, required: true },
     ham: { type: Number, required: true },
-    /** [score 0-100, 1 if spam else 0] for each held-out decision. */
-    heldOut: { type: Schema.Types.Mixed, default: [] },
+    /** What this model's measuring run scored each held-out decision (0-100), and whether it was spam. */
+    heldOut: { type: [{ _id: false, score: Number, spam: Boolean }], default: [] },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -43,7 +43,7 @@ export interface SpamModelRecord {
   model: string;
   spam: number;
   ham: number;
-  heldOut: [number, number][];
+  heldOut: { score: number; spam: boolean }[];
   createdAt: Date;
 }
 

@@ -2,11 +2,11 @@
 declare module 'wink-naive-bayes-text-classifier' {
   interface NaiveBayesTextClassifier {
     defineConfig(config: { considerOnlyPresence?: boolean; smoothingFactor?: number }): boolean;
-    definePrepTasks(tasks: ((input: string) => string[])[]): number;
+    definePrepTasks(tasks: ((input: string | string[]) => string[])[]): number;
     learn(input: string, label: string): boolean;
     consolidate(): boolean;
     /** [label, log2 odds] pairs, best first; [['unknown', 0]] when no token is known. */
-    computeOdds(input: string): [string, number][];
+    computeOdds(input: string | string[]): [string, number][];
     exportJSON(): string;
     importJSON(json: string): boolean;
     stats(): { labelWiseSamples: Record<string, number>; vocabulary: number };

@@ -30,7 +30,8 @@ export function features(text: string): string[] {
 
 function blank(): Classifier {
   const nbc = createClassifier();
-  nbc.definePrepTasks([features]);
+  // Text is turned into features; features (from `score`) pass through as they are.
+  nbc.definePrepTasks([(input: string | string[]) => (Array.isArray(input) ? input : features(input))]);
   // Presence of a word, not its count (binarized naive Bayes: better on short texts).
   nbc.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
   return nbc;
@@ -57,11 +58,16 @@ export function load(json: string): Classifier {
   return nbc;
 }
 
-/** How likely the text is spam, 0 to 100 (50: the classifier knows none of its words). */
+/**
+ * How likely the text is spam, 0 to 100 (50: the classifier knows none of its words). Naive Bayes
+ * adds up evidence word by word, so its raw odds grow with length and saturate at once; the odds
+ * per word give a score that spreads out, so the hold threshold means something.
+ */
 export function score(nbc: Classifier, text: string): number {
-  const odds = nbc.computeOdds(text).find(([label]) => label === 'spam')?.[1] ?? 0;
-  const bounded = Math.max(-60, Math.min(60, odds));
-  return Math.round(100 / (1 + 2 ** -bounded));
+  const tokens = features(text);
+  const odds = nbc.computeOdds(tokens).find(([label]) => label === 'spam')?.[1] ?? 0;
+  const perWord = odds / Math.max(1, tokens.length);
+  return Math.round(100 / (1 + 2 ** -Math.max(-60, Math.min(60, perWord))));
 }
 
 export interface Figures {
@@ -76,12 +82,12 @@ export interface Figures {
   recall: number | null;
 }
 
-/** Precision and recall at a threshold, from held-out [score, isSpam] pairs. */
-export function figures(heldOut: [number, number][], threshold: number): Figures {
+/** Precision and recall at a threshold, from the scores held-out decisions got. */
+export function figures(heldOut: { score: number; spam: boolean }[], threshold: number): Figures {
   let tp = 0;
   let fp = 0;
   let fn = 0;
-  for (const [s, spam] of heldOut) {
+  for (const { score: s, spam } of heldOut) {
     const held = s >= threshold;
     if (held && spam) tp += 1;
     else if (held) fp += 1;

@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import {
   SpamDecisionModel,
   SpamModelModel,
@@ -107,10 +107,10 @@ export class SpamService {
     const training: Labelled[] = [];
     const testing: SpamDecision[] = [];
     for (const d of decisions) (isHeldOut(d._id) ? testing : training).push(d);
-    const heldOut: [number, number][] = [];
+    const heldOut: { score: number; spam: boolean }[] = [];
     if (training.some((d) => d.label === 'spam') && training.some((d) => d.label === 'ham')) {
       const measured = train(training);
-      for (const d of testing) heldOut.push([score(measured, d.text), d.label === 'spam' ? 1 : 0]);
+      for (const d of testing) heldOut.push({ score: score(measured, d.text), spam: d.label === 'spam' });
     }
     const classifier = train(decisions);
     const latest = await SpamModelModel.findOne().sort({ _id: -1 }).select('_id').lean<{ _id: number }>();
@@ -132,7 +132,9 @@ export class SpamService {
       await this.refresh();
       return this.inForce?.record ?? null;
     }
-    await SpamModelModel.deleteMany({ _id: { $lt: revision - KEEP_MODELS } } as never);
+    if (revision > KEEP_MODELS + 1) {
+      await SpamModelModel.deleteMany({ _id: mongoose.trusted({ $lt: revision - KEEP_MODELS }) });
+    }
     return this.inForce.record;
   }
 
@@ -193,7 +195,7 @@ export class SpamService {
         trainedAt: record.createdAt,
         spam: record.spam,
         ham: record.ham,
-        figures: figures(record.heldOut as [number, number][], threshold || 100),
+        figures: figures(record.heldOut, threshold || 100),
       },
     };
   }

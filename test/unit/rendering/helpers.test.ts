@@ -1,6 +1,7 @@
 import { eq } from '../../../server/rendering/helpers/eq';
 import { formatDate } from '../../../server/rendering/helpers/format-date';
 import { isoDate } from '../../../server/rendering/helpers/iso-date';
+import { percent } from '../../../server/rendering/helpers/percent';
 import { pluralize } from '../../../server/rendering/helpers/pluralize';
 
 const options = {};
@@ -23,5 +24,12 @@ describe('helpers', () => {
     expect(() => pluralize('3', 'a', 'b', options)).toThrow(/usage/);
     expect(eq('a', 'a', options)).toBe(true);
     expect(() => eq('a', options)).toThrow(/usage/);
+  });
+
+  it('percent rounds a share and says n/a for a missing figure', () => {
+    expect(percent(0.934, options)).toBe('93%');
+    expect(percent(1, options)).toBe('100%');
+    expect(percent(null, options)).toBe('n/a');
+    expect(() => percent('93', options)).toThrow(/usage/);
   });
 });

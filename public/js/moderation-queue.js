@@ -2,6 +2,10 @@
  * A moderation queue by keyboard: j and k move between items, a approves, r rejects (each without
  * reloading: the item goes and the next one takes focus), o opens the comment in its thread, x
  * selects it for the bulk action. Without this file the queue works with its forms.
+ *
+ * The first page of the held queue is live: when the moderators' counts change (a comment held,
+ * or handled by someone else), it asks the server what changed since its newest item, adds the
+ * new held comments at the top and drops the ones another moderator handled.
  */
 (function () {
   'use strict';
@@ -59,14 +63,97 @@
             (left === 1 ? ' item' : ' items') +
             ' left on this page.',
         );
-        if (next) focus(next);
-        else if (left === 0) window.location.reload(); // the next page of the queue
+        // The neighbour may have left meanwhile (handled by another moderator).
+        if (next && next.isConnected) focus(next);
+        else if (left > 0) focus(items()[0]);
+        else window.location.reload(); // the next page of the queue
       })
       .catch(function () {
         item.removeAttribute('aria-busy');
         say('That did not work; use the buttons, or reload the page.');
       });
   }
+
+  var live = list.hasAttribute('data-live-queue');
+  var empty = document.querySelector('[data-queue-empty]');
+  var bulk = form.querySelector('.queue-bulk');
+  var asking = false;
+  var askAgain = false;
+  // The newest comment this page has shown: only comments held after it are new here.
+  var newest = items().length ? items()[0].getAttribute('data-id') : '';
+
+  function showing() {
+    var any = items().length > 0;
+    if (empty) empty.hidden = any;
+    if (bulk) bulk.hidden = !any;
+    if (keys) keys.hidden = !any;
+  }
+
+  function refresh() {
+    if (asking) {
+      askAgain = true;
+      return;
+    }
+    asking = true;
+    var shown = items().map(function (item) {
+      return item.getAttribute('data-id');
+    });
+    var query = new URLSearchParams({ shown: shown.join(',') });
+    if (newest) query.set('after', newest);
+    if (list.getAttribute('data-post')) query.set('post', list.getAttribute('data-post'));
+    fetch('/moderation/held-since?' + query.toString(), {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (change) {
+        var focused = current();
+        (change.gone || []).forEach(function (id) {
+          var item = list.querySelector('li.queue-item[data-id="' + id + '"]');
+          if (!item || item.getAttribute('aria-busy')) return;
+          if (item === focused) {
+            var all = items();
+            focused = all[all.indexOf(item) + 1] || all[all.indexOf(item) - 1];
+          }
+          item.remove();
+        });
+        var holder = document.createElement('template');
+        holder.innerHTML = change.html || '';
+        var added = Array.prototype.slice.call(holder.content.querySelectorAll('li.queue-item'));
+        // Newest first: the batch goes above what is shown, in its order.
+        var first = list.firstElementChild;
+        added.forEach(function (item) {
+          if (list.querySelector('li.queue-item[data-id="' + item.getAttribute('data-id') + '"]')) return;
+          item.classList.add('queue-item--new');
+          list.insertBefore(item, first);
+        });
+        if (added.length) newest = added[0].getAttribute('data-id');
+        showing();
+        if (focused && focused !== current()) focus(focused);
+        if (added.length) {
+          say(
+            added.length +
+              (added.length === 1 ? ' new held comment' : ' new held comments') +
+              ' at the top of the queue.',
+          );
+        }
+      })
+      .catch(function () {
+        say('New held comments could not be shown; reload the page to see them.');
+      })
+      .then(function () {
+        asking = false;
+        if (askAgain) {
+          askAgain = false;
+          refresh();
+        }
+      });
+  }
+
+  if (live) document.addEventListener('advice:queue-counts', refresh);
 
   document.addEventListener('keydown', function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

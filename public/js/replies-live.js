@@ -28,6 +28,8 @@
       pending.textContent = String(event.pending || 0);
       reported.textContent = String(event.reported || 0);
       if (queueFlag) queueFlag.hidden = !(event.pending || event.reported);
+      // An open queue page takes it from here (moderation-queue.js).
+      document.dispatchEvent(new CustomEvent('advice:queue-counts', { detail: event }));
     });
   }
 

@@ -43,6 +43,9 @@ export function moderationController(
           href: `/moderation?queue=${name}${postSlug ? `&post=${encodeURIComponent(postSlug)}` : ''}`,
         })),
         items,
+        // The first page of the held queue, newest first, takes new held comments as they come.
+        live: queue === 'pending' && order === 'newest' && !before,
+        showQueue: items.length > 0 || (queue === 'pending' && order === 'newest' && !before),
         post,
         postSlug,
         order,
@@ -52,6 +55,25 @@ export function moderationController(
         newestHref: before ? here : undefined,
         back: req.originalUrl,
         notice: typeof req.query.done === 'string' ? req.query.done : undefined,
+      });
+    }) satisfies RequestHandler,
+
+    /**
+     * GET /moderation/held-since?after=ID&shown=ID,ID&post=SLUG: what an open held queue adds
+     * (comments held since its newest item, as list items) and drops (items another moderator
+     * handled). Its script asks when the moderators' live counts change.
+     */
+    heldSince: (async (req, res, next) => {
+      const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+      const { items, gone } = await moderation.heldSince(
+        text('post') || undefined,
+        text('after') || undefined,
+        text('shown').split(',').filter(Boolean),
+      );
+      res.render('moderation/queue-fresh', { layout: false, items }, (err: unknown, html?: string) => {
+        if (err) return next(err);
+        res.setHeader('Cache-Control', 'no-store');
+        res.json({ html, ids: items.map((item) => String(item._id)), gone });
       });
     }) satisfies RequestHandler,
 

@@ -227,6 +227,46 @@ export class ModerationService {
       comments = page.slice(0, QUEUE_PAGE);
       if (page.length > QUEUE_PAGE) olderThan = String(comments[comments.length - 1]._id);
     }
+    return { post: post ?? undefined, olderThan, items: await this.decorate(comments) };
+  }
+
+  /**
+   * For a held queue open on a moderator's screen (newest first, first page): the comments held
+   * since its newest item (`after`), newest first, and which of the items it shows (`shown`) are no
+   * longer held (another moderator handled them). Both reads walk the (status, _id) index.
+   */
+  async heldSince(
+    postSlug: string | undefined,
+    after: string | undefined,
+    shown: string[],
+  ): Promise<{ items: QueueItem[]; gone: string[] }> {
+    const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
+    if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
+    const newer = after
+      ? (await this.byStatus('pending', post?._id, after, 'oldest')).slice(0, QUEUE_PAGE).reverse()
+      : (await this.byStatus('pending', post?._id)).slice(0, QUEUE_PAGE);
+    const ids = shown.filter((id) => Types.ObjectId.isValid(id)).slice(0, QUEUE_PAGE * 4);
+    let gone: string[] = [];
+    if (ids.length) {
+      const oldest = ids.reduce((a, b) => (a < b ? a : b));
+      // Ascending from the oldest item shown: the items shown come first, then newer ones.
+      const still = await CommentModel.find({
+        status: 'pending',
+        _id: trusted({ $gte: new Types.ObjectId(oldest) }),
+      })
+        .sort({ _id: 1 })
+        .limit(ids.length + QUEUE_PAGE)
+        .select('_id')
+        .lean();
+      const held = new Set(still.map((c) => String(c._id)));
+      const newest = still.length ? String(still[still.length - 1]._id) : oldest;
+      gone = ids.filter((id) => !held.has(id) && id <= newest);
+    }
+    return { items: await this.decorate(newer), gone };
+  }
+
+  /** Queue items: each comment with its post's title and address and its open reports' reasons. */
+  private async decorate(comments: Comment[]): Promise<QueueItem[]> {
     const posts = new Map(
       (
         await PostModel.find({ _id: trusted({ $in: [...new Set(comments.map((c) => String(c.post)))] }) })
@@ -238,16 +278,12 @@ export class ModerationService {
       comment: trusted({ $in: comments.map((c) => c._id) }),
       resolved: false,
     }).lean();
-    return {
-      post: post ?? undefined,
-      olderThan,
-      items: comments.map((c) => ({
-        ...c,
-        postTitle: posts.get(String(c.post))?.title ?? '',
-        postSlug: posts.get(String(c.post))?.slug ?? '',
-        reasons: reports.filter((r) => String(r.comment) === String(c._id)).map((r) => r.reason),
-      })),
-    };
+    return comments.map((c) => ({
+      ...c,
+      postTitle: posts.get(String(c.post))?.title ?? '',
+      postSlug: posts.get(String(c.post))?.slug ?? '',
+      reasons: reports.filter((r) => String(r.comment) === String(c._id)).map((r) => r.reason),
+    }));
   }
 
   /**

@@ -95,6 +95,7 @@ describe('every reader, every way of reading', () => {
         `/comments/${own._id}/delete`,
         '/admin/users',
         '/admin/audit',
+        '/admin/settings',
         '/account',
       ],
     };

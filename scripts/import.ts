@@ -17,6 +17,8 @@ import { importDisqus } from '../server/services/import/disqus';
 import { importWordpress } from '../server/services/import/wordpress';
 import { MalformedXmlError } from '../server/services/import/xml-stream';
 import { readEnvFile } from '../server/config/env-file';
+import { DomainEvents } from '../server/services/events';
+import { SearchIndex, type CommentSource, type PostSource } from '../server/services/search/search-index';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -46,6 +48,13 @@ async function main(): Promise<void> {
   const report = new ImportReport();
   report.onRecord = (line) => records.write(`${line}\n`);
   report.onUrl = (from, to) => urls.write(`${csv(from)},${csv(to)}\n`);
+  // The search index follows the import: each post and each batch of comments as it is written.
+  const search = new SearchIndex(new DomainEvents());
+  report.onPostWritten = (post) => search.writePosts([post as PostSource], true);
+  report.onCommentsWritten = async (written) => {
+    const comments = written as CommentSource[];
+    await search.writeComments(comments, await search.postFacts(comments), true);
+  };
   try {
     console.log(`[import] reading ${kind} export ${file}`);
     const run = kind === 'wordpress' ? importWordpress : importDisqus;

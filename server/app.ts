@@ -32,6 +32,7 @@ import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
 import { postsRouter } from './routes/posts.js';
 import { settingsRouter } from './routes/settings.js';
+import { searchRouter } from './routes/search.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -175,6 +176,7 @@ export function createApp(deps: AppDeps): Express {
     ),
   );
   app.use(settingsRouter({ settings: services.settings, spam: services.spam }));
+  app.use(searchRouter({ search: services.search, posts }));
   app.use(lettersRouter({ posts, letters }));
   app.use(editorRouter({ posts }));
   app.use('/api', apiRouter({ posts, comments, gate }));

@@ -10,6 +10,8 @@ import { plainExcerpt, renderPostMarkdown } from '../lib/markdown.js';
 import { DEMO_POSTS, COLUMNIST } from './demo-posts.js';
 import { seedStaffDemo } from './staff-demo.js';
 import { generateThread } from './generate.js';
+import { DomainEvents } from '../services/events.js';
+import { SearchIndex } from '../services/search/search-index.js';
 
 export interface SeedReport {
   posts: number;
@@ -105,6 +107,9 @@ export async function seedDemoContent(
     report.comments += comments.length;
   }
   await seedStaffDemo(progress, now);
+  // The demo content is written directly, not through the services: index it for search in one go.
+  progress('indexing for search');
+  await new SearchIndex(new DomainEvents()).rebuild((message) => progress(`  search: ${message}`));
   return report;
 }
 

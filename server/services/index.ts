@@ -22,6 +22,8 @@ import { CommenterService } from './moderation/commenter-service.js';
 import { WarningService } from './moderation/warning-service.js';
 import { SettingsService } from './settings/settings-service.js';
 import { SpamService } from './moderation/spam-service.js';
+import { SearchIndex } from './search/search-index.js';
+import { SearchService } from './search/search-service.js';
 
 export interface Services {
   events: DomainEvents;
@@ -55,6 +57,10 @@ export interface Services {
   settings: SettingsService;
   /** The spam classifier trained on moderators' decisions; `start()` its schedule in a server process. */
   spam: SpamService;
+  /** Search over posts and comments (BM25, stemming, phrases, filters, permissions). */
+  search: SearchService;
+  /** Keeps the search index in step with every write (`flush()` waits for it). */
+  searchIndex: SearchIndex;
 }
 
 /** The services that HTTP controllers and socket handlers share. */
@@ -125,5 +131,7 @@ export function createServices(deps: {
     mailer,
     settings,
     spam,
+    search: new SearchService(),
+    searchIndex: new SearchIndex(events, logError('search indexing failed')),
   };
 }

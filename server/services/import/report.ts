@@ -24,6 +24,9 @@ export class ImportReport {
   urls = 0;
   onRecord: (line: string) => void = () => undefined;
   onUrl: (from: string, to: string) => void = () => undefined;
+  /** Called with each post and each batch of comments written, so the search index follows the import. */
+  onPostWritten: (post: { _id: unknown }) => Promise<void> = async () => undefined;
+  onCommentsWritten: (comments: { _id: unknown; post: unknown }[]) => Promise<void> = async () => undefined;
 
   /** Counts one record of a kind; `state` is where it stands here, when it is here. */
   count(kind: string, outcome: Outcome, state?: string, n = 1): void {

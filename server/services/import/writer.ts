@@ -78,6 +78,7 @@ export async function writePost(
       report.posts.imported += 1;
       const saved = created.toObject() as Post;
       await syncListing(saved);
+      await report.onPostWritten(saved);
       return { post: saved, created: true };
     } catch (err) {
       const dup = (err as { code?: number; keyPattern?: Record<string, number> }).code === 11000;
@@ -128,6 +129,7 @@ export async function writeComments(
     const bulk = err as { insertedDocs?: { _id: unknown }[] };
     insertedIds = new Set((bulk.insertedDocs ?? []).map((d) => String(d._id)));
   }
+  await report.onCommentsWritten(comments.filter((c) => insertedIds.has(String(c._id))));
   report.comments.imported += insertedIds.size;
   report.comments.existing += comments.length - insertedIds.size;
   for (const c of comments) {

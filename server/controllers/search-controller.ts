@@ -1,0 +1,119 @@
+import type { Request, RequestHandler } from 'express';
+import { ForbiddenError, ValidationError } from '../errors/index.js';
+import type { Services } from '../services/index.js';
+import { parseFilters, type SearchPage, type SearchParams } from '../services/search/search-service.js';
+
+const STAFF_WHO_SEARCH_EVERYTHING = new Set(['moderator', 'admin']);
+
+/** /search, /api/search and title suggestions: one service, the page and the JSON alike. */
+export function searchController(services: Pick<Services, 'search' | 'posts'>) {
+  /** The request's search: its filters, the thread it is limited to, and whether it may see everything. */
+  async function paramsOf(
+    req: Request,
+  ): Promise<{ params: SearchParams; postTitle?: string; postSlug?: string }> {
+    const filters = parseFilters(req.query as Record<string, unknown>);
+    const wantsEverything = req.query.scope === 'all';
+    if (wantsEverything && !(req.user && STAFF_WHO_SEARCH_EVERYTHING.has(req.user.role))) {
+      throw new ForbiddenError('Only moderators can search held and removed comments.');
+    }
+    const slug = typeof req.query.post === 'string' ? req.query.post.trim() : '';
+    const post = slug ? await services.posts.getBySlug(slug, { includeDrafts: wantsEverything }) : undefined;
+    return {
+      params: { ...filters, postId: post?._id, everything: wantsEverything },
+      postTitle: post?.title,
+      postSlug: post?.slug,
+    };
+  }
+
+  /** The same search with another page number, as a link. */
+  function pageHref(req: Request, page: number): string {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(req.query)) {
+      if (typeof value === 'string' && value && key !== 'page') query.set(key, value);
+    }
+    if (page > 1) query.set('page', String(page));
+    return `/search?${query.toString()}`;
+  }
+
+  function json(page: SearchPage) {
+    return {
+      page: page.page,
+      hasNext: page.hasNext,
+      matched: page.matched,
+      approximate: page.approximate,
+      query: {
+        words: page.query.include,
+        excluded: page.query.exclude,
+        phrases: page.query.phrases.map((p) => p.join(' ')),
+      },
+      results: page.results.map((r) => ({
+        kind: r.kind,
+        url: r.url,
+        title: r.title,
+        number: r.number,
+        author: r.author,
+        snippet: r.snippet,
+        date: r.date,
+        ...(r.status ? { status: r.status } : {}),
+      })),
+    };
+  }
+
+  return {
+    /** GET /search?q=&type=&tag=&author=&from=&to=&post=&scope=&page= */
+    page: (async (req, res) => {
+      let errors: Record<string, string> = {};
+      let page: SearchPage | undefined;
+      let context: Awaited<ReturnType<typeof paramsOf>> | undefined;
+      try {
+        context = await paramsOf(req);
+        if (context.params.q) page = await services.search.search(context.params);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        errors = err.details ?? {};
+        res.status(400);
+      }
+      const q = typeof req.query.q === 'string' ? req.query.q : '';
+      const value = (name: string) =>
+        typeof req.query[name] === 'string' ? (req.query[name] as string) : '';
+      res.render('search/index', {
+        title: q ? `Search: ${q}` : 'Search',
+        q,
+        values: {
+          type: value('type') || 'all',
+          tag: value('tag'),
+          author: value('author'),
+          from: value('from'),
+          to: value('to'),
+        },
+        errors,
+        hasErrors: Object.keys(errors).length > 0,
+        postSlug: context?.postSlug,
+        postTitle: context?.postTitle,
+        everything: context?.params.everything,
+        searched: Boolean(page),
+        results: page?.results ?? [],
+        matched: page?.matched ?? 0,
+        approximate: page?.approximate,
+        nothingToFind: Boolean(q) && page && !page.query.include.length,
+        pageNumber: page?.page ?? 1,
+        newerHref: page && page.page > 1 ? pageHref(req, page.page - 1) : undefined,
+        olderHref: page?.hasNext ? pageHref(req, page.page + 1) : undefined,
+      });
+    }) satisfies RequestHandler,
+
+    /** GET /api/search: the same parameters, JSON. */
+    api: (async (req, res) => {
+      const { params } = await paramsOf(req);
+      if (!params.q) throw new ValidationError('Say what to search for: ?q=words.', { q: 'Required.' });
+      res.json(json(await services.search.search(params)));
+    }) satisfies RequestHandler,
+
+    /** GET /api/search/suggest?q=: post titles for what is being typed. */
+    suggest: (async (req, res) => {
+      const q = typeof req.query.q === 'string' ? req.query.q : '';
+      res.setHeader('Cache-Control', 'public, max-age=30');
+      res.json({ suggestions: await services.search.suggest(q) });
+    }) satisfies RequestHandler,
+  };
+}

@@ -1,0 +1,385 @@
+import { createHash } from 'node:crypto';
+import mongoose, { Types } from 'mongoose';
+import { CommentModel, type Comment } from '../../../models/comment.js';
+import { PostModel, type Post } from '../../../models/post.js';
+import {
+  SearchDocModel,
+  SearchPostingModel,
+  SearchPrefixModel,
+  type SearchDoc,
+} from '../../../models/search.js';
+import type { DomainEvents } from '../events.js';
+import { fold, plainText, termFrequencies, words } from './text.js';
+
+const { trusted } = mongoose;
+
+/** BM25's parameters, and the typical lengths (in weighted stems) its length normalisation uses. */
+export const K1 = 1.2;
+export const B = 0.75;
+export const TYPICAL_LENGTH = { c: 30, p: 300 } as const;
+const MAX_WEIGHT = K1 + 1;
+
+/** A stem's BM25 weight in a document (without the IDF, which belongs to the query): 0 to K1+1. */
+export function termWeight(tf: number, length: number, kind: 'c' | 'p'): number {
+  return (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / TYPICAL_LENGTH[kind]));
+}
+
+/** The posting's _id: the weight, inverted, in the first two bytes (best first in _id order), then a hash. */
+export function postingId(stem: string, doc: Types.ObjectId, weight: number): Types.ObjectId {
+  const inverted = 65535 - Math.max(0, Math.min(65535, Math.round((weight / MAX_WEIGHT) * 65535)));
+  const bytes = Buffer.alloc(12);
+  bytes.writeUInt16BE(inverted, 0);
+  createHash('sha1').update(stem).update('\0').update(doc.toHexString()).digest().copy(bytes, 2, 0, 10);
+  return new Types.ObjectId(bytes);
+}
+
+/** A prefix row's _id: newest post first, then a hash of (prefix, post). */
+function prefixId(prefix: string, post: Types.ObjectId, at: Date): Types.ObjectId {
+  const bytes = Buffer.alloc(12);
+  bytes.writeUInt32BE(0xffffffff - Math.max(0, Math.floor(at.getTime() / 1000)), 0);
+  createHash('sha1').update(prefix).update('\0').update(post.toHexString()).digest().copy(bytes, 4, 0, 8);
+  return new Types.ObjectId(bytes);
+}
+
+type CommentSource = Pick<Comment, 'post' | 'bodyHtml' | 'authorName' | 'status' | 'number' | 'createdAt'> & {
+  _id: Types.ObjectId;
+};
+type PostSource = Pick<
+  Post,
+  | 'title'
+  | 'slug'
+  | 'tags'
+  | 'letterHtml'
+  | 'answerHtml'
+  | 'authorName'
+  | 'status'
+  | 'publishedAt'
+  | 'createdAt'
+> & { _id: Types.ObjectId };
+type PostFacts = { published: boolean; tags: string[] };
+
+const COMMENT_FIELDS = 'post bodyHtml authorName status number createdAt';
+const POST_FIELDS = 'title slug tags letterHtml answerHtml authorName status publishedAt createdAt';
+const BATCH = 500;
+
+interface Built {
+  doc: SearchDoc;
+  postings: { _id: Types.ObjectId; t: string; d: Types.ObjectId }[];
+}
+
+function build(
+  kind: 'c' | 'p',
+  base: Omit<SearchDoc, 'k' | 'ts' | 'fs' | 'len'>,
+  fields: { text: string; weight: number }[],
+): Built {
+  const { tf, length } = termFrequencies(fields);
+  const ts = [...tf.keys()];
+  const fs = ts.map((t) => tf.get(t)!);
+  const doc: SearchDoc = { ...base, k: kind, ts, fs, len: length };
+  const postings = ts.map((t, i) => ({
+    _id: postingId(t, base._id, termWeight(fs[i], length, kind)),
+    t,
+    d: base._id,
+  }));
+  return { doc, postings };
+}
+
+export function buildComment(comment: CommentSource, post: PostFacts): Built {
+  return build(
+    'c',
+    {
+      _id: comment._id,
+      st: comment.status,
+      post: comment.post,
+      pub: post.published,
+      tags: post.tags,
+      au: fold(comment.authorName),
+      at: comment.createdAt,
+      n: comment.number,
+    },
+    [
+      { text: plainText(comment.bodyHtml), weight: 1 },
+      { text: comment.authorName, weight: 1 },
+    ],
+  );
+}
+
+export function buildPost(post: PostSource): Built {
+  return build(
+    'p',
+    {
+      _id: post._id,
+      st: post.status,
+      post: post._id,
+      pub: post.status === 'published',
+      tags: post.tags ?? [],
+      au: fold(post.authorName),
+      at: post.publishedAt ?? post.createdAt,
+      n: 0,
+    },
+    [
+      { text: post.title, weight: 3 },
+      { text: (post.tags ?? []).join(' '), weight: 3 },
+      { text: plainText(post.letterHtml ?? ''), weight: 1.5 },
+      { text: plainText(post.answerHtml ?? ''), weight: 1 },
+      { text: post.authorName, weight: 1 },
+    ],
+  );
+}
+
+function onlyDuplicates(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
+  if (e.code === 11000 && !e.writeErrors) return true;
+  return Boolean(e.writeErrors?.length) && e.writeErrors!.every((w) => (w.code ?? w.err?.code) === 11000);
+}
+
+/**
+ * Keeps the search index in step with every write: services' events queue the post or comment,
+ * and a batch (up to 500, at most 100 ms later) is read back from the database and written to the
+ * index, off the request's path. Imports and `npm run reindex` write their batches directly.
+ */
+export class SearchIndex {
+  private readonly queued = new Map<string, 'c' | 'p'>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    events: DomainEvents,
+    private readonly onError: (err: unknown) => void = () => undefined,
+    private readonly delayMs = 100,
+  ) {
+    const comment = ({ commentId }: { commentId: Types.ObjectId }) => this.queue(commentId, 'c');
+    events.on('comment.created', comment);
+    events.on('comment.updated', comment);
+    events.on('comment.deleted', comment);
+    events.on('post.saved', ({ postId }) => this.queue(postId, 'p'));
+    events.on('post.published', ({ postId }) => this.queue(postId, 'p'));
+  }
+
+  queue(id: Types.ObjectId | string, kind: 'c' | 'p'): void {
+    this.queued.set(String(id), kind);
+    if (this.queued.size >= BATCH) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.delayMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is queued; resolves when everything queued before the call is in the index. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.queued].slice(0, BATCH);
+    for (const [id] of batch) this.queued.delete(id);
+    this.flushing = this.flushing
+      .then(() => this.writeQueued(batch))
+      .catch(this.onError)
+      .then(() => {
+        if (this.queued.size && !this.timer) {
+          this.timer = setTimeout(() => void this.flush(), this.delayMs);
+          this.timer.unref();
+        }
+      });
+    return this.flushing;
+  }
+
+  private async writeQueued(batch: [string, 'c' | 'p'][]): Promise<void> {
+    const postIds = batch.filter(([, k]) => k === 'p').map(([id]) => new Types.ObjectId(id));
+    const commentIds = batch.filter(([, k]) => k === 'c').map(([id]) => new Types.ObjectId(id));
+    if (postIds.length) {
+      const posts = await PostModel.find({ _id: trusted({ $in: postIds }) })
+        .select(POST_FIELDS)
+        .lean<PostSource[]>();
+      await this.writePosts(posts, false);
+      // A post published or taken back: its comments are found, or no longer, accordingly.
+      for (const post of posts) {
+        await SearchDocModel.updateMany(
+          { post: post._id, k: 'c' },
+          { $set: { pub: post.status === 'published', tags: post.tags ?? [] } },
+        );
+      }
+      const gone = postIds.filter((id) => !posts.some((p) => p._id.equals(id)));
+      if (gone.length) await this.remove(gone);
+    }
+    if (commentIds.length) {
+      const comments = await CommentModel.find({ _id: trusted({ $in: commentIds }) })
+        .select(COMMENT_FIELDS)
+        .lean<CommentSource[]>();
+      await this.writeComments(comments, await this.postFacts(comments), false);
+      const gone = commentIds.filter((id) => !comments.some((c) => c._id.equals(id)));
+      if (gone.length) await this.remove(gone);
+    }
+  }
+
+  /** Published and tags of the comments' posts. */
+  async postFacts(comments: Pick<CommentSource, 'post'>[]): Promise<Map<string, PostFacts>> {
+    const ids = [...new Set(comments.map((c) => String(c.post)))].map((id) => new Types.ObjectId(id));
+    const facts = new Map<string, PostFacts>();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const posts = await PostModel.find({ _id: trusted({ $in: ids.slice(i, i + BATCH) }) })
+        .select('status tags')
+        .lean<Pick<Post, 'status' | 'tags'>[] & { _id: Types.ObjectId }[]>();
+      for (const p of posts as (Pick<Post, 'status' | 'tags'> & { _id: Types.ObjectId })[]) {
+        facts.set(String(p._id), { published: p.status === 'published', tags: p.tags ?? [] });
+      }
+    }
+    return facts;
+  }
+
+  /**
+   * Indexes comments (`fresh`: never indexed before, as in an import or a rebuild, so nothing old
+   * is looked for). Comments whose post is unknown are skipped.
+   */
+  async writeComments(
+    comments: CommentSource[],
+    posts: Map<string, PostFacts>,
+    fresh: boolean,
+  ): Promise<number> {
+    const built = comments.flatMap((c) => {
+      const post = posts.get(String(c.post));
+      return post ? [buildComment(c, post)] : [];
+    });
+    await this.write(built, fresh);
+    return built.length;
+  }
+
+  async writePosts(posts: PostSource[], fresh: boolean): Promise<void> {
+    await this.write(posts.map(buildPost), fresh);
+    for (const post of posts) await this.writePrefixes(post, fresh);
+  }
+
+  private async write(built: Built[], fresh: boolean): Promise<void> {
+    for (let i = 0; i < built.length; i += BATCH) {
+      const part = built.slice(i, i + BATCH);
+      const ids = part.map((b) => b.doc._id);
+      if (!fresh) await SearchPostingModel.deleteMany({ d: trusted({ $in: ids }) });
+      try {
+        await SearchDocModel.insertMany(
+          part.map((b) => b.doc),
+          { ordered: false, lean: true },
+        );
+      } catch (err) {
+        if (!onlyDuplicates(err)) throw err;
+        // Indexed before (a status change, an edit): replace those.
+        await SearchDocModel.bulkWrite(
+          part.map((b) => ({ replaceOne: { filter: { _id: b.doc._id }, replacement: b.doc, upsert: true } })),
+          { ordered: false },
+        );
+      }
+      const postings = part.flatMap((b) => b.postings);
+      for (let j = 0; j < postings.length; j += 5000) {
+        try {
+          await SearchPostingModel.insertMany(postings.slice(j, j + 5000), { ordered: false, lean: true });
+        } catch (err) {
+          if (!onlyDuplicates(err)) throw err;
+        }
+      }
+    }
+  }
+
+  /** Title-word prefixes (2 to 8 letters) of a published post, for suggestions. */
+  private async writePrefixes(post: PostSource, fresh: boolean): Promise<void> {
+    if (!fresh) await SearchPrefixModel.deleteMany({ d: post._id });
+    if (post.status !== 'published') return;
+    const at = post.publishedAt ?? post.createdAt;
+    const prefixes = new Set<string>();
+    for (const word of words(post.title)) {
+      for (let n = 2; n <= Math.min(8, word.length); n += 1) prefixes.add(word.slice(0, n));
+    }
+    const rows = [...prefixes].map((p) => ({
+      _id: prefixId(p, post._id, at),
+      p,
+      d: post._id,
+      title: post.title,
+      slug: post.slug,
+    }));
+    try {
+      if (rows.length) await SearchPrefixModel.insertMany(rows, { ordered: false, lean: true });
+    } catch (err) {
+      if (!onlyDuplicates(err)) throw err;
+    }
+  }
+
+  private async remove(ids: Types.ObjectId[]): Promise<void> {
+    await SearchPostingModel.deleteMany({ d: trusted({ $in: ids }) });
+    await SearchDocModel.deleteMany({ _id: trusted({ $in: ids }) });
+    await SearchPrefixModel.deleteMany({ d: trusted({ $in: ids }) });
+  }
+
+  /** Empties the index (before a rebuild): the collections are dropped and made again, indexes and all. */
+  async clear(): Promise<void> {
+    const remake = async (model: {
+      collection: { drop(): Promise<unknown> };
+      createCollection(): Promise<unknown>;
+      createIndexes(): Promise<unknown>;
+    }) => {
+      await model.collection.drop().catch((err: { codeName?: string }) => {
+        if (err.codeName !== 'NamespaceNotFound') throw err;
+      });
+      await model.createCollection();
+      await model.createIndexes();
+    };
+    await remake(SearchPostingModel);
+    await remake(SearchDocModel);
+    await remake(SearchPrefixModel);
+  }
+
+  /**
+   * Rebuilds the whole index from the posts and comments (`npm run reindex`), reading comments in
+   * _id order a batch at a time, and says how far it is every few seconds.
+   */
+  async rebuild(
+    progress: (message: string) => void = () => undefined,
+  ): Promise<{ posts: number; comments: number }> {
+    await this.clear();
+    const started = Date.now();
+    let shown = started;
+    const facts = new Map<string, PostFacts>();
+    let posts = 0;
+    let batch: PostSource[] = [];
+    for await (const post of PostModel.find()
+      .select(POST_FIELDS)
+      .lean<PostSource[]>()
+      .cursor({ batchSize: 200 })) {
+      facts.set(String(post._id), { published: post.status === 'published', tags: post.tags ?? [] });
+      batch.push(post);
+      if (batch.length === 200) {
+        await this.writePosts(batch, true);
+        posts += batch.length;
+        batch = [];
+      }
+    }
+    await this.writePosts(batch, true);
+    posts += batch.length;
+    progress(`${posts.toLocaleString('en-US')} posts indexed`);
+    const total = await CommentModel.estimatedDocumentCount();
+    let comments = 0;
+    let part: CommentSource[] = [];
+    const cursor = CommentModel.find()
+      .sort({ _id: 1 })
+      .select(COMMENT_FIELDS)
+      .lean<CommentSource[]>()
+      .cursor({ batchSize: 1000 });
+    for await (const comment of cursor) {
+      part.push(comment);
+      if (part.length < BATCH) continue;
+      comments += await this.writeComments(part, facts, true);
+      part = [];
+      if (Date.now() - shown > 5000) {
+        shown = Date.now();
+        const rate = comments / ((Date.now() - started) / 1000);
+        progress(
+          `${comments.toLocaleString('en-US')} of about ${total.toLocaleString('en-US')} comments indexed (${Math.round(rate)}/s)`,
+        );
+      }
+    }
+    comments += await this.writeComments(part, facts, true);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    progress(
+      `done: ${posts.toLocaleString('en-US')} posts and ${comments.toLocaleString('en-US')} comments in ${seconds} s`,
+    );
+    return { posts, comments };
+  }
+}
+
+export { COMMENT_FIELDS, POST_FIELDS, type CommentSource, type PostSource, type PostFacts };

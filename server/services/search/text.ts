@@ -1,0 +1,161 @@
+import { decodeHTML } from 'entities';
+import nlp from 'wink-nlp-utils';
+
+/**
+ * Text for search: words are lower-cased, folded (NFKC, accents kept), split by wink-nlp-utils'
+ * tokenizer, stop words dropped and stemmed with the Porter2 stemmer ("managers", "managing" and
+ * "manager" are all "manag"). The same analysis serves the index and the query.
+ */
+
+/** A word as typed, folded for matching in the source text (phrases, highlights). */
+export function fold(word: string): string {
+  return word
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'");
+}
+
+/** The words of a text, in order, as the tokenizer sees them (no stop-word removal, no stemming). */
+export function words(text: string): string[] {
+  return nlp.string
+    .tokenize0(fold(text).replace(/[_*`#>~|[\]()]/g, ' '))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+}
+
+/** Stems of a text's words, stop words dropped, in order. */
+export function stems(text: string): string[] {
+  return nlp.tokens.stem(nlp.tokens.removeWords(words(text))).filter((s) => s.length > 0 && s.length <= 40);
+}
+
+/** Term frequencies of weighted fields (a post's title counts more than its answer). */
+export function termFrequencies(fields: { text: string; weight: number }[]): {
+  tf: Map<string, number>;
+  length: number;
+} {
+  const tf = new Map<string, number>();
+  let length = 0;
+  for (const { text, weight } of fields) {
+    for (const stem of stems(text)) {
+      tf.set(stem, (tf.get(stem) ?? 0) + weight);
+      length += weight;
+    }
+  }
+  return { tf, length };
+}
+
+/** What a reader sees of rendered (sanitised) HTML: the text without tags, entities decoded. */
+export function plainText(html: string): string {
+  return decodeHTML(
+    html
+      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<\/?(p|br|li|blockquote|h\d|div|figure|figcaption)\b[^>]*>/gi, ' ')
+      .replace(/<[^>]*>/g, ''),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export interface ParsedQuery {
+  /** Stems every result must have (the words outside quotes, and the words of phrases). */
+  include: string[];
+  /** Stems no result may have (`-word`). */
+  exclude: string[];
+  /** Quoted phrases, as folded word sequences, matched in the text itself. */
+  phrases: string[][];
+  /** The folded words to highlight in snippets. */
+  highlight: string[];
+}
+
+/** `credit "took the credit" -manager`: words, quoted phrases and excluded words. */
+export function parseQuery(q: string): ParsedQuery {
+  const include = new Set<string>();
+  const exclude = new Set<string>();
+  const phrases: string[][] = [];
+  const highlight = new Set<string>();
+  const source = q.slice(0, 500);
+  const pattern = /(-?)"([^"]*)"?|(\S+)/g;
+  for (let match = pattern.exec(source); match; match = pattern.exec(source)) {
+    const [, minus, quoted, bare] = match;
+    if (quoted !== undefined) {
+      const phrase = words(quoted);
+      if (minus) {
+        stems(quoted).forEach((s) => exclude.add(s));
+        continue;
+      }
+      stems(quoted).forEach((s) => include.add(s));
+      phrase.forEach((w) => highlight.add(w));
+      if (phrase.length > 1) phrases.push(phrase);
+      continue;
+    }
+    const negative = bare.startsWith('-') && bare.length > 1;
+    const text = negative ? bare.slice(1) : bare;
+    const found = stems(text);
+    if (negative) found.forEach((s) => exclude.add(s));
+    else {
+      found.forEach((s) => include.add(s));
+      words(text).forEach((w) => highlight.add(w));
+    }
+  }
+  for (const s of exclude) include.delete(s);
+  return {
+    include: [...include].slice(0, 8),
+    exclude: [...exclude].slice(0, 8),
+    phrases,
+    highlight: [...highlight],
+  };
+}
+
+/** Whether the text has the phrase's words in a row. */
+export function hasPhrase(text: string, phrase: string[]): boolean {
+  const all = words(text);
+  return all.some((_, i) => phrase.every((w, j) => all[i + j] === w));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`,
+  );
+}
+
+/**
+ * A short extract of the text around the first matched word, HTML-escaped, with the words that
+ * match the query (by stem, so "managers" marks "manager") wrapped in <mark>. Safe to print raw.
+ */
+export function snippet(text: string, query: Pick<ParsedQuery, 'include' | 'highlight'>, size = 240): string {
+  const wanted = new Set(query.include);
+  const typed = new Set(query.highlight);
+  const isMatch = (word: string) => {
+    const folded = fold(word);
+    if (typed.has(folded)) return true;
+    const stemmed = nlp.tokens.stem([folded])[0];
+    return wanted.has(stemmed);
+  };
+  let first = -1;
+  let position = 0;
+  for (const [i, piece] of text.split(/([\p{L}\p{N}'’]+)/u).entries()) {
+    if (i % 2 === 1 && isMatch(piece)) {
+      first = position;
+      break;
+    }
+    position += piece.length;
+  }
+  let start = first < 0 ? 0 : Math.max(0, first - Math.floor(size / 3));
+  if (start > 0) {
+    const space = text.indexOf(' ', start);
+    start = space >= 0 && space < first ? space + 1 : start;
+  }
+  let end = Math.min(text.length, start + size);
+  if (end < text.length) {
+    const space = text.lastIndexOf(' ', end);
+    if (space > start + size / 2) end = space;
+  }
+  const part = text.slice(start, end);
+  const html = part
+    .split(/([\p{L}\p{N}'’]+)/u)
+    .map((piece, i) =>
+      i % 2 === 1 && isMatch(piece) ? `<mark>${escapeHtml(piece)}</mark>` : escapeHtml(piece),
+    )
+    .join('');
+  return `${start > 0 ? '… ' : ''}${html}${end < text.length ? ' …' : ''}`;
+}

@@ -1,0 +1,46 @@
+import { hasPhrase, parseQuery, plainText, snippet, stems } from '../../../../server/services/search/text';
+import { postingId, termWeight } from '../../../../server/services/search/search-index';
+import { Types } from 'mongoose';
+
+describe('search text', () => {
+  it('stems English words and drops stop words', () => {
+    expect(stems('The managers were managing their manager')).toEqual(['manag', 'manag', 'manag']);
+    expect(stems('Texts at night!')).toEqual(['text', 'night']);
+  });
+
+  it('reads words, "phrases" and -exclusions from a query', () => {
+    expect(parseQuery('credit "took the credit" -manager')).toEqual({
+      include: ['credit', 'took'],
+      exclude: ['manag'],
+      phrases: [['took', 'the', 'credit']],
+      highlight: ['credit', 'took', 'the'],
+    });
+    expect(parseQuery('-"open plan" office').exclude).toEqual(['open', 'plan']);
+    expect(parseQuery('the of and').include).toEqual([]);
+  });
+
+  it('finds a phrase only in order', () => {
+    expect(hasPhrase('He took the credit, again.', ['took', 'the', 'credit'])).toBe(true);
+    expect(hasPhrase('The credit he took.', ['took', 'the', 'credit'])).toBe(false);
+  });
+
+  it('shows readers’ text from sanitised HTML, entities decoded', () => {
+    expect(plainText('<p>5 &lt; 6 &amp; <em>so</em></p><p>next</p>')).toBe('5 < 6 & so next');
+  });
+
+  it('cuts a snippet around the first match, escaped, with matches marked by stem', () => {
+    const text = `${'Filler words here. '.repeat(20)}Our managers <b>never</b> noticed the manager's habit.`;
+    const html = snippet(text, { include: ['manag'], highlight: ['manager'] });
+    expect(html.startsWith('… ')).toBe(true);
+    expect(html).toContain('<mark>managers</mark> &lt;b&gt;never&lt;/b&gt;');
+    expect(html).not.toContain('<b>');
+  });
+
+  it('orders postings by weight: a heavier stem in a document sorts first', () => {
+    const doc = new Types.ObjectId();
+    const heavy = postingId('credit', doc, termWeight(5, 30, 'c'));
+    const light = postingId('credit', doc, termWeight(1, 300, 'c'));
+    expect(heavy.toHexString() < light.toHexString()).toBe(true);
+    expect(postingId('credit', doc, 1).equals(postingId('credit', doc, 1))).toBe(true);
+  });
+});

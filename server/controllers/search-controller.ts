@@ -39,7 +39,6 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
     return {
       page: page.page,
       hasNext: page.hasNext,
-      matched: page.matched,
       approximate: page.approximate,
       query: {
         words: page.query.include,
@@ -93,7 +92,6 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
         everything: context?.params.everything,
         searched: Boolean(page),
         results: page?.results ?? [],
-        matched: page?.matched ?? 0,
         approximate: page?.approximate,
         nothingToFind: Boolean(q) && page && !page.query.include.length,
         pageNumber: page?.page ?? 1,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
@@ -24,13 +24,91 @@ export function termWeight(tf: number, length: number, kind: 'c' | 'p'): number 
   return (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / TYPICAL_LENGTH[kind]));
 }
 
-/** The posting's _id: the weight, inverted, in the first two bytes (best first in _id order), then a hash. */
-export function postingId(stem: string, doc: Types.ObjectId, weight: number): Types.ObjectId {
-  const inverted = 65535 - Math.max(0, Math.min(65535, Math.round((weight / MAX_WEIGHT) * 65535)));
+/** A weight (0 to K1+1) as a whole number from 0 to 65535, as postings keep it. */
+export function quantize(weight: number): number {
+  return Math.max(0, Math.min(65535, Math.round((weight / MAX_WEIGHT) * 65535)));
+}
+
+/**
+ * A postings chunk's _id: its best weight, inverted, in the first two bytes (best chunks first in
+ * _id order), then ten random bytes.
+ */
+export function chunkId(bestWeight: number): Types.ObjectId {
   const bytes = Buffer.alloc(12);
-  bytes.writeUInt16BE(inverted, 0);
-  createHash('sha1').update(stem).update('\0').update(doc.toHexString()).digest().copy(bytes, 2, 0, 10);
+  bytes.writeUInt16BE(65535 - bestWeight, 0);
+  // Unique without a random draw per chunk: this process's random part and a counter.
+  PROCESS_PART.copy(bytes, 2);
+  chunkCounter = (chunkCounter + 1) >>> 0;
+  bytes.writeUInt32BE(chunkCounter, 8);
   return new Types.ObjectId(bytes);
+}
+
+const PROCESS_PART = randomBytes(6);
+let chunkCounter = randomBytes(4).readUInt32BE(0);
+
+export interface Chunk {
+  _id: Types.ObjectId;
+  t: string;
+  p: string;
+}
+
+/** Documents and weights as a chunk stores them: 14 bytes each, base64. */
+export function packPostings(postings: { d: Types.ObjectId; w: number }[]): string {
+  const bytes = Buffer.alloc(postings.length * 14);
+  postings.forEach(({ d, w }, i) => {
+    bytes.set(d.id, i * 14);
+    bytes.writeUInt16BE(w, i * 14 + 12);
+  });
+  return bytes.toString('base64');
+}
+
+export function unpackPostings(packed: string): { d: Types.ObjectId; w: number }[] {
+  const bytes = Buffer.from(packed, 'base64');
+  const out: { d: Types.ObjectId; w: number }[] = [];
+  for (let i = 0; i + 14 <= bytes.length; i += 14) {
+    out.push({ d: new Types.ObjectId(bytes.subarray(i, i + 12)), w: bytes.readUInt16BE(i + 12) });
+  }
+  return out;
+}
+
+/** Stems and weighted counts as a SearchDoc keeps them. */
+export function packFrequencies(tf: Map<string, number>): string {
+  return [...tf].map(([t, n]) => `${t}=${n}`).join(' ');
+}
+
+export function unpackFrequencies(packed: string): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const pair of packed.split(' ')) {
+    const eq = pair.lastIndexOf('=');
+    if (eq > 0) tf.set(pair.slice(0, eq), Number(pair.slice(eq + 1)));
+  }
+  return tf;
+}
+
+/** Postings per chunk: a stem's documents from one write, best first, this many to a row. */
+export const CHUNK = 64;
+
+/**
+ * The chunks for a batch of documents: per stem, its documents sorted by weight, cut in rows of
+ * CHUNK. One row carries many postings, so indexing writes a few rows per comment, not one per
+ * word (each row costs the embedded database a twentieth of a millisecond or more to write).
+ */
+export function chunksOf(entries: { t: string; d: Types.ObjectId; w: number }[]): Chunk[] {
+  const byStem = new Map<string, { d: Types.ObjectId; w: number }[]>();
+  for (const e of entries) {
+    let list = byStem.get(e.t);
+    if (!list) byStem.set(e.t, (list = []));
+    list.push({ d: e.d, w: e.w });
+  }
+  const chunks: Chunk[] = [];
+  for (const [t, list] of byStem) {
+    list.sort((a, b) => b.w - a.w);
+    for (let i = 0; i < list.length; i += CHUNK) {
+      const part = list.slice(i, i + CHUNK);
+      chunks.push({ _id: chunkId(part[0].w), t, p: packPostings(part) });
+    }
+  }
+  return chunks;
 }
 
 /** A prefix row's _id: newest post first, then a hash of (prefix, post). */
@@ -64,23 +142,17 @@ const BATCH = 500;
 
 interface Built {
   doc: SearchDoc;
-  postings: { _id: Types.ObjectId; t: string; d: Types.ObjectId }[];
+  postings: { t: string; d: Types.ObjectId; w: number }[];
 }
 
 function build(
   kind: 'c' | 'p',
-  base: Omit<SearchDoc, 'k' | 'ts' | 'fs' | 'len'>,
+  base: Omit<SearchDoc, 'k' | 'tf' | 'len'>,
   fields: { text: string; weight: number }[],
 ): Built {
   const { tf, length } = termFrequencies(fields);
-  const ts = [...tf.keys()];
-  const fs = ts.map((t) => tf.get(t)!);
-  const doc: SearchDoc = { ...base, k: kind, ts, fs, len: length };
-  const postings = ts.map((t, i) => ({
-    _id: postingId(t, base._id, termWeight(fs[i], length, kind)),
-    t,
-    d: base._id,
-  }));
+  const doc: SearchDoc = { ...base, k: kind, tf: packFrequencies(tf), len: length };
+  const postings = [...tf].map(([t, n]) => ({ t, d: base._id, w: quantize(termWeight(n, length, kind)) }));
   return { doc, postings };
 }
 
@@ -146,7 +218,8 @@ export class SearchIndex {
   constructor(
     events: DomainEvents,
     private readonly onError: (err: unknown) => void = () => undefined,
-    private readonly delayMs = 100,
+    /** How long a write waits to share its batch (fewer, fuller rows for the database to write). */
+    private readonly delayMs = 500,
   ) {
     const comment = ({ commentId }: { commentId: Types.ObjectId }) => this.queue(commentId, 'c');
     events.on('comment.created', comment);
@@ -249,30 +322,42 @@ export class SearchIndex {
   }
 
   private async write(built: Built[], fresh: boolean): Promise<void> {
-    for (let i = 0; i < built.length; i += BATCH) {
-      const part = built.slice(i, i + BATCH);
-      const ids = part.map((b) => b.doc._id);
-      if (!fresh) await SearchPostingModel.deleteMany({ d: trusted({ $in: ids }) });
-      try {
-        await SearchDocModel.insertMany(
-          part.map((b) => b.doc),
-          { ordered: false, lean: true },
+    for (let i = 0; i < built.length; i += BATCH * 4) {
+      let part = built.slice(i, i + BATCH * 4);
+      if (!fresh) {
+        // Indexed before? A status change needs no new postings; an edit adds its new ones (the
+        // old ones stay until a rebuild: a query checks every candidate against its document).
+        const before = new Map(
+          (
+            await SearchDocModel.find({ _id: trusted({ $in: part.map((b) => b.doc._id) }) })
+              .select('tf len')
+              .lean<Pick<SearchDoc, '_id' | 'tf' | 'len'>[]>()
+          ).map((d) => [String(d._id), `${d.tf}|${d.len}`]),
         );
-      } catch (err) {
-        if (!onlyDuplicates(err)) throw err;
-        // Indexed before (a status change, an edit): replace those.
         await SearchDocModel.bulkWrite(
           part.map((b) => ({ replaceOne: { filter: { _id: b.doc._id }, replacement: b.doc, upsert: true } })),
           { ordered: false },
         );
-      }
-      const postings = part.flatMap((b) => b.postings);
-      for (let j = 0; j < postings.length; j += 5000) {
+        part = part.filter((b) => before.get(String(b.doc._id)) !== `${b.doc.tf}|${b.doc.len}`);
+      } else {
         try {
-          await SearchPostingModel.insertMany(postings.slice(j, j + 5000), { ordered: false, lean: true });
+          await SearchDocModel.insertMany(
+            part.map((b) => b.doc),
+            { ordered: false, lean: true },
+          );
         } catch (err) {
           if (!onlyDuplicates(err)) throw err;
+          await SearchDocModel.bulkWrite(
+            part.map((b) => ({
+              replaceOne: { filter: { _id: b.doc._id }, replacement: b.doc, upsert: true },
+            })),
+            { ordered: false },
+          );
         }
+      }
+      const chunks = chunksOf(part.flatMap((b) => b.postings));
+      for (let j = 0; j < chunks.length; j += 2000) {
+        await SearchPostingModel.insertMany(chunks.slice(j, j + 2000), { ordered: false, lean: true });
       }
     }
   }
@@ -300,8 +385,8 @@ export class SearchIndex {
     }
   }
 
+  /** Drops documents from the index (their postings are skipped by queries, and go at a rebuild). */
   private async remove(ids: Types.ObjectId[]): Promise<void> {
-    await SearchPostingModel.deleteMany({ d: trusted({ $in: ids }) });
     await SearchDocModel.deleteMany({ _id: trusted({ $in: ids }) });
     await SearchPrefixModel.deleteMany({ d: trusted({ $in: ids }) });
   }

@@ -8,12 +8,14 @@ import {
   type SearchDoc,
 } from '../../../models/search.js';
 import { ValidationError } from '../../errors/index.js';
-import { K1, termWeight } from './search-index.js';
+import { K1, termWeight, unpackFrequencies, unpackPostings } from './search-index.js';
 import { fold, hasPhrase, parseQuery, plainText, snippet, words, type ParsedQuery } from './text.js';
 
 const { trusted } = mongoose;
 
-/** The best postings read per word: every document when a word is rarer than this (exact), else its best. */
+/** Postings chunks read per word (up to 64 documents each): all of them when a word has fewer (exact). */
+const CHUNKS = 12;
+/** The best documents kept per word when it has more chunks than that. */
 const PER_TERM = 400;
 /** Documents looked at per query, at most. */
 const MAX_CANDIDATES = 1200;
@@ -55,8 +57,6 @@ export interface SearchPage {
   results: SearchResult[];
   page: number;
   hasNext: boolean;
-  /** Matches among the documents looked at (exact unless `approximate`). */
-  matched: number;
   /** True when every word was common enough that only its best documents were looked at. */
   approximate: boolean;
 }
@@ -74,61 +74,60 @@ export class SearchService {
   async search(params: SearchParams): Promise<SearchPage> {
     const query = parseQuery(params.q ?? '');
     const page = Math.max(1, Math.min(50, params.page ?? 1));
-    const empty = { query, results: [], page, hasNext: false, matched: 0, approximate: false };
+    const empty = { query, results: [], page, hasNext: false, approximate: false };
     if (!query.include.length) return empty;
 
-    const lists = await Promise.all(
-      query.include.map((t) =>
-        SearchPostingModel.find({ t })
-          .sort({ _id: 1 })
-          .limit(PER_TERM)
-          .select('d')
-          .lean<{ d: Types.ObjectId }[]>(),
-      ),
-    );
-    const complete = lists.map((l) => l.length < PER_TERM);
-    if (lists.some((l) => l.length === 0)) return empty;
-    const candidates = pickCandidates(lists, complete);
-    const docs = await this.docs(candidates);
-    const n = await this.count();
-    const df = lists.map((l, i) => (complete[i] ? l.length : Math.max(PER_TERM * 4, Math.round(n / 20))));
+    const lists = await Promise.all(query.include.map((t) => this.postings(t)));
+    if (lists.some((l) => l.docs.length === 0)) return empty;
+    const n = this.count();
+    const df = lists.map((l) => (l.complete ? l.docs.length : Math.max(PER_TERM * 4, Math.round(n / 20))));
     const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
+    const candidates = rankCandidates(lists, idf);
 
-    const author = params.author ? fold(params.author.trim()) : '';
-    const tag = params.tag?.trim().toLowerCase() ?? '';
+    // Read the candidates' documents best bound first, a batch at a time, until the page (and one
+    // more, to know if there is a next page) is certain: no unread candidate could score higher.
+    const needed = page * PER_PAGE + 1;
     const matches: { doc: SearchDoc; score: number }[] = [];
-    for (const doc of docs) {
-      if (!this.visible(doc, params.everything)) continue;
-      if (params.type === 'posts' && doc.k !== 'p') continue;
-      if ((params.type === 'comments' || params.postId) && doc.k !== 'c') continue;
-      if (params.postId && !doc.post.equals(params.postId)) continue;
-      if (tag && !doc.tags.some((t) => t.toLowerCase() === tag)) continue;
-      if (author && doc.au !== author) continue;
-      if (params.from && doc.at < params.from) continue;
-      if (params.to && doc.at > params.to) continue;
-      const tf = new Map(doc.ts.map((t, i) => [t, doc.fs[i]]));
-      if (query.exclude.some((t) => tf.has(t))) continue;
-      if (!query.include.every((t) => tf.has(t))) continue;
-      const score = query.include.reduce(
-        (sum, t, i) => sum + idf[i] * termWeight(tf.get(t)!, doc.len, doc.k),
-        0,
-      );
-      matches.push({ doc, score });
+    const byRank = (a: { doc: SearchDoc; score: number }, b: { doc: SearchDoc; score: number }) =>
+      b.score - a.score || b.doc.at.getTime() - a.doc.at.getTime();
+    let read = 0;
+    while (read < candidates.length) {
+      const batch = candidates.slice(read, read + (read === 0 ? 60 : 200));
+      read += batch.length;
+      const found = (await this.docs(batch.map((c) => c.d)))
+        .map((doc) => ({ doc, score: this.scoreOf(doc, query, idf, params) }))
+        .filter((m): m is { doc: SearchDoc; score: number } => m.score !== null);
+      matches.push(...(query.phrases.length ? await this.withPhrases(found, query.phrases) : found));
+      matches.sort(byRank);
+      const next = candidates[read]?.bound ?? 0;
+      if (matches.length >= needed && matches[needed - 1].score >= next) break;
     }
-    matches.sort((a, b) => b.score - a.score || b.doc.at.getTime() - a.doc.at.getTime());
 
     const start = (page - 1) * PER_PAGE;
-    let ranked = matches;
-    if (query.phrases.length) ranked = await this.withPhrases(matches, query.phrases, start + PER_PAGE + 1);
-    const shown = ranked.slice(start, start + PER_PAGE);
     return {
       query,
-      results: await this.describe(shown, query),
+      results: await this.describe(matches.slice(start, start + PER_PAGE), query),
       page,
-      hasNext: ranked.length > start + PER_PAGE,
-      matched: query.phrases.length ? ranked.length : matches.length,
-      approximate: !complete.some(Boolean),
+      hasNext: matches.length > start + PER_PAGE,
+      approximate: !lists.some((l) => l.complete),
     };
+  }
+
+  /** The document's BM25 score for the query, or null when it does not match or may not be shown. */
+  private scoreOf(doc: SearchDoc, query: ParsedQuery, idf: number[], params: SearchParams): number | null {
+    if (!this.visible(doc, params.everything)) return null;
+    if (params.type === 'posts' && doc.k !== 'p') return null;
+    if ((params.type === 'comments' || params.postId) && doc.k !== 'c') return null;
+    if (params.postId && !doc.post.equals(params.postId)) return null;
+    const tag = params.tag?.trim().toLowerCase();
+    if (tag && !doc.tags.some((t) => t.toLowerCase() === tag)) return null;
+    if (params.author && doc.au !== fold(params.author.trim())) return null;
+    if (params.from && doc.at < params.from) return null;
+    if (params.to && doc.at > params.to) return null;
+    const tf = unpackFrequencies(doc.tf);
+    if (query.exclude.some((t) => tf.has(t))) return null;
+    if (!query.include.every((t) => tf.has(t))) return null;
+    return query.include.reduce((sum, t, i) => sum + idf[i] * termWeight(tf.get(t)!, doc.len, doc.k), 0);
   }
 
   /** Titles of published posts whose words start with what was typed (the last word may be partial). */
@@ -157,6 +156,28 @@ export class SearchService {
     return found;
   }
 
+  /**
+   * A stem's best documents: its first CHUNKS chunks in _id order (heaviest first), their postings
+   * by weight, each document once. Complete when the stem has no more chunks than that.
+   */
+  private async postings(t: string): Promise<Postings> {
+    const chunks = await SearchPostingModel.find({ t })
+      .sort({ _id: 1 })
+      .limit(CHUNKS)
+      .select('p')
+      .lean<{ p: string }[]>();
+    const best = new Map<string, { d: Types.ObjectId; w: number }>();
+    for (const chunk of chunks) {
+      for (const { d, w } of unpackPostings(chunk.p)) {
+        const key = d.toHexString();
+        if ((best.get(key)?.w ?? -1) < w) best.set(key, { d, w });
+      }
+    }
+    const docs = [...best.values()].sort((a, b) => b.w - a.w);
+    const complete = chunks.length < CHUNKS;
+    return { docs: complete ? docs : docs.slice(0, PER_TERM), complete };
+  }
+
   private visible(doc: SearchDoc, everything?: boolean): boolean {
     if (everything) return true;
     return doc.k === 'p' ? doc.st === 'published' : doc.st === 'visible' && doc.pub;
@@ -170,36 +191,28 @@ export class SearchService {
     return (await Promise.all(chunks)).flat();
   }
 
-  /** Documents in the index, for IDF: counted now and then, in the background. */
-  private async count(): Promise<number> {
-    const age = Date.now() - this.docCount.at;
-    if (!this.docCount.at) {
-      this.docCount = { value: await SearchDocModel.estimatedDocumentCount(), at: Date.now() };
-    } else if (age > 600000) {
+  /**
+   * Documents in the index, for IDF: counted in the background now and then (a count can take a
+   * while on a big embedded database), a rough default until the first count is in.
+   */
+  private count(): number {
+    if (Date.now() - this.docCount.at > 600000) {
       this.docCount.at = Date.now();
       void SearchDocModel.estimatedDocumentCount()
         .then((value) => (this.docCount = { value, at: Date.now() }))
         .catch(() => undefined);
     }
-    return Math.max(1, this.docCount.value);
+    return Math.max(1000, this.docCount.value);
   }
 
-  /** The ranked matches whose text has every phrase, checked in rank order until `enough`. */
+  /** The matches whose text has every phrase. */
   private async withPhrases(
-    ranked: { doc: SearchDoc; score: number }[],
+    found: { doc: SearchDoc; score: number }[],
     phrases: string[][],
-    enough: number,
   ): Promise<{ doc: SearchDoc; score: number }[]> {
-    const kept: { doc: SearchDoc; score: number }[] = [];
-    for (let i = 0; i < ranked.length && kept.length < enough; i += 50) {
-      const part = ranked.slice(i, i + 50);
-      const texts = await this.texts(part.map((m) => m.doc));
-      for (const m of part) {
-        const text = texts.get(String(m.doc._id)) ?? '';
-        if (phrases.every((p) => hasPhrase(text, p))) kept.push(m);
-      }
-    }
-    return kept;
+    if (!found.length) return found;
+    const texts = await this.texts(found.map((m) => m.doc));
+    return found.filter((m) => phrases.every((p) => hasPhrase(texts.get(String(m.doc._id)) ?? '', p)));
   }
 
   private async texts(docs: SearchDoc[]): Promise<Map<string, string>> {
@@ -291,31 +304,57 @@ function postText(
     .join(' ');
 }
 
+interface Postings {
+  /** Documents and their quantized weights, heaviest first. */
+  docs: { d: Types.ObjectId; w: number }[];
+  /** Every document with the stem is here. */
+  complete: boolean;
+}
+
+/** A quantized weight back as a BM25 weight (a hair above, so a bound is never too low). */
+const weightOf = (w: number) => ((w + 1) / 65535) * (K1 + 1);
+
 /**
- * Which documents to look at: when a word's list is complete (it is rarer than PER_TERM), the
- * shortest complete list has every document that can match; otherwise the documents in every list
- * first, then the best of each list, up to MAX_CANDIDATES.
+ * Which documents to look at, each with the most it can score: when a word's list is complete, only
+ * its documents can match (the shortest such list is used); otherwise the documents of every list,
+ * those in most lists first, up to MAX_CANDIDATES. A word a document is missing from a complete
+ * list rules it out; from an incomplete one, it can weigh at most what that list's last entry does.
  */
-function pickCandidates(lists: { d: Types.ObjectId }[][], complete: boolean[]): Types.ObjectId[] {
-  const completeLists = lists.filter((_, i) => complete[i]);
+function rankCandidates(lists: Postings[], idf: number[]): { d: Types.ObjectId; bound: number }[] {
+  const weights = lists.map((l) => new Map(l.docs.map((p) => [p.d.toHexString(), p.w])));
+  const floor = lists.map((l) => (l.complete ? -1 : (l.docs.at(-1)?.w ?? 0)));
+  const completeLists = lists.filter((l) => l.complete);
+  let pool: Types.ObjectId[];
   if (completeLists.length) {
-    return completeLists.reduce((a, b) => (b.length < a.length ? b : a)).map((p) => p.d);
+    pool = completeLists.reduce((a, b) => (b.docs.length < a.docs.length ? b : a)).docs.map((p) => p.d);
+  } else {
+    const seen = new Map<string, { d: Types.ObjectId; n: number }>();
+    for (const list of lists) {
+      for (const { d } of list.docs) {
+        const key = d.toHexString();
+        const entry = seen.get(key);
+        if (entry) entry.n += 1;
+        else seen.set(key, { d, n: 1 });
+      }
+    }
+    pool = [...seen.values()]
+      .sort((a, b) => b.n - a.n)
+      .slice(0, MAX_CANDIDATES)
+      .map((e) => e.d);
   }
-  const counts = new Map<string, { id: Types.ObjectId; n: number; best: number }>();
-  lists.forEach((list) =>
-    list.forEach((p, rank) => {
-      const key = String(p.d);
-      const entry = counts.get(key);
-      if (entry) {
-        entry.n += 1;
-        entry.best = Math.min(entry.best, rank);
-      } else counts.set(key, { id: p.d, n: 1, best: rank });
-    }),
-  );
-  return [...counts.values()]
-    .sort((a, b) => b.n - a.n || a.best - b.best)
-    .slice(0, MAX_CANDIDATES)
-    .map((e) => e.id);
+  const ranked: { d: Types.ObjectId; bound: number }[] = [];
+  for (const d of pool) {
+    const key = d.toHexString();
+    let bound = 0;
+    let possible = true;
+    for (let i = 0; i < lists.length && possible; i += 1) {
+      const w = weights[i].get(key) ?? floor[i];
+      if (w < 0) possible = false;
+      else bound += idf[i] * weightOf(w);
+    }
+    if (possible) ranked.push({ d, bound });
+  }
+  return ranked.sort((a, b) => b.bound - a.bound);
 }
 
 /** Reads the search form's filters (query string or API), with a readable error for bad dates. */

@@ -22,9 +22,32 @@ export function words(text: string): string[] {
     .filter((w) => /[\p{L}\p{N}]/u.test(w));
 }
 
+/**
+ * Stems of words seen before: stemming is most of the cost of indexing, and a few thousand words
+ * make up most of any text. Bounded: emptied when it holds 200,000.
+ */
+const stemCache = new Map<string, string>();
+const STOP = '\u0000';
+
+function stemOf(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    const [kept] = nlp.tokens.removeWords([word]);
+    stem = kept === undefined ? STOP : (nlp.tokens.stem([kept])[0] ?? STOP);
+    if (stemCache.size >= 200000) stemCache.clear();
+    stemCache.set(word, stem);
+  }
+  return stem;
+}
+
 /** Stems of a text's words, stop words dropped, in order. */
 export function stems(text: string): string[] {
-  return nlp.tokens.stem(nlp.tokens.removeWords(words(text))).filter((s) => s.length > 0 && s.length <= 40);
+  const out: string[] = [];
+  for (const word of words(text)) {
+    const stem = stemOf(word);
+    if (stem !== STOP && stem.length > 0 && stem.length <= 40) out.push(stem);
+  }
+  return out;
 }
 
 /** Term frequencies of weighted fields (a post's title counts more than its answer). */

@@ -9,6 +9,8 @@ import { PostModel } from '../../../models/post';
 import { ReportModel } from '../../../models/report';
 import { SessionModel } from '../../../models/session';
 import { UserModel } from '../../../models/user';
+import { SearchDocModel, SearchPostingModel, SearchPrefixModel } from '../../../models/search';
+import { chunksOf, unpackPostings } from '../../../server/services/search/search-index';
 import { buildComment, buildPost } from '../../fixtures/factories';
 
 const id = () => new Types.ObjectId();
@@ -52,6 +54,11 @@ const HOT_QUERIES: [string, Explainable, Record<string, unknown>][] = [
   ['the audit log by action', AuditEntryModel, { action: 'comment.remove' }],
   ['the audit log by actor', AuditEntryModel, { actorName: 'Marisol' }],
   ['migrations', MigrationModel, { _id: 'x' }],
+  ['a search word’s documents, best first', SearchPostingModel, { t: 'manag' }],
+  ['search documents by ids', SearchDocModel, { _id: trusted({ $in: [id(), id()] }) }],
+  ['a post’s comments in the search index', SearchDocModel, { post: id(), k: 'c' }],
+  ['title suggestions', SearchPrefixModel, { p: 'cowo' }],
+  ['a post’s title prefixes', SearchPrefixModel, { d: id() }],
 ];
 
 describe('queries on hot paths use an index on the embedded database', () => {
@@ -68,6 +75,9 @@ describe('queries on hot paths use an index on the embedded database', () => {
         BanModel,
         AuditEntryModel,
         MigrationModel,
+        SearchPostingModel,
+        SearchDocModel,
+        SearchPrefixModel,
       ].map(async (m) => {
         const model = m as unknown as Model<unknown>;
         await model.createCollection();
@@ -120,5 +130,33 @@ describe('lists read newest first by _id with a limit (read in index order by th
         .lean();
       expect(oldest.map((c) => String(c._id))).toEqual([...newestFirst(status)].reverse().slice(3, 7));
     }
+  });
+});
+
+describe('a search word’s postings read best first with a limit (in index order on the embedded database)', () => {
+  it('return the chunks holding the heaviest documents first, as sorting them all would', async () => {
+    const docs = Array.from({ length: 300 }, () => id());
+    const weights = docs.map((_, i) => (i * 7919) % 65536);
+    // Written in three batches, as the index writes them: each batch's chunks are best first.
+    for (let b = 0; b < 3; b += 1) {
+      const part = docs.slice(b * 100, b * 100 + 100);
+      await SearchPostingModel.insertMany(
+        chunksOf(
+          part.flatMap((d, i) => [
+            { t: 'credit', d, w: weights[b * 100 + i] },
+            { t: 'other', d, w: 5 },
+          ]),
+        ),
+      );
+    }
+    const best = await SearchPostingModel.find({ t: 'credit' }).sort({ _id: 1 }).limit(2).lean();
+    expect(best.every((c) => c.t === 'credit')).toBe(true);
+    const top = [...weights].sort((a, b) => b - a);
+    // The heaviest document of all is in the first chunk read, and chunks come by their best weight.
+    const first = (chunk: { p: string }) => unpackPostings(chunk.p)[0].w;
+    expect(first(best[0])).toBe(top[0]);
+    const all = await SearchPostingModel.find({ t: 'credit' }).lean();
+    const maxima = all.map(first).sort((a, b) => b - a);
+    expect(best.map(first)).toEqual(maxima.slice(0, 2));
   });
 });

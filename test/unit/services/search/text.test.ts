@@ -1,5 +1,11 @@
 import { hasPhrase, parseQuery, plainText, snippet, stems } from '../../../../server/services/search/text';
-import { postingId, termWeight } from '../../../../server/services/search/search-index';
+import {
+  CHUNK,
+  chunksOf,
+  quantize,
+  termWeight,
+  unpackPostings,
+} from '../../../../server/services/search/search-index';
 import { Types } from 'mongoose';
 
 describe('search text', () => {
@@ -36,11 +42,23 @@ describe('search text', () => {
     expect(html).not.toContain('<b>');
   });
 
-  it('orders postings by weight: a heavier stem in a document sorts first', () => {
-    const doc = new Types.ObjectId();
-    const heavy = postingId('credit', doc, termWeight(5, 30, 'c'));
-    const light = postingId('credit', doc, termWeight(1, 300, 'c'));
-    expect(heavy.toHexString() < light.toHexString()).toBe(true);
-    expect(postingId('credit', doc, 1).equals(postingId('credit', doc, 1))).toBe(true);
+  it('writes a stem’s postings in chunks, heaviest first, whose _ids sort by their best weight', () => {
+    const docs = Array.from({ length: 150 }, () => new Types.ObjectId());
+    const chunks = chunksOf(
+      docs.map((d, i) => ({ t: 'credit', d, w: quantize(termWeight(1 + (i % 5), 30 + i, 'c')) })),
+    );
+    const unpacked = chunks.map((c) => unpackPostings(c.p));
+    expect(unpacked.map((c) => c.length)).toEqual([CHUNK, CHUNK, 150 - 2 * CHUNK]);
+    expect(
+      unpacked
+        .flat()
+        .map((p) => p.d.toHexString())
+        .sort(),
+    ).toEqual(docs.map((d) => d.toHexString()).sort());
+    const all = unpacked.flat().map((p) => p.w);
+    expect(all).toEqual([...all].sort((a, b) => b - a));
+    const ids = chunks.map((c) => c._id.toHexString());
+    expect(ids).toEqual([...ids].sort());
+    expect(termWeight(5, 30, 'c')).toBeGreaterThan(termWeight(1, 300, 'c'));
   });
 });

@@ -1,0 +1,383 @@
+/**
+ * npm run bench:search: search on a site of BENCH_SEARCH_COMMENTS comments (default 1,000,000).
+ *
+ * 1. Builds the database in BENCH_SEARCH_DIR (default a temporary directory; an existing one made
+ *    by an earlier run is reused, so the queries can be measured again without building): posts of
+ *    100 comments whose words follow a Zipf distribution over a 20,000-word vocabulary (the most
+ *    common 300 are English words, the rest made-up ones), 10 to 80 words a comment. Comments and
+ *    posts are written, then indexed for search with the app's own SearchIndex, each batch timed:
+ *    the indexing rate.
+ * 2. Starts the built server on it and sends 300 queries, one at a time, to GET /api/search: 100
+ *    each of one, two and three words, drawn with the words' own frequencies (people search for the
+ *    words they read). Prints p50/p95/p99 by number of words.
+ * 3. Posts guest comments at 200 a second for 10 seconds, each with a word of its own, and measures
+ *    how long after its POST answered a comment is found by search (its indexing lag).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose, { Types } from 'mongoose';
+import { CommentModel } from '../models/comment';
+import { PostModel } from '../models/post';
+import { connectMongoose } from '../server/db/connection';
+import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/embedded';
+import { DomainEvents } from '../server/services/events';
+import { SearchIndex, type CommentSource, type PostSource } from '../server/services/search/search-index';
+import { prng } from '../server/seed/generate';
+import { guestToken } from '../server/auth/csrf';
+import { quantile } from './lib/browser';
+
+const ROOT = path.resolve(__dirname, '..');
+const COMMENTS = Number(process.env.BENCH_SEARCH_COMMENTS ?? 1_000_000);
+const PER_POST = 100;
+const QUERIES_PER_LENGTH = Number(process.env.BENCH_SEARCH_QUERIES ?? 100);
+const SECRET = 'benchmark-only-session-secret-0123456789';
+
+function log(message: string): void {
+  console.log(`[bench:search] ${message}`);
+}
+
+const COMMON = `work manager boss coworker team meeting job office email time project review raise
+pay salary hours week day night home remote hybrid interview offer hire fire quit resign notice
+reference feedback credit report deadline schedule vacation leave sick policy hr lunch desk kitchen
+fridge microwave fish smell noise music headphones chat slack message call phone text weekend
+holiday party gift birthday card promotion title role career goal plan training mentor intern
+client customer vendor contract budget expense travel conference presentation slide deck spreadsheet
+data analysis document file folder drive printer laptop password security badge parking commute
+bus train car bike coffee tea snack cake donut pizza birthday anniversary retirement layoff
+restructure reorg merger startup company industry nonprofit government school teacher nurse doctor
+lawyer engineer developer designer writer editor manager director vice president executive ceo
+board owner founder family child parent partner spouse friend neighbor dog cat health stress
+burnout anxiety therapy advice letter reader columnist answer question problem issue situation
+story experience update apology mistake fault blame complaint conflict argument boundary respect
+trust honesty kindness rude polite awkward weird funny sad angry happy tired busy late early
+overtime underpaid overworked promoted demoted ignored interrupted micromanaged gossip rumor secret
+lie truth gaslight bully harass discrimination lawsuit union strike benefit insurance pension
+bonus stock equity severance unemployment resume cover linkedin recruiter network skill
+certificate degree course exam grade study research science art music sport game team captain
+coach player referee score win lose draw match season league cup final champion record`
+  .split(/\s+/)
+  .filter(Boolean);
+
+/** 20,000 words: the common English ones first, then made-up ones from syllables. */
+function vocabulary(): string[] {
+  const random = prng(7);
+  const syllables = [
+    'ba',
+    'ko',
+    'ri',
+    'men',
+    'tal',
+    'vo',
+    'sen',
+    'dra',
+    'pli',
+    'gor',
+    'shu',
+    'el',
+    'nar',
+    'qui',
+    'ten',
+    'zo',
+    'mab',
+    'ves',
+    'lun',
+    'rof',
+  ];
+  const words = [...new Set(COMMON)];
+  const seen = new Set(words);
+  while (words.length < 20000) {
+    let w = '';
+    const n = 2 + Math.floor(random() * 3);
+    for (let i = 0; i < n; i += 1) w += syllables[Math.floor(random() * syllables.length)];
+    if (!seen.has(w)) {
+      seen.add(w);
+      words.push(w);
+    }
+  }
+  return words;
+}
+
+/** Draws words by Zipf's law (the r-th most common about 1/r as often as the first). */
+function zipf(words: string[], random: () => number): () => string {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let r = 0; r < words.length; r += 1) cumulative.push((total += 1 / (r + 1)));
+  return () => {
+    const x = random() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo];
+  };
+}
+
+function sentence(draw: () => string, random: () => number, min: number, max: number): string {
+  const n = min + Math.floor(random() * (max - min));
+  const out: string[] = [];
+  for (let i = 0; i < n; i += 1) out.push(draw());
+  const text = out.join(' ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
+async function build(uri: string): Promise<{ seconds: number; indexSeconds: number }> {
+  await connectMongoose(uri);
+  const random = prng(11);
+  const draw = zipf(vocabulary(), random);
+  const index = new SearchIndex(new DomainEvents());
+  await index.clear();
+  const posts = Math.ceil(COMMENTS / PER_POST);
+  const started = Date.now();
+  let indexMs = 0;
+  let written = 0;
+  let shown = Date.now();
+  const start = Date.UTC(2016, 0, 1);
+  for (let p = 0; p < posts; p += 20) {
+    const postDocs: PostSource[] = [];
+    const comments: CommentSource[] = [];
+    for (let i = p; i < Math.min(posts, p + 20); i += 1) {
+      const _id = new Types.ObjectId();
+      const at = new Date(start + i * 3600000 * 6);
+      const title = sentence(draw, random, 4, 9).replace(/\.$/, '');
+      const letter = sentence(draw, random, 60, 120);
+      const answer = sentence(draw, random, 120, 300);
+      postDocs.push({
+        _id,
+        title,
+        slug: `bench-${i}`,
+        tags: [draw(), draw()],
+        letterHtml: `<p>${letter}</p>`,
+        answerHtml: `<p>${answer}</p>`,
+        authorName: 'The Columnist',
+        status: 'published',
+        publishedAt: at,
+        createdAt: at,
+      } as PostSource);
+      for (let c = 0; c < PER_POST && i * PER_POST + c < COMMENTS; c += 1) {
+        const body = sentence(draw, random, 10, 80);
+        comments.push({
+          _id: new Types.ObjectId(),
+          post: _id,
+          bodyHtml: `<p>${body}</p>`,
+          authorName: `Reader ${c % 97}`,
+          status: 'visible',
+          number: c + 1,
+          createdAt: new Date(at.getTime() + (c + 1) * 60000),
+          bodySource: body,
+        } as CommentSource & { bodySource: string });
+      }
+    }
+    await PostModel.insertMany(
+      postDocs.map((d) => ({
+        ...d,
+        letterSource: d.letterHtml,
+        answerSource: d.answerHtml,
+        format: 'html',
+        commentStatus: 'open',
+        commentCount: PER_POST,
+        threadVersion: 'bench',
+        authorNameKey: 'thecolumnist',
+        excerpt: '',
+      })),
+      { ordered: false, lean: true },
+    );
+    await CommentModel.insertMany(
+      comments.map((c) => ({
+        ...c,
+        parent: null,
+        ancestors: [],
+        root: c._id,
+        depth: 0,
+        authorKind: 'guest',
+      })),
+      { ordered: false, lean: true },
+    );
+    const t = Date.now();
+    await index.writePosts(postDocs, true);
+    const facts = new Map(postDocs.map((d) => [String(d._id), { published: true, tags: d.tags }]));
+    await index.writeComments(comments, facts, true);
+    indexMs += Date.now() - t;
+    written += comments.length;
+    if (Date.now() - shown > 10000) {
+      shown = Date.now();
+      log(
+        `  ${written.toLocaleString('en-US')} of ${COMMENTS.toLocaleString('en-US')} comments written and indexed; ` +
+          `indexing ${Math.round(written / (indexMs / 1000))} comments/s`,
+      );
+    }
+  }
+  await mongoose.disconnect();
+  return { seconds: (Date.now() - started) / 1000, indexSeconds: indexMs / 1000 };
+}
+
+async function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, ['dist/server/index.js'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      MONGODB_URI: uri,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SEED_ON_EMPTY: 'false',
+      SESSION_SECRET: SECRET,
+      SITE_URL: 'http://127.0.0.1',
+      REDIS_URL: '',
+      COMMENT_INTERVAL_SECONDS: '0',
+      SPAM_HOLD_SCORE: '0',
+      HOLD_LINKS_OVER: '100',
+    },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"port":(\d+)/.exec(out);
+      if (match) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({ child, base: `http://127.0.0.1:${match[1]}` });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out.slice(-2000)}`)));
+  });
+}
+
+async function search(base: string, q: string): Promise<{ ms: number; results: number }> {
+  const started = performance.now();
+  const res = await fetch(`${base}/api/search?q=${encodeURIComponent(q)}`);
+  const body = (await res.json()) as { results?: unknown[] };
+  if (res.status !== 200) throw new Error(`search "${q}" answered ${res.status}`);
+  return { ms: performance.now() - started, results: body.results?.length ?? 0 };
+}
+
+async function measureQueries(base: string): Promise<void> {
+  const random = prng(23);
+  // Queries draw words as readers meet them: by frequency, without the 30 most common.
+  const words = vocabulary().slice(30);
+  const draw = zipf(words, random);
+  for (let i = 0; i < 20; i += 1) await search(base, draw()); // warm-up
+  const all: number[] = [];
+  for (const length of [1, 2, 3]) {
+    const times: number[] = [];
+    let found = 0;
+    for (let i = 0; i < QUERIES_PER_LENGTH; i += 1) {
+      const q = Array.from({ length }, draw).join(' ');
+      const { ms, results } = await search(base, q);
+      times.push(ms);
+      if (results) found += 1;
+    }
+    all.push(...times);
+    log(
+      `  ${length} word${length === 1 ? '' : 's'}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, ` +
+        `p99 ${quantile(times, 0.99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (${found} of ${times.length} found something)`,
+    );
+  }
+  log(
+    `  all ${all.length} queries: p50 ${quantile(all, 0.5).toFixed(1)} ms, p99 ${quantile(all, 0.99).toFixed(1)} ms`,
+  );
+}
+
+async function measureFollowing(base: string): Promise<void> {
+  const rate = 200;
+  const seconds = 10;
+  const token = guestToken(SECRET);
+  const acked = new Map<string, number>();
+  const found = new Map<string, number>();
+  const posts: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < rate * seconds; i += 1) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const word = `zq${i.toString(36)}x${Math.floor(random() * 1e6).toString(36)}`;
+    posts.push(
+      fetch(`${base}/posts/bench-${i % 50}/comments`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: base,
+          'sec-fetch-site': 'same-origin',
+        },
+        body: new URLSearchParams({
+          _csrf: token,
+          name: `Writer ${i % 300}`,
+          body: `Fresh thought ${word} about the meeting.`,
+        }),
+        redirect: 'manual',
+      }).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status === 303) acked.set(word, performance.now());
+      }),
+    );
+  }
+  await Promise.all(posts);
+  const postedFor = (performance.now() - started) / 1000;
+  // Every 20th comment: how long after its POST answered is it found by search?
+  const sample = [...acked.keys()].filter((_, i) => i % 20 === 0);
+  const deadline = performance.now() + 30000;
+  while (found.size < sample.length && performance.now() < deadline) {
+    for (const word of sample) {
+      if (found.has(word)) continue;
+      if ((await search(base, word)).results > 0) found.set(word, performance.now());
+    }
+  }
+  const lags = sample.filter((w) => found.has(w)).map((w) => found.get(w)! - acked.get(w)!);
+  log(
+    `  posted ${acked.size} comments in ${postedFor.toFixed(1)} s (${Math.round(acked.size / postedFor)}/s); ` +
+      `${lags.length} of ${sample.length} sampled found by search, lag after the POST: p50 ${quantile(lags, 0.5).toFixed(0)} ms, ` +
+      `p99 ${quantile(lags, 0.99).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms`,
+  );
+}
+
+const random = prng(99);
+
+async function main(): Promise<void> {
+  const dir = process.env.BENCH_SEARCH_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));
+  const keep = Boolean(process.env.BENCH_SEARCH_DIR);
+  const marker = path.join(dir, `built-${COMMENTS}`);
+  let db: EmbeddedDb | undefined;
+  let server: { child: ChildProcess } | undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    db = await startEmbeddedDb({
+      binary: path.join(ROOT, 'tools/embedded-mongo/bin/embedded-mongo'),
+      dataDir: path.join(dir, 'db'),
+    });
+    const uri = withDatabase(db.uri, 'search');
+    if (existsSync(marker)) log(`reusing the ${COMMENTS.toLocaleString('en-US')}-comment database in ${dir}`);
+    else {
+      log(`building ${COMMENTS.toLocaleString('en-US')} comments in ${dir}`);
+      const built = await build(uri);
+      log(
+        `  built in ${built.seconds.toFixed(0)} s; indexing took ${built.indexSeconds.toFixed(0)} s: ` +
+          `${Math.round(COMMENTS / built.indexSeconds)} comments/s indexed`,
+      );
+      writeFileSync(marker, new Date().toISOString());
+    }
+    log('building the server (npm run build)');
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    const started = await startServer(uri);
+    server = started;
+    log('queries, one at a time, over HTTP:');
+    await measureQueries(started.base);
+    log('search following new comments posted at 200/s:');
+    await measureFollowing(started.base);
+  } finally {
+    server?.child.kill('SIGTERM');
+    await db?.stop();
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

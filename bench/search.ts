@@ -225,7 +225,7 @@ async function startServer(uri: string): Promise<{ child: ChildProcess; base: st
       MONGODB_URI: uri,
       PORT: '0',
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       SEED_ON_EMPTY: 'false',
       SESSION_SECRET: SECRET,
       SITE_URL: 'http://127.0.0.1',
@@ -363,7 +363,7 @@ async function main(): Promise<void> {
       writeFileSync(marker, new Date().toISOString());
     }
     log('building the server (npm run build)');
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    if (!process.env.BENCH_SEARCH_NO_BUILD) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
     const started = await startServer(uri);
     server = started;
     log('queries, one at a time, over HTTP:');

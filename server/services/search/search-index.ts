@@ -52,21 +52,40 @@ export interface Chunk {
   p: string;
 }
 
-/** Documents and weights as a chunk stores them: 14 bytes each, base64. */
-export function packPostings(postings: { d: Types.ObjectId; w: number }[]): string {
-  const bytes = Buffer.alloc(postings.length * 14);
-  postings.forEach(({ d, w }, i) => {
-    bytes.set(d.id, i * 14);
-    bytes.writeUInt16BE(w, i * 14 + 12);
+/** A posting: the document, its weight for the stem (0-65535), and what kind of document it is. */
+export interface Posting {
+  d: Types.ObjectId;
+  w: number;
+  /** A comment (else a post). */
+  comment: boolean;
+  /** Readers may see it: a visible comment on a published post, or a published post. */
+  shown: boolean;
+}
+
+const ENTRY = 15;
+
+/** Postings as a chunk stores them: 15 bytes each (12-byte id, 2-byte weight, flags), base64. */
+export function packPostings(postings: Posting[]): string {
+  const bytes = Buffer.alloc(postings.length * ENTRY);
+  postings.forEach(({ d, w, comment, shown }, i) => {
+    bytes.set(d.id, i * ENTRY);
+    bytes.writeUInt16BE(w, i * ENTRY + 12);
+    bytes[i * ENTRY + 14] = (comment ? 1 : 0) | (shown ? 2 : 0);
   });
   return bytes.toString('base64');
 }
 
-export function unpackPostings(packed: string): { d: Types.ObjectId; w: number }[] {
+export function unpackPostings(packed: string): Posting[] {
   const bytes = Buffer.from(packed, 'base64');
-  const out: { d: Types.ObjectId; w: number }[] = [];
-  for (let i = 0; i + 14 <= bytes.length; i += 14) {
-    out.push({ d: new Types.ObjectId(bytes.subarray(i, i + 12)), w: bytes.readUInt16BE(i + 12) });
+  const out: Posting[] = [];
+  for (let i = 0; i + ENTRY <= bytes.length; i += ENTRY) {
+    const flags = bytes[i + 14];
+    out.push({
+      d: new Types.ObjectId(bytes.subarray(i, i + 12)),
+      w: bytes.readUInt16BE(i + 12),
+      comment: (flags & 1) === 1,
+      shown: (flags & 2) === 2,
+    });
   }
   return out;
 }
@@ -93,12 +112,12 @@ export const CHUNK = 64;
  * CHUNK. One row carries many postings, so indexing writes a few rows per comment, not one per
  * word (each row costs the embedded database a twentieth of a millisecond or more to write).
  */
-export function chunksOf(entries: { t: string; d: Types.ObjectId; w: number }[]): Chunk[] {
-  const byStem = new Map<string, { d: Types.ObjectId; w: number }[]>();
-  for (const e of entries) {
-    let list = byStem.get(e.t);
-    if (!list) byStem.set(e.t, (list = []));
-    list.push({ d: e.d, w: e.w });
+export function chunksOf(entries: (Posting & { t: string })[]): Chunk[] {
+  const byStem = new Map<string, Posting[]>();
+  for (const { t, ...posting } of entries) {
+    let list = byStem.get(t);
+    if (!list) byStem.set(t, (list = []));
+    list.push(posting);
   }
   const chunks: Chunk[] = [];
   for (const [t, list] of byStem) {
@@ -142,7 +161,7 @@ const BATCH = 500;
 
 interface Built {
   doc: SearchDoc;
-  postings: { t: string; d: Types.ObjectId; w: number }[];
+  postings: (Posting & { t: string })[];
 }
 
 function build(
@@ -152,7 +171,15 @@ function build(
 ): Built {
   const { tf, length } = termFrequencies(fields);
   const doc: SearchDoc = { ...base, k: kind, tf: packFrequencies(tf), len: length };
-  const postings = [...tf].map(([t, n]) => ({ t, d: base._id, w: quantize(termWeight(n, length, kind)) }));
+  const comment = kind === 'c';
+  const shown = comment ? base.st === 'visible' && base.pub : base.st === 'published';
+  const postings = [...tf].map(([t, n]) => ({
+    t,
+    d: base._id,
+    w: quantize(termWeight(n, length, kind)),
+    comment,
+    shown,
+  }));
   return { doc, postings };
 }
 
@@ -197,6 +224,12 @@ export function buildPost(post: PostSource): Built {
       { text: post.authorName, weight: 1 },
     ],
   );
+}
+
+/** What a document's postings depend on: its stems and length, and whether readers may see it. */
+function shape(d: Pick<SearchDoc, 'tf' | 'len' | 'k' | 'st' | 'pub'>): string {
+  const shown = d.k === 'c' ? d.st === 'visible' && d.pub : d.st === 'published';
+  return `${d.tf}|${d.len}|${shown}`;
 }
 
 function onlyDuplicates(err: unknown): boolean {
@@ -263,13 +296,27 @@ export class SearchIndex {
       const posts = await PostModel.find({ _id: trusted({ $in: postIds }) })
         .select(POST_FIELDS)
         .lean<PostSource[]>();
+      const wasPublished = new Map(
+        (
+          await SearchDocModel.find({ _id: trusted({ $in: postIds }) })
+            .select('st')
+            .lean<Pick<SearchDoc, '_id' | 'st'>[]>()
+        ).map((d) => [String(d._id), d.st === 'published']),
+      );
       await this.writePosts(posts, false);
-      // A post published or taken back: its comments are found, or no longer, accordingly.
       for (const post of posts) {
+        const published = post.status === 'published';
         await SearchDocModel.updateMany(
           { post: post._id, k: 'c' },
-          { $set: { pub: post.status === 'published', tags: post.tags ?? [] } },
+          { $set: { pub: published, tags: post.tags ?? [] } },
         );
+        // Published or taken back: its comments' postings say whether readers may see them.
+        if (wasPublished.get(String(post._id)) !== published) {
+          const ids = await CommentModel.find({ post: post._id })
+            .select('_id')
+            .lean<{ _id: Types.ObjectId }[]>();
+          for (const { _id } of ids) this.queue(_id, 'c');
+        }
       }
       const gone = postIds.filter((id) => !posts.some((p) => p._id.equals(id)));
       if (gone.length) await this.remove(gone);
@@ -330,9 +377,9 @@ export class SearchIndex {
         const before = new Map(
           (
             await SearchDocModel.find({ _id: trusted({ $in: part.map((b) => b.doc._id) }) })
-              .select('tf len')
-              .lean<Pick<SearchDoc, '_id' | 'tf' | 'len'>[]>()
-          ).map((d) => [String(d._id), `${d.tf}|${d.len}`]),
+              .select('tf len k st pub')
+              .lean<Pick<SearchDoc, '_id' | 'tf' | 'len' | 'k' | 'st' | 'pub'>[]>()
+          ).map((d) => [String(d._id), shape(d)]),
         );
         await SearchDocModel.bulkWrite(
           part.map((b) => ({ replaceOne: { filter: { _id: b.doc._id }, replacement: b.doc, upsert: true } })),

@@ -8,8 +8,8 @@ import {
   type SearchDoc,
 } from '../../../models/search.js';
 import { ValidationError } from '../../errors/index.js';
-import { K1, termWeight, unpackFrequencies, unpackPostings } from './search-index.js';
-import { fold, hasPhrase, parseQuery, plainText, snippet, words, type ParsedQuery } from './text.js';
+import { K1, termWeight, unpackFrequencies, unpackPostings, type Posting } from './search-index.js';
+import { fold, hasPhrase, parseQuery, plainText, snippet, stems, words, type ParsedQuery } from './text.js';
 
 const { trusted } = mongoose;
 
@@ -82,6 +82,16 @@ export class SearchService {
     const n = this.count();
     const df = lists.map((l) => (l.complete ? l.docs.length : Math.max(PER_TERM * 4, Math.round(n / 20))));
     const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
+    const plain =
+      !query.exclude.length &&
+      !query.phrases.length &&
+      !params.tag &&
+      !params.author &&
+      !params.from &&
+      !params.to &&
+      !params.postId &&
+      !params.everything;
+    if (plain) return this.fromPostings(query, lists, idf, page, params.type ?? 'all');
     const candidates = rankCandidates(lists, idf);
 
     // Read the candidates' documents best bound first, a batch at a time, until the page (and one
@@ -106,9 +116,56 @@ export class SearchService {
     const start = (page - 1) * PER_PAGE;
     return {
       query,
-      results: await this.describe(matches.slice(start, start + PER_PAGE), query),
+      results: await this.describe(matches.slice(start, start + PER_PAGE), query, params.everything),
       page,
       hasNext: matches.length > start + PER_PAGE,
+      approximate: !lists.some((l) => l.complete),
+    };
+  }
+
+  /**
+   * Words only, as readers search: everything comes from the postings (weights, kind, and whether
+   * readers may see the document), so only the page's own posts and comments are read, and what
+   * they show is checked on them. A document counts when every word's list has it; for a common
+   * word (one read only in part) that means among its heaviest documents.
+   */
+  private async fromPostings(
+    query: ParsedQuery,
+    lists: Postings[],
+    idf: number[],
+    page: number,
+    type: 'all' | 'posts' | 'comments',
+  ): Promise<SearchPage> {
+    const wanted = (p: Posting) =>
+      p.shown && (type === 'all' || (type === 'comments' ? p.comment : !p.comment));
+    const maps = lists.map((l) => new Map(l.docs.filter(wanted).map((p) => [p.d.toHexString(), p])));
+    const smallest = maps.reduce((a, b) => (b.size < a.size ? b : a));
+    const scored: { posting: Posting; key: string; score: number }[] = [];
+    for (const [key, posting] of smallest) {
+      let score = 0;
+      let all = true;
+      for (let i = 0; i < maps.length && all; i += 1) {
+        const p = maps[i].get(key);
+        if (!p) all = false;
+        else score += idf[i] * weightOf(p.w);
+      }
+      if (all) scored.push({ posting, key, score });
+    }
+    // Best first; on equal scores the newer first (an id's first bytes are its time).
+    scored.sort((a, b) => b.score - a.score || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    const start = (page - 1) * PER_PAGE;
+    // A few more than the page, for any that turn out hidden since they were indexed.
+    const slice = scored.slice(start, start + PER_PAGE + 5);
+    const results = await this.describeIds(
+      slice.map((s) => ({ id: s.posting.d, comment: s.posting.comment, score: s.score })),
+      query,
+      false,
+    );
+    return {
+      query,
+      results: results.slice(0, PER_PAGE),
+      page,
+      hasNext: scored.length > start + PER_PAGE,
       approximate: !lists.some((l) => l.complete),
     };
   }
@@ -166,11 +223,16 @@ export class SearchService {
       .limit(CHUNKS)
       .select('p')
       .lean<{ p: string }[]>();
-    const best = new Map<string, { d: Types.ObjectId; w: number }>();
+    // A document written more than once (edited, moderated) has several postings: the heaviest
+    // counts, and it counts as shown if any says so (what readers see is checked on the page itself).
+    const best = new Map<string, Posting>();
     for (const chunk of chunks) {
-      for (const { d, w } of unpackPostings(chunk.p)) {
-        const key = d.toHexString();
-        if ((best.get(key)?.w ?? -1) < w) best.set(key, { d, w });
+      for (const posting of unpackPostings(chunk.p)) {
+        const key = posting.d.toHexString();
+        const seen = best.get(key);
+        if (!seen) best.set(key, posting);
+        else
+          best.set(key, { ...posting, w: Math.max(seen.w, posting.w), shown: seen.shown || posting.shown });
       }
     }
     const docs = [...best.values()].sort((a, b) => b.w - a.w);
@@ -245,42 +307,89 @@ export class SearchService {
   private async describe(
     shown: { doc: SearchDoc; score: number }[],
     query: ParsedQuery,
+    everything = false,
   ): Promise<SearchResult[]> {
-    const { comments, posts } = await this.sources(shown.map((m) => m.doc));
-    return shown.flatMap(({ doc, score }): SearchResult[] => {
-      const post = posts.get(String(doc.post));
-      if (!post) return [];
-      if (doc.k === 'p') {
+    return this.describeIds(
+      shown.map((m) => ({ id: m.doc._id, comment: m.doc.k === 'c', score: m.score })),
+      query,
+      everything,
+    );
+  }
+
+  /**
+   * Results for these documents, in this order: reads the comments, their posts' titles and the
+   * posts themselves, and drops what readers may not see (unless `everything`), whatever the index
+   * said: the posts and comments are the authority.
+   */
+  private async describeIds(
+    items: { id: Types.ObjectId; comment: boolean; score: number }[],
+    query: ParsedQuery,
+    everything: boolean,
+  ): Promise<SearchResult[]> {
+    const commentIds = items.filter((i) => i.comment).map((i) => i.id);
+    const postIds = items.filter((i) => !i.comment).map((i) => i.id);
+    const comments = commentIds.length
+      ? await CommentModel.find({ _id: trusted({ $in: commentIds }) })
+          .select('bodyHtml authorName number post status createdAt')
+          .lean<Comment[]>()
+      : [];
+    const commentPostIds = [...new Set(comments.map((c) => String(c.post)))].map(
+      (id) => new Types.ObjectId(id),
+    );
+    const [posts, commentPosts] = await Promise.all([
+      postIds.length
+        ? PostModel.find({ _id: trusted({ $in: postIds }) })
+            .select('title slug tags letterHtml answerHtml authorName status publishedAt createdAt')
+            .lean<Post[]>()
+        : [],
+      commentPostIds.length
+        ? PostModel.find({ _id: trusted({ $in: commentPostIds }) })
+            .select('title slug status')
+            .lean<Post[]>()
+        : [],
+    ]);
+    const postById = new Map([...commentPosts, ...posts].map((p) => [String(p._id), p]));
+    const commentById = new Map(comments.map((c) => [String(c._id), c]));
+    return items.flatMap(({ id, comment: isComment, score }): SearchResult[] => {
+      if (!isComment) {
+        const post = postById.get(String(id));
+        if (!post || (!everything && post.status !== 'published')) return [];
+        if (!hasEvery(`${postText(post)} ${post.authorName}`, query.include)) return [];
         return [
           {
-            kind: 'post' as const,
-            id: String(doc._id),
+            kind: 'post',
+            id: String(id),
             url: `/posts/${post.slug}`,
             title: post.title,
             author: post.authorName,
             snippet: snippet(postText(post, false), query),
-            date: doc.at,
+            date: post.publishedAt ?? post.createdAt,
             status: post.status === 'published' ? undefined : post.status,
             score,
           },
         ];
       }
-      const comment = comments.get(String(doc._id));
-      if (!comment) return [];
+      const comment = commentById.get(String(id));
+      const post = comment && postById.get(String(comment.post));
+      if (!comment || !post) return [];
+      const published = post.status === 'published';
+      if (!everything && !(comment.status === 'visible' && published)) return [];
+      // An edit since it was indexed may have taken the words out: the text is the authority.
+      if (!hasEvery(`${comment.authorName} ${plainText(comment.bodyHtml)}`, query.include)) return [];
       return [
         {
-          kind: 'comment' as const,
-          id: String(doc._id),
-          url: `/posts/${post.slug}/comments/${String(doc._id)}`,
+          kind: 'comment',
+          id: String(id),
+          url: `/posts/${post.slug}/comments/${String(id)}`,
           title: post.title,
           number: comment.number,
           author: comment.authorName,
           snippet: snippet(plainText(comment.bodyHtml), query),
-          date: doc.at,
+          date: comment.createdAt,
           status:
-            comment.status === 'visible' && doc.pub
+            comment.status === 'visible' && published
               ? undefined
-              : doc.pub
+              : published
                 ? comment.status
                 : `${comment.status}, post not published`,
           score,
@@ -288,6 +397,12 @@ export class SearchService {
       ];
     });
   }
+}
+
+/** Whether the text has every one of the stems. */
+function hasEvery(text: string, wanted: string[]): boolean {
+  const have = new Set(stems(text));
+  return wanted.every((t) => have.has(t));
 }
 
 function postText(
@@ -306,7 +421,7 @@ function postText(
 
 interface Postings {
   /** Documents and their quantized weights, heaviest first. */
-  docs: { d: Types.ObjectId; w: number }[];
+  docs: Posting[];
   /** Every document with the stem is here. */
   complete: boolean;
 }

@@ -143,8 +143,8 @@ describe('a search word’s postings read best first with a limit (in index orde
       await SearchPostingModel.insertMany(
         chunksOf(
           part.flatMap((d, i) => [
-            { t: 'credit', d, w: weights[b * 100 + i] },
-            { t: 'other', d, w: 5 },
+            { t: 'credit', d, w: weights[b * 100 + i], comment: true, shown: true },
+            { t: 'other', d, w: 5, comment: true, shown: true },
           ]),
         ),
       );

@@ -45,7 +45,13 @@ describe('search text', () => {
   it('writes a stem’s postings in chunks, heaviest first, whose _ids sort by their best weight', () => {
     const docs = Array.from({ length: 150 }, () => new Types.ObjectId());
     const chunks = chunksOf(
-      docs.map((d, i) => ({ t: 'credit', d, w: quantize(termWeight(1 + (i % 5), 30 + i, 'c')) })),
+      docs.map((d, i) => ({
+        t: 'credit',
+        d,
+        w: quantize(termWeight(1 + (i % 5), 30 + i, 'c')),
+        comment: true,
+        shown: i % 2 === 0,
+      })),
     );
     const unpacked = chunks.map((c) => unpackPostings(c.p));
     expect(unpacked.map((c) => c.length)).toEqual([CHUNK, CHUNK, 150 - 2 * CHUNK]);

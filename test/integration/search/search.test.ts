@@ -169,6 +169,10 @@ describe('search', () => {
     expect(everything.results).toHaveLength(1);
     expect(everything.results[0].status).toBe('removed');
     await request(app).get('/api/search?q=walrus&scope=all').expect(403);
+    const queue = cheerio.load((await mod.agent.get('/moderation').expect(200)).text);
+    expect(queue('form[action="/search"] input[name=scope]').val()).toBe('all');
+    const page = cheerio.load((await mod.agent.get('/search?q=walrus&scope=all').expect(200)).text);
+    expect(page('.search-result__status').text()).toBe('removed');
     const drafts = await api('q=credit&scope=all', mod.agent);
     expect(drafts.results.map((r) => r.title)).toContain('Draft about credit');
 

@@ -363,7 +363,8 @@ async function main(): Promise<void> {
       writeFileSync(marker, new Date().toISOString());
     }
     log('building the server (npm run build)');
-    if (!process.env.BENCH_SEARCH_NO_BUILD) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    if (!process.env.BENCH_SEARCH_NO_BUILD)
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
     const started = await startServer(uri);
     server = started;
     log('queries, one at a time, over HTTP:');

@@ -17,9 +17,19 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
       throw new ForbiddenError('Only moderators can search held and removed comments.');
     }
     const slug = typeof req.query.post === 'string' ? req.query.post.trim() : '';
-    const post = slug ? await services.posts.getBySlug(slug, { includeDrafts: wantsEverything }) : undefined;
+    // Drafts may hold a reader's letter: only admins (who may read everything) find them.
+    const drafts = wantsEverything && req.user?.role === 'admin';
+    const post = slug ? await services.posts.getBySlug(slug, { includeDrafts: drafts }) : undefined;
+    // Filtered searches read documents one by one: fewer pages of them.
+    if (
+      filters.page &&
+      filters.page > 10 &&
+      (filters.tag || filters.author || filters.from || filters.to || slug)
+    ) {
+      filters.page = 10;
+    }
     return {
-      params: { ...filters, postId: post?._id, everything: wantsEverything },
+      params: { ...filters, postId: post?._id, everything: wantsEverything, drafts },
       postTitle: post?.title,
       postSlug: post?.slug,
     };

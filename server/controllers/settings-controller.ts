@@ -5,7 +5,7 @@ import { FIELDS, GROUPS, type FieldSpec } from '../services/settings/fields.js';
 import { field, textOf } from './input/fields.js';
 
 const TRAINED: Record<string, string> = {
-  '1': 'The spam classifier is trained on the latest decisions; its figures are below.',
+  '1': 'The spam classifier is training on the latest decisions; reload this page in a minute for its new figures.',
   '0': 'Not enough decisions to train the spam classifier yet.',
 };
 
@@ -65,9 +65,15 @@ export function settingsController(services: Pick<Services, 'settings' | 'spam'>
     }) satisfies RequestHandler,
 
     /** POST /admin/settings/spam/train */
-    trainSpam: (async (_req, res) => {
-      const trained = await services.spam.train();
-      res.redirect(303, `/admin/settings?trained=${trained ? 1 : 0}#spam-status`);
+    trainSpam: (async (req, res) => {
+      // Training reads every decision: it runs in the background, and the page says when to look.
+      const { total } = await services.spam.counts();
+      const { needed } = await services.spam.status();
+      if (total < needed.total) return res.redirect(303, '/admin/settings?trained=0#spam-status');
+      services.spam
+        .train()
+        .catch((err: unknown) => req.log?.error({ err }, 'training the spam classifier failed'));
+      res.redirect(303, '/admin/settings?trained=1#spam-status');
     }) satisfies RequestHandler,
 
     /** POST /admin/settings */

@@ -43,6 +43,7 @@ export class SpamService {
     | { revision: number; classifier: ReturnType<typeof load>; record: SpamModelRecord }
     | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private training: Promise<SpamModelRecord | null> | undefined;
 
   constructor(
     private readonly config: Pick<Config, 'spamHoldScore' | 'spamMinDecisions' | 'spamRetrainMinutes'>,
@@ -96,6 +97,12 @@ export class SpamService {
    * on all of them, and stores it as the next revision. Null when there are not enough decisions.
    */
   async train(): Promise<SpamModelRecord | null> {
+    // One training at a time in a process (a double click, or the schedule meanwhile).
+    this.training ??= this.trainNow().finally(() => (this.training = undefined));
+    return this.training;
+  }
+
+  private async trainNow(): Promise<SpamModelRecord | null> {
     const counts = await this.counts();
     const needed = this.needed();
     if (counts.total < needed.total || Math.min(counts.spam, counts.ham) < needed.each) return null;

@@ -247,6 +247,7 @@ export class SearchIndex {
   private readonly queued = new Map<string, 'c' | 'p'>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly failures = new Map<string, number>();
 
   constructor(
     events: DomainEvents,
@@ -279,7 +280,19 @@ export class SearchIndex {
     for (const [id] of batch) this.queued.delete(id);
     this.flushing = this.flushing
       .then(() => this.writeQueued(batch))
-      .catch(this.onError)
+      .then(() => batch.forEach(([id]) => this.failures.delete(id)))
+      .catch((err: unknown) => {
+        this.onError(err);
+        // Tried again with the next batch (three times at most), not lost.
+        for (const [id, kind] of batch) {
+          const failed = (this.failures.get(id) ?? 0) + 1;
+          if (failed > 3) this.failures.delete(id);
+          else {
+            this.failures.set(id, failed);
+            if (!this.queued.has(id)) this.queued.set(id, kind);
+          }
+        }
+      })
       .then(() => {
         if (this.queued.size && !this.timer) {
           this.timer = setTimeout(() => void this.flush(), this.delayMs);
@@ -385,7 +398,7 @@ export class SearchIndex {
           part.map((b) => ({ replaceOne: { filter: { _id: b.doc._id }, replacement: b.doc, upsert: true } })),
           { ordered: false },
         );
-        part = part.filter((b) => before.get(String(b.doc._id)) !== `${b.doc.tf}|${b.doc.len}`);
+        part = part.filter((b) => before.get(String(b.doc._id)) !== shape(b.doc));
       } else {
         try {
           await SearchDocModel.insertMany(

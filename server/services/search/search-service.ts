@@ -31,8 +31,10 @@ export interface SearchParams {
   /** Only this post's comments (search within a thread). */
   postId?: Types.ObjectId;
   page?: number;
-  /** Moderators' search: held, removed and deleted comments and unpublished posts too. */
+  /** Moderators' search: held, removed and deleted comments too. */
   everything?: boolean;
+  /** Unpublished posts (and comments on them) too: admins only (drafts may hold a reader's letter). */
+  drafts?: boolean;
 }
 
 export interface SearchResult {
@@ -90,7 +92,8 @@ export class SearchService {
       !params.from &&
       !params.to &&
       !params.postId &&
-      !params.everything;
+      !params.everything &&
+      !params.drafts;
     if (plain) return this.fromPostings(query, lists, idf, page, params.type ?? 'all');
     const candidates = rankCandidates(lists, idf);
 
@@ -116,7 +119,10 @@ export class SearchService {
     const start = (page - 1) * PER_PAGE;
     return {
       query,
-      results: await this.describe(matches.slice(start, start + PER_PAGE), query, params.everything),
+      results: await this.describe(matches.slice(start, start + PER_PAGE), query, {
+        everything: Boolean(params.everything),
+        drafts: Boolean(params.drafts),
+      }),
       page,
       hasNext: matches.length > start + PER_PAGE,
       approximate: !lists.some((l) => l.complete),
@@ -159,7 +165,7 @@ export class SearchService {
     const results = await this.describeIds(
       slice.map((s) => ({ id: s.posting.d, comment: s.posting.comment, score: s.score })),
       query,
-      false,
+      { everything: false, drafts: false },
     );
     return {
       query,
@@ -172,7 +178,7 @@ export class SearchService {
 
   /** The document's BM25 score for the query, or null when it does not match or may not be shown. */
   private scoreOf(doc: SearchDoc, query: ParsedQuery, idf: number[], params: SearchParams): number | null {
-    if (!this.visible(doc, params.everything)) return null;
+    if (!this.visible(doc, params.everything, params.drafts)) return null;
     if (params.type === 'posts' && doc.k !== 'p') return null;
     if ((params.type === 'comments' || params.postId) && doc.k !== 'c') return null;
     if (params.postId && !doc.post.equals(params.postId)) return null;
@@ -198,7 +204,7 @@ export class SearchService {
       .select('d title slug')
       .lean<{ d: Types.ObjectId; title: string; slug: string }[]>();
     const seen = new Set<string>();
-    const found: { title: string; url: string }[] = [];
+    const found: { id: Types.ObjectId; title: string; url: string }[] = [];
     for (const row of rows) {
       if (seen.has(String(row.d))) continue;
       const titleWords = words(row.title);
@@ -207,10 +213,18 @@ export class SearchService {
         typed.slice(0, -1).every((w) => titleWords.some((t) => t.startsWith(w)));
       if (!fits) continue;
       seen.add(String(row.d));
-      found.push({ title: row.title, url: `/posts/${row.slug}` });
+      found.push({ id: row.d, title: row.title, url: `/posts/${row.slug}` });
       if (found.length === 8) break;
     }
-    return found;
+    // The posts are the authority: one unpublished since its prefixes were written is not suggested.
+    const published = new Set(
+      (
+        await PostModel.find({ _id: trusted({ $in: found.map((f) => f.id) }), status: 'published' })
+          .select('_id')
+          .lean<{ _id: Types.ObjectId }[]>()
+      ).map((p) => String(p._id)),
+    );
+    return found.filter((f) => published.has(String(f.id))).map(({ title, url }) => ({ title, url }));
   }
 
   /**
@@ -240,9 +254,10 @@ export class SearchService {
     return { docs: complete ? docs : docs.slice(0, PER_TERM), complete };
   }
 
-  private visible(doc: SearchDoc, everything?: boolean): boolean {
-    if (everything) return true;
-    return doc.k === 'p' ? doc.st === 'published' : doc.st === 'visible' && doc.pub;
+  private visible(doc: SearchDoc, everything?: boolean, drafts?: boolean): boolean {
+    if (doc.k === 'p') return doc.st === 'published' || Boolean(drafts);
+    if (!doc.pub && !drafts) return false;
+    return doc.st === 'visible' || Boolean(everything);
   }
 
   private async docs(ids: Types.ObjectId[]): Promise<SearchDoc[]> {
@@ -274,7 +289,10 @@ export class SearchService {
   ): Promise<{ doc: SearchDoc; score: number }[]> {
     if (!found.length) return found;
     const texts = await this.texts(found.map((m) => m.doc));
-    return found.filter((m) => phrases.every((p) => hasPhrase(texts.get(String(m.doc._id)) ?? '', p)));
+    return found.filter((m) => {
+      const all = words(texts.get(String(m.doc._id)) ?? '');
+      return phrases.every((p) => hasPhrase(all, p));
+    });
   }
 
   private async texts(docs: SearchDoc[]): Promise<Map<string, string>> {
@@ -307,12 +325,12 @@ export class SearchService {
   private async describe(
     shown: { doc: SearchDoc; score: number }[],
     query: ParsedQuery,
-    everything = false,
+    may: { everything: boolean; drafts: boolean },
   ): Promise<SearchResult[]> {
     return this.describeIds(
       shown.map((m) => ({ id: m.doc._id, comment: m.doc.k === 'c', score: m.score })),
       query,
-      everything,
+      may,
     );
   }
 
@@ -324,7 +342,7 @@ export class SearchService {
   private async describeIds(
     items: { id: Types.ObjectId; comment: boolean; score: number }[],
     query: ParsedQuery,
-    everything: boolean,
+    may: { everything: boolean; drafts: boolean },
   ): Promise<SearchResult[]> {
     const commentIds = items.filter((i) => i.comment).map((i) => i.id);
     const postIds = items.filter((i) => !i.comment).map((i) => i.id);
@@ -353,7 +371,7 @@ export class SearchService {
     return items.flatMap(({ id, comment: isComment, score }): SearchResult[] => {
       if (!isComment) {
         const post = postById.get(String(id));
-        if (!post || (!everything && post.status !== 'published')) return [];
+        if (!post || (!may.drafts && post.status !== 'published')) return [];
         if (!hasEvery(`${postText(post)} ${post.authorName}`, query.include)) return [];
         return [
           {
@@ -373,7 +391,8 @@ export class SearchService {
       const post = comment && postById.get(String(comment.post));
       if (!comment || !post) return [];
       const published = post.status === 'published';
-      if (!everything && !(comment.status === 'visible' && published)) return [];
+      if (!published && !may.drafts) return [];
+      if (comment.status !== 'visible' && !may.everything) return [];
       // An edit since it was indexed may have taken the words out: the text is the authority.
       if (!hasEvery(`${comment.authorName} ${plainText(comment.bodyHtml)}`, query.include)) return [];
       return [
@@ -473,7 +492,9 @@ function rankCandidates(lists: Postings[], idf: number[]): { d: Types.ObjectId; 
 }
 
 /** Reads the search form's filters (query string or API), with a readable error for bad dates. */
-export function parseFilters(input: Record<string, unknown>): Omit<SearchParams, 'postId' | 'everything'> {
+export function parseFilters(
+  input: Record<string, unknown>,
+): Omit<SearchParams, 'postId' | 'everything' | 'drafts'> {
   const text = (name: string) => (typeof input[name] === 'string' ? (input[name] as string).trim() : '');
   const date = (name: string, endOfDay: boolean) => {
     const raw = text(name);

@@ -107,7 +107,10 @@ export function parseQuery(q: string): ParsedQuery {
       }
       stems(quoted).forEach((s) => include.add(s));
       phrase.forEach((w) => highlight.add(w));
-      if (phrase.length > 1) phrases.push(phrase);
+      // At most four phrases, each once: every one is checked against each candidate's text.
+      const key = phrase.join(' ');
+      if (phrase.length > 1 && phrases.length < 4 && !phrases.some((p) => p.join(' ') === key))
+        phrases.push(phrase);
       continue;
     }
     const negative = bare.startsWith('-') && bare.length > 1;
@@ -128,9 +131,9 @@ export function parseQuery(q: string): ParsedQuery {
   };
 }
 
-/** Whether the text has the phrase's words in a row. */
-export function hasPhrase(text: string, phrase: string[]): boolean {
-  const all = words(text);
+/** Whether the text (or its words, split once for several phrases) has the phrase's words in a row. */
+export function hasPhrase(text: string | string[], phrase: string[]): boolean {
+  const all = typeof text === 'string' ? words(text) : text;
   return all.some((_, i) => phrase.every((w, j) => all[i + j] === w));
 }
 
@@ -151,8 +154,7 @@ export function snippet(text: string, query: Pick<ParsedQuery, 'include' | 'high
   const isMatch = (word: string) => {
     const folded = fold(word);
     if (typed.has(folded)) return true;
-    const stemmed = nlp.tokens.stem([folded])[0];
-    return wanted.has(stemmed);
+    return wanted.has(stemOf(folded));
   };
   let first = -1;
   let position = 0;

@@ -26,11 +26,20 @@ function sameValue(a: unknown, b: unknown): boolean {
   return showValue(a) === showValue(b) && Array.isArray(a) === Array.isArray(b);
 }
 
-/** A stored value is used only if it has the type of the setting's default (a hand-edited record cannot break the site). */
+/**
+ * A stored value is used only if it has the type of the setting's default and passes the setting's
+ * own check (a hand-edited record cannot break the site).
+ */
 function fitsType(key: EditableKey, value: unknown): boolean {
   const sample = schema[key].default as unknown;
   if (Array.isArray(sample)) return Array.isArray(value) && value.every((v) => typeof v === 'string');
-  return typeof value === typeof sample;
+  if (typeof value !== typeof sample) return false;
+  if (typeof value !== 'number') return true;
+  try {
+    return schema[key].parse(String(value)) === value;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -197,7 +206,11 @@ function parseField(field: FieldSpec, raw: string): unknown {
       return unique;
     }
     case 'text': {
-      const text = raw.replace(/\s+/g, ' ').trim();
+      // No control characters: the title and description go into feeds (XML) and mail headers.
+      const text = raw
+        .replace(/[\u0000-\u001f\u007f]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
       if (!text) throw new ValidationError('This cannot be empty.');
       if (text.length > (field.max ?? 200))
         throw new ValidationError(`At most ${field.max} characters (this has ${text.length}).`);

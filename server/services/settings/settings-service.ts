@@ -207,8 +207,9 @@ function parseField(field: FieldSpec, raw: string): unknown {
     }
     case 'text': {
       // No control characters: the title and description go into feeds (XML) and mail headers.
-      const text = raw
-        .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      const text = [...raw]
+        .map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 ? ' ' : c))
+        .join('')
         .replace(/\s+/g, ' ')
         .trim();
       if (!text) throw new ValidationError('This cannot be empty.');

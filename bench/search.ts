@@ -12,6 +12,9 @@
  *    words they read). Prints p50/p95/p99 by number of words.
  * 3. Posts guest comments at 200 a second for 10 seconds, each with a word of its own, and measures
  *    how long after its POST answered a comment is found by search (its indexing lag).
+ *
+ * BENCH_SEARCH_NO_BUILD=1 uses dist/ as it is; BENCH_SEARCH_ONLY_POSTING=1 skips the queries;
+ * BENCH_SEARCH_SERVER_DIR runs another checkout's built server on the same database (an A/B).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -216,8 +219,10 @@ async function build(uri: string): Promise<{ seconds: number; indexSeconds: numb
 }
 
 async function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
+  // BENCH_SEARCH_SERVER_DIR: another checkout's built server on the same database (an A/B of the
+  // posting rate, e.g. the commit before search).
   const child = spawn(process.execPath, ['dist/server/index.js'], {
-    cwd: ROOT,
+    cwd: process.env.BENCH_SEARCH_SERVER_DIR ?? ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
@@ -291,6 +296,7 @@ async function measureFollowing(base: string): Promise<void> {
   const token = guestToken(SECRET);
   const acked = new Map<string, number>();
   const found = new Map<string, number>();
+  const refused = new Map<number, number>();
   const posts: Promise<void>[] = [];
   const started = performance.now();
   for (let i = 0; i < rate * seconds; i += 1) {
@@ -315,6 +321,7 @@ async function measureFollowing(base: string): Promise<void> {
       }).then(async (res) => {
         await res.arrayBuffer();
         if (res.status === 303) acked.set(word, performance.now());
+        else refused.set(res.status, (refused.get(res.status) ?? 0) + 1);
       }),
     );
   }
@@ -330,6 +337,7 @@ async function measureFollowing(base: string): Promise<void> {
     }
   }
   const lags = sample.filter((w) => found.has(w)).map((w) => found.get(w)! - acked.get(w)!);
+  if (refused.size) log(`  refused: ${[...refused].map(([status, n]) => `${n} with ${status}`).join(', ')}`);
   log(
     `  posted ${acked.size} comments in ${postedFor.toFixed(1)} s (${Math.round(acked.size / postedFor)}/s); ` +
       `${lags.length} of ${sample.length} sampled found by search, lag after the POST: p50 ${quantile(lags, 0.5).toFixed(0)} ms, ` +
@@ -367,8 +375,10 @@ async function main(): Promise<void> {
       execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
     const started = await startServer(uri);
     server = started;
-    log('queries, one at a time, over HTTP:');
-    await measureQueries(started.base);
+    if (!process.env.BENCH_SEARCH_ONLY_POSTING) {
+      log('queries, one at a time, over HTTP:');
+      await measureQueries(started.base);
+    }
     log('search following new comments posted at 200/s:');
     await measureFollowing(started.base);
   } finally {

@@ -325,7 +325,9 @@ async function measureFollowing(base: string): Promise<void> {
           else refused.set(res.status, (refused.get(res.status) ?? 0) + 1);
         })
         // A connection the overloaded server never accepted counts as refused (status 0).
-        .catch(() => refused.set(0, (refused.get(0) ?? 0) + 1)),
+        .catch(() => {
+          refused.set(0, (refused.get(0) ?? 0) + 1);
+        }),
     );
   }
   await Promise.all(posts);

@@ -519,5 +519,3 @@ export function parseFilters(
     page: Number.isInteger(page) && page > 0 ? page : 1,
   };
 }
-
-export { K1 };

@@ -9,6 +9,7 @@ import labelled from '../../fixtures/spam/labelled-comments.json';
 import { buildPost } from '../../fixtures/factories';
 import { buildUser, csrfFrom, signIn } from '../../fixtures/users';
 import { buildTestApp, guestForm } from '../../setup/app';
+import { settingsFormOf } from '../../fixtures/settings-form';
 
 const fixture = labelled as { text: string; label: 'spam' | 'ham' }[];
 /** Fixed ids, so the held-out fifth is the same on every run. */
@@ -133,14 +134,7 @@ describe('spam classifier trained on moderators’ decisions', () => {
     const admin = await buildUser(services, 'admin');
     const { agent } = await signIn(app, admin.username);
     const page = await agent.get('/admin/settings').expect(200);
-    const $ = cheerio.load(page.text);
-    const form: Record<string, string> = {};
-    $('form[action="/admin/settings"] input, form[action="/admin/settings"] textarea').each((_, el) => {
-      const input = $(el);
-      if (input.attr('type') === 'checkbox') {
-        if (input.attr('checked') !== undefined) form[input.attr('name')!] = 'on';
-      } else form[input.attr('name')!] = el.tagName === 'textarea' ? input.text() : (input.val() as string);
-    });
+    const form = settingsFormOf(page.text);
     await agent
       .post('/admin/settings')
       .type('form')

@@ -9,23 +9,7 @@ import { buildPost } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
 import { buildTestApp, guestForm } from '../../setup/app';
 import { startServerProcess } from '../../setup/server-process';
-
-/** The settings form as the page shows it: every field's value, plus the hidden revision. */
-function formOf(html: string): Record<string, string> {
-  const $ = cheerio.load(html);
-  const values: Record<string, string> = {};
-  $('form[action="/admin/settings"]')
-    .find('input, textarea')
-    .each((_, el) => {
-      const input = $(el);
-      const name = input.attr('name');
-      if (!name) return;
-      if (input.attr('type') === 'checkbox') {
-        if (input.attr('checked') !== undefined) values[name] = 'on';
-      } else values[name] = el.tagName === 'textarea' ? input.text() : (input.val() as string);
-    });
-  return values;
-}
+import { settingsFormOf } from '../../fixtures/settings-form';
 
 describe('settings page: rules changed without a restart', () => {
   jest.setTimeout(90000);
@@ -45,7 +29,7 @@ describe('settings page: rules changed without a restart', () => {
     const admin = await buildUser(services, 'admin');
     const { agent } = await signIn(app, admin.username);
     const page = await agent.get('/admin/settings').expect(200);
-    const form = formOf(page.text);
+    const form = settingsFormOf(page.text);
     expect(form.siteTitle).toBe('Env Title');
     expect(form.bannedWords).toBe('spamword');
     const refused = await agent
@@ -71,7 +55,7 @@ describe('settings page: rules changed without a restart', () => {
     await request(app).get('/').expect(200); // cached for readers without a session
     const admin = await buildUser(services, 'admin');
     const { agent } = await signIn(app, admin.username);
-    const form = formOf((await agent.get('/admin/settings').expect(200)).text);
+    const form = settingsFormOf((await agent.get('/admin/settings').expect(200)).text);
     await agent
       .post('/admin/settings')
       .type('form')
@@ -121,8 +105,8 @@ describe('settings page: rules changed without a restart', () => {
     const [one, two] = await Promise.all([buildUser(services, 'admin'), buildUser(services, 'admin')]);
     const a = await signIn(app, one.username);
     const b = await signIn(app, two.username);
-    const formA = formOf((await a.agent.get('/admin/settings').expect(200)).text);
-    const formB = formOf((await b.agent.get('/admin/settings').expect(200)).text);
+    const formA = settingsFormOf((await a.agent.get('/admin/settings').expect(200)).text);
+    const formB = settingsFormOf((await b.agent.get('/admin/settings').expect(200)).text);
     await a.agent
       .post('/admin/settings')
       .type('form')
@@ -136,7 +120,7 @@ describe('settings page: rules changed without a restart', () => {
     expect(cheerio.load(late.text)('#form-errors p').text()).toContain('Another admin saved the settings');
     expect(config.holdLinksOver).toBe(5);
     expect(config.reportsToHide).toBe(3);
-    expect(formOf(late.text).holdLinksOver).toBe('5');
+    expect(settingsFormOf(late.text).holdLinksOver).toBe('5');
   });
 
   it('are read by a process started later, over the environment', async () => {
@@ -168,7 +152,7 @@ describe('settings page: rules changed without a restart', () => {
 
     const admin = await buildUser(services, 'admin');
     const { agent } = await signIn(a.url, admin.username);
-    const form = formOf((await agent.get('/admin/settings').expect(200)).text);
+    const form = settingsFormOf((await agent.get('/admin/settings').expect(200)).text);
     await agent
       .post('/admin/settings')
       .type('form')

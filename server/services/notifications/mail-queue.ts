@@ -18,6 +18,7 @@ const BATCH = 50;
 export class MailQueue {
   private running: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private following: Promise<number> | null = null;
 
   constructor(
     private readonly mailer: Mailer,
@@ -56,12 +57,29 @@ export class MailQueue {
     this.timer = null;
   }
 
-  /** Sends every due job once (one run at a time in this process); returns how many went out. */
+  /**
+   * Sends every job due when it was called (one run at a time in this process); returns how many
+   * went out. Called while a run is under way, it waits for that run and then starts another, the
+   * same one for every such caller: the run under way may have read the queue before the caller's
+   * jobs were written.
+   */
   runDue(): Promise<number> {
-    this.running ??= this.sendDue().finally(() => {
+    if (this.running) {
+      this.following ??= this.running.then(
+        () => this.afterRun(),
+        () => this.afterRun(),
+      );
+      return this.following;
+    }
+    this.running = this.sendDue().finally(() => {
       this.running = null;
     });
     return this.running;
+  }
+
+  private afterRun(): Promise<number> {
+    this.following = null;
+    return this.runDue();
   }
 
   private async sendDue(): Promise<number> {

@@ -222,6 +222,29 @@ describe('reply notifications by email, through a queue in the database', () => 
     expect((await MailJobModel.findOne({ key: 'retry-1' }).lean())?.status).toBe('sent');
   });
 
+  it('sends, when asked, a mail stored while an earlier run was still sending', async () => {
+    const mailer = createMailer(mailConfig);
+    const send = mailer.send.bind(mailer);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let sending = 0;
+    mailer.send = async (mail) => {
+      sending += 1;
+      if (sending === 1) await gate; // the first mail's server is slow
+      return send(mail);
+    };
+    const queue = new MailQueue(mailer);
+    await queue.enqueue('early', { to: 'early@example.com', subject: 'Early', text: 'Body' });
+    while (sending === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The run under way read the queue before this one was stored.
+    await queue.enqueue('late', { to: 'late@example.com', subject: 'Late', text: 'Body' });
+    const asked = queue.runDue();
+    release();
+    await asked;
+    expect(mailer.captured.map((m) => m.subject).sort()).toEqual(['Early', 'Late']);
+    expect(await MailJobModel.countDocuments({ status: 'sent' })).toBe(2);
+  });
+
   it('never sends a mail twice, with three processes sending at once, and leaves nothing behind', async () => {
     const mailers = [createMailer(mailConfig), createMailer(mailConfig), createMailer(mailConfig)];
     const [first, ...others] = mailers.map((mailer) => new MailQueue(mailer));

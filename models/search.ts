@@ -6,13 +6,15 @@ import mongoose, { Schema, type Types } from 'mongoose';
  * SearchDoc: one per indexed post or comment (same _id): its stems and their weighted counts, its
  * length, and what filters and permissions need (status, post, published, tags, author, date).
  *
- * SearchPosting: a chunk of one stem's postings, up to 64 documents written together, with each
- * one's BM25 weight for the stem, best first. Its _id is made, not drawn: the first two bytes are
- * 65535 minus the chunk's best weight, the rest random. So reading `{ t: stem }` in _id order (the
- * `{ t: 1, _id: 1 }` index) gives the chunks with the heaviest documents first, and a query reads
- * only a stem's best few chunks, on the embedded database (whose patch pushes `t` and the _id order
- * down to SQLite) as on MongoDB. Chunks are written, never edited: an edited document's new postings
- * come in new chunks, and a query checks every candidate against its SearchDoc.
+ * SearchSegment: part of one stem's postings list, in document order (see
+ * server/services/search/postings.ts): the documents' ordinals, weights and flags, packed. Written
+ * once, never edited: each indexing batch writes a small row per stem, and rows of a size class
+ * (`z`) are merged eight at a time into one of the next (as an LSM tree does), up to full rows of
+ * FULL postings. A stem's list is its rows merged, the newest row (`v`) winning for a document in
+ * more than one. Read by `{ t, z }` (index `{ t: 1, z: 1, _id: 1 }`), on the embedded database
+ * (whose patch pushes both down to SQLite) as on MongoDB; full rows newest first by _id.
+ *
+ * SearchBlock: the blocks of ordinals processes have claimed (server/services/search/ordinals.ts).
  *
  * SearchPrefix: title-word prefixes of published posts, for suggestions as one types; _id made
  * from the publication time (newest first) and a hash.
@@ -40,10 +42,13 @@ const searchDocSchema = new Schema(
     at: { type: Date, required: true },
     /** The comment's number in its thread. */
     n: { type: Number, default: 0 },
+    /** Its ordinal in postings lists. */
+    o: { type: Number, required: true },
   },
   { versionKey: false },
 );
 searchDocSchema.index({ post: 1 });
+searchDocSchema.index({ o: 1 });
 
 export interface SearchDoc {
   _id: Types.ObjectId;
@@ -57,25 +62,42 @@ export interface SearchDoc {
   au: string;
   at: Date;
   n: number;
+  o: number;
 }
 
 export const SearchDocModel = mongoose.model('SearchDoc', searchDocSchema);
 
-const searchPostingSchema = new Schema(
+const searchSegmentSchema = new Schema(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
     t: { type: String, required: true },
-    /**
-     * Up to 64 documents and their weights for the stem, best first, packed: base64 of 14 bytes
-     * each (the 12-byte id, then the weight 0-65535). A string, not arrays: see SearchDoc.tf.
-     */
+    /** Size class: 0-4 by the number of postings (1-7, 8-63, …), 99 for a full row. */
+    z: { type: Number, required: true },
+    /** Postings in it. */
+    n: { type: Number, required: true },
+    /** When its postings were taken from their documents (ms): the newest row wins. */
+    v: { type: Number, required: true },
+    /** The postings, packed (a string: the embedded database converts array elements one by one). */
     p: { type: String, required: true },
   },
   { versionKey: false },
 );
-searchPostingSchema.index({ t: 1, _id: 1 });
+searchSegmentSchema.index({ t: 1, z: 1, _id: 1 });
 
-export const SearchPostingModel = mongoose.model('SearchPosting', searchPostingSchema);
+export interface SearchSegment {
+  _id: Types.ObjectId;
+  t: string;
+  z: number;
+  n: number;
+  v: number;
+  p: string;
+}
+
+export const SearchSegmentModel = mongoose.model('SearchSegment', searchSegmentSchema);
+
+const searchBlockSchema = new Schema({ _id: { type: Number, required: true } }, { versionKey: false });
+
+export const SearchBlockModel = mongoose.model('SearchBlock', searchBlockSchema);
 
 const searchPrefixSchema = new Schema(
   {

@@ -1,14 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import {
   SearchDocModel,
-  SearchPostingModel,
   SearchPrefixModel,
+  SearchSegmentModel,
   type SearchDoc,
 } from '../../../models/search.js';
 import type { DomainEvents } from '../events.js';
+import { Ordinals } from './ordinals.js';
+import { COMMENT, SHOWN, type Posting } from './postings.js';
+import { Segments } from './segments.js';
 import { fold, plainText, termFrequencies, words } from './text.js';
 
 const { trusted } = mongoose;
@@ -29,67 +32,6 @@ export function quantize(weight: number): number {
   return Math.max(0, Math.min(65535, Math.round((weight / MAX_WEIGHT) * 65535)));
 }
 
-/**
- * A postings chunk's _id: its best weight, inverted, in the first two bytes (best chunks first in
- * _id order), then ten random bytes.
- */
-export function chunkId(bestWeight: number): Types.ObjectId {
-  const bytes = Buffer.alloc(12);
-  bytes.writeUInt16BE(65535 - bestWeight, 0);
-  // Unique without a random draw per chunk: this process's random part and a counter.
-  PROCESS_PART.copy(bytes, 2);
-  chunkCounter = (chunkCounter + 1) >>> 0;
-  bytes.writeUInt32BE(chunkCounter, 8);
-  return new Types.ObjectId(bytes);
-}
-
-const PROCESS_PART = randomBytes(6);
-let chunkCounter = randomBytes(4).readUInt32BE(0);
-
-export interface Chunk {
-  _id: Types.ObjectId;
-  t: string;
-  p: string;
-}
-
-/** A posting: the document, its weight for the stem (0-65535), and what kind of document it is. */
-export interface Posting {
-  d: Types.ObjectId;
-  w: number;
-  /** A comment (else a post). */
-  comment: boolean;
-  /** Readers may see it: a visible comment on a published post, or a published post. */
-  shown: boolean;
-}
-
-const ENTRY = 15;
-
-/** Postings as a chunk stores them: 15 bytes each (12-byte id, 2-byte weight, flags), base64. */
-export function packPostings(postings: Posting[]): string {
-  const bytes = Buffer.alloc(postings.length * ENTRY);
-  postings.forEach(({ d, w, comment, shown }, i) => {
-    bytes.set(d.id, i * ENTRY);
-    bytes.writeUInt16BE(w, i * ENTRY + 12);
-    bytes[i * ENTRY + 14] = (comment ? 1 : 0) | (shown ? 2 : 0);
-  });
-  return bytes.toString('base64');
-}
-
-export function unpackPostings(packed: string): Posting[] {
-  const bytes = Buffer.from(packed, 'base64');
-  const out: Posting[] = [];
-  for (let i = 0; i + ENTRY <= bytes.length; i += ENTRY) {
-    const flags = bytes[i + 14];
-    out.push({
-      d: new Types.ObjectId(bytes.subarray(i, i + 12)),
-      w: bytes.readUInt16BE(i + 12),
-      comment: (flags & 1) === 1,
-      shown: (flags & 2) === 2,
-    });
-  }
-  return out;
-}
-
 /** Stems and weighted counts as a SearchDoc keeps them. */
 export function packFrequencies(tf: Map<string, number>): string {
   return [...tf].map(([t, n]) => `${t}=${n}`).join(' ');
@@ -102,32 +44,6 @@ export function unpackFrequencies(packed: string): Map<string, number> {
     if (eq > 0) tf.set(pair.slice(0, eq), Number(pair.slice(eq + 1)));
   }
   return tf;
-}
-
-/** Postings per chunk: a stem's documents from one write, best first, this many to a row. */
-export const CHUNK = 64;
-
-/**
- * The chunks for a batch of documents: per stem, its documents sorted by weight, cut in rows of
- * CHUNK. One row carries many postings, so indexing writes a few rows per comment, not one per
- * word (each row costs the embedded database a twentieth of a millisecond or more to write).
- */
-export function chunksOf(entries: (Posting & { t: string })[]): Chunk[] {
-  const byStem = new Map<string, Posting[]>();
-  for (const { t, ...posting } of entries) {
-    let list = byStem.get(t);
-    if (!list) byStem.set(t, (list = []));
-    list.push(posting);
-  }
-  const chunks: Chunk[] = [];
-  for (const [t, list] of byStem) {
-    list.sort((a, b) => b.w - a.w);
-    for (let i = 0; i < list.length; i += CHUNK) {
-      const part = list.slice(i, i + CHUNK);
-      chunks.push({ _id: chunkId(part[0].w), t, p: packPostings(part) });
-    }
-  }
-  return chunks;
 }
 
 /** A prefix row's _id: newest post first, then a hash of (prefix, post). */
@@ -160,27 +76,24 @@ const POST_FIELDS = 'title slug tags letterHtml answerHtml authorName status pub
 const BATCH = 500;
 
 interface Built {
-  doc: SearchDoc;
-  postings: (Posting & { t: string })[];
+  /** The document, but for its ordinal (given when it is written). */
+  doc: Omit<SearchDoc, 'o'>;
+  /** Its stems' weights, and its flags (the same in every posting). */
+  postings: { t: string; w: number }[];
+  flags: number;
 }
 
 function build(
   kind: 'c' | 'p',
-  base: Omit<SearchDoc, 'k' | 'tf' | 'len'>,
+  base: Omit<SearchDoc, 'k' | 'tf' | 'len' | 'o'>,
   fields: { text: string; weight: number }[],
 ): Built {
   const { tf, length } = termFrequencies(fields);
-  const doc: SearchDoc = { ...base, k: kind, tf: packFrequencies(tf), len: length };
+  const doc = { ...base, k: kind, tf: packFrequencies(tf), len: length };
   const comment = kind === 'c';
   const shown = comment ? base.st === 'visible' && base.pub : base.st === 'published';
-  const postings = [...tf].map(([t, n]) => ({
-    t,
-    d: base._id,
-    w: quantize(termWeight(n, length, kind)),
-    comment,
-    shown,
-  }));
-  return { doc, postings };
+  const postings = [...tf].map(([t, n]) => ({ t, w: quantize(termWeight(n, length, kind)) }));
+  return { doc, postings, flags: (comment ? COMMENT : 0) | (shown ? SHOWN : 0) };
 }
 
 export function buildComment(comment: CommentSource, post: PostFacts): Built {
@@ -248,6 +161,8 @@ export class SearchIndex {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly failures = new Map<string, number>();
+  private readonly ordinals = new Ordinals();
+  private readonly segments = new Segments();
 
   constructor(
     events: DomainEvents,
@@ -384,41 +299,51 @@ export class SearchIndex {
   private async write(built: Built[], fresh: boolean): Promise<void> {
     for (let i = 0; i < built.length; i += BATCH * 4) {
       let part = built.slice(i, i + BATCH * 4);
+      let docs: SearchDoc[];
       if (!fresh) {
-        // Indexed before? A status change needs no new postings; an edit adds its new ones (the
-        // old ones stay until a rebuild: a query checks every candidate against its document).
+        // Indexed before? It keeps its ordinal. A status change or an edit writes its postings
+        // again (the newest row wins); a write that changes neither needs none.
         const before = new Map(
           (
             await SearchDocModel.find({ _id: trusted({ $in: part.map((b) => b.doc._id) }) })
-              .select('tf len k st pub')
-              .lean<Pick<SearchDoc, '_id' | 'tf' | 'len' | 'k' | 'st' | 'pub'>[]>()
-          ).map((d) => [String(d._id), shape(d)]),
+              .select('tf len k st pub o')
+              .lean<Pick<SearchDoc, '_id' | 'tf' | 'len' | 'k' | 'st' | 'pub' | 'o'>[]>()
+          ).map((d) => [String(d._id), d]),
         );
+        const added = await this.ordinals.take(part.filter((b) => !before.has(String(b.doc._id))).length);
+        docs = part.map((b) => ({ ...b.doc, o: before.get(String(b.doc._id))?.o ?? added.shift()! }));
         await SearchDocModel.bulkWrite(
-          part.map((b) => ({ replaceOne: { filter: { _id: b.doc._id }, replacement: b.doc, upsert: true } })),
+          docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
           { ordered: false },
         );
-        part = part.filter((b) => before.get(String(b.doc._id)) !== shape(b.doc));
+        const changed = part.map((b, j) => {
+          const was = before.get(String(b.doc._id));
+          return !was || shape(was) !== shape(docs[j]);
+        });
+        docs = docs.filter((_, j) => changed[j]);
+        part = part.filter((_, j) => changed[j]);
       } else {
+        const ordinals = await this.ordinals.take(part.length);
+        docs = part.map((b, j) => ({ ...b.doc, o: ordinals[j] }));
         try {
-          await SearchDocModel.insertMany(
-            part.map((b) => b.doc),
-            { ordered: false, lean: true },
-          );
+          await SearchDocModel.insertMany(docs, { ordered: false, lean: true });
         } catch (err) {
           if (!onlyDuplicates(err)) throw err;
           await SearchDocModel.bulkWrite(
-            part.map((b) => ({
-              replaceOne: { filter: { _id: b.doc._id }, replacement: b.doc, upsert: true },
-            })),
+            docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
             { ordered: false },
           );
         }
       }
-      const chunks = chunksOf(part.flatMap((b) => b.postings));
-      for (let j = 0; j < chunks.length; j += 2000) {
-        await SearchPostingModel.insertMany(chunks.slice(j, j + 2000), { ordered: false, lean: true });
-      }
+      const byStem = new Map<string, Posting[]>();
+      part.forEach((b, j) => {
+        for (const { t, w } of b.postings) {
+          let list = byStem.get(t);
+          if (!list) byStem.set(t, (list = []));
+          list.push({ ord: docs[j].o, w, flags: b.flags });
+        }
+      });
+      await this.segments.write(byStem);
     }
   }
 
@@ -464,7 +389,7 @@ export class SearchIndex {
       await model.createCollection();
       await model.createIndexes();
     };
-    await remake(SearchPostingModel);
+    await remake(SearchSegmentModel);
     await remake(SearchDocModel);
     await remake(SearchPrefixModel);
   }

@@ -1,24 +1,17 @@
 import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
-import {
-  SearchDocModel,
-  SearchPostingModel,
-  SearchPrefixModel,
-  type SearchDoc,
-} from '../../../models/search.js';
+import { SearchDocModel, SearchPrefixModel, type SearchDoc } from '../../../models/search.js';
 import { ValidationError } from '../../errors/index.js';
-import { K1, termWeight, unpackFrequencies, unpackPostings, type Posting } from './search-index.js';
+import { K1 } from './search-index.js';
+import { COMMENT, SHOWN, intersect } from './postings.js';
+import { Segments } from './segments.js';
 import { fold, hasPhrase, parseQuery, plainText, snippet, stems, words, type ParsedQuery } from './text.js';
 
 const { trusted } = mongoose;
 
-/** Postings chunks read per word (up to 64 documents each): all of them when a word has fewer (exact). */
-const CHUNKS = 12;
-/** The best documents kept per word when it has more chunks than that. */
-const PER_TERM = 400;
-/** Documents looked at per query, at most. */
-const MAX_CANDIDATES = 1200;
+/** Candidates whose documents are read, at most, when filters need them (tag, author, dates, phrases). */
+const MAX_CHECKED = 2000;
 const PER_PAGE = 20;
 
 export interface SearchParams {
@@ -65,13 +58,17 @@ export interface SearchPage {
 
 /**
  * Search over posts and comments: BM25 with English stemming, quoted phrases, `-word`, filters and
- * permissions, over the index in the database (see models/search.ts). For each word the few hundred
- * documents where it weighs most are read in index order; a word rarer than that is read whole, so a
- * query with one such word is exact. Candidates are then checked against every word, the filters and
- * what the reader may see, scored, and ranked (newer first on equal scores).
+ * permissions, over the index in the database (see models/search.ts). Every word's postings list is
+ * read whole (in document order, packed small) and the lists are intersected, so a document with
+ * every word is found however common the words are; only a word in more documents than a few full
+ * rows hold is read for its newest documents alone (`approximate`). Matches are scored from the
+ * postings; the page's documents are then read, and what they show is checked on the posts and
+ * comments themselves. Filters the postings do not carry (tag, author, dates, phrases, moderators'
+ * and admins' wider view) are checked on the candidates' index documents, best first.
  */
 export class SearchService {
   private docCount = { value: 0, at: 0 };
+  private readonly segments = new Segments();
 
   async search(params: SearchParams): Promise<SearchPage> {
     const query = parseQuery(params.q ?? '');
@@ -79,44 +76,77 @@ export class SearchService {
     const empty = { query, results: [], page, hasNext: false, approximate: false };
     if (!query.include.length) return empty;
 
-    const lists = await Promise.all(query.include.map((t) => this.postings(t)));
-    if (lists.some((l) => l.docs.length === 0)) return empty;
+    const [lists, excluded, thread] = await Promise.all([
+      Promise.all(query.include.map((t) => this.segments.read(t))),
+      Promise.all(query.exclude.map((t) => this.segments.read(t))),
+      params.postId ? this.threadOrdinals(params.postId) : null,
+    ]);
+    if (lists.some((l) => l.list.ord.length === 0)) return empty;
+    let approximate = lists.some((l) => l.from > 0);
     const n = this.count();
-    const df = lists.map((l) => (l.complete ? l.docs.length : Math.max(PER_TERM * 4, Math.round(n / 20))));
-    const idf = df.map((d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
-    const plain =
-      !query.exclude.length &&
-      !query.phrases.length &&
-      !params.tag &&
-      !params.author &&
-      !params.from &&
-      !params.to &&
-      !params.postId &&
-      !params.everything &&
-      !params.drafts;
-    if (plain) return this.fromPostings(query, lists, idf, page, params.type ?? 'all');
-    const candidates = rankCandidates(lists, idf);
+    const idf = lists.map((l) => {
+      // A list read in part: its documents counted as if the rest were as dense.
+      const last = l.list.ord[l.list.ord.length - 1];
+      const df =
+        l.from > 0 ? (l.list.ord.length * (last + 1)) / Math.max(1, last + 1 - l.from) : l.list.ord.length;
+      return Math.log(1 + (Math.max(n, df) - df + 0.5) / (df + 0.5));
+    });
 
-    // Read the candidates' documents best bound first, a batch at a time, until the page (and one
-    // more, to know if there is a next page) is certain: no unread candidate could score higher.
-    const needed = page * PER_PAGE + 1;
-    const matches: { doc: SearchDoc; score: number }[] = [];
-    const byRank = (a: { doc: SearchDoc; score: number }, b: { doc: SearchDoc; score: number }) =>
-      b.score - a.score || b.doc.at.getTime() - a.doc.at.getTime();
-    let read = 0;
-    while (read < candidates.length) {
-      const batch = candidates.slice(read, read + (read === 0 ? 60 : 200));
-      read += batch.length;
-      const found = (await this.docs(batch.map((c) => c.d)))
-        .map((doc) => ({ doc, score: this.scoreOf(doc, query, idf, params) }))
-        .filter((m): m is { doc: SearchDoc; score: number } => m.score !== null);
-      matches.push(...(query.phrases.length ? await this.withPhrases(found, query.phrases) : found));
-      matches.sort(byRank);
-      const next = candidates[read]?.bound ?? 0;
-      if (matches.length >= needed && matches[needed - 1].score >= next) break;
+    const type = params.postId ? 'comments' : (params.type ?? 'all');
+    const wider = Boolean(params.everything || params.drafts);
+    const scored: { ord: number; score: number }[] = [];
+    for (const { ord, at } of intersect(
+      lists.map((l) => l.list),
+      excluded.map((l) => l.list),
+    )) {
+      const flags = lists[0].list.flags[at[0]];
+      if (type !== 'all' && ((flags & COMMENT) === COMMENT) !== (type === 'comments')) continue;
+      if (!wider && !(flags & SHOWN)) continue;
+      if (thread && !thread.has(ord)) continue;
+      let score = 0;
+      for (let i = 0; i < lists.length; i += 1) score += idf[i] * weightOf(lists[i].list.w[at[i]]);
+      scored.push({ ord, score });
     }
 
     const start = (page - 1) * PER_PAGE;
+    const needed = start + PER_PAGE + 1;
+    const checks = wider || params.tag || params.author || params.from || params.to || query.phrases.length;
+    if (!checks) {
+      // A few more than the page, for any that turn out hidden since they were indexed.
+      const best = top(scored, needed + 4);
+      const docs = await this.byOrdinal(best.slice(start).map((s) => s.ord));
+      const results = await this.describe(
+        best.slice(start).flatMap((s) => {
+          const doc = docs.get(s.ord);
+          return doc ? [{ doc, score: s.score }] : [];
+        }),
+        query,
+        { everything: false, drafts: false },
+      );
+      return {
+        query,
+        results: results.slice(0, PER_PAGE),
+        page,
+        hasNext: scored.length > start + PER_PAGE,
+        approximate,
+      };
+    }
+
+    // Candidates best first, their index documents read a batch at a time and checked against the
+    // filters, until the page (and one more, to know if there is a next page) is full.
+    const candidates = top(scored, MAX_CHECKED);
+    if (scored.length > MAX_CHECKED) approximate = true;
+    const matches: { doc: SearchDoc; score: number }[] = [];
+    for (let read = 0; read < candidates.length && matches.length < needed; ) {
+      const batch = candidates.slice(read, read + (read === 0 ? 60 : 200));
+      read += batch.length;
+      const docs = await this.byOrdinal(batch.map((c) => c.ord));
+      const found = batch.flatMap((c) => {
+        const doc = docs.get(c.ord);
+        return doc && this.passes(doc, params) ? [{ doc, score: c.score }] : [];
+      });
+      matches.push(...(query.phrases.length ? await this.withPhrases(found, query.phrases) : found));
+    }
     return {
       query,
       results: await this.describe(matches.slice(start, start + PER_PAGE), query, {
@@ -125,72 +155,26 @@ export class SearchService {
       }),
       page,
       hasNext: matches.length > start + PER_PAGE,
-      approximate: !lists.some((l) => l.complete),
+      approximate,
     };
   }
 
-  /**
-   * Words only, as readers search: everything comes from the postings (weights, kind, and whether
-   * readers may see the document), so only the page's own posts and comments are read, and what
-   * they show is checked on them. A document counts when every word's list has it; for a common
-   * word (one read only in part) that means among its heaviest documents.
-   */
-  private async fromPostings(
-    query: ParsedQuery,
-    lists: Postings[],
-    idf: number[],
-    page: number,
-    type: 'all' | 'posts' | 'comments',
-  ): Promise<SearchPage> {
-    const wanted = (p: Posting) =>
-      p.shown && (type === 'all' || (type === 'comments' ? p.comment : !p.comment));
-    const maps = lists.map((l) => new Map(l.docs.filter(wanted).map((p) => [p.d.toHexString(), p])));
-    const smallest = maps.reduce((a, b) => (b.size < a.size ? b : a));
-    const scored: { posting: Posting; key: string; score: number }[] = [];
-    for (const [key, posting] of smallest) {
-      let score = 0;
-      let all = true;
-      for (let i = 0; i < maps.length && all; i += 1) {
-        const p = maps[i].get(key);
-        if (!p) all = false;
-        else score += idf[i] * weightOf(p.w);
-      }
-      if (all) scored.push({ posting, key, score });
-    }
-    // Best first; on equal scores the newer first (an id's first bytes are its time).
-    scored.sort((a, b) => b.score - a.score || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
-    const start = (page - 1) * PER_PAGE;
-    // A few more than the page, for any that turn out hidden since they were indexed.
-    const slice = scored.slice(start, start + PER_PAGE + 5);
-    const results = await this.describeIds(
-      slice.map((s) => ({ id: s.posting.d, comment: s.posting.comment, score: s.score })),
-      query,
-      { everything: false, drafts: false },
-    );
-    return {
-      query,
-      results: results.slice(0, PER_PAGE),
-      page,
-      hasNext: scored.length > start + PER_PAGE,
-      approximate: !lists.some((l) => l.complete),
-    };
-  }
-
-  /** The document's BM25 score for the query, or null when it does not match or may not be shown. */
-  private scoreOf(doc: SearchDoc, query: ParsedQuery, idf: number[], params: SearchParams): number | null {
-    if (!this.visible(doc, params.everything, params.drafts)) return null;
-    if (params.type === 'posts' && doc.k !== 'p') return null;
-    if ((params.type === 'comments' || params.postId) && doc.k !== 'c') return null;
-    if (params.postId && !doc.post.equals(params.postId)) return null;
+  /** Whether the document is one this search may show and its filters allow. */
+  private passes(doc: SearchDoc, params: SearchParams): boolean {
+    if (!this.visible(doc, params.everything, params.drafts)) return false;
+    if (params.postId && !doc.post.equals(params.postId)) return false;
     const tag = params.tag?.trim().toLowerCase();
-    if (tag && !doc.tags.some((t) => t.toLowerCase() === tag)) return null;
-    if (params.author && doc.au !== fold(params.author.trim())) return null;
-    if (params.from && doc.at < params.from) return null;
-    if (params.to && doc.at > params.to) return null;
-    const tf = unpackFrequencies(doc.tf);
-    if (query.exclude.some((t) => tf.has(t))) return null;
-    if (!query.include.every((t) => tf.has(t))) return null;
-    return query.include.reduce((sum, t, i) => sum + idf[i] * termWeight(tf.get(t)!, doc.len, doc.k), 0);
+    if (tag && !doc.tags.some((t) => t.toLowerCase() === tag)) return false;
+    if (params.author && doc.au !== fold(params.author.trim())) return false;
+    if (params.from && doc.at < params.from) return false;
+    if (params.to && doc.at > params.to) return false;
+    return true;
+  }
+
+  /** The ordinals of a post's comments in the index (search within a thread). */
+  private async threadOrdinals(postId: Types.ObjectId): Promise<Set<number>> {
+    const docs = await SearchDocModel.find({ post: postId, k: 'c' }).select('o').lean<{ o: number }[]>();
+    return new Set(docs.map((d) => d.o));
   }
 
   /** Titles of published posts whose words start with what was typed (the last word may be partial). */
@@ -227,45 +211,22 @@ export class SearchService {
     return found.filter((f) => published.has(String(f.id))).map(({ title, url }) => ({ title, url }));
   }
 
-  /**
-   * A stem's best documents: its first CHUNKS chunks in _id order (heaviest first), their postings
-   * by weight, each document once. Complete when the stem has no more chunks than that.
-   */
-  private async postings(t: string): Promise<Postings> {
-    const chunks = await SearchPostingModel.find({ t })
-      .sort({ _id: 1 })
-      .limit(CHUNKS)
-      .select('p')
-      .lean<{ p: string }[]>();
-    // A document written more than once (edited, moderated) has several postings: the heaviest
-    // counts, and it counts as shown if any says so (what readers see is checked on the page itself).
-    const best = new Map<string, Posting>();
-    for (const chunk of chunks) {
-      for (const posting of unpackPostings(chunk.p)) {
-        const key = posting.d.toHexString();
-        const seen = best.get(key);
-        if (!seen) best.set(key, posting);
-        else
-          best.set(key, { ...posting, w: Math.max(seen.w, posting.w), shown: seen.shown || posting.shown });
-      }
-    }
-    const docs = [...best.values()].sort((a, b) => b.w - a.w);
-    const complete = chunks.length < CHUNKS;
-    return { docs: complete ? docs : docs.slice(0, PER_TERM), complete };
-  }
-
   private visible(doc: SearchDoc, everything?: boolean, drafts?: boolean): boolean {
     if (doc.k === 'p') return doc.st === 'published' || Boolean(drafts);
     if (!doc.pub && !drafts) return false;
     return doc.st === 'visible' || Boolean(everything);
   }
 
-  private async docs(ids: Types.ObjectId[]): Promise<SearchDoc[]> {
-    const chunks: Promise<SearchDoc[]>[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      chunks.push(SearchDocModel.find({ _id: trusted({ $in: ids.slice(i, i + 500) }) }).lean<SearchDoc[]>());
+  /** Index documents by ordinal. */
+  private async byOrdinal(ordinals: number[]): Promise<Map<number, SearchDoc>> {
+    const found = new Map<number, SearchDoc>();
+    for (let i = 0; i < ordinals.length; i += 500) {
+      const docs = await SearchDocModel.find({ o: trusted({ $in: ordinals.slice(i, i + 500) }) }).lean<
+        SearchDoc[]
+      >();
+      for (const doc of docs) found.set(doc.o, doc);
     }
-    return (await Promise.all(chunks)).flat();
+    return found;
   }
 
   /**
@@ -438,57 +399,26 @@ function postText(
     .join(' ');
 }
 
-interface Postings {
-  /** Documents and their quantized weights, heaviest first. */
-  docs: Posting[];
-  /** Every document with the stem is here. */
-  complete: boolean;
-}
+/** A quantized weight back as a BM25 weight. */
+const weightOf = (w: number) => (w / 65535) * (K1 + 1);
 
-/** A quantized weight back as a BM25 weight (a hair above, so a bound is never too low). */
-const weightOf = (w: number) => ((w + 1) / 65535) * (K1 + 1);
-
-/**
- * Which documents to look at, each with the most it can score: when a word's list is complete, only
- * its documents can match (the shortest such list is used); otherwise the documents of every list,
- * those in most lists first, up to MAX_CANDIDATES. A word a document is missing from a complete
- * list rules it out; from an incomplete one, it can weigh at most what that list's last entry does.
- */
-function rankCandidates(lists: Postings[], idf: number[]): { d: Types.ObjectId; bound: number }[] {
-  const weights = lists.map((l) => new Map(l.docs.map((p) => [p.d.toHexString(), p.w])));
-  const floor = lists.map((l) => (l.complete ? -1 : (l.docs.at(-1)?.w ?? 0)));
-  const completeLists = lists.filter((l) => l.complete);
-  let pool: Types.ObjectId[];
-  if (completeLists.length) {
-    pool = completeLists.reduce((a, b) => (b.docs.length < a.docs.length ? b : a)).docs.map((p) => p.d);
-  } else {
-    const seen = new Map<string, { d: Types.ObjectId; n: number }>();
-    for (const list of lists) {
-      for (const { d } of list.docs) {
-        const key = d.toHexString();
-        const entry = seen.get(key);
-        if (entry) entry.n += 1;
-        else seen.set(key, { d, n: 1 });
-      }
-    }
-    pool = [...seen.values()]
-      .sort((a, b) => b.n - a.n)
-      .slice(0, MAX_CANDIDATES)
-      .map((e) => e.d);
+/** The `k` best, best first; on equal scores the later indexed (newer) first. */
+function top(scored: { ord: number; score: number }[], k: number): { ord: number; score: number }[] {
+  const byRank = (a: { ord: number; score: number }, b: { ord: number; score: number }) =>
+    b.score - a.score || b.ord - a.ord;
+  if (scored.length <= k * 4) return [...scored].sort(byRank).slice(0, k);
+  // Many matches: those at or above the k-th best score, found without sorting them all.
+  const sample = scored.filter((_, i) => i % Math.ceil(scored.length / (k * 4)) === 0).map((s) => s.score);
+  sample.sort((a, b) => b - a);
+  let threshold =
+    sample[Math.min(sample.length - 1, Math.floor(k / Math.ceil(scored.length / (k * 4))))] ?? 0;
+  let kept = scored.filter((s) => s.score >= threshold);
+  while (kept.length < k && threshold > 0) {
+    threshold /= 2;
+    kept = scored.filter((s) => s.score >= threshold);
   }
-  const ranked: { d: Types.ObjectId; bound: number }[] = [];
-  for (const d of pool) {
-    const key = d.toHexString();
-    let bound = 0;
-    let possible = true;
-    for (let i = 0; i < lists.length && possible; i += 1) {
-      const w = weights[i].get(key) ?? floor[i];
-      if (w < 0) possible = false;
-      else bound += idf[i] * weightOf(w);
-    }
-    if (possible) ranked.push({ d, bound });
-  }
-  return ranked.sort((a, b) => b.bound - a.bound);
+  if (kept.length < k) kept = scored;
+  return kept.sort(byRank).slice(0, k);
 }
 
 /** Reads the search form's filters (query string or API), with a readable error for bad dates. */

@@ -9,8 +9,9 @@ import { PostModel } from '../../../models/post';
 import { ReportModel } from '../../../models/report';
 import { SessionModel } from '../../../models/session';
 import { UserModel } from '../../../models/user';
-import { SearchDocModel, SearchPostingModel, SearchPrefixModel } from '../../../models/search';
-import { chunksOf, unpackPostings } from '../../../server/services/search/search-index';
+import { SearchDocModel, SearchPrefixModel, SearchSegmentModel } from '../../../models/search';
+import { decode } from '../../../server/services/search/postings';
+import { FULL, MERGE_AT, Segments } from '../../../server/services/search/segments';
 import { buildComment, buildPost } from '../../fixtures/factories';
 
 const id = () => new Types.ObjectId();
@@ -54,8 +55,10 @@ const HOT_QUERIES: [string, Explainable, Record<string, unknown>][] = [
   ['the audit log by action', AuditEntryModel, { action: 'comment.remove' }],
   ['the audit log by actor', AuditEntryModel, { actorName: 'Marisol' }],
   ['migrations', MigrationModel, { _id: 'x' }],
-  ['a search word’s documents, best first', SearchPostingModel, { t: 'manag' }],
+  ['a search word’s small rows', SearchSegmentModel, { t: 'manag', z: trusted({ $in: [0, 1, 2, 3, 4] }) }],
+  ['a search word’s full rows', SearchSegmentModel, { t: 'manag', z: 99 }],
   ['search documents by ids', SearchDocModel, { _id: trusted({ $in: [id(), id()] }) }],
+  ['search documents by ordinals', SearchDocModel, { o: trusted({ $in: [1, 2, 3] }) }],
   ['a post’s comments in the search index', SearchDocModel, { post: id(), k: 'c' }],
   ['title suggestions', SearchPrefixModel, { p: 'cowo' }],
   ['a post’s title prefixes', SearchPrefixModel, { d: id() }],
@@ -75,7 +78,7 @@ describe('queries on hot paths use an index on the embedded database', () => {
         BanModel,
         AuditEntryModel,
         MigrationModel,
-        SearchPostingModel,
+        SearchSegmentModel,
         SearchDocModel,
         SearchPrefixModel,
       ].map(async (m) => {
@@ -133,30 +136,40 @@ describe('lists read newest first by _id with a limit (read in index order by th
   });
 });
 
-describe('a search word’s postings read best first with a limit (in index order on the embedded database)', () => {
-  it('return the chunks holding the heaviest documents first, as sorting them all would', async () => {
-    const docs = Array.from({ length: 300 }, () => id());
-    const weights = docs.map((_, i) => (i * 7919) % 65536);
-    // Written in three batches, as the index writes them: each batch's chunks are best first.
-    for (let b = 0; b < 3; b += 1) {
-      const part = docs.slice(b * 100, b * 100 + 100);
-      await SearchPostingModel.insertMany(
-        chunksOf(
-          part.flatMap((d, i) => [
-            { t: 'credit', d, w: weights[b * 100 + i], comment: true, shown: true },
-            { t: 'other', d, w: 5, comment: true, shown: true },
-          ]),
-        ),
-      );
+describe('a search word’s postings in segments', () => {
+  it('stay a few rows however many batches wrote them, and read back as every posting, the newest winning', async () => {
+    const segments = new Segments();
+    const written = new Map<number, number>();
+    // 200 indexing batches of a few documents each, as live comments arrive; every tenth batch
+    // indexes an earlier document again (an edit), with a new weight.
+    let ord = 0;
+    for (let batch = 0; batch < 200; batch += 1) {
+      const postings = Array.from({ length: 3 }, () => ({ ord: ord++, w: batch, flags: 3 }));
+      if (batch % 10 === 9) postings.push({ ord: batch, w: 60000, flags: 1 });
+      for (const p of postings) written.set(p.ord, p.w);
+      await segments.write(new Map([['credit', postings]]));
     }
-    const best = await SearchPostingModel.find({ t: 'credit' }).sort({ _id: 1 }).limit(2).lean();
-    expect(best.every((c) => c.t === 'credit')).toBe(true);
-    const top = [...weights].sort((a, b) => b - a);
-    // The heaviest document of all is in the first chunk read, and chunks come by their best weight.
-    const first = (chunk: { p: string }) => unpackPostings(chunk.p)[0].w;
-    expect(first(best[0])).toBe(top[0]);
-    const all = await SearchPostingModel.find({ t: 'credit' }).lean();
-    const maxima = all.map(first).sort((a, b) => b - a);
-    expect(best.map(first)).toEqual(maxima.slice(0, 2));
+    const rows = await SearchSegmentModel.find({ t: 'credit' }).lean();
+    expect(rows.length).toBeLessThan(3 * MERGE_AT);
+    const { list, from } = await segments.read('credit');
+    expect(from).toBe(0);
+    expect([...list.ord]).toEqual([...written.keys()].sort((a, b) => a - b));
+    expect([...list.ord].map((o, i) => [o, list.w[i]])).toEqual(
+      [...list.ord].map((o) => [o, written.get(o)]),
+    );
+    expect(list.flags[list.ord.indexOf(9)]).toBe(1);
+  });
+
+  it('read a word in very many documents by its newest full rows, in index order', async () => {
+    const segments = new Segments();
+    const total = FULL * 5 + 10;
+    const postings = Array.from({ length: total }, (_, i) => ({ ord: i, w: 1, flags: 3 }));
+    for (let i = 0; i < total; i += FULL)
+      await segments.write(new Map([['work', postings.slice(i, i + FULL)]]));
+    const full = await SearchSegmentModel.find({ t: 'work', z: 99 }).sort({ _id: -1 }).limit(2).lean();
+    expect(full.map((r) => decode(r.p, 1).ord[0])).toEqual([FULL * 4, FULL * 3]);
+    const { list, from } = await segments.read('work');
+    expect(from).toBe(FULL);
+    expect(list.ord.length).toBe(total - FULL);
   });
 });

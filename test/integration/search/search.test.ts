@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
-import { SearchPostingModel } from '../../../models/search';
+import { SearchSegmentModel } from '../../../models/search';
 import { postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
 import { buildTestApp } from '../../setup/app';
@@ -233,6 +233,6 @@ describe('search', () => {
     await services.searchIndex.rebuild((m) => progress.push(m));
     expect(progress.at(-1)).toMatch(/^done: \d+ posts and \d+ comments/);
     expect((await api('q=manager')).results.map((r) => r.url)).toEqual(before);
-    expect(await SearchPostingModel.countDocuments({ t: 'manag' })).toBeGreaterThan(0);
+    expect(await SearchSegmentModel.countDocuments({ t: 'manag' })).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,215 @@
+/**
+ * Postings lists in document order: the documents that have a stem, by their index ordinal (a small
+ * whole number each indexed document gets, see ordinals.ts), each with its BM25 weight for the stem
+ * and two flags. Kept sorted by ordinal, so lists are intersected in one pass and packed small: each
+ * posting is the gap from the one before (with the flags in its two low bits) as a varint, then the
+ * weight in two bytes; about three bytes a posting, where an ObjectId alone is twelve.
+ */
+
+/** The flags: a comment (else a post), and readers may see it. */
+export const COMMENT = 1;
+export const SHOWN = 2;
+
+export interface PostingList {
+  ord: Uint32Array;
+  /** Quantized BM25 weight, 0-65535. */
+  w: Uint16Array;
+  flags: Uint8Array;
+}
+
+export interface Posting {
+  ord: number;
+  w: number;
+  flags: number;
+}
+
+export const EMPTY: PostingList = {
+  ord: new Uint32Array(0),
+  w: new Uint16Array(0),
+  flags: new Uint8Array(0),
+};
+
+/** Packs postings (sorted by ordinal, each ordinal once) as base64. */
+export function encode(list: PostingList): string {
+  const n = list.ord.length;
+  const bytes = Buffer.alloc(n * 9);
+  let at = 0;
+  let previous = 0;
+  for (let i = 0; i < n; i += 1) {
+    let value = (list.ord[i] - previous) * 4 + list.flags[i];
+    previous = list.ord[i];
+    while (value >= 128) {
+      bytes[at++] = value % 128 | 128;
+      value = Math.floor(value / 128);
+    }
+    bytes[at++] = value;
+    bytes[at++] = list.w[i] >> 8;
+    bytes[at++] = list.w[i] & 255;
+  }
+  return bytes.subarray(0, at).toString('base64');
+}
+
+export function decode(packed: string, count: number): PostingList {
+  const bytes = Buffer.from(packed, 'base64');
+  const list = allocate(count);
+  let at = 0;
+  let ord = 0;
+  for (let i = 0; i < count; i += 1) {
+    let value = 0;
+    let scale = 1;
+    let byte: number;
+    do {
+      byte = bytes[at++];
+      value += (byte & 127) * scale;
+      scale *= 128;
+    } while (byte & 128);
+    ord += Math.floor(value / 4);
+    list.ord[i] = ord;
+    list.flags[i] = value % 4;
+    list.w[i] = (bytes[at] << 8) | bytes[at + 1];
+    at += 2;
+  }
+  return list;
+}
+
+function allocate(n: number): PostingList {
+  return { ord: new Uint32Array(n), w: new Uint16Array(n), flags: new Uint8Array(n) };
+}
+
+export function fromPostings(postings: Posting[]): PostingList {
+  const sorted = [...postings].sort((a, b) => a.ord - b.ord);
+  const list = allocate(sorted.length);
+  sorted.forEach((p, i) => {
+    list.ord[i] = p.ord;
+    list.w[i] = p.w;
+    list.flags[i] = p.flags;
+  });
+  return list;
+}
+
+export function slice(list: PostingList, start: number, end: number): PostingList {
+  return {
+    ord: list.ord.slice(start, end),
+    w: list.w.slice(start, end),
+    flags: list.flags.slice(start, end),
+  };
+}
+
+/**
+ * One list from several, newest first: where an ordinal is in more than one (a document indexed
+ * again after an edit or a moderation), the newest list's posting is the one kept.
+ */
+export function merge(newestFirst: PostingList[]): PostingList {
+  const lists = newestFirst.filter((l) => l.ord.length > 0);
+  if (!lists.length) return EMPTY;
+  // Pairs merged in rounds (n log k); the left one of a pair is the newer.
+  let round = lists;
+  while (round.length > 1) {
+    const next: PostingList[] = [];
+    for (let i = 0; i < round.length; i += 2)
+      next.push(i + 1 < round.length ? mergeTwo(round[i], round[i + 1]) : round[i]);
+    round = next;
+  }
+  return round[0];
+}
+
+function mergeTwo(newer: PostingList, older: PostingList): PostingList {
+  const a = newer.ord;
+  const b = older.ord;
+  // Disjoint in order: one after the other.
+  if (a[a.length - 1] < b[0]) return concat(newer, older);
+  if (b[b.length - 1] < a[0]) return concat(older, newer);
+  const out = allocate(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  const take = (from: PostingList, index: number) => {
+    out.ord[k] = from.ord[index];
+    out.w[k] = from.w[index];
+    out.flags[k] = from.flags[index];
+    k += 1;
+  };
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) take(newer, i++);
+    else if (i >= a.length || b[j] < a[i]) take(older, j++);
+    else {
+      take(newer, i++);
+      j += 1;
+    }
+  }
+  return slice(out, 0, k);
+}
+
+function concat(first: PostingList, second: PostingList): PostingList {
+  const out = allocate(first.ord.length + second.ord.length);
+  out.ord.set(first.ord);
+  out.ord.set(second.ord, first.ord.length);
+  out.w.set(first.w);
+  out.w.set(second.w, first.ord.length);
+  out.flags.set(first.flags);
+  out.flags.set(second.flags, first.ord.length);
+  return out;
+}
+
+/** The position of `ord` in the list at or after `from`, or -1 (galloping, then binary search). */
+export function seek(list: PostingList, ord: number, from: number): { at: number; found: boolean } {
+  const a = list.ord;
+  let step = 1;
+  let lo = from;
+  let hi = from;
+  while (hi < a.length && a[hi] < ord) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  hi = Math.min(hi, a.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < ord) lo = mid + 1;
+    else hi = mid;
+  }
+  return { at: lo, found: lo < a.length && a[lo] === ord };
+}
+
+/**
+ * The ordinals in every list of `all` and in none of `none`: for each, its position in each of
+ * `all` (so weights can be summed). Walks the shortest list and seeks in the others.
+ */
+export function intersect(all: PostingList[], none: PostingList[] = []): { ord: number; at: number[] }[] {
+  if (!all.length || all.some((l) => l.ord.length === 0)) return [];
+  const order = all.map((_, i) => i).sort((x, y) => all[x].ord.length - all[y].ord.length);
+  const lead = all[order[0]];
+  const cursors = all.map(() => 0);
+  const noneCursors = none.map(() => 0);
+  const out: { ord: number; at: number[] }[] = [];
+  for (let i = 0; i < lead.ord.length; i += 1) {
+    const ord = lead.ord[i];
+    const at = new Array<number>(all.length);
+    at[order[0]] = i;
+    let every = true;
+    for (let k = 1; k < order.length && every; k += 1) {
+      const list = all[order[k]];
+      const hit = seek(list, ord, cursors[order[k]]);
+      cursors[order[k]] = hit.at;
+      if (hit.found) at[order[k]] = hit.at;
+      else every = false;
+    }
+    if (!every) continue;
+    let excluded = false;
+    for (let k = 0; k < none.length && !excluded; k += 1) {
+      const hit = seek(none[k], ord, noneCursors[k]);
+      noneCursors[k] = hit.at;
+      excluded = hit.found;
+    }
+    if (!excluded) out.push({ ord, at });
+  }
+  return out;
+}
+
+/** A row's size class: rows of a stem are merged eight of a class at a time into the next. */
+export function tierOf(count: number, full: number): number {
+  if (count >= full) return FULL_TIER;
+  return Math.floor(Math.log(Math.max(1, count)) / Math.log(8));
+}
+
+export const FULL_TIER = 99;

@@ -1,0 +1,64 @@
+import {
+  COMMENT,
+  FULL_TIER,
+  SHOWN,
+  decode,
+  encode,
+  fromPostings,
+  intersect,
+  merge,
+  tierOf,
+  type PostingList,
+} from '../../../../server/services/search/postings';
+
+const list = (ords: number[], w = 100, flags = COMMENT | SHOWN): PostingList =>
+  fromPostings(ords.map((ord) => ({ ord, w, flags })));
+const ordsOf = (l: PostingList) => [...l.ord];
+
+describe('postings lists in document order', () => {
+  it('pack to a few bytes a posting and unpack to the same postings, gaps large and small', () => {
+    const postings = [0, 1, 2, 130, 16500, 2_000_000, 4_000_000_000].map((ord, i) => ({
+      ord,
+      w: (i * 9973) % 65536,
+      flags: i % 4,
+    }));
+    const packed = encode(fromPostings(postings));
+    const back = decode(packed, postings.length);
+    expect(ordsOf(back)).toEqual(postings.map((p) => p.ord));
+    expect([...back.w]).toEqual(postings.map((p) => p.w));
+    expect([...back.flags]).toEqual(postings.map((p) => p.flags));
+    // Dense lists: about three bytes each.
+    const dense = list(Array.from({ length: 1000 }, (_, i) => i * 5));
+    expect(Buffer.from(encode(dense), 'base64').length).toBe(3000);
+  });
+
+  it('merge several lists, the newest one winning for a document in more than one', () => {
+    const newest = list([2, 5, 9], 900, COMMENT); // 5 was moderated since: no longer shown
+    const middle = list([5, 6, 7], 500);
+    const oldest = list([1, 3, 5, 20], 100);
+    const merged = merge([newest, middle, oldest]);
+    expect(ordsOf(merged)).toEqual([1, 2, 3, 5, 6, 7, 9, 20]);
+    const at5 = ordsOf(merged).indexOf(5);
+    expect(merged.w[at5]).toBe(900);
+    expect(merged.flags[at5]).toBe(COMMENT);
+    // Lists that follow one another are joined as they are.
+    expect(ordsOf(merge([list([10, 11]), list([1, 2])]))).toEqual([1, 2, 10, 11]);
+  });
+
+  it('intersect: the documents in every list and in none of the excluded, with their positions', () => {
+    const manager = list([1, 4, 8, 15, 16, 23, 42, 99]);
+    const credit = list([4, 15, 42, 50]);
+    const fish = list([15]);
+    const found = intersect([manager, credit], [fish]);
+    expect(found.map((f) => f.ord)).toEqual([4, 42]);
+    expect(found[1].at).toEqual([6, 2]);
+    expect(intersect([manager, list([])])).toEqual([]);
+  });
+
+  it('class rows by size, eight of a class making one of the next', () => {
+    expect([1, 7, 8, 63, 64, 511, 512, 4095, 4096, 32767].map((n) => tierOf(n, 32768))).toEqual([
+      0, 0, 1, 1, 2, 2, 3, 3, 4, 4,
+    ]);
+    expect(tierOf(32768, 32768)).toBe(FULL_TIER);
+  });
+});

@@ -74,6 +74,8 @@ type PostFacts = { published: boolean; tags: string[] };
 const COMMENT_FIELDS = 'post bodyHtml authorName status number createdAt';
 const POST_FIELDS = 'title slug tags letterHtml answerHtml authorName status publishedAt createdAt';
 const BATCH = 500;
+/** Comments a rebuild indexes at a time: the bigger, the fewer rows its postings take. */
+const REBUILD_BATCH = 10000;
 
 interface Built {
   /** The document, but for its ordinal (given when it is written). */
@@ -296,7 +298,12 @@ export class SearchIndex {
     for (const post of posts) await this.writePrefixes(post, fresh);
   }
 
+  /**
+   * Writes the documents, then their postings in one go (one row per stem for the whole call: a
+   * bigger call writes fewer, fuller rows).
+   */
   private async write(built: Built[], fresh: boolean): Promise<void> {
+    const byStem = new Map<string, Posting[]>();
     for (let i = 0; i < built.length; i += BATCH * 4) {
       let part = built.slice(i, i + BATCH * 4);
       let docs: SearchDoc[];
@@ -335,7 +342,6 @@ export class SearchIndex {
           );
         }
       }
-      const byStem = new Map<string, Posting[]>();
       part.forEach((b, j) => {
         for (const { t, w } of b.postings) {
           let list = byStem.get(t);
@@ -343,8 +349,8 @@ export class SearchIndex {
           list.push({ ord: docs[j].o, w, flags: b.flags });
         }
       });
-      await this.segments.write(byStem);
     }
+    if (byStem.size) await this.segments.write(byStem);
   }
 
   /** Title-word prefixes (2 to 8 letters) of a published post, for suggestions. */
@@ -432,7 +438,7 @@ export class SearchIndex {
       .cursor({ batchSize: 1000 });
     for await (const comment of cursor) {
       part.push(comment);
-      if (part.length < BATCH) continue;
+      if (part.length < REBUILD_BATCH) continue;
       comments += await this.writeComments(part, facts, true);
       part = [];
       if (Date.now() - shown > 5000) {

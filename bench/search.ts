@@ -12,8 +12,12 @@
  *    words they read). Prints p50/p95/p99 by number of words.
  * 3. Posts guest comments at 200 a second for 10 seconds, each with a word of its own, and measures
  *    how long after its POST answered a comment is found by search (its indexing lag).
+ * 4. With the server stopped, the index alone following 200 new comments a second for 30 seconds
+ *    (written to the database and queued on a SearchIndex as the comment service's events queue
+ *    them): its lag and backlog, which say whether indexing keeps up with that rate.
  *
  * BENCH_SEARCH_NO_BUILD=1 uses dist/ as it is; BENCH_SEARCH_ONLY_POSTING=1 skips the queries;
+ * BENCH_SEARCH_ONLY_INDEXING=1 runs step 4 alone (at BENCH_SEARCH_INDEX_RATE a second);
  * BENCH_SEARCH_SERVER_DIR runs another checkout's built server on the same database (an A/B).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +31,7 @@ import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/embedded';
 import { DomainEvents } from '../server/services/events';
 import { SearchIndex, type CommentSource, type PostSource } from '../server/services/search/search-index';
+import { SearchService } from '../server/services/search/search-service';
 import { prng } from '../server/seed/generate';
 import { guestToken } from '../server/auth/csrf';
 import { quantile } from './lib/browser';
@@ -359,6 +364,93 @@ async function measureFollowing(base: string): Promise<void> {
   );
 }
 
+/**
+ * The index alone following new comments at BENCH_SEARCH_INDEX_RATE a second (default 200) for 30
+ * seconds: comments written straight to the database and queued on a SearchIndex, as the comment
+ * service's events queue them, in this process with no server running (the HTTP posting path is
+ * measured above, and on this machine does not itself take 200 a second). Every 20th comment's lag,
+ * from being queued to being found by search, and the backlog, sampled every 100 ms.
+ */
+async function measureIndexing(uri: string): Promise<void> {
+  const rate = Number(process.env.BENCH_SEARCH_INDEX_RATE ?? 200);
+  const seconds = 30;
+  await connectMongoose(uri);
+  const index = new SearchIndex(new DomainEvents(), (err) => console.error(err));
+  const search = new SearchService();
+  const posts = await PostModel.find({
+    slug: mongoose.trusted({ $in: Array.from({ length: 50 }, (_, i) => `bench-${i}`) }),
+  })
+    .select('_id')
+    .lean<{ _id: Types.ObjectId }[]>();
+  const queuedAt = new Map<string, number>();
+  const lags: number[] = [];
+  let backlog = 0;
+  let written = 0;
+  const started = performance.now();
+  const tick = 100;
+  for (let step = 0; step < (seconds * 1000) / tick; step += 1) {
+    const due = started + step * tick;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const docs = Array.from({ length: Math.round((rate * tick) / 1000) }, () => {
+      written += 1;
+      const word = `zr${written.toString(36)}x${Math.floor(random() * 1e6).toString(36)}`;
+      const _id = new Types.ObjectId();
+      if (written % 20 === 0) queuedAt.set(word, 0);
+      return {
+        _id,
+        post: posts[written % posts.length]._id,
+        bodyHtml: `<p>Fresh thought ${word} about the meeting.</p>`,
+        bodySource: `Fresh thought ${word} about the meeting.`,
+        authorName: `Writer ${written % 300}`,
+        authorKind: 'guest',
+        status: 'visible',
+        number: 100000 + written,
+        parent: null,
+        ancestors: [],
+        root: _id,
+        depth: 0,
+        createdAt: new Date(),
+        word,
+      };
+    });
+    await CommentModel.insertMany(
+      docs.map(({ word: _word, ...doc }) => doc),
+      { ordered: false, lean: true },
+    );
+    const now = performance.now();
+    for (const doc of docs) {
+      index.queue(doc._id, 'c');
+      if (queuedAt.get(doc.word) === 0) queuedAt.set(doc.word, now);
+    }
+    backlog = Math.max(backlog, index.backlog);
+    // The oldest few sampled comments not found yet: are they now?
+    for (const [word, at] of [...queuedAt].slice(0, 3)) {
+      if ((await search.search({ q: word })).results.length) {
+        lags.push(performance.now() - at);
+        queuedAt.delete(word);
+      }
+    }
+  }
+  const postedFor = (performance.now() - started) / 1000;
+  const deadline = performance.now() + 60000;
+  while (queuedAt.size && performance.now() < deadline) {
+    for (const [word, at] of [...queuedAt]) {
+      if ((await search.search({ q: word })).results.length) {
+        lags.push(performance.now() - at);
+        queuedAt.delete(word);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  log(
+    `  ${written} comments queued in ${postedFor.toFixed(1)} s (${Math.round(written / postedFor)}/s); largest backlog ${backlog}; ` +
+      `${lags.length} sampled found, lag p50 ${quantile(lags, 0.5).toFixed(0)} ms, p99 ${quantile(lags, 0.99).toFixed(0)} ms, ` +
+      `max ${Math.max(...lags).toFixed(0)} ms${queuedAt.size ? `; ${queuedAt.size} not found after 60 s` : ''}`,
+  );
+  await mongoose.disconnect();
+}
+
 const random = prng(99);
 
 async function main(): Promise<void> {
@@ -384,6 +476,11 @@ async function main(): Promise<void> {
       );
       writeFileSync(marker, new Date().toISOString());
     }
+    if (process.env.BENCH_SEARCH_ONLY_INDEXING) {
+      log(`the index alone following ${process.env.BENCH_SEARCH_INDEX_RATE ?? 200} new comments a second:`);
+      await measureIndexing(uri);
+      return;
+    }
     log('building the server (npm run build)');
     if (!process.env.BENCH_SEARCH_NO_BUILD)
       execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
@@ -395,6 +492,10 @@ async function main(): Promise<void> {
     }
     log('search following new comments posted at 200/s:');
     await measureFollowing(started.base);
+    started.child.kill('SIGTERM');
+    server = undefined;
+    log(`the index alone following ${process.env.BENCH_SEARCH_INDEX_RATE ?? 200} new comments a second:`);
+    await measureIndexing(uri);
   } finally {
     server?.child.kill('SIGTERM');
     await db?.stop();

@@ -180,9 +180,14 @@ export class SearchIndex {
     events.on('post.published', ({ postId }) => this.queue(postId, 'p'));
   }
 
+  /** Posts and comments waiting to be indexed. */
+  get backlog(): number {
+    return this.queued.size;
+  }
+
   queue(id: Types.ObjectId | string, kind: 'c' | 'p'): void {
     this.queued.set(String(id), kind);
-    if (this.queued.size >= BATCH) void this.flush();
+    if (this.queued.size === BATCH) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.delayMs);
       this.timer.unref();
@@ -193,10 +198,15 @@ export class SearchIndex {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = [...this.queued].slice(0, BATCH);
-    for (const [id] of batch) this.queued.delete(id);
+    // The batch is what is queued when the write before it is done: under load, batches grow
+    // (fuller rows, fewer of them) instead of queueing up behind one another.
+    let batch: [string, 'c' | 'p'][] = [];
     this.flushing = this.flushing
-      .then(() => this.writeQueued(batch))
+      .then(() => {
+        batch = [...this.queued].slice(0, BATCH);
+        for (const [id] of batch) this.queued.delete(id);
+        return batch.length ? this.writeQueued(batch) : undefined;
+      })
       .then(() => batch.forEach(([id]) => this.failures.delete(id)))
       .catch((err: unknown) => {
         this.onError(err);

@@ -283,39 +283,28 @@ export class SearchService {
     };
   }
 
+  /**
+   * Results for these documents, in this order, up to a page of them: reads the comments, their
+   * posts' titles and the posts themselves (at once: the index documents say which post a comment
+   * is on), and drops what readers may not see (unless `everything`), whatever the index said: the
+   * posts and comments are the authority.
+   */
   private async describe(
     shown: { doc: SearchDoc; score: number }[],
     query: ParsedQuery,
     may: { everything: boolean; drafts: boolean },
   ): Promise<SearchResult[]> {
-    return this.describeIds(
-      shown.map((m) => ({ id: m.doc._id, comment: m.doc.k === 'c', score: m.score })),
-      query,
-      may,
-    );
-  }
-
-  /**
-   * Results for these documents, in this order: reads the comments, their posts' titles and the
-   * posts themselves, and drops what readers may not see (unless `everything`), whatever the index
-   * said: the posts and comments are the authority.
-   */
-  private async describeIds(
-    items: { id: Types.ObjectId; comment: boolean; score: number }[],
-    query: ParsedQuery,
-    may: { everything: boolean; drafts: boolean },
-  ): Promise<SearchResult[]> {
-    const commentIds = items.filter((i) => i.comment).map((i) => i.id);
-    const postIds = items.filter((i) => !i.comment).map((i) => i.id);
-    const comments = commentIds.length
-      ? await CommentModel.find({ _id: trusted({ $in: commentIds }) })
-          .select('bodyHtml authorName number post status createdAt')
-          .lean<Comment[]>()
-      : [];
-    const commentPostIds = [...new Set(comments.map((c) => String(c.post)))].map(
-      (id) => new Types.ObjectId(id),
-    );
-    const [posts, commentPosts] = await Promise.all([
+    const commentIds = shown.filter((m) => m.doc.k === 'c').map((m) => m.doc._id);
+    const postIds = shown.filter((m) => m.doc.k === 'p').map((m) => m.doc._id);
+    const commentPostIds = [
+      ...new Set(shown.filter((m) => m.doc.k === 'c').map((m) => String(m.doc.post))),
+    ].map((id) => new Types.ObjectId(id));
+    const [comments, posts, commentPosts] = await Promise.all([
+      commentIds.length
+        ? CommentModel.find({ _id: trusted({ $in: commentIds }) })
+            .select('bodyHtml authorName number post status createdAt')
+            .lean<Comment[]>()
+        : [],
       postIds.length
         ? PostModel.find({ _id: trusted({ $in: postIds }) })
             .select('title slug tags letterHtml answerHtml authorName status publishedAt createdAt')
@@ -329,53 +318,72 @@ export class SearchService {
     ]);
     const postById = new Map([...commentPosts, ...posts].map((p) => [String(p._id), p]));
     const commentById = new Map(comments.map((c) => [String(c._id), c]));
-    return items.flatMap(({ id, comment: isComment, score }): SearchResult[] => {
-      if (!isComment) {
-        const post = postById.get(String(id));
-        if (!post || (!may.drafts && post.status !== 'published')) return [];
-        if (!hasEvery(`${postText(post)} ${post.authorName}`, query.include)) return [];
-        return [
-          {
-            kind: 'post',
-            id: String(id),
-            url: `/posts/${post.slug}`,
-            title: post.title,
-            author: post.authorName,
-            snippet: snippet(postText(post, false), query),
-            date: post.publishedAt ?? post.createdAt,
-            status: post.status === 'published' ? undefined : post.status,
-            score,
-          },
-        ];
-      }
-      const comment = commentById.get(String(id));
-      const post = comment && postById.get(String(comment.post));
-      if (!comment || !post) return [];
-      const published = post.status === 'published';
-      if (!published && !may.drafts) return [];
-      if (comment.status !== 'visible' && !may.everything) return [];
-      // An edit since it was indexed may have taken the words out: the text is the authority.
-      if (!hasEvery(`${comment.authorName} ${plainText(comment.bodyHtml)}`, query.include)) return [];
-      return [
-        {
-          kind: 'comment',
-          id: String(id),
-          url: `/posts/${post.slug}/comments/${String(id)}`,
-          title: post.title,
-          number: comment.number,
-          author: comment.authorName,
-          snippet: snippet(plainText(comment.bodyHtml), query),
-          date: comment.createdAt,
-          status:
-            comment.status === 'visible' && published
-              ? undefined
-              : published
-                ? comment.status
-                : `${comment.status}, post not published`,
-          score,
-        },
-      ];
-    });
+    const results: SearchResult[] = [];
+    for (const { doc, score } of shown) {
+      if (results.length === PER_PAGE) break;
+      const result =
+        doc.k === 'p'
+          ? this.postResult(postById.get(String(doc._id)), query, may, score)
+          : this.commentResult(commentById.get(String(doc._id)), postById, query, may, score);
+      if (result) results.push(result);
+    }
+    return results;
+  }
+
+  private postResult(
+    post: Post | undefined,
+    query: ParsedQuery,
+    may: { drafts: boolean },
+    score: number,
+  ): SearchResult | null {
+    if (!post || (!may.drafts && post.status !== 'published')) return null;
+    const body = postText(post, false);
+    if (!hasEvery(`${post.title} ${body} ${post.authorName}`, query.include)) return null;
+    return {
+      kind: 'post',
+      id: String(post._id),
+      url: `/posts/${post.slug}`,
+      title: post.title,
+      author: post.authorName,
+      snippet: snippet(body, query),
+      date: post.publishedAt ?? post.createdAt,
+      status: post.status === 'published' ? undefined : post.status,
+      score,
+    };
+  }
+
+  private commentResult(
+    comment: Comment | undefined,
+    postById: Map<string, Post>,
+    query: ParsedQuery,
+    may: { everything: boolean; drafts: boolean },
+    score: number,
+  ): SearchResult | null {
+    const post = comment && postById.get(String(comment.post));
+    if (!comment || !post) return null;
+    const published = post.status === 'published';
+    if (!published && !may.drafts) return null;
+    if (comment.status !== 'visible' && !may.everything) return null;
+    // An edit since it was indexed may have taken the words out: the text is the authority.
+    const body = plainText(comment.bodyHtml);
+    if (!hasEvery(`${comment.authorName} ${body}`, query.include)) return null;
+    return {
+      kind: 'comment',
+      id: String(comment._id),
+      url: `/posts/${post.slug}/comments/${String(comment._id)}`,
+      title: post.title,
+      number: comment.number,
+      author: comment.authorName,
+      snippet: snippet(body, query),
+      date: comment.createdAt,
+      status:
+        comment.status === 'visible' && published
+          ? undefined
+          : published
+            ? comment.status
+            : `${comment.status}, post not published`,
+      score,
+    };
   }
 }
 

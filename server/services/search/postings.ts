@@ -3,7 +3,7 @@
  * whole number each indexed document gets, see ordinals.ts), each with its BM25 weight for the stem
  * and two flags. Kept sorted by ordinal, so lists are intersected in one pass and packed small: each
  * posting is the gap from the one before (with the flags in its two low bits) as a varint, then the
- * weight in two bytes; about three bytes a posting, where an ObjectId alone is twelve.
+ * weight in one byte; two bytes a posting for a common word, where an ObjectId alone is twelve.
  */
 
 /** The flags: a comment (else a post), and readers may see it. */
@@ -12,8 +12,8 @@ export const SHOWN = 2;
 
 export interface PostingList {
   ord: Uint32Array;
-  /** Quantized BM25 weight, 0-65535. */
-  w: Uint16Array;
+  /** Quantized BM25 weight, 0-255. */
+  w: Uint8Array;
   flags: Uint8Array;
 }
 
@@ -25,14 +25,14 @@ export interface Posting {
 
 export const EMPTY: PostingList = {
   ord: new Uint32Array(0),
-  w: new Uint16Array(0),
+  w: new Uint8Array(0),
   flags: new Uint8Array(0),
 };
 
 /** Packs postings (sorted by ordinal, each ordinal once) as base64. */
 export function encode(list: PostingList): string {
   const n = list.ord.length;
-  const bytes = Buffer.alloc(n * 9);
+  const bytes = Buffer.alloc(n * 8);
   let at = 0;
   let previous = 0;
   for (let i = 0; i < n; i += 1) {
@@ -43,8 +43,7 @@ export function encode(list: PostingList): string {
       value = Math.floor(value / 128);
     }
     bytes[at++] = value;
-    bytes[at++] = list.w[i] >> 8;
-    bytes[at++] = list.w[i] & 255;
+    bytes[at++] = list.w[i];
   }
   return bytes.subarray(0, at).toString('base64');
 }
@@ -66,14 +65,14 @@ export function decode(packed: string, count: number): PostingList {
     ord += Math.floor(value / 4);
     list.ord[i] = ord;
     list.flags[i] = value % 4;
-    list.w[i] = (bytes[at] << 8) | bytes[at + 1];
-    at += 2;
+    list.w[i] = bytes[at];
+    at += 1;
   }
   return list;
 }
 
 function allocate(n: number): PostingList {
-  return { ord: new Uint32Array(n), w: new Uint16Array(n), flags: new Uint8Array(n) };
+  return { ord: new Uint32Array(n), w: new Uint8Array(n), flags: new Uint8Array(n) };
 }
 
 export function fromPostings(postings: Posting[]): PostingList {
@@ -171,39 +170,116 @@ export function seek(list: PostingList, ord: number, from: number): { at: number
   return { at: lo, found: lo < a.length && a[lo] === ord };
 }
 
+/** Documents in every list of a query: their ordinals, and their position in each list. */
+export interface Matches {
+  count: number;
+  ord: Uint32Array;
+  /** at[i][m]: where match m is in list i. */
+  at: Uint32Array[];
+}
+
 /**
- * The ordinals in every list of `all` and in none of `none`: for each, its position in each of
+ * The ordinals in every list of `all` and in none of `none`, with their positions in each of
  * `all` (so weights can be summed). Walks the shortest list and seeks in the others.
  */
-export function intersect(all: PostingList[], none: PostingList[] = []): { ord: number; at: number[] }[] {
-  if (!all.length || all.some((l) => l.ord.length === 0)) return [];
+export function intersect(all: PostingList[], none: PostingList[] = []): Matches {
+  if (!all.length || all.some((l) => l.ord.length === 0))
+    return { count: 0, ord: new Uint32Array(0), at: [] };
   const order = all.map((_, i) => i).sort((x, y) => all[x].ord.length - all[y].ord.length);
   const lead = all[order[0]];
+  const size = lead.ord.length;
+  const ord = new Uint32Array(size);
+  const at = all.map(() => new Uint32Array(size));
   const cursors = all.map(() => 0);
   const noneCursors = none.map(() => 0);
-  const out: { ord: number; at: number[] }[] = [];
-  for (let i = 0; i < lead.ord.length; i += 1) {
-    const ord = lead.ord[i];
-    const at = new Array<number>(all.length);
-    at[order[0]] = i;
-    let every = true;
-    for (let k = 1; k < order.length && every; k += 1) {
+  let count = 0;
+  next: for (let i = 0; i < size; i += 1) {
+    const o = lead.ord[i];
+    for (let k = 1; k < order.length; k += 1) {
       const list = all[order[k]];
-      const hit = seek(list, ord, cursors[order[k]]);
+      const hit = seek(list, o, cursors[order[k]]);
       cursors[order[k]] = hit.at;
-      if (hit.found) at[order[k]] = hit.at;
-      else every = false;
+      if (!hit.found) continue next;
+      at[order[k]][count] = hit.at;
     }
-    if (!every) continue;
-    let excluded = false;
-    for (let k = 0; k < none.length && !excluded; k += 1) {
-      const hit = seek(none[k], ord, noneCursors[k]);
+    for (let k = 0; k < none.length; k += 1) {
+      const hit = seek(none[k], o, noneCursors[k]);
       noneCursors[k] = hit.at;
-      excluded = hit.found;
+      if (hit.found) continue next;
     }
-    if (!excluded) out.push({ ord, at });
+    at[order[0]][count] = i;
+    ord[count] = o;
+    count += 1;
   }
-  return out;
+  return { count, ord, at };
+}
+
+/**
+ * The k best of many (score, ordinal) pairs, best first; on equal scores the higher ordinal (the
+ * later indexed, so mostly the newer) first. A heap of k: most pairs are compared once and dropped.
+ */
+export class TopK {
+  private readonly score: Float64Array;
+  private readonly ord: Uint32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.score = new Float64Array(k);
+    this.ord = new Uint32Array(k);
+  }
+
+  /** a ranks below b. */
+  private below(a: number, b: number): boolean {
+    return this.score[a] < this.score[b] || (this.score[a] === this.score[b] && this.ord[a] < this.ord[b]);
+  }
+
+  add(score: number, ord: number): void {
+    if (this.k === 0) return;
+    if (this.size < this.k) {
+      this.score[this.size] = score;
+      this.ord[this.size] = ord;
+      this.up(this.size++);
+      return;
+    }
+    // The root is the worst kept.
+    if (score < this.score[0] || (score === this.score[0] && ord <= this.ord[0])) return;
+    this.score[0] = score;
+    this.ord[0] = ord;
+    this.down(0);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.score[a], this.score[b]] = [this.score[b], this.score[a]];
+    [this.ord[a], this.ord[b]] = [this.ord[b], this.ord[a]];
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.below(i, parent)) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < this.size && this.below(l, worst)) worst = l;
+      if (r < this.size && this.below(r, worst)) worst = r;
+      if (worst === i) return;
+      this.swap(i, worst);
+      i = worst;
+    }
+  }
+
+  /** What is kept, best first. */
+  best(): { ord: number; score: number }[] {
+    const out = Array.from({ length: this.size }, (_, i) => ({ ord: this.ord[i], score: this.score[i] }));
+    return out.sort((a, b) => b.score - a.score || b.ord - a.ord);
+  }
 }
 
 /** A row's size class: rows of a stem are merged eight of a class at a time into the next. */

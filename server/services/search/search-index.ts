@@ -27,9 +27,9 @@ export function termWeight(tf: number, length: number, kind: 'c' | 'p'): number 
   return (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / TYPICAL_LENGTH[kind]));
 }
 
-/** A weight (0 to K1+1) as a whole number from 0 to 65535, as postings keep it. */
+/** A weight (0 to K1+1) as a whole number from 0 to 255, as postings keep it (one byte). */
 export function quantize(weight: number): number {
-  return Math.max(0, Math.min(65535, Math.round((weight / MAX_WEIGHT) * 65535)));
+  return Math.max(0, Math.min(255, Math.round((weight / MAX_WEIGHT) * 255)));
 }
 
 /** Stems and weighted counts as a SearchDoc keeps them. */

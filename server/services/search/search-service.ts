@@ -4,7 +4,7 @@ import { PostModel, type Post } from '../../../models/post.js';
 import { SearchDocModel, SearchPrefixModel, type SearchDoc } from '../../../models/search.js';
 import { ValidationError } from '../../errors/index.js';
 import { K1 } from './search-index.js';
-import { COMMENT, SHOWN, intersect } from './postings.js';
+import { COMMENT, SHOWN, TopK, intersect } from './postings.js';
 import { Segments } from './segments.js';
 import { fold, hasPhrase, parseQuery, plainText, snippet, stems, words, type ParsedQuery } from './text.js';
 
@@ -94,67 +94,69 @@ export class SearchService {
 
     const type = params.postId ? 'comments' : (params.type ?? 'all');
     const wider = Boolean(params.everything || params.drafts);
-    const scored: { ord: number; score: number }[] = [];
-    for (const { ord, at } of intersect(
-      lists.map((l) => l.list),
-      excluded.map((l) => l.list),
-    )) {
-      const flags = lists[0].list.flags[at[0]];
-      if (type !== 'all' && ((flags & COMMENT) === COMMENT) !== (type === 'comments')) continue;
-      if (!wider && !(flags & SHOWN)) continue;
-      if (thread && !thread.has(ord)) continue;
-      let score = 0;
-      for (let i = 0; i < lists.length; i += 1) score += idf[i] * weightOf(lists[i].list.w[at[i]]);
-      scored.push({ ord, score });
-    }
-
     const start = (page - 1) * PER_PAGE;
     const needed = start + PER_PAGE + 1;
     const checks = wider || params.tag || params.author || params.from || params.to || query.phrases.length;
+    // Plain searches keep a few more than the page, for any that turn out hidden since they were
+    // indexed; filtered ones keep the candidates whose index documents may be read.
+    const best = new TopK(checks ? MAX_CHECKED : needed + 4);
+    const matches = intersect(
+      lists.map((l) => l.list),
+      excluded.map((l) => l.list),
+    );
+    const flags = lists[0].list.flags;
+    const at0 = matches.at[0];
+    const wantComments = type === 'comments';
+    let counted = 0;
+    for (let m = 0; m < matches.count; m += 1) {
+      const f = flags[at0[m]];
+      if (type !== 'all' && ((f & COMMENT) === COMMENT) !== wantComments) continue;
+      if (!wider && !(f & SHOWN)) continue;
+      const ord = matches.ord[m];
+      if (thread && !thread.has(ord)) continue;
+      let score = 0;
+      for (let i = 0; i < lists.length; i += 1) score += idf[i] * weightOf(lists[i].list.w[matches.at[i][m]]);
+      best.add(score, ord);
+      counted += 1;
+    }
+
     if (!checks) {
-      // A few more than the page, for any that turn out hidden since they were indexed.
-      const best = top(scored, needed + 4);
-      const docs = await this.byOrdinal(best.slice(start).map((s) => s.ord));
+      const kept = best.best().slice(start);
+      const docs = await this.byOrdinal(kept.map((s) => s.ord));
       const results = await this.describe(
-        best.slice(start).flatMap((s) => {
+        kept.flatMap((s) => {
           const doc = docs.get(s.ord);
           return doc ? [{ doc, score: s.score }] : [];
         }),
         query,
         { everything: false, drafts: false },
       );
-      return {
-        query,
-        results: results.slice(0, PER_PAGE),
-        page,
-        hasNext: scored.length > start + PER_PAGE,
-        approximate,
-      };
+      return { query, results, page, hasNext: counted > start + PER_PAGE, approximate };
     }
 
     // Candidates best first, their index documents read a batch at a time and checked against the
     // filters, until the page (and one more, to know if there is a next page) is full.
-    const candidates = top(scored, MAX_CHECKED);
-    if (scored.length > MAX_CHECKED) approximate = true;
-    const matches: { doc: SearchDoc; score: number }[] = [];
-    for (let read = 0; read < candidates.length && matches.length < needed; ) {
+    const candidates = best.best();
+    if (counted > MAX_CHECKED) approximate = true;
+    const found: { doc: SearchDoc; score: number }[] = [];
+    for (let read = 0; read < candidates.length && found.length < needed; ) {
       const batch = candidates.slice(read, read + (read === 0 ? 60 : 200));
       read += batch.length;
       const docs = await this.byOrdinal(batch.map((c) => c.ord));
-      const found = batch.flatMap((c) => {
+      const passed = batch.flatMap((c) => {
         const doc = docs.get(c.ord);
         return doc && this.passes(doc, params) ? [{ doc, score: c.score }] : [];
       });
-      matches.push(...(query.phrases.length ? await this.withPhrases(found, query.phrases) : found));
+      found.push(...(query.phrases.length ? await this.withPhrases(passed, query.phrases) : passed));
     }
     return {
       query,
-      results: await this.describe(matches.slice(start, start + PER_PAGE), query, {
+      results: await this.describe(found.slice(start, start + PER_PAGE), query, {
         everything: Boolean(params.everything),
         drafts: Boolean(params.drafts),
       }),
       page,
-      hasNext: matches.length > start + PER_PAGE,
+      hasNext: found.length > start + PER_PAGE,
       approximate,
     };
   }
@@ -408,26 +410,7 @@ function postText(
 }
 
 /** A quantized weight back as a BM25 weight. */
-const weightOf = (w: number) => (w / 65535) * (K1 + 1);
-
-/** The `k` best, best first; on equal scores the later indexed (newer) first. */
-function top(scored: { ord: number; score: number }[], k: number): { ord: number; score: number }[] {
-  const byRank = (a: { ord: number; score: number }, b: { ord: number; score: number }) =>
-    b.score - a.score || b.ord - a.ord;
-  if (scored.length <= k * 4) return [...scored].sort(byRank).slice(0, k);
-  // Many matches: those at or above the k-th best score, found without sorting them all.
-  const sample = scored.filter((_, i) => i % Math.ceil(scored.length / (k * 4)) === 0).map((s) => s.score);
-  sample.sort((a, b) => b - a);
-  let threshold =
-    sample[Math.min(sample.length - 1, Math.floor(k / Math.ceil(scored.length / (k * 4))))] ?? 0;
-  let kept = scored.filter((s) => s.score >= threshold);
-  while (kept.length < k && threshold > 0) {
-    threshold /= 2;
-    kept = scored.filter((s) => s.score >= threshold);
-  }
-  if (kept.length < k) kept = scored;
-  return kept.sort(byRank).slice(0, k);
-}
+const weightOf = (w: number) => (w / 255) * (K1 + 1);
 
 /** Reads the search form's filters (query string or API), with a readable error for bad dates. */
 export function parseFilters(

@@ -15,12 +15,15 @@ import {
 
 const { trusted } = mongoose;
 
-/** Postings in a full row (about 100 kB packed): full rows are never merged again. */
-export const FULL = 32768;
+/** Postings in a full row (about 30 kB packed): full rows are never merged again. */
+export const FULL = 8192;
 /** Rows of a size class merged at once. */
 export const MERGE_AT = 8;
-/** Full rows of a stem a query reads, newest first: a stem in more documents is read in part. */
-export const FULL_ROWS_READ = 4;
+/**
+ * Postings of a stem a query reads, at most: its small rows, then its full rows newest first.
+ * A stem in more documents than that (one in eight of a million) is read for its newest only.
+ */
+export const READ_BUDGET = 131072;
 const PARTIAL_TIERS = [0, 1, 2, 3, 4];
 
 /** The rows for one stem's list: full rows of FULL postings, then one row with the rest. */
@@ -49,34 +52,42 @@ export interface TermList {
 }
 
 /**
- * Writes postings as segments and keeps the number of rows per stem small: each stem written gets
- * a row; once this process has written MERGE_AT rows of a stem, that stem's small rows are merged
- * (whoever wrote them), and so on up the size classes.
+ * Writes postings as segments and keeps the number of rows per stem small. Each process counts the
+ * rows it knows of per stem and size class (those it wrote and merged); when a class reaches
+ * MERGE_AT, every row of that class is merged, whoever wrote it, and so on up the classes. So a
+ * stem has at most a few rows per class for each process that writes (and one started since),
+ * and a posting is rewritten once per class, about five times in all.
  */
 export class Segments {
-  private readonly written = new Map<string, number>();
+  private readonly counts = new Map<string, number[]>();
+
+  private count(t: string, z: number, by: number): boolean {
+    if (z === FULL_TIER) return false;
+    let counts = this.counts.get(t);
+    if (!counts) this.counts.set(t, (counts = PARTIAL_TIERS.map(() => 0)));
+    counts[z] += by;
+    return counts[z] >= MERGE_AT;
+  }
 
   /** Writes the postings (stem → postings), then merges what is due. */
   async write(byStem: Map<string, Posting[]>): Promise<void> {
     const v = Date.now();
     const rows: SearchSegment[] = [];
-    const due: string[] = [];
+    const due = new Set<string>();
     for (const [t, postings] of byStem) {
-      rows.push(...rowsOf(t, fromPostings(postings), v));
-      const count = (this.written.get(t) ?? 0) + 1;
-      if (count >= MERGE_AT) {
-        due.push(t);
-        this.written.delete(t);
-      } else this.written.set(t, count);
+      for (const row of rowsOf(t, fromPostings(postings), v)) {
+        rows.push(row);
+        if (this.count(t, row.z, 1)) due.add(t);
+      }
     }
     for (let i = 0; i < rows.length; i += 2000) {
       await SearchSegmentModel.insertMany(rows.slice(i, i + 2000), { ordered: false, lean: true });
     }
-    if (due.length) await this.compact(due);
+    if (due.size) await this.compact([...due]);
   }
 
   /**
-   * Merges the stems' rows a size class at a time: where a class has MERGE_AT rows or more, they
+   * Merges the stems' rows a size class at a time, where this process counts MERGE_AT or more: they
    * become one row (or full rows) of a bigger class, which may in turn be due. The new rows are
    * written before the old ones go, so a query never misses a posting (it may see one twice, and
    * keeps one).
@@ -84,11 +95,10 @@ export class Segments {
   async compact(stems: string[]): Promise<number> {
     let merged = 0;
     for (const z of PARTIAL_TIERS) {
-      const next = new Set<string>();
-      for (let i = 0; i < stems.length; i += 400) {
-        const rows = await SearchSegmentModel.find({ t: trusted({ $in: stems.slice(i, i + 400) }), z }).lean<
-          SearchSegment[]
-        >();
+      const due = stems.filter((t) => (this.counts.get(t)?.[z] ?? 0) >= MERGE_AT);
+      for (let i = 0; i < due.length; i += 400) {
+        const part = due.slice(i, i + 400);
+        const rows = await SearchSegmentModel.find({ t: trusted({ $in: part }), z }).lean<SearchSegment[]>();
         const byStem = new Map<string, SearchSegment[]>();
         for (const row of rows) {
           let list = byStem.get(row.t);
@@ -97,12 +107,13 @@ export class Segments {
         }
         const added: SearchSegment[] = [];
         const gone: Types.ObjectId[] = [];
+        for (const t of part) this.counts.get(t)![z] = 0;
         for (const [t, group] of byStem) {
-          if (group.length < MERGE_AT) continue;
+          if (group.length < 2) continue;
           const v = Math.max(...group.map((r) => r.v));
           for (const row of rowsOf(t, listOf(group), v)) {
             added.push(row);
-            if (row.z !== z) next.add(t);
+            this.count(t, row.z, 1);
           }
           gone.push(...group.map((r) => r._id));
           merged += 1;
@@ -114,28 +125,27 @@ export class Segments {
           await SearchSegmentModel.deleteMany({ _id: trusted({ $in: gone.slice(j, j + 500) }) });
         }
       }
-      stems = [...next];
-      if (!stems.length) break;
     }
     return merged;
   }
 
   /**
-   * A stem's list: every partial row and the newest FULL_ROWS_READ full rows. When there are more
-   * full rows than that, the list starts at the oldest full row read (`from`).
+   * A stem's list: its small rows, then as many of its full rows, newest first, as READ_BUDGET
+   * allows. When that may not be all of them, the list starts at the oldest full row read
+   * (`from`): what comes before it is not known.
    */
   async read(t: string): Promise<TermList> {
-    const [partial, full] = await Promise.all([
-      SearchSegmentModel.find({ t, z: trusted({ $in: PARTIAL_TIERS }) }).lean<SearchSegment[]>(),
-      SearchSegmentModel.find({ t, z: FULL_TIER })
-        .sort({ _id: -1 })
-        .limit(FULL_ROWS_READ)
-        .lean<SearchSegment[]>(),
-    ]);
+    const partial = await SearchSegmentModel.find({ t, z: trusted({ $in: PARTIAL_TIERS }) }).lean<
+      SearchSegment[]
+    >();
+    const room = Math.max(1, Math.floor((READ_BUDGET - partial.reduce((sum, r) => sum + r.n, 0)) / FULL));
+    const full = await SearchSegmentModel.find({ t, z: FULL_TIER })
+      .sort({ _id: -1 })
+      .limit(room)
+      .lean<SearchSegment[]>();
     if (!partial.length && !full.length) return { list: EMPTY, from: 0 };
     const list = listOf([...partial, ...full]);
-    if (full.length < FULL_ROWS_READ) return { list, from: 0 };
-    // Possibly more full rows: only what comes after the oldest one read is known in full.
+    if (full.length < room) return { list, from: 0 };
     const from = Math.min(...full.map((r) => decode(r.p, 1).ord[0]));
     let start = 0;
     while (start < list.ord.length && list.ord[start] < from) start += 1;

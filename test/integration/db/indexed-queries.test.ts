@@ -11,7 +11,7 @@ import { SessionModel } from '../../../models/session';
 import { UserModel } from '../../../models/user';
 import { SearchDocModel, SearchPrefixModel, SearchSegmentModel } from '../../../models/search';
 import { decode } from '../../../server/services/search/postings';
-import { FULL, MERGE_AT, Segments } from '../../../server/services/search/segments';
+import { FULL, MERGE_AT, READ_BUDGET, Segments } from '../../../server/services/search/segments';
 import { buildComment, buildPost } from '../../fixtures/factories';
 
 const id = () => new Types.ObjectId();
@@ -145,7 +145,7 @@ describe('a search word’s postings in segments', () => {
     let ord = 0;
     for (let batch = 0; batch < 200; batch += 1) {
       const postings = Array.from({ length: 3 }, () => ({ ord: ord++, w: batch, flags: 3 }));
-      if (batch % 10 === 9) postings.push({ ord: batch, w: 60000, flags: 1 });
+      if (batch % 10 === 9) postings.push({ ord: batch, w: 255, flags: 1 });
       for (const p of postings) written.set(p.ord, p.w);
       await segments.write(new Map([['credit', postings]]));
     }
@@ -162,14 +162,17 @@ describe('a search word’s postings in segments', () => {
 
   it('read a word in very many documents by its newest full rows, in index order', async () => {
     const segments = new Segments();
-    const total = FULL * 5 + 10;
+    const fullRows = READ_BUDGET / FULL + 2;
+    const total = FULL * fullRows + 10;
     const postings = Array.from({ length: total }, (_, i) => ({ ord: i, w: 1, flags: 3 }));
     for (let i = 0; i < total; i += FULL)
       await segments.write(new Map([['work', postings.slice(i, i + FULL)]]));
     const full = await SearchSegmentModel.find({ t: 'work', z: 99 }).sort({ _id: -1 }).limit(2).lean();
-    expect(full.map((r) => decode(r.p, 1).ord[0])).toEqual([FULL * 4, FULL * 3]);
+    expect(full.map((r) => decode(r.p, 1).ord[0])).toEqual([FULL * (fullRows - 1), FULL * (fullRows - 2)]);
+    // The small row takes part of the budget: one full row fewer than the budget's worth is read.
+    const read = READ_BUDGET / FULL - 1;
     const { list, from } = await segments.read('work');
-    expect(from).toBe(FULL);
-    expect(list.ord.length).toBe(total - FULL);
+    expect(from).toBe(FULL * (fullRows - read));
+    expect(list.ord.length).toBe(total - from);
   });
 });

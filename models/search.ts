@@ -4,15 +4,19 @@ import mongoose, { Schema, type Types } from 'mongoose';
  * The search index, in the database so that it grows with the site and every process shares it.
  *
  * SearchDoc: one per indexed post or comment (same _id): its stems and their weighted counts, its
- * length, and what filters and permissions need (status, post, published, tags, author, date).
+ * length, what filters and permissions need (status, post, published, tags, author, date), and its
+ * ordinal `o`, the number postings know it by. An edit or a moderation gives it a new ordinal (and
+ * new postings); postings of an ordinal no SearchDoc has any more are skipped, so a posting never
+ * has to be changed or outvoted.
  *
  * SearchSegment: part of one stem's postings list, in document order (see
  * server/services/search/postings.ts): the documents' ordinals, weights and flags, packed. Written
  * once, never edited: each indexing batch writes a small row per stem, and rows of a size class
  * (`z`) are merged eight at a time into one of the next (as an LSM tree does), up to full rows of
- * FULL postings. A stem's list is its rows merged, the newest row (`v`) winning for a document in
- * more than one. Read by `{ t, z }` (index `{ t: 1, z: 1, _id: 1 }`), on the embedded database
- * (whose patch pushes both down to SQLite) as on MongoDB; full rows newest first by _id.
+ * FULL postings. A stem's list is its rows merged (two processes merging the same rows at once
+ * leave two copies, which read as one). Read by `{ t, z }` (index `{ t: 1, z: 1, _id: 1 }`), on the
+ * embedded database (whose patch pushes both down to SQLite) as on MongoDB; full rows newest first
+ * by _id.
  *
  * SearchBlock: the blocks of ordinals processes have claimed (server/services/search/ordinals.ts).
  *
@@ -75,7 +79,7 @@ const searchSegmentSchema = new Schema(
     z: { type: Number, required: true },
     /** Postings in it. */
     n: { type: Number, required: true },
-    /** When its postings were taken from their documents (ms): the newest row wins. */
+    /** When its postings were taken from their documents (ms); a merged row, the newest of its rows'. */
     v: { type: Number, required: true },
     /** The postings, packed (a string: the embedded database converts array elements one by one). */
     p: { type: String, required: true },

@@ -95,8 +95,8 @@ export function slice(list: PostingList, start: number, end: number): PostingLis
 }
 
 /**
- * One list from several, newest first: where an ordinal is in more than one (a document indexed
- * again after an edit or a moderation), the newest list's posting is the one kept.
+ * One list from several, newest first: an ordinal in more than one (copies of a row that two
+ * processes merged at once) is kept once, from the newest.
  */
 export function merge(newestFirst: PostingList[]): PostingList {
   const lists = newestFirst.filter((l) => l.ord.length > 0);

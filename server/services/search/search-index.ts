@@ -318,8 +318,10 @@ export class SearchIndex {
       let part = built.slice(i, i + BATCH * 4);
       let docs: SearchDoc[];
       if (!fresh) {
-        // Indexed before? It keeps its ordinal. A status change or an edit writes its postings
-        // again (the newest row wins); a write that changes neither needs none.
+        // Indexed before? A write that changes neither its words nor who may see it keeps its
+        // ordinal and needs no postings. One that does (an edit, a moderation) gets a new ordinal
+        // and new postings: the old ordinal's postings then belong to no document and are skipped
+        // by queries (and dropped by a rebuild), so no posting ever contradicts a newer one.
         const before = new Map(
           (
             await SearchDocModel.find({ _id: trusted({ $in: part.map((b) => b.doc._id) }) })
@@ -327,16 +329,19 @@ export class SearchIndex {
               .lean<Pick<SearchDoc, '_id' | 'tf' | 'len' | 'k' | 'st' | 'pub' | 'o'>[]>()
           ).map((d) => [String(d._id), d]),
         );
-        const added = await this.ordinals.take(part.filter((b) => !before.has(String(b.doc._id))).length);
-        docs = part.map((b) => ({ ...b.doc, o: before.get(String(b.doc._id))?.o ?? added.shift()! }));
+        const changed = part.map((b) => {
+          const was = before.get(String(b.doc._id));
+          return !was || shape(was) !== shape(b.doc);
+        });
+        const added = await this.ordinals.take(changed.filter(Boolean).length);
+        docs = part.map((b, j) => ({
+          ...b.doc,
+          o: changed[j] ? added.shift()! : before.get(String(b.doc._id))!.o,
+        }));
         await SearchDocModel.bulkWrite(
           docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
           { ordered: false },
         );
-        const changed = part.map((b, j) => {
-          const was = before.get(String(b.doc._id));
-          return !was || shape(was) !== shape(docs[j]);
-        });
         docs = docs.filter((_, j) => changed[j]);
         part = part.filter((_, j) => changed[j]);
       } else {

@@ -97,46 +97,55 @@ export class SearchService {
     const start = (page - 1) * PER_PAGE;
     const needed = start + PER_PAGE + 1;
     const checks = wider || params.tag || params.author || params.from || params.to || query.phrases.length;
-    // Plain searches keep a few more than the page, for any that turn out hidden since they were
-    // indexed; filtered ones keep the candidates whose index documents may be read.
-    const best = new TopK(checks ? MAX_CHECKED : needed + 4);
     const matches = intersect(
       lists.map((l) => l.list),
       excluded.map((l) => l.list),
     );
     const flags = lists[0].list.flags;
-    const at0 = matches.at[0];
     const wantComments = type === 'comments';
-    let counted = 0;
-    for (let m = 0; m < matches.count; m += 1) {
-      const f = flags[at0[m]];
-      if (type !== 'all' && ((f & COMMENT) === COMMENT) !== wantComments) continue;
-      if (!wider && !(f & SHOWN)) continue;
-      const ord = matches.ord[m];
-      if (thread && !thread.has(ord)) continue;
-      let score = 0;
-      for (let i = 0; i < lists.length; i += 1) score += idf[i] * weightOf(lists[i].list.w[matches.at[i][m]]);
-      best.add(score, ord);
-      counted += 1;
-    }
+    /** The k best matches this search may show, and how many there are. */
+    const rank = (k: number) => {
+      const best = new TopK(k);
+      let counted = 0;
+      for (let m = 0; m < matches.count; m += 1) {
+        const f = flags[matches.at[0][m]];
+        if (type !== 'all' && ((f & COMMENT) === COMMENT) !== wantComments) continue;
+        if (!wider && !(f & SHOWN)) continue;
+        const ord = matches.ord[m];
+        if (thread && !thread.has(ord)) continue;
+        let score = 0;
+        for (let i = 0; i < lists.length; i += 1)
+          score += idf[i] * weightOf(lists[i].list.w[matches.at[i][m]]);
+        best.add(score, ord);
+        counted += 1;
+      }
+      return { best: best.best(), counted };
+    };
 
     if (!checks) {
-      const kept = best.best().slice(start);
-      const docs = await this.byOrdinal(kept.map((s) => s.ord));
-      const results = await this.describe(
-        kept.flatMap((s) => {
-          const doc = docs.get(s.ord);
-          return doc ? [{ doc, score: s.score }] : [];
-        }),
-        query,
-        { everything: false, drafts: false },
-      );
-      return { query, results, page, hasNext: counted > start + PER_PAGE, approximate };
+      // The page's index documents, and a few more for any that turn out hidden since they were
+      // indexed or whose ordinal is an old one (edited, moderated): when too many are, more.
+      let k = needed + 4;
+      for (let round = 0; ; round += 1) {
+        const { best, counted } = rank(k);
+        const kept = best.slice(start);
+        const docs = await this.byOrdinal(kept.map((c) => c.ord));
+        const shown = kept.flatMap((c) => {
+          const doc = docs.get(c.ord);
+          return doc ? [{ doc, score: c.score }] : [];
+        });
+        if (shown.length < needed - start && counted > k && round < 3) {
+          k *= 4;
+          continue;
+        }
+        const results = await this.describe(shown, query, { everything: false, drafts: false });
+        return { query, results, page, hasNext: counted > start + PER_PAGE, approximate };
+      }
     }
 
     // Candidates best first, their index documents read a batch at a time and checked against the
     // filters, until the page (and one more, to know if there is a next page) is full.
-    const candidates = best.best();
+    const { best: candidates, counted } = rank(MAX_CHECKED);
     if (counted > MAX_CHECKED) approximate = true;
     const found: { doc: SearchDoc; score: number }[] = [];
     for (let read = 0; read < candidates.length && found.length < needed; ) {

@@ -141,7 +141,7 @@ describe('a search word’s postings in segments', () => {
     const segments = new Segments();
     const written = new Map<number, number>();
     // 200 indexing batches of a few documents each, as live comments arrive; every tenth batch
-    // indexes an earlier document again (an edit), with a new weight.
+    // repeats an earlier ordinal with another weight (the newer row is the one kept).
     let ord = 0;
     for (let batch = 0; batch < 200; batch += 1) {
       const postings = Array.from({ length: 3 }, () => ({ ord: ord++, w: batch, flags: 3 }));

@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { SearchSegmentModel } from '../../../models/search';
+import { MERGE_AT } from '../../../server/services/search/segments';
 import { postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
 import { buildTestApp } from '../../setup/app';
@@ -186,6 +187,26 @@ describe('search', () => {
     await services.ownComments.deleteOwn(member, String(mine._id));
     await settle();
     expect((await api('q=walrus')).results).toHaveLength(0);
+  });
+
+  it('keeps finding a comment removed and restored, however often its word’s rows are merged since', async () => {
+    const gil = await postComment(services, credit, { name: 'Gil', body: 'Narwhals understand deadlines.' });
+    await settle();
+    await services.moderation.act(moderator, String(gil._id), 'remove', 'checking');
+    await settle();
+    expect((await api('q=narwhal')).results).toHaveLength(0);
+    await services.moderation.act(moderator, String(gil._id), 'restore');
+    await settle();
+    // Enough indexing batches with the word for its rows to be merged, up a size class and more:
+    // the removal's postings (written before the restore) must never come back.
+    for (let i = 0; i < MERGE_AT * 2; i += 1) {
+      await postComment(services, fish, { name: `Writer ${i}`, body: `Narwhal fact number ${i}.` });
+      await settle();
+    }
+    expect(await SearchSegmentModel.countDocuments({ t: 'narwhal' })).toBeLessThan(MERGE_AT);
+    const found = await api('q=narwhal&type=comments');
+    expect(found.results).toHaveLength(MERGE_AT * 2 + 1);
+    expect(found.results.map((r) => r.author)).toContain('Gil');
   });
 
   it('follows a post taken back to draft: it and its comments leave the results', async () => {

@@ -268,6 +268,12 @@ export const schema = {
     'Seconds the Ask form must be open before it may be sent.',
   ),
   askPerHour: setting('ASK_PER_HOUR', 5, int(1, 1000), 'Letters one address may send per hour.'),
+  searchPerMinute: setting(
+    'SEARCH_PER_MINUTE',
+    60,
+    int(0, 1000000),
+    'Searches one address may make per minute, page and API alike (0: no limit; title suggestions are not counted).',
+  ),
   threadCacheSize: setting(
     'THREAD_CACHE_SIZE',
     100,

@@ -76,7 +76,10 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
       let context: Awaited<ReturnType<typeof paramsOf>> | undefined;
       try {
         context = await paramsOf(req);
-        if (context.params.q) page = await services.search.search(context.params);
+        if (context.params.q) {
+          await services.search.admit(req.ip ?? '');
+          page = await services.search.search(context.params);
+        }
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         errors = err.details ?? {};
@@ -114,6 +117,7 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
     api: (async (req, res) => {
       const { params } = await paramsOf(req);
       if (!params.q) throw new ValidationError('Say what to search for: ?q=words.', { q: 'Required.' });
+      await services.search.admit(req.ip ?? '');
       res.json(json(await services.search.search(params)));
     }) satisfies RequestHandler,
 

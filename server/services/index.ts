@@ -131,7 +131,7 @@ export function createServices(deps: {
     mailer,
     settings,
     spam,
-    search: new SearchService(),
+    search: new SearchService(deps.config, limiter),
     searchIndex: new SearchIndex(events, logError('search indexing failed')),
   };
 }

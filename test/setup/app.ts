@@ -33,6 +33,8 @@ export function buildTestApp(
     BCRYPT_ROUNDS: '4',
     // Tests post many comments from one address in a second; the pace limit has its own tests.
     COMMENT_INTERVAL_SECONDS: '0',
+    // Likewise searches: the search limit has its own test.
+    SEARCH_PER_MINUTE: '0',
     // Captured mail stays in memory (services.mailer.captured); no files.
     OUTBOX_DIR: '',
     ...env,

@@ -2,7 +2,10 @@ import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { SearchDocModel, SearchPrefixModel, type SearchDoc } from '../../../models/search.js';
-import { ValidationError } from '../../errors/index.js';
+import type { Config } from '../../config/index.js';
+import { TooManyRequestsError, ValidationError } from '../../errors/index.js';
+import { hashIp } from '../../lib/ip-hash.js';
+import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
 import { K1 } from './search-index.js';
 import { COMMENT, SHOWN, TopK, intersect } from './postings.js';
 import { Segments } from './segments.js';
@@ -68,6 +71,29 @@ export interface SearchPage {
  */
 export class SearchService {
   private docCount = { value: 0, at: 0 };
+  private readonly perIp: SharedRateLimiter | null;
+
+  constructor(
+    private readonly config?: Pick<Config, 'searchPerMinute' | 'sessionSecret'>,
+    limiter?: (name: string, limit: number, windowMs: number) => SharedRateLimiter,
+  ) {
+    this.perIp =
+      config && limiter && config.searchPerMinute > 0
+        ? limiter('search', config.searchPerMinute, 60000)
+        : null;
+  }
+
+  /** Counts a search from this address: a query reads postings lists, and some are long. */
+  async admit(ip: string): Promise<void> {
+    if (!this.perIp || !this.config) return;
+    const taken = await this.perIp.take(hashIp(ip, this.config.sessionSecret));
+    if (taken.waitMs > 0) {
+      throw new TooManyRequestsError(
+        'Too many searches from here in a minute. Wait a moment and try again.',
+        Math.ceil(taken.waitMs / 1000),
+      );
+    }
+  }
   private readonly segments = new Segments();
 
   async search(params: SearchParams): Promise<SearchPage> {

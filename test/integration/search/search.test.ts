@@ -257,3 +257,18 @@ describe('search', () => {
     expect(await SearchSegmentModel.countDocuments({ t: 'manag' })).toBeGreaterThan(0);
   });
 });
+
+describe('search limit', () => {
+  const { app } = buildTestApp({ SEARCH_PER_MINUTE: '3' });
+
+  it('answers 429 with a readable message once an address has searched too often in a minute', async () => {
+    for (let i = 0; i < 3; i += 1) await request(app).get('/api/search?q=anything').expect(200);
+    const api = await request(app).get('/api/search?q=anything').expect(429);
+    expect(Number(api.headers['retry-after'])).toBeGreaterThan(0);
+    expect(api.body.error.message).toMatch(/Too many searches/);
+    const page = await request(app).get('/search?q=anything').set('Accept', 'text/html').expect(429);
+    expect(cheerio.load(page.text)('main').text()).toMatch(/Too many searches/);
+    // Title suggestions are not counted.
+    await request(app).get('/api/search/suggest?q=anyth').expect(200);
+  });
+});

@@ -7,7 +7,7 @@ import { TooManyRequestsError, ValidationError } from '../../errors/index.js';
 import { hashIp } from '../../lib/ip-hash.js';
 import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
 import { K1 } from './search-index.js';
-import { COMMENT, SHOWN, TopK, intersect } from './postings.js';
+import { COMMENT, SHOWN, TopK, intersect, type Matches } from './postings.js';
 import { Segments } from './segments.js';
 import { fold, hasPhrase, parseQuery, plainText, snippet, stems, words, type ParsedQuery } from './text.js';
 
@@ -102,10 +102,9 @@ export class SearchService {
     const empty = { query, results: [], page, hasNext: false, approximate: false };
     if (!query.include.length) return empty;
 
-    const [lists, excluded, thread] = await Promise.all([
+    const [lists, excluded] = await Promise.all([
       Promise.all(query.include.map((t) => this.segments.read(t))),
       Promise.all(query.exclude.map((t) => this.segments.read(t))),
-      params.postId ? this.threadOrdinals(params.postId) : null,
     ]);
     if (lists.some((l) => l.list.ord.length === 0)) return empty;
     let approximate = lists.some((l) => l.from > 0);
@@ -127,6 +126,7 @@ export class SearchService {
       lists.map((l) => l.list),
       excluded.map((l) => l.list),
     );
+    const thread = params.postId ? await this.inThread(params.postId, matches) : null;
     const flags = lists[0].list.flags;
     const wantComments = type === 'comments';
     /** The k best matches this search may show, and how many there are. */
@@ -208,8 +208,15 @@ export class SearchService {
     return true;
   }
 
-  /** The ordinals of a post's comments in the index (search within a thread). */
-  private async threadOrdinals(postId: Types.ObjectId): Promise<Set<number>> {
+  /**
+   * Which matches are the post's comments (search within a thread): when there are few matches,
+   * their index documents say; when many, the post's own (by the `post` index).
+   */
+  private async inThread(postId: Types.ObjectId, matches: Matches): Promise<Set<number>> {
+    if (matches.count <= 500) {
+      const docs = await this.byOrdinal([...matches.ord.subarray(0, matches.count)]);
+      return new Set([...docs.values()].filter((d) => d.post.equals(postId)).map((d) => d.o));
+    }
     const docs = await SearchDocModel.find({ post: postId, k: 'c' }).select('o').lean<{ o: number }[]>();
     return new Set(docs.map((d) => d.o));
   }

@@ -64,7 +64,11 @@ export class Segments {
   private count(t: string, z: number, by: number): boolean {
     if (z === FULL_TIER) return false;
     let counts = this.counts.get(t);
-    if (!counts) this.counts.set(t, (counts = PARTIAL_TIERS.map(() => 0)));
+    if (!counts) {
+      // Bounded (a site's words, typos and all, are many): forgetting counts only delays merges.
+      if (this.counts.size >= 200000) this.counts.clear();
+      this.counts.set(t, (counts = PARTIAL_TIERS.map(() => 0)));
+    }
     counts[z] += by;
     return counts[z] >= MERGE_AT;
   }

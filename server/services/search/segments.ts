@@ -111,7 +111,10 @@ export class Segments {
         }
         const added: SearchSegment[] = [];
         const gone: Types.ObjectId[] = [];
-        for (const t of part) this.counts.get(t)![z] = 0;
+        for (const t of part) {
+          const counts = this.counts.get(t);
+          if (counts) counts[z] = 0;
+        }
         for (const [t, group] of byStem) {
           if (group.length < 2) continue;
           const v = Math.max(...group.map((r) => r.v));

@@ -3,8 +3,8 @@ import mongoose, { Schema, type Types } from 'mongoose';
 /**
  * The search index, in the database so that it grows with the site and every process shares it.
  *
- * SearchDoc: one per indexed post or comment (same _id): its stems and their weighted counts, its
- * length, what filters and permissions need (status, post, published, tags, author, date), and its
+ * SearchDoc: one per indexed post or comment (same _id): a digest of its stems and their weighted
+ * counts, its length, what filters and permissions need (status, post, published, tags, author, date), and its
  * ordinal `o`, the number postings know it by. An edit or a moderation gives it a new ordinal (and
  * new postings); postings of an ordinal no SearchDoc has any more are skipped, so a posting never
  * has to be changed or outvoted.
@@ -28,11 +28,8 @@ const searchDocSchema = new Schema(
     _id: { type: Schema.Types.ObjectId, required: true },
     /** c: comment, p: post. */
     k: { type: String, enum: ['c', 'p'], required: true },
-    /**
-     * Stems and their weighted counts, "stem=count stem=count": one string, because the embedded
-     * database converts every array element one by one (a string is several times cheaper to write).
-     */
-    tf: { type: String, default: '' },
+    /** A digest of its stems and their weighted counts (whether an edit changed its words). */
+    h: { type: String, default: '' },
     len: { type: Number, required: true },
     /** The comment's status (visible, pending, removed, deleted) or the post's (draft, scheduled, published). */
     st: { type: String, required: true },
@@ -57,7 +54,7 @@ searchDocSchema.index({ o: 1 });
 export interface SearchDoc {
   _id: Types.ObjectId;
   k: 'c' | 'p';
-  tf: string;
+  h: string;
   len: number;
   st: string;
   post: Types.ObjectId;

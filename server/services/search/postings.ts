@@ -95,30 +95,49 @@ export function slice(list: PostingList, start: number, end: number): PostingLis
 }
 
 /**
- * One list from several, newest first: an ordinal in more than one (copies of a row that two
- * processes merged at once) is kept once, from the newest.
+ * One list from several (a stem's rows): each ordinal once. Rows mostly cover ranges of ordinals
+ * that do not overlap, so they are put in order of their first ordinal and joined end to end where
+ * they follow one another; only overlapping runs (rows from processes writing at once, copies of
+ * a row two processes merged at once) are merged posting by posting.
  */
-export function merge(newestFirst: PostingList[]): PostingList {
-  const lists = newestFirst.filter((l) => l.ord.length > 0);
-  if (!lists.length) return EMPTY;
-  // Pairs merged in rounds (n log k); the left one of a pair is the newer.
-  let round = lists;
+export function merge(lists: PostingList[]): PostingList {
+  const sorted = lists.filter((l) => l.ord.length > 0).sort((a, b) => a.ord[0] - b.ord[0]);
+  if (!sorted.length) return EMPTY;
+  const runs: PostingList[][] = [[sorted[0]]];
+  for (let i = 1; i < sorted.length; i += 1) {
+    const run = runs[runs.length - 1];
+    const last = run[run.length - 1];
+    if (sorted[i].ord[0] > last.ord[last.ord.length - 1]) run.push(sorted[i]);
+    else runs.push([sorted[i]]);
+  }
+  let round = runs.map(join);
   while (round.length > 1) {
     const next: PostingList[] = [];
-    for (let i = 0; i < round.length; i += 2)
+    for (let i = 0; i < round.length; i += 2) {
       next.push(i + 1 < round.length ? mergeTwo(round[i], round[i + 1]) : round[i]);
+    }
     round = next;
   }
   return round[0];
 }
 
-function mergeTwo(newer: PostingList, older: PostingList): PostingList {
-  const a = newer.ord;
-  const b = older.ord;
-  // Disjoint in order: one after the other.
-  if (a[a.length - 1] < b[0]) return concat(newer, older);
-  if (b[b.length - 1] < a[0]) return concat(older, newer);
-  const out = allocate(a.length + b.length);
+function join(lists: PostingList[]): PostingList {
+  if (lists.length === 1) return lists[0];
+  const out = allocate(lists.reduce((n, l) => n + l.ord.length, 0));
+  let at = 0;
+  for (const l of lists) {
+    out.ord.set(l.ord, at);
+    out.w.set(l.w, at);
+    out.flags.set(l.flags, at);
+    at += l.ord.length;
+  }
+  return out;
+}
+
+function mergeTwo(a: PostingList, b: PostingList): PostingList {
+  if (a.ord[a.ord.length - 1] < b.ord[0]) return join([a, b]);
+  if (b.ord[b.ord.length - 1] < a.ord[0]) return join([b, a]);
+  const out = allocate(a.ord.length + b.ord.length);
   let i = 0;
   let j = 0;
   let k = 0;
@@ -128,26 +147,15 @@ function mergeTwo(newer: PostingList, older: PostingList): PostingList {
     out.flags[k] = from.flags[index];
     k += 1;
   };
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i] < b[j])) take(newer, i++);
-    else if (i >= a.length || b[j] < a[i]) take(older, j++);
+  while (i < a.ord.length || j < b.ord.length) {
+    if (j >= b.ord.length || (i < a.ord.length && a.ord[i] < b.ord[j])) take(a, i++);
+    else if (i >= a.ord.length || b.ord[j] < a.ord[i]) take(b, j++);
     else {
-      take(newer, i++);
+      take(a, i++);
       j += 1;
     }
   }
   return slice(out, 0, k);
-}
-
-function concat(first: PostingList, second: PostingList): PostingList {
-  const out = allocate(first.ord.length + second.ord.length);
-  out.ord.set(first.ord);
-  out.ord.set(second.ord, first.ord.length);
-  out.w.set(first.w);
-  out.w.set(second.w, first.ord.length);
-  out.flags.set(first.flags);
-  out.flags.set(second.flags, first.ord.length);
-  return out;
 }
 
 /** The position of `ord` in the list at or after `from`, or -1 (galloping, then binary search). */

@@ -32,18 +32,11 @@ export function quantize(weight: number): number {
   return Math.max(0, Math.min(255, Math.round((weight / MAX_WEIGHT) * 255)));
 }
 
-/** Stems and weighted counts as a SearchDoc keeps them. */
-export function packFrequencies(tf: Map<string, number>): string {
-  return [...tf].map(([t, n]) => `${t}=${n}`).join(' ');
-}
-
-export function unpackFrequencies(packed: string): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const pair of packed.split(' ')) {
-    const eq = pair.lastIndexOf('=');
-    if (eq > 0) tf.set(pair.slice(0, eq), Number(pair.slice(eq + 1)));
-  }
-  return tf;
+/** A digest of a document's stems and their weighted counts: whether an edit changed its words. */
+export function wordsDigest(tf: Map<string, number>): string {
+  const hash = createHash('sha1');
+  for (const [t, n] of tf) hash.update(`${t}=${n} `);
+  return hash.digest('base64').slice(0, 16);
 }
 
 /** A prefix row's _id: newest post first, then a hash of (prefix, post). */
@@ -87,11 +80,11 @@ interface Built {
 
 function build(
   kind: 'c' | 'p',
-  base: Omit<SearchDoc, 'k' | 'tf' | 'len' | 'o'>,
+  base: Omit<SearchDoc, 'k' | 'h' | 'len' | 'o'>,
   fields: { text: string; weight: number }[],
 ): Built {
   const { tf, length } = termFrequencies(fields);
-  const doc = { ...base, k: kind, tf: packFrequencies(tf), len: length };
+  const doc = { ...base, k: kind, h: wordsDigest(tf), len: length };
   const comment = kind === 'c';
   const shown = comment ? base.st === 'visible' && base.pub : base.st === 'published';
   const postings = [...tf].map(([t, n]) => ({ t, w: quantize(termWeight(n, length, kind)) }));
@@ -142,9 +135,9 @@ export function buildPost(post: PostSource): Built {
 }
 
 /** What a document's postings depend on: its stems and length, and whether readers may see it. */
-function shape(d: Pick<SearchDoc, 'tf' | 'len' | 'k' | 'st' | 'pub'>): string {
+function shape(d: Pick<SearchDoc, 'h' | 'len' | 'k' | 'st' | 'pub'>): string {
   const shown = d.k === 'c' ? d.st === 'visible' && d.pub : d.st === 'published';
-  return `${d.tf}|${d.len}|${shown}`;
+  return `${d.h}|${d.len}|${shown}`;
 }
 
 function onlyDuplicates(err: unknown): boolean {
@@ -325,8 +318,8 @@ export class SearchIndex {
         const before = new Map(
           (
             await SearchDocModel.find({ _id: trusted({ $in: part.map((b) => b.doc._id) }) })
-              .select('tf len k st pub o')
-              .lean<Pick<SearchDoc, '_id' | 'tf' | 'len' | 'k' | 'st' | 'pub' | 'o'>[]>()
+              .select('h len k st pub o')
+              .lean<Pick<SearchDoc, '_id' | 'h' | 'len' | 'k' | 'st' | 'pub' | 'o'>[]>()
           ).map((d) => [String(d._id), d]),
         );
         const changed = part.map((b) => {

@@ -38,10 +38,7 @@ function rowsOf(t: string, list: PostingList, v: number): SearchSegment[] {
 }
 
 function listOf(rows: SearchSegment[]): PostingList {
-  const newestFirst = [...rows].sort(
-    (a, b) => b.v - a.v || (b._id.toHexString() < a._id.toHexString() ? -1 : 1),
-  );
-  return merge(newestFirst.map((r) => decode(r.p, r.n)));
+  return merge(rows.map((r) => decode(r.p, r.n)));
 }
 
 /** A stem's postings as a query reads it. */

@@ -18,6 +18,10 @@ import mongoose, { Schema, type Types } from 'mongoose';
  * embedded database (whose patch pushes both down to SQLite) as on MongoDB; full rows newest first
  * by _id.
  *
+ * SearchBody: the postings of a big segment row (512 or more), apart from the row itself, so a query
+ * can read which rows a stem has without their postings, and take the postings of rows it has read
+ * before from memory: a row never changes, so what was read once stays true until the row goes.
+ *
  * SearchBlock: the blocks of ordinals processes have claimed (server/services/search/ordinals.ts).
  *
  * SearchPrefix: title-word prefixes of published posts, for suggestions as one types; _id made
@@ -74,12 +78,16 @@ const searchSegmentSchema = new Schema(
     t: { type: String, required: true },
     /** Size class: 0-4 by the number of postings (1-7, 8-63, …), 99 for a full row. */
     z: { type: Number, required: true },
-    /** Postings in it. */
+    /** Postings in it, and the first one's ordinal. */
     n: { type: Number, required: true },
+    lo: { type: Number, required: true },
     /** When its postings were taken from their documents (ms); a merged row, the newest of its rows'. */
     v: { type: Number, required: true },
-    /** The postings, packed (a string: the embedded database converts array elements one by one). */
-    p: { type: String, required: true },
+    /**
+     * The postings, packed (a string: the embedded database converts array elements one by one);
+     * for a row of BODY_FROM postings or more, in a SearchBody of the same _id instead.
+     */
+    p: { type: String },
   },
   { versionKey: false },
 );
@@ -90,11 +98,19 @@ export interface SearchSegment {
   t: string;
   z: number;
   n: number;
+  lo: number;
   v: number;
-  p: string;
+  p?: string;
 }
 
 export const SearchSegmentModel = mongoose.model('SearchSegment', searchSegmentSchema);
+
+const searchBodySchema = new Schema(
+  { _id: { type: Schema.Types.ObjectId, required: true }, p: { type: String, required: true } },
+  { versionKey: false },
+);
+
+export const SearchBodyModel = mongoose.model('SearchBody', searchBodySchema);
 
 const searchBlockSchema = new Schema({ _id: { type: Number, required: true } }, { versionKey: false });
 

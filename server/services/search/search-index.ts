@@ -3,6 +3,7 @@ import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import {
+  SearchBodyModel,
   SearchDocModel,
   SearchPrefixModel,
   SearchSegmentModel,
@@ -404,6 +405,7 @@ export class SearchIndex {
       await model.createIndexes();
     };
     await remake(SearchSegmentModel);
+    await remake(SearchBodyModel);
     await remake(SearchDocModel);
     await remake(SearchPrefixModel);
   }

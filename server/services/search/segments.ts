@@ -1,5 +1,5 @@
 import mongoose, { Types } from 'mongoose';
-import { SearchSegmentModel, type SearchSegment } from '../../../models/search.js';
+import { SearchBodyModel, SearchSegmentModel, type SearchSegment } from '../../../models/search.js';
 import {
   EMPTY,
   FULL_TIER,
@@ -26,19 +26,62 @@ export const MERGE_AT = 8;
 export const READ_BUDGET = 131072;
 const PARTIAL_TIERS = [0, 1, 2, 3, 4];
 
+/** Rows of this many postings or more keep them in a SearchBody, and queries keep them in memory. */
+export const BODY_FROM = 512;
+/** Memory for postings read before, per process (decoded: six bytes a posting). */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+interface Written {
+  row: SearchSegment & { p: string };
+  list: PostingList;
+}
+
 /** The rows for one stem's list: full rows of FULL postings, then one row with the rest. */
-function rowsOf(t: string, list: PostingList, v: number): SearchSegment[] {
-  const rows: SearchSegment[] = [];
+function rowsOf(t: string, list: PostingList, v: number): Written[] {
+  const rows: Written[] = [];
   for (let start = 0; start < list.ord.length; start += FULL) {
     const part = slice(list, start, Math.min(list.ord.length, start + FULL));
     const n = part.ord.length;
-    rows.push({ _id: new Types.ObjectId(), t, z: tierOf(n, FULL), n, v, p: encode(part) });
+    rows.push({
+      row: { _id: new Types.ObjectId(), t, z: tierOf(n, FULL), n, lo: part.ord[0], v, p: encode(part) },
+      list: part,
+    });
   }
   return rows;
 }
 
-function listOf(rows: SearchSegment[]): PostingList {
-  return merge(rows.map((r) => decode(r.p, r.n)));
+/** A big row as stored: its postings are in its SearchBody. */
+function withoutPostings(row: SearchSegment): Omit<SearchSegment, 'p'> {
+  const { p: _postings, ...header } = row;
+  return header;
+}
+
+/** Postings lists of rows read before, by row _id, least recently used dropped first. */
+class BodyCache {
+  private readonly lists = new Map<string, PostingList>();
+  private bytes = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get(id: string): PostingList | undefined {
+    const list = this.lists.get(id);
+    if (list) {
+      this.lists.delete(id);
+      this.lists.set(id, list);
+    }
+    return list;
+  }
+
+  set(id: string, list: PostingList): void {
+    if (this.lists.has(id)) return;
+    this.lists.set(id, list);
+    this.bytes += list.ord.length * 6;
+    for (const [oldest, old] of this.lists) {
+      if (this.bytes <= this.limit) break;
+      this.lists.delete(oldest);
+      this.bytes -= old.ord.length * 6;
+    }
+  }
 }
 
 /** A stem's postings as a query reads it. */
@@ -57,6 +100,62 @@ export interface TermList {
  */
 export class Segments {
   private readonly counts = new Map<string, number[]>();
+  private readonly cache: BodyCache;
+
+  constructor(cacheBytes = CACHE_BYTES) {
+    this.cache = new BodyCache(cacheBytes);
+  }
+
+  /** Writes rows: a big row's postings first (in its SearchBody), then the row. */
+  private async store(written: Written[]): Promise<void> {
+    for (let i = 0; i < written.length; i += 2000) {
+      const part = written.slice(i, i + 2000);
+      const big = part.filter((w) => w.row.n >= BODY_FROM);
+      if (big.length) {
+        await SearchBodyModel.insertMany(
+          big.map((w) => ({ _id: w.row._id, p: w.row.p })),
+          { ordered: false, lean: true },
+        );
+        for (const w of big) this.cache.set(String(w.row._id), w.list);
+      }
+      await SearchSegmentModel.insertMany(
+        part.map(({ row }) => (row.n >= BODY_FROM ? withoutPostings(row) : row)),
+        { ordered: false, lean: true },
+      );
+    }
+  }
+
+  /**
+   * The rows' postings: small rows carry theirs; a big row's come from memory or its SearchBody.
+   * Null when a body is gone (a merge replaced the row since it was read): read the rows again.
+   */
+  private async lists(rows: SearchSegment[]): Promise<PostingList[] | null> {
+    const found = new Map<string, PostingList>();
+    const missing: SearchSegment[] = [];
+    for (const row of rows) {
+      if (typeof row.p === 'string') continue;
+      const cached = this.cache.get(String(row._id));
+      if (cached) found.set(String(row._id), cached);
+      else missing.push(row);
+    }
+    for (let i = 0; i < missing.length; i += 500) {
+      const part = missing.slice(i, i + 500);
+      const bodies = await SearchBodyModel.find({ _id: trusted({ $in: part.map((r) => r._id) }) }).lean<
+        { _id: Types.ObjectId; p: string }[]
+      >();
+      const byId = new Map(bodies.map((b) => [String(b._id), b.p]));
+      for (const row of part) {
+        const p = byId.get(String(row._id));
+        if (p === undefined) return null;
+        const list = decode(p, row.n);
+        this.cache.set(String(row._id), list);
+        found.set(String(row._id), list);
+      }
+    }
+    return rows.map((row) =>
+      typeof row.p === 'string' ? decode(row.p, row.n) : found.get(String(row._id))!,
+    );
+  }
 
   private count(t: string, z: number, by: number): boolean {
     if (z === FULL_TIER) return false;
@@ -73,17 +172,15 @@ export class Segments {
   /** Writes the postings (stem → postings), then merges what is due. */
   async write(byStem: Map<string, Posting[]>): Promise<void> {
     const v = Date.now();
-    const rows: SearchSegment[] = [];
+    const rows: Written[] = [];
     const due = new Set<string>();
     for (const [t, postings] of byStem) {
-      for (const row of rowsOf(t, fromPostings(postings), v)) {
-        rows.push(row);
-        if (this.count(t, row.z, 1)) due.add(t);
+      for (const written of rowsOf(t, fromPostings(postings), v)) {
+        rows.push(written);
+        if (this.count(t, written.row.z, 1)) due.add(t);
       }
     }
-    for (let i = 0; i < rows.length; i += 2000) {
-      await SearchSegmentModel.insertMany(rows.slice(i, i + 2000), { ordered: false, lean: true });
-    }
+    await this.store(rows);
     if (due.size) await this.compact([...due]);
   }
 
@@ -106,7 +203,7 @@ export class Segments {
           if (!list) byStem.set(row.t, (list = []));
           list.push(row);
         }
-        const added: SearchSegment[] = [];
+        const added: Written[] = [];
         const gone: Types.ObjectId[] = [];
         for (const t of part) {
           const counts = this.counts.get(t);
@@ -114,19 +211,21 @@ export class Segments {
         }
         for (const [t, group] of byStem) {
           if (group.length < 2) continue;
+          const lists = await this.lists(group);
+          if (!lists) continue; // another process is merging them
           const v = Math.max(...group.map((r) => r.v));
-          for (const row of rowsOf(t, listOf(group), v)) {
-            added.push(row);
-            this.count(t, row.z, 1);
+          for (const written of rowsOf(t, merge(lists), v)) {
+            added.push(written);
+            this.count(t, written.row.z, 1);
           }
           gone.push(...group.map((r) => r._id));
           merged += 1;
         }
-        for (let j = 0; j < added.length; j += 2000) {
-          await SearchSegmentModel.insertMany(added.slice(j, j + 2000), { ordered: false, lean: true });
-        }
+        await this.store(added);
         for (let j = 0; j < gone.length; j += 500) {
-          await SearchSegmentModel.deleteMany({ _id: trusted({ $in: gone.slice(j, j + 500) }) });
+          const ids = trusted({ $in: gone.slice(j, j + 500) });
+          await SearchSegmentModel.deleteMany({ _id: ids });
+          await SearchBodyModel.deleteMany({ _id: ids });
         }
       }
     }
@@ -136,23 +235,29 @@ export class Segments {
   /**
    * A stem's list: its small rows, then as many of its full rows, newest first, as READ_BUDGET
    * allows. When that may not be all of them, the list starts at the oldest full row read
-   * (`from`): what comes before it is not known.
+   * (`from`): what comes before it is not known. Big rows' postings come from memory when this
+   * process has read them before (rows never change), so a common word costs a few small reads.
    */
   async read(t: string): Promise<TermList> {
-    const partial = await SearchSegmentModel.find({ t, z: trusted({ $in: PARTIAL_TIERS }) }).lean<
-      SearchSegment[]
-    >();
-    const room = Math.max(1, Math.floor((READ_BUDGET - partial.reduce((sum, r) => sum + r.n, 0)) / FULL));
-    const full = await SearchSegmentModel.find({ t, z: FULL_TIER })
-      .sort({ _id: -1 })
-      .limit(room)
-      .lean<SearchSegment[]>();
-    if (!partial.length && !full.length) return { list: EMPTY, from: 0 };
-    const list = listOf([...partial, ...full]);
-    if (full.length < room) return { list, from: 0 };
-    const from = Math.min(...full.map((r) => decode(r.p, 1).ord[0]));
-    let start = 0;
-    while (start < list.ord.length && list.ord[start] < from) start += 1;
-    return { list: slice(list, start, list.ord.length), from };
+    for (let attempt = 0; ; attempt += 1) {
+      const partial = await SearchSegmentModel.find({ t, z: trusted({ $in: PARTIAL_TIERS }) }).lean<
+        SearchSegment[]
+      >();
+      const room = Math.max(1, Math.floor((READ_BUDGET - partial.reduce((sum, r) => sum + r.n, 0)) / FULL));
+      const full = await SearchSegmentModel.find({ t, z: FULL_TIER })
+        .sort({ _id: -1 })
+        .limit(room)
+        .lean<SearchSegment[]>();
+      if (!partial.length && !full.length) return { list: EMPTY, from: 0 };
+      const lists = await this.lists([...partial, ...full]);
+      // A merge replaced rows between reading them and their postings: read them again.
+      if (!lists && attempt < 3) continue;
+      const list = merge(lists ?? []);
+      if (full.length < room) return { list, from: 0 };
+      const from = Math.min(...full.map((r) => r.lo));
+      let start = 0;
+      while (start < list.ord.length && list.ord[start] < from) start += 1;
+      return { list: slice(list, start, list.ord.length), from };
+    }
   }
 }

@@ -9,8 +9,12 @@ import { PostModel } from '../../../models/post';
 import { ReportModel } from '../../../models/report';
 import { SessionModel } from '../../../models/session';
 import { UserModel } from '../../../models/user';
-import { SearchDocModel, SearchPrefixModel, SearchSegmentModel } from '../../../models/search';
-import { decode } from '../../../server/services/search/postings';
+import {
+  SearchBodyModel,
+  SearchDocModel,
+  SearchPrefixModel,
+  SearchSegmentModel,
+} from '../../../models/search';
 import { FULL, MERGE_AT, READ_BUDGET, Segments } from '../../../server/services/search/segments';
 import { buildComment, buildPost } from '../../fixtures/factories';
 
@@ -170,11 +174,17 @@ describe('a search word’s postings in segments', () => {
     for (let i = 0; i < total; i += FULL)
       await segments.write(new Map([['work', postings.slice(i, i + FULL)]]));
     const full = await SearchSegmentModel.find({ t: 'work', z: 99 }).sort({ _id: -1 }).limit(2).lean();
-    expect(full.map((r) => decode(r.p, 1).ord[0])).toEqual([FULL * (fullRows - 1), FULL * (fullRows - 2)]);
+    expect(full.map((r) => r.lo)).toEqual([FULL * (fullRows - 1), FULL * (fullRows - 2)]);
+    // Full rows keep their postings apart, in a SearchBody of the same _id.
+    expect(full.every((r) => r.p === undefined)).toBe(true);
+    expect(await SearchBodyModel.countDocuments({ _id: trusted({ $in: full.map((r) => r._id) }) })).toBe(2);
     // The small row takes part of the budget: one full row fewer than the budget's worth is read.
     const read = READ_BUDGET / FULL - 1;
     const { list, from } = await segments.read('work');
     expect(from).toBe(FULL * (fullRows - read));
     expect(list.ord.length).toBe(total - from);
+    // Another process, which has read none of them, reads the same.
+    const elsewhere = await new Segments().read('work');
+    expect([...elsewhere.list.ord]).toEqual([...list.ord]);
   });
 });

@@ -72,6 +72,7 @@ export interface SearchPage {
 export class SearchService {
   private docCount = { value: 0, at: 0 };
   private readonly perIp: SharedRateLimiter | null;
+  private readonly identities = new Map<number, Identity>();
 
   constructor(
     private readonly config?: Pick<Config, 'searchPerMinute' | 'sessionSecret'>,
@@ -155,7 +156,7 @@ export class SearchService {
       for (let round = 0; ; round += 1) {
         const { best, counted } = rank(k);
         const kept = best.slice(start);
-        const docs = await this.byOrdinal(kept.map((c) => c.ord));
+        const docs = await this.whoIs(kept.map((c) => c.ord));
         const shown = kept.flatMap((c) => {
           const doc = docs.get(c.ord);
           return doc ? [{ doc, score: c.score }] : [];
@@ -261,6 +262,29 @@ export class SearchService {
     return doc.st === 'visible' || Boolean(everything);
   }
 
+  /**
+   * Which document each ordinal is (its id, kind and post), for the page of a plain search: kept in
+   * memory once read, since an ordinal never changes documents. (A document edited or moderated
+   * since gets a new ordinal; its old one may still be remembered here, which is harmless: the
+   * page checks every result on the comment or post itself, and shows a document once.)
+   */
+  private async whoIs(ordinals: number[]): Promise<Map<number, Identity>> {
+    const found = new Map<number, Identity>();
+    const missing: number[] = [];
+    for (const ord of ordinals) {
+      const known = this.identities.get(ord);
+      if (known) found.set(ord, known);
+      else missing.push(ord);
+    }
+    for (const [ord, doc] of await this.byOrdinal(missing)) {
+      const identity = { _id: doc._id, k: doc.k, post: doc.post };
+      found.set(ord, identity);
+      if (this.identities.size >= 100000) this.identities.clear();
+      this.identities.set(ord, identity);
+    }
+    return found;
+  }
+
   /** Index documents by ordinal. */
   private async byOrdinal(ordinals: number[]): Promise<Map<number, SearchDoc>> {
     const found = new Map<number, SearchDoc>();
@@ -334,7 +358,7 @@ export class SearchService {
    * posts and comments are the authority.
    */
   private async describe(
-    shown: { doc: SearchDoc; score: number }[],
+    shown: { doc: Identity; score: number }[],
     query: ParsedQuery,
     may: { everything: boolean; drafts: boolean },
   ): Promise<SearchResult[]> {
@@ -363,8 +387,11 @@ export class SearchService {
     const postById = new Map([...commentPosts, ...posts].map((p) => [String(p._id), p]));
     const commentById = new Map(comments.map((c) => [String(c._id), c]));
     const results: SearchResult[] = [];
+    const seen = new Set<string>();
     for (const { doc, score } of shown) {
       if (results.length === PER_PAGE) break;
+      if (seen.has(String(doc._id))) continue;
+      seen.add(String(doc._id));
       const result =
         doc.k === 'p'
           ? this.postResult(postById.get(String(doc._id)), query, may, score)
@@ -450,6 +477,9 @@ function postText(
     .filter(Boolean)
     .join(' ');
 }
+
+/** What a document is, as far as a result page needs to know before reading it. */
+type Identity = Pick<SearchDoc, '_id' | 'k' | 'post'>;
 
 /** A quantized weight back as a BM25 weight. */
 const weightOf = (w: number) => (w / 255) * (K1 + 1);

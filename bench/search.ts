@@ -385,6 +385,7 @@ async function measureIndexing(uri: string): Promise<void> {
     .select('_id')
     .lean<{ _id: Types.ObjectId }[]>();
   const queuedAt = new Map<string, number>();
+  const runBase = Date.now();
   const lags: number[] = [];
   let backlog = 0;
   let written = 0;
@@ -407,7 +408,8 @@ async function measureIndexing(uri: string): Promise<void> {
         authorName: `Writer ${written % 300}`,
         authorKind: 'guest',
         status: 'visible',
-        number: 100000 + written,
+        // Numbers of their own in every run (a kept database has the last run's).
+        number: runBase + written,
         parent: null,
         ancestors: [],
         root: _id,

@@ -11,7 +11,7 @@ import type { PostService } from '../posts/post-service.js';
 import type { DomainEvents } from '../events.js';
 import type { SanctionService } from './sanction-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
-import { hashIp } from '../../lib/ip-hash.js';
+import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'remove', 'restore', 'lock', 'unlock'] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
@@ -386,22 +386,4 @@ export class ModerationService {
       `address of ${this.label(comment, post)}`,
     );
   }
-}
-
-/**
- * The address a report counts under: an IPv4 address, or an IPv6 address's /64 (one household or
- * one server's block, which hands its user as many addresses as they like).
- */
-function addressBlock(ip: string): string {
-  const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  if (v4) return v4[1];
-  if (!ip.includes(':')) return ip;
-  const [head, tail = ''] = ip.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
 }

@@ -158,7 +158,8 @@ export class SearchIndex {
   private flushing: Promise<void> = Promise.resolve();
   private readonly failures = new Map<string, number>();
   private readonly ordinals = new Ordinals();
-  private readonly segments = new Segments();
+  /** Its own memory of postings is small: only merges read them back. */
+  private readonly segments = new Segments(8 * 1024 * 1024);
 
   constructor(
     events: DomainEvents,
@@ -240,11 +241,9 @@ export class SearchIndex {
       await this.writePosts(posts, false);
       for (const post of posts) {
         const published = post.status === 'published';
-        await SearchDocModel.updateMany(
-          { post: post._id, k: 'c' },
-          { $set: { pub: published, tags: post.tags ?? [] } },
-        );
-        // Published or taken back: its comments' postings say whether readers may see them.
+        await SearchDocModel.updateMany({ post: post._id, k: 'c' }, { $set: { tags: post.tags ?? [] } });
+        // Published or taken back: its comments' postings say whether readers may see them, so
+        // they are indexed again (their `pub` changes there, with new ordinals and postings).
         if (wasPublished.get(String(post._id)) !== published) {
           const ids = await CommentModel.find({ post: post._id })
             .select('_id')
@@ -308,6 +307,8 @@ export class SearchIndex {
    */
   private async write(built: Built[], fresh: boolean): Promise<void> {
     const byStem = new Map<string, Posting[]>();
+    const replaced: SearchDoc[] = [];
+    const inserted: SearchDoc[] = [];
     for (let i = 0; i < built.length; i += BATCH * 4) {
       let part = built.slice(i, i + BATCH * 4);
       let docs: SearchDoc[];
@@ -332,24 +333,13 @@ export class SearchIndex {
           ...b.doc,
           o: changed[j] ? added.shift()! : before.get(String(b.doc._id))!.o,
         }));
-        await SearchDocModel.bulkWrite(
-          docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-          { ordered: false },
-        );
+        replaced.push(...docs);
         docs = docs.filter((_, j) => changed[j]);
         part = part.filter((_, j) => changed[j]);
       } else {
         const ordinals = await this.ordinals.take(part.length);
         docs = part.map((b, j) => ({ ...b.doc, o: ordinals[j] }));
-        try {
-          await SearchDocModel.insertMany(docs, { ordered: false, lean: true });
-        } catch (err) {
-          if (!onlyDuplicates(err)) throw err;
-          await SearchDocModel.bulkWrite(
-            docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-            { ordered: false },
-          );
-        }
+        inserted.push(...docs);
       }
       part.forEach((b, j) => {
         for (const { t, w } of b.postings) {
@@ -359,7 +349,29 @@ export class SearchIndex {
         }
       });
     }
+    // Postings first, then the documents that own them: if writing the postings fails, the batch
+    // is tried again and a document never holds an ordinal whose postings were not written.
     if (byStem.size) await this.segments.write(byStem);
+    for (let i = 0; i < replaced.length; i += 500) {
+      await SearchDocModel.bulkWrite(
+        replaced.slice(i, i + 500).map((doc) => ({
+          replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
+        })),
+        { ordered: false },
+      );
+    }
+    for (let i = 0; i < inserted.length; i += 2000) {
+      const part = inserted.slice(i, i + 2000);
+      try {
+        await SearchDocModel.insertMany(part, { ordered: false, lean: true });
+      } catch (err) {
+        if (!onlyDuplicates(err)) throw err;
+        await SearchDocModel.bulkWrite(
+          part.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+          { ordered: false },
+        );
+      }
+    }
   }
 
   /** Title-word prefixes (2 to 8 letters) of a published post, for suggestions. */

@@ -4,7 +4,7 @@ import { PostModel, type Post } from '../../../models/post.js';
 import { SearchDocModel, SearchPrefixModel, type SearchDoc } from '../../../models/search.js';
 import type { Config } from '../../config/index.js';
 import { TooManyRequestsError, ValidationError } from '../../errors/index.js';
-import { hashIp } from '../../lib/ip-hash.js';
+import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
 import { K1 } from './search-index.js';
 import { COMMENT, SHOWN, TopK, intersect, type Matches } from './postings.js';
@@ -72,7 +72,6 @@ export interface SearchPage {
 export class SearchService {
   private docCount = { value: 0, at: 0 };
   private readonly perIp: SharedRateLimiter | null;
-  private readonly identities = new Map<number, Identity>();
 
   constructor(
     private readonly config?: Pick<Config, 'searchPerMinute' | 'sessionSecret'>,
@@ -87,7 +86,7 @@ export class SearchService {
   /** Counts a search from this address: a query reads postings lists, and some are long. */
   async admit(ip: string): Promise<void> {
     if (!this.perIp || !this.config) return;
-    const taken = await this.perIp.take(hashIp(ip, this.config.sessionSecret));
+    const taken = await this.perIp.take(hashIp(addressBlock(ip), this.config.sessionSecret));
     if (taken.waitMs > 0) {
       throw new TooManyRequestsError(
         'Too many searches from here in a minute. Wait a moment and try again.',
@@ -156,12 +155,12 @@ export class SearchService {
       for (let round = 0; ; round += 1) {
         const { best, counted } = rank(k);
         const kept = best.slice(start);
-        const docs = await this.whoIs(kept.map((c) => c.ord));
+        const docs = await this.byOrdinal(kept.map((c) => c.ord));
         const shown = kept.flatMap((c) => {
           const doc = docs.get(c.ord);
           return doc ? [{ doc, score: c.score }] : [];
         });
-        if (shown.length < needed - start && counted > k && round < 3) {
+        if (shown.length < needed - start && counted > k && round < 2) {
           k *= 4;
           continue;
         }
@@ -190,6 +189,7 @@ export class SearchService {
       results: await this.describe(found.slice(start, start + PER_PAGE), query, {
         everything: Boolean(params.everything),
         drafts: Boolean(params.drafts),
+        author: params.author,
       }),
       page,
       hasNext: found.length > start + PER_PAGE,
@@ -260,29 +260,6 @@ export class SearchService {
     if (doc.k === 'p') return doc.st === 'published' || Boolean(drafts);
     if (!doc.pub && !drafts) return false;
     return doc.st === 'visible' || Boolean(everything);
-  }
-
-  /**
-   * Which document each ordinal is (its id, kind and post), for the page of a plain search: kept in
-   * memory once read, since an ordinal never changes documents. (A document edited or moderated
-   * since gets a new ordinal; its old one may still be remembered here, which is harmless: the
-   * page checks every result on the comment or post itself, and shows a document once.)
-   */
-  private async whoIs(ordinals: number[]): Promise<Map<number, Identity>> {
-    const found = new Map<number, Identity>();
-    const missing: number[] = [];
-    for (const ord of ordinals) {
-      const known = this.identities.get(ord);
-      if (known) found.set(ord, known);
-      else missing.push(ord);
-    }
-    for (const [ord, doc] of await this.byOrdinal(missing)) {
-      const identity = { _id: doc._id, k: doc.k, post: doc.post };
-      found.set(ord, identity);
-      if (this.identities.size >= 100000) this.identities.clear();
-      this.identities.set(ord, identity);
-    }
-    return found;
   }
 
   /** Index documents by ordinal. */
@@ -360,7 +337,7 @@ export class SearchService {
   private async describe(
     shown: { doc: Identity; score: number }[],
     query: ParsedQuery,
-    may: { everything: boolean; drafts: boolean },
+    may: { everything: boolean; drafts: boolean; author?: string },
   ): Promise<SearchResult[]> {
     const commentIds = shown.filter((m) => m.doc.k === 'c').map((m) => m.doc._id);
     const postIds = shown.filter((m) => m.doc.k === 'p').map((m) => m.doc._id);
@@ -404,12 +381,13 @@ export class SearchService {
   private postResult(
     post: Post | undefined,
     query: ParsedQuery,
-    may: { drafts: boolean },
+    may: { drafts: boolean; author?: string },
     score: number,
   ): SearchResult | null {
     if (!post || (!may.drafts && post.status !== 'published')) return null;
     const body = postText(post, false);
-    if (!hasEvery(`${post.title} ${body} ${post.authorName}`, query.include)) return null;
+    if (!matches(`${post.title} ${body} ${post.authorName}`, query)) return null;
+    if (may.author && fold(post.authorName) !== fold(may.author.trim())) return null;
     return {
       kind: 'post',
       id: String(post._id),
@@ -427,7 +405,7 @@ export class SearchService {
     comment: Comment | undefined,
     postById: Map<string, Post>,
     query: ParsedQuery,
-    may: { everything: boolean; drafts: boolean },
+    may: { everything: boolean; drafts: boolean; author?: string },
     score: number,
   ): SearchResult | null {
     const post = comment && postById.get(String(comment.post));
@@ -435,9 +413,11 @@ export class SearchService {
     const published = post.status === 'published';
     if (!published && !may.drafts) return null;
     if (comment.status !== 'visible' && !may.everything) return null;
-    // An edit since it was indexed may have taken the words out: the text is the authority.
+    // An edit since it was indexed may have taken the words out, a renamed or deleted account
+    // changed the name: the comment itself is the authority.
     const body = plainText(comment.bodyHtml);
-    if (!hasEvery(`${comment.authorName} ${body}`, query.include)) return null;
+    if (!matches(`${comment.authorName} ${body}`, query)) return null;
+    if (may.author && fold(comment.authorName) !== fold(may.author.trim())) return null;
     return {
       kind: 'comment',
       id: String(comment._id),
@@ -458,10 +438,10 @@ export class SearchService {
   }
 }
 
-/** Whether the text has every one of the stems. */
-function hasEvery(text: string, wanted: string[]): boolean {
+/** Whether the text has every word of the query and none of its `-words`. */
+function matches(text: string, query: Pick<ParsedQuery, 'include' | 'exclude'>): boolean {
   const have = new Set(stems(text));
-  return wanted.every((t) => have.has(t));
+  return query.include.every((t) => have.has(t)) && !query.exclude.some((t) => have.has(t));
 }
 
 function postText(

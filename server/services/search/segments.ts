@@ -234,9 +234,10 @@ export class Segments {
 
   /**
    * A stem's list: its small rows, then as many of its full rows, newest first, as READ_BUDGET
-   * allows. When that may not be all of them, the list starts at the oldest full row read
-   * (`from`): what comes before it is not known. Big rows' postings come from memory when this
-   * process has read them before (rows never change), so a common word costs a few small reads.
+   * allows. When there are more full rows than that, `from` says where the full rows read begin:
+   * documents before it may have the stem without being in the list. Big rows' postings come from
+   * memory when this process has read them before (rows never change), so a common word costs a
+   * few small reads.
    */
   async read(t: string): Promise<TermList> {
     for (let attempt = 0; ; attempt += 1) {
@@ -244,20 +245,23 @@ export class Segments {
         SearchSegment[]
       >();
       const room = Math.max(1, Math.floor((READ_BUDGET - partial.reduce((sum, r) => sum + r.n, 0)) / FULL));
-      const full = await SearchSegmentModel.find({ t, z: FULL_TIER })
+      // One more than there is room for: full rows carry no postings, so telling whether there
+      // are more costs little.
+      const headers = await SearchSegmentModel.find({ t, z: FULL_TIER })
         .sort({ _id: -1 })
-        .limit(room)
+        .limit(room + 1)
         .lean<SearchSegment[]>();
+      const full = headers.slice(0, room);
       if (!partial.length && !full.length) return { list: EMPTY, from: 0 };
       const lists = await this.lists([...partial, ...full]);
-      // A merge replaced rows between reading them and their postings: read them again.
-      if (!lists && attempt < 3) continue;
-      const list = merge(lists ?? []);
-      if (full.length < room) return { list, from: 0 };
-      const from = Math.min(...full.map((r) => r.lo));
-      let start = 0;
-      while (start < list.ord.length && list.ord[start] < from) start += 1;
-      return { list: slice(list, start, list.ord.length), from };
+      if (!lists) {
+        // A merge replaced rows between reading them and their postings: read them again.
+        if (attempt < 5) continue;
+        throw new Error(`search: the postings of "${t}" kept changing while being read`);
+      }
+      const list = merge(lists);
+      const from = headers.length > room ? Math.min(...full.map((r) => r.lo)) : 0;
+      return { list, from };
     }
   }
 }

@@ -209,6 +209,18 @@ describe('search', () => {
     expect(found.results.map((r) => r.author)).toContain('Gil');
   });
 
+  it('never ties a renamed writer’s comments to the old name through the author filter', async () => {
+    const writer = await buildUser(services);
+    const oldName = writer.username;
+    await postComment(services, credit, { body: 'Quokkas keep their receipts.' }, { user: writer });
+    await settle();
+    expect((await api(`q=quokka&author=${encodeURIComponent(oldName)}`)).results).toHaveLength(1);
+    await services.accounts.rename(writer, 'Brand New Name');
+    await settle();
+    expect((await api(`q=quokka&author=${encodeURIComponent(oldName)}`)).results).toHaveLength(0);
+    expect((await api('q=quokka -receipts')).results).toHaveLength(0);
+  });
+
   it('follows a post taken back to draft: it and its comments leave the results', async () => {
     await services.posts.update(
       String(fish._id),

@@ -486,8 +486,6 @@ async function measureIndexing(uri: string): Promise<void> {
   await mongoose.disconnect();
 }
 
-const random = prng(99);
-
 async function main(): Promise<void> {
   const dir = process.env.BENCH_SEARCH_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'bench-search-'));
   const keep = Boolean(process.env.BENCH_SEARCH_DIR);

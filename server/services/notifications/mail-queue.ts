@@ -77,6 +77,11 @@ export class MailQueue {
     return this.running;
   }
 
+  /** Resolves once no run is under way or due to follow one (a sender's kick may have asked for one). */
+  async idle(): Promise<void> {
+    while (this.running || this.following) await (this.following ?? this.running)!.catch(() => 0);
+  }
+
   private afterRun(): Promise<number> {
     this.following = null;
     return this.runDue();

@@ -208,6 +208,8 @@ describe('reply notifications by email, through a queue in the database', () => 
     const down = new MailQueue(createMailer({ ...mailConfig, smtpUrl: 'smtp://127.0.0.1:1' }), () => clock);
     await down.enqueue('retry-1', { to: 'r@example.com', subject: 'Hello', text: 'Body' });
     expect(await down.runDue()).toBe(0);
+    // The run its enqueue kicked off, too: none may run after the clock moves on.
+    await down.idle();
     const [failed] = await MailJobModel.find({ key: 'retry-1' }).lean();
     expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
     expect(failed.lastError).toMatch(/ECONNREFUSED|connect/i);

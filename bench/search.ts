@@ -408,6 +408,21 @@ async function measureIndexing(uri: string): Promise<void> {
   const queuedAt = new Map<string, number>();
   const runBase = Date.now();
   const lags: number[] = [];
+  /** Searches for each sampled word; one found counts its lag and is no longer looked for. */
+  const lookFor = async (sampled: [string, number][]) => {
+    for (const [word, at] of sampled) {
+      const { results } = await search.search({ q: word });
+      if (
+        !shows(
+          results.map((r) => r.snippet),
+          word,
+        )
+      )
+        continue;
+      lags.push(performance.now() - at);
+      queuedAt.delete(word);
+    }
+  };
   let backlog = 0;
   let written = 0;
   const started = performance.now();
@@ -450,32 +465,12 @@ async function measureIndexing(uri: string): Promise<void> {
     }
     backlog = Math.max(backlog, index.backlog);
     // The oldest few sampled comments not found yet: are they now?
-    for (const [word, at] of [...queuedAt].slice(0, 3)) {
-      if (
-        shows(
-          (await search.search({ q: word })).results.map((r) => r.snippet),
-          word,
-        )
-      ) {
-        lags.push(performance.now() - at);
-        queuedAt.delete(word);
-      }
-    }
+    await lookFor([...queuedAt].slice(0, 3));
   }
   const postedFor = (performance.now() - started) / 1000;
   const deadline = performance.now() + 60000;
   while (queuedAt.size && performance.now() < deadline) {
-    for (const [word, at] of [...queuedAt]) {
-      if (
-        shows(
-          (await search.search({ q: word })).results.map((r) => r.snippet),
-          word,
-        )
-      ) {
-        lags.push(performance.now() - at);
-        queuedAt.delete(word);
-      }
-    }
+    await lookFor([...queuedAt]);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   log(

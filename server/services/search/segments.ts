@@ -157,7 +157,8 @@ export class Segments {
     );
   }
 
-  private count(t: string, z: number, by: number): boolean {
+  /** Counts a row of class z for the stem; true when that class is due a merge. */
+  private count(t: string, z: number): boolean {
     if (z === FULL_TIER) return false;
     let counts = this.counts.get(t);
     if (!counts) {
@@ -165,7 +166,7 @@ export class Segments {
       if (this.counts.size >= 200000) this.counts.clear();
       this.counts.set(t, (counts = PARTIAL_TIERS.map(() => 0)));
     }
-    counts[z] += by;
+    counts[z] += 1;
     return counts[z] >= MERGE_AT;
   }
 
@@ -177,7 +178,7 @@ export class Segments {
     for (const [t, postings] of byStem) {
       for (const written of rowsOf(t, fromPostings(postings), v)) {
         rows.push(written);
-        if (this.count(t, written.row.z, 1)) due.add(t);
+        if (this.count(t, written.row.z)) due.add(t);
       }
     }
     await this.store(rows);
@@ -216,7 +217,7 @@ export class Segments {
           const v = Math.max(...group.map((r) => r.v));
           for (const written of rowsOf(t, merge(lists), v)) {
             added.push(written);
-            this.count(t, written.row.z, 1);
+            this.count(t, written.row.z);
           }
           gone.push(...group.map((r) => r._id));
           merged += 1;

@@ -17,6 +17,7 @@
  *    them): its lag and backlog, which say whether indexing keeps up with that rate.
  *
  * BENCH_SEARCH_NO_BUILD=1 uses dist/ as it is; BENCH_SEARCH_ONLY_POSTING=1 skips the queries;
+ * BENCH_SEARCH_ONLY_QUERIES=1 stops after them (steps 3 and 4 add comments to a kept database);
  * BENCH_SEARCH_ONLY_INDEXING=1 runs step 4 alone (at BENCH_SEARCH_INDEX_RATE a second);
  * BENCH_SEARCH_SERVER_DIR runs another checkout's built server on the same database (an A/B).
  */
@@ -270,17 +271,42 @@ async function startServer(uri: string): Promise<{ child: ChildProcess; base: st
   });
 }
 
-async function search(base: string, q: string): Promise<{ ms: number; results: number; snippets: string[] }> {
+interface Searched {
+  ms: number;
+  results: number;
+  snippets: string[];
+  /** The server's own account of the time (its Server-Timing header): step → ms. */
+  steps: Map<string, number>;
+}
+
+async function search(base: string, q: string): Promise<Searched> {
   const started = performance.now();
   const res = await fetch(`${base}/api/search?q=${encodeURIComponent(q)}`);
   const body = (await res.json()) as { results?: { snippet: string }[] };
   if (res.status !== 200) throw new Error(`search "${q}" answered ${res.status}`);
   const results = body.results ?? [];
+  const steps = new Map<string, number>();
+  for (const part of (res.headers.get('server-timing') ?? '').split(',')) {
+    const match = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+    if (match) steps.set(match[1], (steps.get(match[1]) ?? 0) + Number(match[2]));
+  }
   return {
     ms: performance.now() - started,
     results: results.length,
     snippets: results.map((r) => r.snippet),
+    steps,
   };
+}
+
+/** Where the time of these queries went, by the server's steps: p50 and p99 of each. */
+function stepsOf(searched: Searched[]): string {
+  const names = [...new Set(searched.flatMap((s) => [...s.steps.keys()]))];
+  return names
+    .map((name) => {
+      const ms = searched.map((s) => s.steps.get(name) ?? 0);
+      return `${name} ${quantile(ms, 0.5).toFixed(1)}/${quantile(ms, 0.99).toFixed(1)}`;
+    })
+    .join(', ');
 }
 
 /**
@@ -306,20 +332,30 @@ async function measureQueries(base: string): Promise<void> {
   const draw = zipf(words, random);
   for (let i = 0; i < 20; i += 1) await search(base, draw()); // warm-up
   const all: number[] = [];
+  const slowest: { q: string; searched: Searched }[] = [];
   for (const length of [1, 2, 3]) {
     const times: number[] = [];
+    const searched: Searched[] = [];
     let found = 0;
     for (let i = 0; i < QUERIES_PER_LENGTH; i += 1) {
       const q = Array.from({ length }, draw).join(' ');
-      const { ms, results } = await search(base, q);
-      times.push(ms);
-      if (results) found += 1;
+      const one = await search(base, q);
+      times.push(one.ms);
+      searched.push(one);
+      slowest.push({ q, searched: one });
+      if (one.results) found += 1;
     }
     all.push(...times);
     log(
       `  ${length} word${length === 1 ? '' : 's'}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, ` +
         `p99 ${quantile(times, 0.99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (${found} of ${times.length} found something)`,
     );
+    log(`    server steps, p50/p99 ms: ${stepsOf(searched)}`);
+  }
+  slowest.sort((a, b) => b.searched.ms - a.searched.ms);
+  for (const { q, searched } of slowest.slice(0, 5)) {
+    const steps = [...searched.steps].map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ');
+    log(`  slow: "${q}" ${searched.ms.toFixed(0)} ms (${steps})`);
   }
   log(
     `  all ${all.length} queries: p50 ${quantile(all, 0.5).toFixed(1)} ms, p99 ${quantile(all, 0.99).toFixed(1)} ms`,
@@ -518,6 +554,7 @@ async function main(): Promise<void> {
       log('queries, one at a time, over HTTP:');
       await measureQueries(started.base);
     }
+    if (process.env.BENCH_SEARCH_ONLY_QUERIES) return;
     log('search following new comments posted at 200/s:');
     await measureFollowing(started.base);
     started.child.kill('SIGTERM');

@@ -24,6 +24,8 @@ import mongoose, { Schema, type Types } from 'mongoose';
  *
  * SearchBlock: the blocks of ordinals processes have claimed (server/services/search/ordinals.ts).
  *
+ * SearchStat: how many documents the index holds (below).
+ *
  * SearchPrefix: title-word prefixes of published posts, for suggestions as one types; _id made
  * from the publication time (newest first) and a hash.
  */
@@ -115,6 +117,18 @@ export const SearchBodyModel = mongoose.model('SearchBody', searchBodySchema);
 const searchBlockSchema = new Schema({ _id: { type: Number, required: true } }, { versionKey: false });
 
 export const SearchBlockModel = mongoose.model('SearchBlock', searchBlockSchema);
+
+/**
+ * SearchStat: counters the index keeps of itself. `docs`: how many documents it holds (BM25's N),
+ * adjusted by each batch, because counting them is a scan of the whole collection on the embedded
+ * database (75 s at a million).
+ */
+const searchStatSchema = new Schema(
+  { _id: { type: String, required: true }, n: { type: Number, required: true } },
+  { versionKey: false },
+);
+
+export const SearchStatModel = mongoose.model('SearchStat', searchStatSchema);
 
 const searchPrefixSchema = new Schema(
   {

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, ValidationError } from '../errors/index.js';
+import { serverTiming } from '../lib/stopwatch.js';
 import type { Services } from '../services/index.js';
 import { parseFilters, type SearchPage, type SearchParams } from '../services/search/search-service.js';
 
@@ -79,6 +80,7 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
         if (context.params.q) {
           await services.search.admit(req.ip ?? '');
           page = await services.search.search(context.params);
+          res.setHeader('Server-Timing', serverTiming(page.laps));
         }
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
@@ -118,7 +120,9 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
       const { params } = await paramsOf(req);
       if (!params.q) throw new ValidationError('Say what to search for: ?q=words.', { q: 'Required.' });
       await services.search.admit(req.ip ?? '');
-      res.json(json(await services.search.search(params)));
+      const page = await services.search.search(params);
+      res.setHeader('Server-Timing', serverTiming(page.laps));
+      res.json(json(page));
     }) satisfies RequestHandler,
 
     /** GET /api/search/suggest?q=: post titles for what is being typed. */

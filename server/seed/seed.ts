@@ -115,6 +115,7 @@ export async function seedDemoContent(
 
 /** Seeds only when there are no posts at all (first start). */
 export async function seedIfEmpty(progress?: Progress): Promise<SeedReport | null> {
-  if ((await PostModel.estimatedDocumentCount()) > 0) return null;
+  // Not a count: on the embedded database a count reads every post.
+  if (await PostModel.exists({})) return null;
   return seedDemoContent(progress);
 }

@@ -10,6 +10,7 @@ import {
   type SearchDoc,
 } from '../../../models/search.js';
 import type { DomainEvents } from '../events.js';
+import { docCount } from './doc-count.js';
 import { Ordinals } from './ordinals.js';
 import { COMMENT, SHOWN, type Posting } from './postings.js';
 import { Segments } from './segments.js';
@@ -352,26 +353,32 @@ export class SearchIndex {
     // Postings first, then the documents that own them: if writing the postings fails, the batch
     // is tried again and a document never holds an ordinal whose postings were not written.
     if (byStem.size) await this.segments.write(byStem);
+    let added = 0;
     for (let i = 0; i < replaced.length; i += 500) {
-      await SearchDocModel.bulkWrite(
+      const result = await SearchDocModel.bulkWrite(
         replaced.slice(i, i + 500).map((doc) => ({
           replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
         })),
         { ordered: false },
       );
+      added += result.upsertedCount;
     }
     for (let i = 0; i < inserted.length; i += 2000) {
       const part = inserted.slice(i, i + 2000);
       try {
         await SearchDocModel.insertMany(part, { ordered: false, lean: true });
+        added += part.length;
       } catch (err) {
         if (!onlyDuplicates(err)) throw err;
-        await SearchDocModel.bulkWrite(
+        const result = await SearchDocModel.bulkWrite(
           part.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
           { ordered: false },
         );
+        added +=
+          part.length - (err as { writeErrors?: unknown[] }).writeErrors!.length + result.upsertedCount;
       }
     }
+    await docCount.add(added);
   }
 
   /** Title-word prefixes (2 to 8 letters) of a published post, for suggestions. */
@@ -399,7 +406,8 @@ export class SearchIndex {
 
   /** Drops documents from the index (their postings are skipped by queries, and go at a rebuild). */
   private async remove(ids: Types.ObjectId[]): Promise<void> {
-    await SearchDocModel.deleteMany({ _id: trusted({ $in: ids }) });
+    const { deletedCount } = await SearchDocModel.deleteMany({ _id: trusted({ $in: ids }) });
+    await docCount.add(-deletedCount);
     await SearchPrefixModel.deleteMany({ d: trusted({ $in: ids }) });
   }
 
@@ -420,6 +428,7 @@ export class SearchIndex {
     await remake(SearchBodyModel);
     await remake(SearchDocModel);
     await remake(SearchPrefixModel);
+    await docCount.set(0);
   }
 
   /**
@@ -435,10 +444,14 @@ export class SearchIndex {
     const facts = new Map<string, PostFacts>();
     let posts = 0;
     let batch: PostSource[] = [];
+    // About how many comments there are, for the progress lines: the posts' visible counts (a count
+    // of the comments would read every one of them on the embedded database).
+    let total = 0;
     for await (const post of PostModel.find()
-      .select(POST_FIELDS)
-      .lean<PostSource[]>()
+      .select(`${POST_FIELDS} commentCount`)
+      .lean<(PostSource & { commentCount?: number })[]>()
       .cursor({ batchSize: 200 })) {
+      total += post.commentCount ?? 0;
       facts.set(String(post._id), { published: post.status === 'published', tags: post.tags ?? [] });
       batch.push(post);
       if (batch.length === 200) {
@@ -450,7 +463,6 @@ export class SearchIndex {
     await this.writePosts(batch, true);
     posts += batch.length;
     progress(`${posts.toLocaleString('en-US')} posts indexed`);
-    const total = await CommentModel.estimatedDocumentCount();
     let comments = 0;
     let part: CommentSource[] = [];
     const cursor = CommentModel.find()

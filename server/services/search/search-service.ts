@@ -6,6 +6,8 @@ import type { Config } from '../../config/index.js';
 import { TooManyRequestsError, ValidationError } from '../../errors/index.js';
 import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
+import { stopwatch, type Lap } from '../../lib/stopwatch.js';
+import { docCount } from './doc-count.js';
 import { K1 } from './search-index.js';
 import { COMMENT, SHOWN, TopK, intersect, type Matches } from './postings.js';
 import { Segments } from './segments.js';
@@ -57,6 +59,8 @@ export interface SearchPage {
   hasNext: boolean;
   /** True when every word was common enough that only its best documents were looked at. */
   approximate: boolean;
+  /** Time spent reading the lists, ranking, reading the page's documents (a Server-Timing header). */
+  laps: Lap[];
 }
 
 /**
@@ -99,13 +103,15 @@ export class SearchService {
   async search(params: SearchParams): Promise<SearchPage> {
     const query = parseQuery(params.q ?? '');
     const page = Math.max(1, Math.min(50, params.page ?? 1));
-    const empty = { query, results: [], page, hasNext: false, approximate: false };
+    const clock = stopwatch();
+    const empty = { query, results: [], page, hasNext: false, approximate: false, laps: clock.laps };
     if (!query.include.length) return empty;
 
     const [lists, excluded] = await Promise.all([
       Promise.all(query.include.map((t) => this.segments.read(t))),
       Promise.all(query.exclude.map((t) => this.segments.read(t))),
     ]);
+    clock.lap('lists');
     if (lists.some((l) => l.list.ord.length === 0)) return empty;
     let approximate = lists.some((l) => l.from > 0);
     const n = this.count();
@@ -127,6 +133,7 @@ export class SearchService {
       excluded.map((l) => l.list),
     );
     const thread = params.postId ? await this.inThread(params.postId, matches) : null;
+    clock.lap('intersect');
     const flags = lists[0].list.flags;
     const wantComments = type === 'comments';
     /** The k best matches this search may show, and how many there are. */
@@ -154,8 +161,10 @@ export class SearchService {
       let k = needed + 4;
       for (let round = 0; ; round += 1) {
         const { best, counted } = rank(k);
+        clock.lap('rank');
         const kept = best.slice(start);
         const docs = await this.byOrdinal(kept.map((c) => c.ord));
+        clock.lap('docs');
         const shown = kept.flatMap((c) => {
           const doc = docs.get(c.ord);
           return doc ? [{ doc, score: c.score }] : [];
@@ -165,13 +174,15 @@ export class SearchService {
           continue;
         }
         const results = await this.describe(shown, query, { everything: false, drafts: false });
-        return { query, results, page, hasNext: counted > start + PER_PAGE, approximate };
+        clock.lap('describe');
+        return { query, results, page, hasNext: counted > start + PER_PAGE, approximate, laps: clock.laps };
       }
     }
 
     // Candidates best first, their index documents read a batch at a time and checked against the
     // filters, until the page (and one more, to know if there is a next page) is full.
     const { best: candidates, counted } = rank(MAX_CHECKED);
+    clock.lap('rank');
     if (counted > MAX_CHECKED) approximate = true;
     const found: { doc: SearchDoc; score: number }[] = [];
     for (let read = 0; read < candidates.length && found.length < needed; ) {
@@ -184,17 +195,14 @@ export class SearchService {
       });
       found.push(...(query.phrases.length ? await this.withPhrases(passed, query.phrases) : passed));
     }
-    return {
-      query,
-      results: await this.describe(found.slice(start, start + PER_PAGE), query, {
-        everything: Boolean(params.everything),
-        drafts: Boolean(params.drafts),
-        author: params.author,
-      }),
-      page,
-      hasNext: found.length > start + PER_PAGE,
-      approximate,
-    };
+    clock.lap('docs');
+    const results = await this.describe(found.slice(start, start + PER_PAGE), query, {
+      everything: Boolean(params.everything),
+      drafts: Boolean(params.drafts),
+      author: params.author,
+    });
+    clock.lap('describe');
+    return { query, results, page, hasNext: found.length > start + PER_PAGE, approximate, laps: clock.laps };
   }
 
   /** Whether the document is one this search may show and its filters allow. */
@@ -275,14 +283,17 @@ export class SearchService {
   }
 
   /**
-   * Documents in the index, for IDF: counted in the background now and then (a count can take a
-   * while on a big embedded database), a rough default until the first count is in.
+   * Documents in the index, for IDF: the index's own counter, read again in the background once a
+   * minute (a rough default until the first read is in).
    */
   private count(): number {
-    if (Date.now() - this.docCount.at > 600000) {
+    if (Date.now() - this.docCount.at > 60000) {
       this.docCount.at = Date.now();
-      void SearchDocModel.estimatedDocumentCount()
-        .then((value) => (this.docCount = { value, at: Date.now() }))
+      void docCount
+        .read()
+        .then((value) => {
+          if (value !== null) this.docCount = { value, at: Date.now() };
+        })
         .catch(() => undefined);
     }
     return Math.max(1000, this.docCount.value);

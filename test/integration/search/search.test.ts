@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
-import { SearchSegmentModel } from '../../../models/search';
+import { SearchDocModel, SearchSegmentModel } from '../../../models/search';
+import { docCount } from '../../../server/services/search/doc-count';
 import { MERGE_AT } from '../../../server/services/search/segments';
 import { postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
@@ -89,6 +90,15 @@ describe('search', () => {
     expect(results.map((r) => r.author)).toContain('Cal');
     // Drafts are never found by readers.
     expect(results.map((r) => r.title)).not.toContain('Draft about credit');
+  });
+
+  it('keeps count of its documents (N, for IDF) as it writes them, without counting them', async () => {
+    expect(await docCount.read()).toBe(await SearchDocModel.countDocuments());
+  });
+
+  it('says where its time went in a Server-Timing header', async () => {
+    const res = await request(app).get('/api/search?q=credit').expect(200);
+    expect(res.headers['server-timing']).toMatch(/^lists;dur=[\d.]+, intersect;dur=[\d.]+, rank;dur=[\d.]+/);
   });
 
   it('stems English: managers finds manager and managing', async () => {
@@ -267,6 +277,7 @@ describe('search', () => {
     expect(progress.at(-1)).toMatch(/^done: \d+ posts and \d+ comments/);
     expect((await api('q=manager')).results.map((r) => r.url)).toEqual(before);
     expect(await SearchSegmentModel.countDocuments({ t: 'manag' })).toBeGreaterThan(0);
+    expect(await docCount.read()).toBe(await SearchDocModel.countDocuments());
   });
 });
 

@@ -14,7 +14,7 @@ import mongoose, { Schema, type Types } from 'mongoose';
  * once, never edited: each indexing batch writes a small row per stem, and rows of a size class
  * (`z`) are merged eight at a time into one of the next (as an LSM tree does), up to full rows of
  * FULL postings. A stem's list is its rows merged (two processes merging the same rows at once
- * leave two copies, which read as one). Read by `{ t, z }` (index `{ t: 1, z: 1, _id: 1 }`), on the
+ * leave two copies, which read as one). Read by `t` (index `{ t: 1, z: 1, _id: 1 }`), on the
  * embedded database (whose patch pushes both down to SQLite) as on MongoDB; full rows newest first
  * by _id.
  *

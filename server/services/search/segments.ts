@@ -242,16 +242,14 @@ export class Segments {
    */
   async read(t: string): Promise<TermList> {
     for (let attempt = 0; ; attempt += 1) {
-      const partial = await SearchSegmentModel.find({ t, z: trusted({ $in: PARTIAL_TIERS }) }).lean<
-        SearchSegment[]
-      >();
+      // Every row of the stem at once (one indexed read): full rows carry no postings, so even a
+      // stem in most documents has few enough rows (a hundred at a million) to read them all.
+      const rows = await SearchSegmentModel.find({ t }).lean<SearchSegment[]>();
+      const partial = rows.filter((r) => r.z !== FULL_TIER);
+      const headers = rows
+        .filter((r) => r.z === FULL_TIER)
+        .sort((a, b) => (String(a._id) < String(b._id) ? 1 : -1));
       const room = Math.max(1, Math.floor((READ_BUDGET - partial.reduce((sum, r) => sum + r.n, 0)) / FULL));
-      // One more than there is room for: full rows carry no postings, so telling whether there
-      // are more costs little.
-      const headers = await SearchSegmentModel.find({ t, z: FULL_TIER })
-        .sort({ _id: -1 })
-        .limit(room + 1)
-        .lean<SearchSegment[]>();
       const full = headers.slice(0, room);
       if (!partial.length && !full.length) return { list: EMPTY, from: 0 };
       const lists = await this.lists([...partial, ...full]);

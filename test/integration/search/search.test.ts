@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
+import { PostModel } from '../../../models/post';
 import { SearchDocModel, SearchSegmentModel } from '../../../models/search';
 import { docCount } from '../../../server/services/search/doc-count';
 import { MERGE_AT } from '../../../server/services/search/segments';
@@ -229,6 +230,16 @@ describe('search', () => {
     await settle();
     expect((await api(`q=quokka&author=${encodeURIComponent(oldName)}`)).results).toHaveLength(0);
     expect((await api('q=quokka -receipts')).results).toHaveLength(0);
+  });
+
+  it('hides comments on a post unpublished by another process at once, before the index hears of it', async () => {
+    const dee = async () => (await api('q=respecting&type=comments')).results.map((r) => r.author);
+    expect(await dee()).toEqual(['Dee']);
+    // Another process takes the post back to draft: no event reaches this one, nothing is reindexed.
+    await PostModel.updateOne({ _id: fish._id }, { $set: { status: 'draft' } });
+    expect(await dee()).toEqual([]);
+    await PostModel.updateOne({ _id: fish._id }, { $set: { status: 'published' } });
+    expect(await dee()).toEqual(['Dee']);
   });
 
   it('follows a post taken back to draft: it and its comments leave the results', async () => {

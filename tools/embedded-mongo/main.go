@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -65,6 +66,14 @@ func main() {
 }
 
 func run(listen, dataDir, logLevel, sync string, exitOnEOF bool) error {
+	// FerretDB turns every document it reads from JSON into Go values and back into BSON: a query
+	// allocates many times what it returns. At Go's default GOGC (100) a search on a million-comment
+	// database spent a fifth of the CPU collecting and returning memory to the OS (profiled); at 400
+	// the collector runs a quarter as often. The environment's GOGC, when set, wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("bad -log-level %q: %w", logLevel, err)
@@ -141,9 +150,14 @@ func waitForPort(uri string, timeout time.Duration) error {
 // sqlitePragmas are set on every SQLite connection FerretDB opens (it adds WAL and a busy timeout).
 // Statement journals and temporary tables stay in memory instead of temporary files; a 64 MB page
 // cache per connection and a WAL checkpoint every 10,000 pages make bulk writes (an import) cheaper.
+// The database file is read through memory mapping (up to 8 GB, or SQLite's own cap) rather than a
+// read call per page, which profiling showed as a tenth of a query's CPU.
 func sqlitePragmas(sync string) string {
 	v := url.Values{}
-	for _, p := range []string{"synchronous(" + sync + ")", "temp_store(memory)", "cache_size(-65536)", "wal_autocheckpoint(10000)"} {
+	for _, p := range []string{
+		"synchronous(" + sync + ")", "temp_store(memory)", "cache_size(-65536)", "wal_autocheckpoint(10000)",
+		"mmap_size(8589934592)",
+	} {
 		v.Add("_pragma", p)
 	}
 

@@ -19,7 +19,8 @@
  * BENCH_SEARCH_NO_BUILD=1 uses dist/ as it is; BENCH_SEARCH_ONLY_POSTING=1 skips the queries;
  * BENCH_SEARCH_ONLY_QUERIES=1 stops after them (steps 3 and 4 add comments to a kept database);
  * BENCH_SEARCH_ONLY_INDEXING=1 runs step 4 alone (at BENCH_SEARCH_INDEX_RATE a second);
- * BENCH_SEARCH_SERVER_DIR runs another checkout's built server on the same database (an A/B).
+ * BENCH_SEARCH_SERVER_DIR runs another checkout's built server on the same database (an A/B);
+ * BENCH_SEARCH_TRACE_GC=1 prints the server's garbage collections (node --trace-gc).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -235,27 +236,31 @@ async function build(uri: string): Promise<{ seconds: number; indexSeconds: numb
 async function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
   // BENCH_SEARCH_SERVER_DIR: another checkout's built server on the same database (an A/B of the
   // posting rate, e.g. the commit before search).
-  const child = spawn(process.execPath, ['dist/server/index.js'], {
-    cwd: process.env.BENCH_SEARCH_SERVER_DIR ?? ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      MONGODB_URI: uri,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SEED_ON_EMPTY: 'false',
-      SESSION_SECRET: SECRET,
-      SITE_URL: 'http://127.0.0.1',
-      REDIS_URL: '',
-      COMMENT_INTERVAL_SECONDS: '0',
-      // One client sends every query: the per-address search limit would refuse most of them.
-      SEARCH_PER_MINUTE: '0',
-      SPAM_HOLD_SCORE: '0',
-      HOLD_LINKS_OVER: '100',
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_SEARCH_TRACE_GC ? ['--trace-gc'] : []), 'dist/server/index.js'],
+    {
+      cwd: process.env.BENCH_SEARCH_SERVER_DIR ?? ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        MONGODB_URI: uri,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        SEED_ON_EMPTY: 'false',
+        SESSION_SECRET: SECRET,
+        SITE_URL: 'http://127.0.0.1',
+        REDIS_URL: '',
+        COMMENT_INTERVAL_SECONDS: '0',
+        // One client sends every query: the per-address search limit would refuse most of them.
+        SEARCH_PER_MINUTE: '0',
+        SPAM_HOLD_SCORE: '0',
+        HOLD_LINKS_OVER: '100',
+      },
     },
-  });
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -263,7 +268,8 @@ async function startServer(uri: string): Promise<{ child: ChildProcess; base: st
       const match = /"port":(\d+)/.exec(out);
       if (match) {
         child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
+        if (process.env.BENCH_SEARCH_TRACE_GC) child.stdout!.pipe(process.stdout);
+        else child.stdout!.resume();
         resolve({ child, base: `http://127.0.0.1:${match[1]}` });
       }
     });

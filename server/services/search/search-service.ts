@@ -11,7 +11,16 @@ import { docCount } from './doc-count.js';
 import { K1 } from './search-index.js';
 import { COMMENT, SHOWN, TopK, intersect, type Matches } from './postings.js';
 import { Segments } from './segments.js';
-import { fold, hasPhrase, parseQuery, plainText, snippet, stems, words, type ParsedQuery } from './text.js';
+import {
+  fold,
+  hasPhrase,
+  hasStems,
+  parseQuery,
+  plainText,
+  snippet,
+  words,
+  type ParsedQuery,
+} from './text.js';
 
 const { trusted } = mongoose;
 
@@ -451,8 +460,7 @@ export class SearchService {
 
 /** Whether the text has every word of the query and none of its `-words`. */
 function matches(text: string, query: Pick<ParsedQuery, 'include' | 'exclude'>): boolean {
-  const have = new Set(stems(text));
-  return query.include.every((t) => have.has(t)) && !query.exclude.some((t) => have.has(t));
+  return hasStems(text, query.include, query.exclude);
 }
 
 function postText(

@@ -19,7 +19,7 @@ export function fold(word: string): string {
 export function words(text: string): string[] {
   return nlp.string
     .tokenize0(fold(text).replace(/[_*`#>~|[\]()]/g, ' '))
-    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+    .filter((w) => /[a-z0-9]/.test(w) || /[\p{L}\p{N}]/u.test(w));
 }
 
 /**
@@ -48,6 +48,29 @@ export function stems(text: string): string[] {
     if (stem !== STOP && stem.length > 0 && stem.length <= 40) out.push(stem);
   }
   return out;
+}
+
+/**
+ * Whether the text has every one of these stems and none of those: its words stemmed in order,
+ * stopping as soon as the answer is known (a post's title usually has the words a search found).
+ */
+export function hasStems(text: string, include: string[], exclude: string[]): boolean {
+  const missing = new Set(include);
+  const unwanted = new Set(exclude);
+  // A thousand characters at a time, cut at a space, so a long text found by its first words is
+  // not split into words to the end.
+  for (let start = 0; start < text.length; ) {
+    let end = start + 1000 >= text.length ? text.length : text.indexOf(' ', start + 1000);
+    if (end < 0) end = text.length;
+    for (const word of words(text.slice(start, end))) {
+      const stem = stemOf(word);
+      if (unwanted.has(stem)) return false;
+      missing.delete(stem);
+      if (!missing.size && !unwanted.size) return true;
+    }
+    start = end + 1;
+  }
+  return missing.size === 0;
 }
 
 /** Term frequencies of weighted fields (a post's title counts more than its answer). */
@@ -151,19 +174,24 @@ function escapeHtml(text: string): string {
 export function snippet(text: string, query: Pick<ParsedQuery, 'include' | 'highlight'>, size = 240): string {
   const wanted = new Set(query.include);
   const typed = new Set(query.highlight);
+  const known = new Map<string, boolean>();
   const isMatch = (word: string) => {
-    const folded = fold(word);
-    if (typed.has(folded)) return true;
-    return wanted.has(stemOf(folded));
+    let match = known.get(word);
+    if (match === undefined) {
+      const folded = fold(word);
+      match = typed.has(folded) || wanted.has(stemOf(folded));
+      known.set(word, match);
+    }
+    return match;
   };
+  // The first matched word, without splitting the whole text.
   let first = -1;
-  let position = 0;
-  for (const [i, piece] of text.split(/([\p{L}\p{N}'’]+)/u).entries()) {
-    if (i % 2 === 1 && isMatch(piece)) {
-      first = position;
+  const word = /[\p{L}\p{N}'’]+/gu;
+  for (let found = word.exec(text); found; found = word.exec(text)) {
+    if (isMatch(found[0])) {
+      first = found.index;
       break;
     }
-    position += piece.length;
   }
   let start = first < 0 ? 0 : Math.max(0, first - Math.floor(size / 3));
   if (start > 0) {

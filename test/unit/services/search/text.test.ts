@@ -1,4 +1,11 @@
-import { hasPhrase, parseQuery, plainText, snippet, stems } from '../../../../server/services/search/text';
+import {
+  hasPhrase,
+  hasStems,
+  parseQuery,
+  plainText,
+  snippet,
+  stems,
+} from '../../../../server/services/search/text';
 import { quantize, termWeight } from '../../../../server/services/search/search-index';
 
 describe('search text', () => {
@@ -33,6 +40,18 @@ describe('search text', () => {
     expect(html.startsWith('… ')).toBe(true);
     expect(html).toContain('<mark>managers</mark> &lt;b&gt;never&lt;/b&gt;');
     expect(html).not.toContain('<b>');
+  });
+
+  it('tells whether a text has every stem and none of the excluded ones, however long', () => {
+    const long = `Managers ${'filler words going on '.repeat(200)}spreadsheets at the end`;
+    expect(hasStems(long, ['manag'], [])).toBe(true);
+    expect(hasStems(long, ['manag', 'spreadsheet'], [])).toBe(true);
+    expect(hasStems(long, ['manag'], ['spreadsheet'])).toBe(false);
+    expect(hasStems(long, ['manag', 'boss'], [])).toBe(false);
+    // Cut into pieces at spaces only: no word is split in two.
+    const words = Array.from({ length: 400 }, (_, i) => `word${i}x`).join(' ');
+    expect(hasStems(`${words} deadline`, ['deadlin'], [])).toBe(true);
+    expect(stems(words).every((stem) => hasStems(words, [stem], []))).toBe(true);
   });
 
   it('weighs a word more in a short document that says it often', () => {

@@ -90,6 +90,13 @@ const searchSegmentSchema = new Schema(
      * for a row of BODY_FROM postings or more, in a SearchBody of the same _id instead.
      */
     p: { type: String },
+    /**
+     * A row of BODY_FROM postings or more: its best TOP postings readers may see (by weight, packed
+     * the same way) and how many of its postings readers may see, so a one-word search can rank
+     * without reading the row (rows written before these existed have neither: `npm run reindex`).
+     */
+    top: { type: String },
+    ns: { type: Number },
   },
   { versionKey: false },
 );
@@ -103,6 +110,8 @@ export interface SearchSegment {
   lo: number;
   v: number;
   p?: string;
+  top?: string;
+  ns?: number;
 }
 
 export const SearchSegmentModel = mongoose.model('SearchSegment', searchSegmentSchema);

@@ -297,3 +297,39 @@ export function tierOf(count: number, full: number): number {
 }
 
 export const FULL_TIER = 99;
+
+/**
+ * A row's best postings readers may see: the `k` with the highest weight (on equal weights, the
+ * higher ordinal), in ordinal order, and how many of the row's postings readers may see. A query for
+ * one word ranks by weight alone, so it can take a row's best from its header instead of reading the
+ * row, as long as the row's worst kept ranks below what the query keeps (see Segments.readTop).
+ */
+export function bestShown(list: PostingList, k: number): { top: PostingList; shown: number } {
+  const best = new TopK(k);
+  let shown = 0;
+  for (let i = 0; i < list.ord.length; i += 1) {
+    if (!(list.flags[i] & SHOWN)) continue;
+    shown += 1;
+    best.add(list.w[i], list.ord[i]);
+  }
+  const kept = new Set(best.best().map((b) => b.ord));
+  const at: number[] = [];
+  for (let i = 0; i < list.ord.length; i += 1) if (kept.has(list.ord[i])) at.push(i);
+  const top = allocate(at.length);
+  at.forEach((i, j) => {
+    top.ord[j] = list.ord[i];
+    top.w[j] = list.w[i];
+    top.flags[j] = list.flags[i];
+  });
+  return { top, shown };
+}
+
+/** The lowest ranked of a list by weight, then ordinal: what a row's kept best ends at. */
+export function worstOf(list: PostingList): { w: number; ord: number } {
+  let worst = { w: 256, ord: 0 };
+  for (let i = 0; i < list.ord.length; i += 1) {
+    if (list.w[i] < worst.w || (list.w[i] === worst.w && list.ord[i] < worst.ord))
+      worst = { w: list.w[i], ord: list.ord[i] };
+  }
+  return worst;
+}

@@ -9,8 +9,8 @@ import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
 import { stopwatch, type Lap } from '../../lib/stopwatch.js';
 import { docCount } from './doc-count.js';
 import { K1 } from './search-index.js';
-import { COMMENT, SHOWN, TopK, intersect, type Matches } from './postings.js';
-import { Segments } from './segments.js';
+import { COMMENT, SHOWN, TopK, intersect, merge, type Matches } from './postings.js';
+import { Segments, type TermList } from './segments.js';
 import {
   fold,
   hasPhrase,
@@ -109,17 +109,31 @@ export class SearchService {
   }
   private readonly segments = new Segments();
 
-  async search(params: SearchParams): Promise<SearchPage> {
+  async search(params: SearchParams, useTop = true): Promise<SearchPage> {
     const query = parseQuery(params.q ?? '');
     const page = Math.max(1, Math.min(50, params.page ?? 1));
     const clock = stopwatch();
     const empty = { query, results: [], page, hasNext: false, approximate: false, laps: clock.laps };
     if (!query.include.length) return empty;
+    const type = params.postId ? 'comments' : (params.type ?? 'all');
+    const wider = Boolean(params.everything || params.drafts);
+    const start = (page - 1) * PER_PAGE;
+    const needed = start + PER_PAGE + 1;
+    const checks = wider || params.tag || params.author || params.from || params.to || query.phrases.length;
 
-    const [lists, excluded] = await Promise.all([
-      Promise.all(query.include.map((t) => this.segments.read(t))),
-      Promise.all(query.exclude.map((t) => this.segments.read(t))),
-    ]);
+    // One word and no filters, the commonest search, ranks by the word's weight alone: each big
+    // row's header keeps its best postings, which stand in for the row until the page reaches
+    // into what the row did not keep (then the row is read).
+    const top =
+      useTop && query.include.length === 1 && !query.exclude.length && !checks && !params.postId
+        ? await this.segments.readTop(query.include[0])
+        : null;
+    const [lists, excluded]: TermList[][] = top
+      ? [[{ list: top.list, from: 0, df: top.df }], []]
+      : await Promise.all([
+          Promise.all(query.include.map((t) => this.segments.read(t))),
+          Promise.all(query.exclude.map((t) => this.segments.read(t))),
+        ]);
     clock.lap('lists');
     if (lists.some((l) => l.list.ord.length === 0)) return empty;
     let approximate = lists.some((l) => l.from > 0);
@@ -128,27 +142,23 @@ export class SearchService {
       // A list read in part: its documents counted as if the rest were as dense.
       const last = l.list.ord[l.list.ord.length - 1];
       const df =
-        l.from > 0 ? (l.list.ord.length * (last + 1)) / Math.max(1, last + 1 - l.from) : l.list.ord.length;
+        l.df ??
+        (l.from > 0 ? (l.list.ord.length * (last + 1)) / Math.max(1, last + 1 - l.from) : l.list.ord.length);
       return Math.log(1 + (Math.max(n, df) - df + 0.5) / (df + 0.5));
     });
 
-    const type = params.postId ? 'comments' : (params.type ?? 'all');
-    const wider = Boolean(params.everything || params.drafts);
-    const start = (page - 1) * PER_PAGE;
-    const needed = start + PER_PAGE + 1;
-    const checks = wider || params.tag || params.author || params.from || params.to || query.phrases.length;
-    const matches = intersect(
+    let matches = intersect(
       lists.map((l) => l.list),
       excluded.map((l) => l.list),
     );
     const thread = params.postId ? await this.inThread(params.postId, matches) : null;
     clock.lap('intersect');
-    const flags = lists[0].list.flags;
     const wantComments = type === 'comments';
     /** The k best matches this search may show, and how many there are. */
     const rank = (k: number) => {
       const best = new TopK(k);
       let counted = 0;
+      const flags = lists[0].list.flags;
       for (let m = 0; m < matches.count; m += 1) {
         const f = flags[matches.at[0][m]];
         if (type !== 'all' && ((f & COMMENT) === COMMENT) !== wantComments) continue;
@@ -171,6 +181,27 @@ export class SearchService {
       for (let round = 0; ; round += 1) {
         const { best, counted } = rank(k);
         clock.lap('rank');
+        if (top?.cut.length) {
+          // Rows whose unkept postings could rank among these k (all of them while there are
+          // fewer than k): read them whole, and rank again.
+          const kth = best.length >= k ? best[k - 1] : null;
+          const reach = top.cut.filter(({ worst }) => {
+            if (!kth) return true;
+            const score = idf[0] * weightOf(worst.w);
+            return !(score < kth.score || (score === kth.score && worst.ord < kth.ord));
+          });
+          if (reach.length) {
+            const whole = await this.segments.whole(reach.map((c) => c.row));
+            // A row merged away meanwhile: the word's whole list instead.
+            if (!whole) return this.search(params, false);
+            top.cut = top.cut.filter((c) => !reach.includes(c));
+            lists[0] = { ...lists[0], list: merge([lists[0].list, ...whole]) };
+            matches = intersect([lists[0].list]);
+            clock.lap('rows');
+            round -= 1;
+            continue;
+          }
+        }
         const kept = best.slice(start);
         const docs = await this.byOrdinal(kept.map((c) => c.ord));
         clock.lap('docs');

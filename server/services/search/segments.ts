@@ -3,12 +3,14 @@ import { SearchBodyModel, SearchSegmentModel, type SearchSegment } from '../../.
 import {
   EMPTY,
   FULL_TIER,
+  bestShown,
   decode,
   encode,
   fromPostings,
   merge,
   slice,
   tierOf,
+  worstOf,
   type Posting,
   type PostingList,
 } from './postings.js';
@@ -28,6 +30,8 @@ const PARTIAL_TIERS = [0, 1, 2, 3, 4];
 
 /** Rows of this many postings or more keep them in a SearchBody, and queries keep them in memory. */
 export const BODY_FROM = 512;
+/** Best postings a row with a SearchBody keeps in its header, for one-word searches. */
+export const TOP = 48;
 /** Memory for postings read before, per process (decoded: six bytes a posting). */
 const CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -42,10 +46,21 @@ function rowsOf(t: string, list: PostingList, v: number): Written[] {
   for (let start = 0; start < list.ord.length; start += FULL) {
     const part = slice(list, start, Math.min(list.ord.length, start + FULL));
     const n = part.ord.length;
-    rows.push({
-      row: { _id: new Types.ObjectId(), t, z: tierOf(n, FULL), n, lo: part.ord[0], v, p: encode(part) },
-      list: part,
-    });
+    const row: Written['row'] = {
+      _id: new Types.ObjectId(),
+      t,
+      z: tierOf(n, FULL),
+      n,
+      lo: part.ord[0],
+      v,
+      p: encode(part),
+    };
+    if (n >= BODY_FROM) {
+      const { top, shown } = bestShown(part, TOP);
+      row.top = encode(top);
+      row.ns = shown;
+    }
+    rows.push({ row, list: part });
   }
   return rows;
 }
@@ -89,6 +104,20 @@ export interface TermList {
   list: PostingList;
   /** Documents before this ordinal were not read (the stem is in too many): 0 when complete. */
   from: number;
+  /** Documents with the stem, when the list holds only some of them (a one-word search's best). */
+  df?: number;
+}
+
+/**
+ * A stem's list for a one-word search: every posting of its small rows and the best of each big
+ * row (from the row's header), and the big rows whose best are not all they have.
+ */
+export interface TopList {
+  list: PostingList;
+  /** Documents with the stem (for IDF). */
+  df: number;
+  /** Rows with more postings readers may see than their header keeps, and the worst it keeps. */
+  cut: { row: SearchSegment; worst: { w: number; ord: number } }[];
 }
 
 /**
@@ -236,6 +265,35 @@ export class Segments {
       }
     }
     return merged;
+  }
+
+  /**
+   * A stem's list for a one-word search, from its rows' headers alone (one indexed read): null when
+   * a big row has no kept best (written before there were any), and the whole list must be read.
+   */
+  async readTop(t: string): Promise<TopList | null> {
+    const rows = await SearchSegmentModel.find({ t }).lean<SearchSegment[]>();
+    const big = rows.filter((r) => typeof r.p !== 'string');
+    if (big.some((r) => typeof r.top !== 'string' || typeof r.ns !== 'number')) return null;
+    const lists: PostingList[] = [];
+    let df = 0;
+    const cut: TopList['cut'] = [];
+    for (const row of rows) {
+      df += row.n;
+      if (typeof row.p === 'string') {
+        lists.push(decode(row.p, row.n));
+        continue;
+      }
+      const top = decode(row.top!, Math.min(TOP, row.ns!));
+      lists.push(top);
+      if (row.ns! > top.ord.length) cut.push({ row, worst: worstOf(top) });
+    }
+    return { list: merge(lists), df, cut };
+  }
+
+  /** Rows' whole lists (a one-word search reaching into rows' unkept postings); null if one is gone. */
+  whole(rows: SearchSegment[]): Promise<PostingList[] | null> {
+    return this.lists(rows);
   }
 
   /**

@@ -3,6 +3,8 @@ import {
   FULL_TIER,
   SHOWN,
   TopK,
+  bestShown,
+  worstOf,
   decode,
   encode,
   fromPostings,
@@ -81,5 +83,22 @@ describe('postings lists in document order', () => {
       0, 0, 1, 1, 2, 2, 3, 3, 4, 4,
     ]);
     expect(tierOf(32768, 32768)).toBe(FULL_TIER);
+  });
+
+  it('keeps a row’s best postings readers may see, ties to the higher ordinal, and where they end', () => {
+    const list = fromPostings([
+      { ord: 1, w: 200, flags: SHOWN },
+      { ord: 2, w: 250, flags: 0 }, // hidden: never kept
+      { ord: 3, w: 100, flags: SHOWN | COMMENT },
+      { ord: 4, w: 200, flags: SHOWN | COMMENT },
+      { ord: 5, w: 50, flags: SHOWN },
+    ]);
+    const { top, shown } = bestShown(list, 2);
+    expect(shown).toBe(4);
+    expect([...top.ord]).toEqual([1, 4]);
+    expect([...top.flags]).toEqual([SHOWN, SHOWN | COMMENT]);
+    expect(worstOf(top)).toEqual({ w: 200, ord: 1 });
+    expect([...bestShown(list, 3).top.ord]).toEqual([1, 3, 4]);
+    expect(worstOf(bestShown(list, 3).top)).toEqual({ w: 100, ord: 3 });
   });
 });

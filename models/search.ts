@@ -96,6 +96,7 @@ const searchSegmentSchema = new Schema(
      * without reading the row (rows written before these existed have neither: `npm run reindex`).
      */
     top: { type: String },
+    tn: { type: Number },
     ns: { type: Number },
   },
   { versionKey: false },
@@ -111,6 +112,8 @@ export interface SearchSegment {
   v: number;
   p?: string;
   top?: string;
+  /** Postings in `top`. */
+  tn?: number;
   ns?: number;
 }
 

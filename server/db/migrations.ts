@@ -3,6 +3,7 @@ import { MigrationModel } from '../../models/migration.js';
 import { UserModel, type User } from '../../models/user.js';
 import { nameKey } from '../lib/name-key.js';
 import { rebuildListings } from '../services/posts/post-listing.js';
+import { docCount } from '../services/search/doc-count.js';
 
 type Progress = (message: string) => void;
 
@@ -40,6 +41,15 @@ const MIGRATIONS: { name: string; run: (progress: Progress) => Promise<unknown> 
   { name: '2026-11-post-author-name-keys', run: backfillAuthorNameKeys },
   { name: '2026-11-post-listings', run: rebuildListings },
   { name: '2026-11-name-keys-every-script', run: refoldNameKeys },
+  {
+    name: '2026-11-search-document-count',
+    run: async (progress) => {
+      progress(
+        'counting the search index’s documents, once (on the embedded database, about a minute a million)',
+      );
+      await docCount.recount();
+    },
+  },
 ];
 
 /**

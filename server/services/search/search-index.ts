@@ -374,8 +374,10 @@ export class SearchIndex {
           part.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
           { ordered: false },
         );
-        added +=
-          part.length - (err as { writeErrors?: unknown[] }).writeErrors!.length + result.upsertedCount;
+        // What insertMany wrote, then what the replacements added (a duplicate error without details
+        // counts as nothing inserted).
+        const duplicates = (err as { writeErrors?: unknown[] }).writeErrors?.length ?? part.length;
+        added += part.length - duplicates + result.upsertedCount;
       }
     }
     await docCount.add(added);

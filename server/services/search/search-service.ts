@@ -10,7 +10,7 @@ import { stopwatch, type Lap } from '../../lib/stopwatch.js';
 import { docCount } from './doc-count.js';
 import { K1 } from './search-index.js';
 import { COMMENT, SHOWN, TopK, intersect, merge, type Matches } from './postings.js';
-import { Segments, type TermList } from './segments.js';
+import { READ_BUDGET, Segments, type TermList } from './segments.js';
 import {
   fold,
   hasPhrase,
@@ -109,7 +109,8 @@ export class SearchService {
   }
   private readonly segments = new Segments();
 
-  async search(params: SearchParams, useTop = true): Promise<SearchPage> {
+  /** `topTries`: how often a one-word search may start from the rows' kept best (0: never). */
+  async search(params: SearchParams, topTries = 2): Promise<SearchPage> {
     const query = parseQuery(params.q ?? '');
     const page = Math.max(1, Math.min(50, params.page ?? 1));
     const clock = stopwatch();
@@ -125,7 +126,7 @@ export class SearchService {
     // row's header keeps its best postings, which stand in for the row until the page reaches
     // into what the row did not keep (then the row is read).
     const top =
-      useTop && query.include.length === 1 && !query.exclude.length && !checks && !params.postId
+      topTries > 0 && query.include.length === 1 && !query.exclude.length && !checks && !params.postId
         ? await this.segments.readTop(query.include[0])
         : null;
     const [lists, excluded]: TermList[][] = top
@@ -178,6 +179,7 @@ export class SearchService {
       // The page's index documents, and a few more for any that turn out hidden since they were
       // indexed or whose ordinal is an old one (edited, moderated): when too many are, more.
       let k = needed + 4;
+      let rowsRead = 0;
       for (let round = 0; ; round += 1) {
         const { best, counted } = rank(k);
         clock.lap('rank');
@@ -190,10 +192,13 @@ export class SearchService {
             const score = idf[0] * weightOf(worst.w);
             return !(score < kth.score || (score === kth.score && worst.ord < kth.ord));
           });
+          // Past the budget a whole list is read with (a rare kind asked for, a deep page): that.
+          rowsRead += reach.reduce((sum, c) => sum + c.row.n, 0);
+          if (rowsRead > READ_BUDGET) return this.search(params, 0);
           if (reach.length) {
             const whole = await this.segments.whole(reach.map((c) => c.row));
-            // A row merged away meanwhile: the word's whole list instead.
-            if (!whole) return this.search(params, false);
+            // A row merged away meanwhile: start again.
+            if (!whole) return this.search(params, topTries - 1);
             top.cut = top.cut.filter((c) => !reach.includes(c));
             lists[0] = { ...lists[0], list: merge([lists[0].list, ...whole]) };
             matches = intersect([lists[0].list]);
@@ -209,7 +214,8 @@ export class SearchService {
           const doc = docs.get(c.ord);
           return doc ? [{ doc, score: c.score }] : [];
         });
-        if (shown.length < needed - start && counted > k && round < 2) {
+        // (Rows a one-word search has not read may hold more.)
+        if (shown.length < needed - start && (counted > k || Boolean(top?.cut.length)) && round < 2) {
           k *= 4;
           continue;
         }

@@ -58,6 +58,7 @@ function rowsOf(t: string, list: PostingList, v: number): Written[] {
     if (n >= BODY_FROM) {
       const { top, shown } = bestShown(part, TOP);
       row.top = encode(top);
+      row.tn = top.ord.length;
       row.ns = shown;
     }
     rows.push({ row, list: part });
@@ -278,13 +279,20 @@ export class Segments {
     const lists: PostingList[] = [];
     let df = 0;
     const cut: TopList['cut'] = [];
+    // Two processes merging the same rows at once leave two copies (the same first posting and
+    // size): counted and read once.
+    const seen = new Set<string>();
     for (const row of rows) {
+      const key = `${row.lo}:${row.n}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       df += row.n;
       if (typeof row.p === 'string') {
         lists.push(decode(row.p, row.n));
         continue;
       }
-      const top = decode(row.top!, Math.min(TOP, row.ns!));
+      // (Headers written before `tn` kept 48.)
+      const top = decode(row.top!, row.tn ?? Math.min(48, row.ns!));
       lists.push(top);
       if (row.ns! > top.ord.length) cut.push({ row, worst: worstOf(top) });
     }

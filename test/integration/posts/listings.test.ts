@@ -86,6 +86,7 @@ describe('migrations', () => {
       '2026-11-post-author-name-keys',
       '2026-11-post-listings',
       '2026-11-name-keys-every-script',
+      '2026-11-search-document-count',
     ]);
     expect(messages.some((m) => m.includes('running'))).toBe(true);
     expect(await runMigrations()).toEqual([]);

@@ -65,7 +65,7 @@ describe('a one-word search from rows’ kept best', () => {
     for (const type of ['all', 'comments', 'posts'] as const) {
       for (let page = 1; page <= 13; page += 1) {
         const fromTops = await search.search({ q: 'credit', type, page });
-        const all = await search.search({ q: 'credit', type, page }, false);
+        const all = await search.search({ q: 'credit', type, page }, 0);
         expect(fromTops.results.map((r) => r.id)).toEqual(all.results.map((r) => r.id));
         expect(fromTops.results.map((r) => r.score)).toEqual(all.results.map((r) => r.score));
         expect(fromTops.hasNext).toBe(all.hasNext);

@@ -1,7 +1,9 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { PostModel } from '../../../models/post';
-import { SearchDocModel, SearchSegmentModel } from '../../../models/search';
+import { MigrationModel } from '../../../models/migration';
+import { SearchDocModel, SearchSegmentModel, SearchStatModel } from '../../../models/search';
+import { runMigrations } from '../../../server/db/migrations';
 import { docCount } from '../../../server/services/search/doc-count';
 import { MERGE_AT } from '../../../server/services/search/segments';
 import { postComment } from '../../fixtures/factories';
@@ -94,6 +96,12 @@ describe('search', () => {
   });
 
   it('keeps count of its documents (N, for IDF) as it writes them, without counting them', async () => {
+    expect(await docCount.read()).toBe(await SearchDocModel.countDocuments());
+    // An index written before the counter is counted once, by a migration at boot.
+    await SearchStatModel.deleteMany({});
+    await MigrationModel.deleteOne({ _id: '2026-11-search-document-count' });
+    expect(await docCount.read()).toBeNull();
+    expect(await runMigrations()).toContain('2026-11-search-document-count');
     expect(await docCount.read()).toBe(await SearchDocModel.countDocuments());
   });
 

@@ -1,11 +1,10 @@
-import { Types } from 'mongoose';
 import { CommentModel } from '../../../models/comment';
 import { SearchSegmentModel } from '../../../models/search';
 import { DomainEvents } from '../../../server/services/events';
 import { SearchIndex, type CommentSource } from '../../../server/services/search/search-index';
 import { SearchService } from '../../../server/services/search/search-service';
 import { BODY_FROM, Segments, TOP } from '../../../server/services/search/segments';
-import { buildPost } from '../../fixtures/factories';
+import { buildPost, rootComment } from '../../fixtures/factories';
 
 /**
  * A one-word search ranks from the best postings each big row keeps in its header, reading a row
@@ -31,21 +30,14 @@ describe('a one-word search from rows’ kept best', () => {
           batch === 1 || batch === 2
             ? 'credit credit credit'
             : `${'credit '.repeat(1 + Math.floor(random() * 4))}${'words '.repeat(Math.floor(random() * 40))}`;
-        const _id = new Types.ObjectId();
-        return {
-          _id,
-          post: post._id,
-          parent: null,
-          ancestors: [],
-          root: _id,
-          depth: 0,
+        return rootComment(post, {
           number: n + 1,
           authorName: `Reader ${n % 50}`,
           bodySource: body,
           bodyHtml: `<p>${body}</p>`,
           status: n % 7 === 3 ? 'removed' : 'visible',
           createdAt: new Date(Date.UTC(2026, 0, 1) + n * 60000),
-        };
+        });
       });
       await CommentModel.insertMany(comments);
       await index.writeComments(

@@ -30,6 +30,7 @@ import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/emb
 import { createServices } from '../server/services';
 import { generateWxr } from '../tools/generate-wxr';
 import { Browser, quantile, timed } from './lib/browser';
+import { startBuiltServer } from './lib/server';
 
 const ROOT = path.resolve(__dirname, '..');
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,100000,1000000').split(',').map(Number);
@@ -113,47 +114,15 @@ async function addPeopleAndLetters(uri: string, posts: number): Promise<void> {
   await mongoose.disconnect();
 }
 
-async function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_SERVER_PROF
-        ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF]
-        : []),
-      'dist/server/index.js',
-    ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        MONGODB_URI: uri,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        SEED_ON_EMPTY: 'false',
-        SESSION_SECRET: 'benchmark-only-session-secret-0123456789',
-        SITE_URL: 'http://127.0.0.1',
-        REDIS_URL: '',
-        // One address posts every comment here; the pace limit has its own tests.
-        COMMENT_INTERVAL_SECONDS: '0',
-        LOGIN_MAX_FAILURES: '100',
-      },
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"port":(\d+)/.exec(out);
-      if (match) {
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
-        resolve({ child, base: `http://127.0.0.1:${match[1]}` });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out.slice(-2000)}`)));
+function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
+  return startBuiltServer({
+    cwd: ROOT,
+    uri,
+    secret: 'benchmark-only-session-secret-0123456789',
+    nodeArgs: process.env.BENCH_SERVER_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF]
+      : [],
+    env: { LOGIN_MAX_FAILURES: '100' },
   });
 }
 

@@ -22,7 +22,7 @@
  * BENCH_SEARCH_SERVER_DIR runs another checkout's built server on the same database (an A/B);
  * BENCH_SEARCH_TRACE_GC=1 prints the server's garbage collections (node --trace-gc).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,7 @@ import { SearchService } from '../server/services/search/search-service';
 import { prng } from '../server/seed/generate';
 import { guestToken } from '../server/auth/csrf';
 import { quantile } from './lib/browser';
+import { startBuiltServer } from './lib/server';
 
 const ROOT = path.resolve(__dirname, '..');
 const COMMENTS = Number(process.env.BENCH_SEARCH_COMMENTS ?? 1_000_000);
@@ -233,47 +234,20 @@ async function build(uri: string): Promise<{ seconds: number; indexSeconds: numb
   return { seconds: (Date.now() - started) / 1000, indexSeconds: indexMs / 1000 };
 }
 
-async function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
-  // BENCH_SEARCH_SERVER_DIR: another checkout's built server on the same database (an A/B of the
-  // posting rate, e.g. the commit before search).
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_SEARCH_TRACE_GC ? ['--trace-gc'] : []), 'dist/server/index.js'],
-    {
-      cwd: process.env.BENCH_SEARCH_SERVER_DIR ?? ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        MONGODB_URI: uri,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        SEED_ON_EMPTY: 'false',
-        SESSION_SECRET: SECRET,
-        SITE_URL: 'http://127.0.0.1',
-        REDIS_URL: '',
-        COMMENT_INTERVAL_SECONDS: '0',
-        // One client sends every query: the per-address search limit would refuse most of them.
-        SEARCH_PER_MINUTE: '0',
-        SPAM_HOLD_SCORE: '0',
-        HOLD_LINKS_OVER: '100',
-      },
+function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
+  // BENCH_SEARCH_SERVER_DIR: another checkout's built server on the same database (an A/B).
+  return startBuiltServer({
+    cwd: process.env.BENCH_SEARCH_SERVER_DIR ?? ROOT,
+    uri,
+    secret: SECRET,
+    nodeArgs: process.env.BENCH_SEARCH_TRACE_GC ? ['--trace-gc'] : [],
+    echo: Boolean(process.env.BENCH_SEARCH_TRACE_GC),
+    env: {
+      // One client sends every query: the per-address search limit would refuse most of them.
+      SEARCH_PER_MINUTE: '0',
+      SPAM_HOLD_SCORE: '0',
+      HOLD_LINKS_OVER: '100',
     },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"port":(\d+)/.exec(out);
-      if (match) {
-        child.stdout!.removeAllListeners('data');
-        if (process.env.BENCH_SEARCH_TRACE_GC) child.stdout!.pipe(process.stdout);
-        else child.stdout!.resume();
-        resolve({ child, base: `http://127.0.0.1:${match[1]}` });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out.slice(-2000)}`)));
   });
 }
 

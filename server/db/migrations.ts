@@ -4,6 +4,7 @@ import { UserModel, type User } from '../../models/user.js';
 import { nameKey } from '../lib/name-key.js';
 import { rebuildListings } from '../services/posts/post-listing.js';
 import { docCount } from '../services/search/doc-count.js';
+import { facetState } from '../services/search/facets.js';
 
 type Progress = (message: string) => void;
 
@@ -48,6 +49,15 @@ const MIGRATIONS: { name: string; run: (progress: Progress) => Promise<unknown> 
         'counting the search index’s documents, once (on the embedded database, about a minute a million)',
       );
       await docCount.recount();
+    },
+  },
+  {
+    name: '2026-11-search-filter-terms',
+    run: async (progress) => {
+      if (!(await facetState.check()))
+        progress(
+          'the search index has no filter terms yet: searches by thread, tag or author read index documents until `npm run reindex`',
+        );
     },
   },
 ];

@@ -11,6 +11,7 @@ import {
 } from '../../../models/search.js';
 import type { DomainEvents } from '../events.js';
 import { docCount } from './doc-count.js';
+import { facetState, facetsOf } from './facets.js';
 import { Ordinals } from './ordinals.js';
 import { COMMENT, SHOWN, type Posting } from './postings.js';
 import { Segments } from './segments.js';
@@ -35,9 +36,10 @@ export function quantize(weight: number): number {
 }
 
 /** A digest of a document's stems and their weighted counts: whether an edit changed its words. */
-export function wordsDigest(tf: Map<string, number>): string {
+export function wordsDigest(tf: Map<string, number>, facets: string[] = []): string {
   const hash = createHash('sha1');
   for (const [t, n] of tf) hash.update(`${t}=${n} `);
+  for (const t of facets) hash.update(`${t} `);
   return hash.digest('base64').slice(0, 16);
 }
 
@@ -86,10 +88,14 @@ function build(
   fields: { text: string; weight: number }[],
 ): Built {
   const { tf, length } = termFrequencies(fields);
-  const doc = { ...base, k: kind, h: wordsDigest(tf), len: length };
+  // Its filter terms count in the digest (a post's new tags give its comments new postings), not in
+  // its length.
+  const facets = facetsOf(base);
+  const doc = { ...base, k: kind, h: wordsDigest(tf, facets), len: length };
   const comment = kind === 'c';
   const shown = comment ? base.st === 'visible' && base.pub : base.st === 'published';
   const postings = [...tf].map(([t, n]) => ({ t, w: quantize(termWeight(n, length, kind)) }));
+  for (const t of facets) postings.push({ t, w: 0 });
   return { doc, postings, flags: (comment ? COMMENT : 0) | (shown ? SHOWN : 0) };
 }
 
@@ -232,20 +238,23 @@ export class SearchIndex {
       const posts = await PostModel.find({ _id: trusted({ $in: postIds }) })
         .select(POST_FIELDS)
         .lean<PostSource[]>();
-      const wasPublished = new Map(
+      const was = new Map(
         (
           await SearchDocModel.find({ _id: trusted({ $in: postIds }) })
-            .select('st')
-            .lean<Pick<SearchDoc, '_id' | 'st'>[]>()
-        ).map((d) => [String(d._id), d.st === 'published']),
+            .select('st tags')
+            .lean<Pick<SearchDoc, '_id' | 'st' | 'tags'>[]>()
+        ).map((d) => [String(d._id), d]),
       );
       await this.writePosts(posts, false);
       for (const post of posts) {
         const published = post.status === 'published';
-        await SearchDocModel.updateMany({ post: post._id, k: 'c' }, { $set: { tags: post.tags ?? [] } });
-        // Published or taken back: its comments' postings say whether readers may see them, so
-        // they are indexed again (their `pub` changes there, with new ordinals and postings).
-        if (wasPublished.get(String(post._id)) !== published) {
+        const before = was.get(String(post._id));
+        const retagged = (before?.tags ?? []).join('\n') !== (post.tags ?? []).join('\n');
+        if (retagged)
+          await SearchDocModel.updateMany({ post: post._id, k: 'c' }, { $set: { tags: post.tags ?? [] } });
+        // Published or taken back, or tagged anew: its comments' postings say whether readers may
+        // see them and hold their tags, so they are indexed again (with new ordinals and postings).
+        if (!before || (before.st === 'published') !== published || retagged) {
           const ids = await CommentModel.find({ post: post._id })
             .select('_id')
             .lean<{ _id: Types.ObjectId }[]>();
@@ -431,6 +440,7 @@ export class SearchIndex {
     await remake(SearchDocModel);
     await remake(SearchPrefixModel);
     await docCount.set(0);
+    await facetState.set(true);
   }
 
   /**

@@ -8,6 +8,7 @@ import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
 import { stopwatch, type Lap } from '../../lib/stopwatch.js';
 import { docCount } from './doc-count.js';
+import { facet, facetState, monthsOf } from './facets.js';
 import { K1 } from './search-index.js';
 import { COMMENT, SHOWN, TopK, intersect, merge, type Matches } from './postings.js';
 import { READ_BUDGET, Segments, type TermList } from './segments.js';
@@ -79,11 +80,13 @@ export interface SearchPage {
  * every word is found however common the words are; only a word in more documents than a few full
  * rows hold is read for its newest documents alone (`approximate`). Matches are scored from the
  * postings; the page's documents are then read, and what they show is checked on the posts and
- * comments themselves. Filters the postings do not carry (tag, author, dates, phrases, moderators'
- * and admins' wider view) are checked on the candidates' index documents, best first.
+ * comments themselves. A thread, a tag and an author are lists of their own (filter terms, see
+ * facets.ts), intersected with the words'. Filters the postings do not carry (dates, phrases,
+ * moderators' and admins' wider view) are checked on the candidates' index documents, best first.
  */
 export class SearchService {
   private docCount = { value: 0, at: 0 };
+  private facets = { value: false, at: 0 };
   private readonly perIp: SharedRateLimiter | null;
 
   constructor(
@@ -129,15 +132,26 @@ export class SearchService {
       topTries > 0 && query.include.length === 1 && !query.exclude.length && !checks && !params.postId
         ? await this.segments.readTop(query.include[0])
         : null;
-    const [lists, excluded]: TermList[][] = top
-      ? [[{ list: top.list, from: 0, df: top.df }], []]
+    // The thread, the tag, the author and a few months as lists of their own (when the index has
+    // them): each filter a union of terms' lists.
+    const months = monthsOf(params.from, params.to);
+    const wanted: string[][] = [
+      ...(params.postId ? [[facet.post(params.postId)]] : []),
+      ...(params.tag?.trim() ? [[facet.tag(params.tag)]] : []),
+      ...(params.author?.trim() ? [[facet.author(params.author)]] : []),
+      ...(months ? [months] : []),
+    ];
+    const facets = !top && wanted.length && (await this.facetsComplete()) ? wanted : [];
+    const [lists, excluded, filters]: TermList[][] = top
+      ? [[{ list: top.list, from: 0, df: top.df }], [], []]
       : await Promise.all([
           Promise.all(query.include.map((t) => this.segments.read(t))),
           Promise.all(query.exclude.map((t) => this.segments.read(t))),
+          Promise.all(facets.map((terms) => this.union(terms))),
         ]);
     clock.lap('lists');
-    if (lists.some((l) => l.list.ord.length === 0)) return empty;
-    let approximate = lists.some((l) => l.from > 0);
+    if ([...lists, ...filters].some((l) => l.list.ord.length === 0)) return empty;
+    let approximate = [...lists, ...filters].some((l) => l.from > 0);
     const n = this.count();
     const idf = lists.map((l) => {
       // A list read in part: its documents counted as if the rest were as dense.
@@ -148,11 +162,12 @@ export class SearchService {
       return Math.log(1 + (Math.max(n, df) - df + 0.5) / (df + 0.5));
     });
 
+    // (Filter lists come after the words': they narrow the matches, and are not scored.)
     let matches = intersect(
-      lists.map((l) => l.list),
+      [...lists, ...filters].map((l) => l.list),
       excluded.map((l) => l.list),
     );
-    const thread = params.postId ? await this.inThread(params.postId, matches) : null;
+    const thread = params.postId && !facets.length ? await this.inThread(params.postId, matches) : null;
     clock.lap('intersect');
     const wantComments = type === 'comments';
     /** The k best matches this search may show, and how many there are. */
@@ -229,7 +244,6 @@ export class SearchService {
     // filters, until the page (and one more, to know if there is a next page) is full.
     const { best: candidates, counted } = rank(MAX_CHECKED);
     clock.lap('rank');
-    if (counted > MAX_CHECKED) approximate = true;
     const found: { doc: SearchDoc; score: number }[] = [];
     for (let read = 0; read < candidates.length && found.length < needed; ) {
       const batch = candidates.slice(read, read + (read === 0 ? 60 : 200));
@@ -242,6 +256,9 @@ export class SearchService {
       found.push(...(query.phrases.length ? await this.withPhrases(passed, query.phrases) : passed));
     }
     clock.lap('docs');
+    // Only the best MAX_CHECKED were looked at: when they ran out before the page was full, what
+    // ranks below them was never checked.
+    if (counted > MAX_CHECKED && found.length < needed) approximate = true;
     const results = await this.describe(found.slice(start, start + PER_PAGE), query, {
       everything: Boolean(params.everything),
       drafts: Boolean(params.drafts),
@@ -326,6 +343,31 @@ export class SearchService {
       for (const doc of docs) found.set(doc.o, doc);
     }
     return found;
+  }
+
+  /** The documents with any of these terms (a filter's list). */
+  private async union(terms: string[]): Promise<TermList> {
+    const lists = await Promise.all(terms.map((t) => this.segments.read(t)));
+    return { list: merge(lists.map((l) => l.list)), from: Math.max(0, ...lists.map((l) => l.from)) };
+  }
+
+  /**
+   * Whether the index has filter terms (see facets.ts): read at the first filtered search, then again
+   * in the background once a minute (a rebuild adds them).
+   */
+  private async facetsComplete(): Promise<boolean> {
+    if (this.facets.at === 0) {
+      this.facets = { value: await facetState.complete(), at: Date.now() };
+    } else if (Date.now() - this.facets.at > 60000) {
+      this.facets.at = Date.now();
+      void facetState
+        .complete()
+        .then((value) => {
+          this.facets = { value, at: Date.now() };
+        })
+        .catch(() => undefined);
+    }
+    return this.facets.value;
   }
 
   /**

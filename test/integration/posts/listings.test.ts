@@ -87,6 +87,7 @@ describe('migrations', () => {
       '2026-11-post-listings',
       '2026-11-name-keys-every-script',
       '2026-11-search-document-count',
+      '2026-11-search-filter-terms',
     ]);
     expect(messages.some((m) => m.includes('running'))).toBe(true);
     expect(await runMigrations()).toEqual([]);

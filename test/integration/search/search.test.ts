@@ -134,6 +134,35 @@ describe('search', () => {
     await request(app).get('/api/search?q=manager&from=yesterday').expect(400);
   });
 
+  it('follows a post’s new tags: its comments are found under the new tag, not the old', async () => {
+    const retagged = await post('Lunch thief', 'Someone eats my yoghurt.', 'Label it.', 'kitchens');
+    await postComment(services, retagged, { name: 'Hal', body: 'Yoghurt thieves get caught eventually.' });
+    // (Twice: a post indexed for the first time queues its comments again.)
+    await settle();
+    await settle();
+    const byTag = async (tag: string) => (await api(`q=yoghurt&type=comments&tag=${tag}`)).results;
+    expect((await byTag('kitchens')).map((r) => r.author)).toEqual(['Hal']);
+    await services.posts.update(
+      String(retagged._id),
+      {
+        title: retagged.title,
+        slug: retagged.slug,
+        letter: retagged.letterSource,
+        answer: retagged.answerSource,
+        tags: 'food',
+        authorName: 'The Columnist',
+        status: 'published',
+        commentStatus: 'open',
+        publishAt: '',
+      },
+      editor,
+    );
+    await settle();
+    await settle();
+    expect(await byTag('kitchens')).toEqual([]);
+    expect((await byTag('food')).map((r) => r.author)).toEqual(['Hal']);
+  });
+
   it('searches within one thread from its post page, listing comments by number', async () => {
     const page = cheerio.load((await request(app).get(`/posts/${credit.slug}`).expect(200)).text);
     expect(page('form.thread-search input[name=post]').val()).toBe(credit.slug);

@@ -24,7 +24,7 @@ import mongoose, { Schema, type Types } from 'mongoose';
  *
  * SearchBlock: the blocks of ordinals processes have claimed (server/services/search/ordinals.ts).
  *
- * SearchStat: how many documents the index holds (below).
+ * SearchStat: how many documents the index holds, and whether they have filter terms (below).
  *
  * SearchPrefix: title-word prefixes of published posts, for suggestions as one types; _id made
  * from the publication time (newest first) and a hash.
@@ -133,7 +133,8 @@ export const SearchBlockModel = mongoose.model('SearchBlock', searchBlockSchema)
 /**
  * SearchStat: counters the index keeps of itself. `docs`: how many documents it holds (BM25's N),
  * adjusted by each batch, because counting them is a scan of the whole collection on the embedded
- * database (75 s at a million).
+ * database (75 s at a million). `facets`: 0 while the index was written before documents had filter
+ * terms (server/services/search/facets.ts), 1 (or none) once they all do.
  */
 const searchStatSchema = new Schema(
   { _id: { type: String, required: true }, n: { type: Number, required: true } },

@@ -67,7 +67,10 @@ export interface SearchPage {
   results: SearchResult[];
   page: number;
   hasNext: boolean;
-  /** True when every word was common enough that only its best documents were looked at. */
+  /**
+   * True when more may match than were looked at: a word or filter in so many documents that only
+   * its newest were read, or filters checked on the best 2,000 candidates, which ran out first.
+   */
   approximate: boolean;
   /** Time spent reading the lists, ranking, reading the page's documents (a Server-Timing header). */
   laps: Lap[];

@@ -1,5 +1,11 @@
-import type { Types } from 'mongoose';
-import { SearchDocModel, SearchSegmentModel, SearchStatModel } from '../../../models/search.js';
+import mongoose, { type Types } from 'mongoose';
+import {
+  SearchDocModel,
+  SearchSegmentModel,
+  SearchStatModel,
+  type SearchSegment,
+} from '../../../models/search.js';
+import { Segments } from './segments.js';
 import { fold } from './text.js';
 
 /**
@@ -66,11 +72,21 @@ export const facetState = {
     await SearchStatModel.updateOne({ _id: ID }, { $set: { n: complete ? 1 : 0 } }, { upsert: true });
   },
 
-  /** The migration: an index whose documents have no filter terms (one look at one of them). */
+  /**
+   * The migration: whether one of the index's first documents (by ordinal, through the `o` index)
+   * is in its post's filter list. It only ever marks the index as without them (a rebuild marks it
+   * complete), so another process indexing meanwhile cannot make an old index look complete.
+   */
   async check(): Promise<boolean> {
-    const doc = await SearchDocModel.findOne().select('post').lean<{ post: Types.ObjectId }>();
-    const complete = !doc || Boolean(await SearchSegmentModel.exists({ t: facet.post(doc.post) }));
-    await facetState.set(complete);
+    const first = { o: mongoose.trusted({ $in: Array.from({ length: 256 }, (_, i) => i) }) };
+    const doc =
+      (await SearchDocModel.findOne(first).select('post o').lean<{ post: Types.ObjectId; o: number }>()) ??
+      (await SearchDocModel.findOne().select('post o').lean<{ post: Types.ObjectId; o: number }>());
+    if (!doc) return true;
+    const rows = await SearchSegmentModel.find({ t: facet.post(doc.post) }).lean<SearchSegment[]>();
+    const lists = await new Segments(0).whole(rows);
+    const complete = Boolean(lists?.some((list) => list.ord.includes(doc.o)));
+    if (!complete) await facetState.set(false);
     return complete;
   },
 };

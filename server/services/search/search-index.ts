@@ -241,25 +241,30 @@ export class SearchIndex {
       const was = new Map(
         (
           await SearchDocModel.find({ _id: trusted({ $in: postIds }) })
-            .select('st tags')
-            .lean<Pick<SearchDoc, '_id' | 'st' | 'tags'>[]>()
+            .select('st')
+            .lean<Pick<SearchDoc, '_id' | 'st'>[]>()
         ).map((d) => [String(d._id), d]),
       );
       await this.writePosts(posts, false);
       for (const post of posts) {
         const published = post.status === 'published';
         const before = was.get(String(post._id));
-        const retagged = (before?.tags ?? []).join('\n') !== (post.tags ?? []).join('\n');
-        if (retagged)
-          await SearchDocModel.updateMany({ post: post._id, k: 'c' }, { $set: { tags: post.tags ?? [] } });
-        // Published or taken back, or tagged anew: its comments' postings say whether readers may
-        // see them and hold their tags, so they are indexed again (with new ordinals and postings).
-        if (!before || (before.st === 'published') !== published || retagged) {
+        // Published or taken back: its comments' postings say whether readers may see them, so
+        // they are indexed again (with new ordinals and postings).
+        if (!before || (before.st === 'published') !== published) {
           const ids = await CommentModel.find({ post: post._id })
             .select('_id')
             .lean<{ _id: Types.ObjectId }[]>();
           for (const { _id } of ids) this.queue(_id, 'c');
+          continue;
         }
+        // Tagged anew: so are its comments' tag terms. Decided from the comments' own index
+        // documents, so the next save after a lost batch (a restart, a failure) finds what is stale.
+        const tags = (post.tags ?? []).join('\n');
+        const stale = await SearchDocModel.find({ post: post._id, k: 'c' })
+          .select('tags')
+          .lean<Pick<SearchDoc, '_id' | 'tags'>[]>();
+        for (const doc of stale) if (doc.tags.join('\n') !== tags) this.queue(doc._id, 'c');
       }
       const gone = postIds.filter((id) => !posts.some((p) => p._id.equals(id)));
       if (gone.length) await this.remove(gone);

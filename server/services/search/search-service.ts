@@ -95,7 +95,10 @@ export class SearchService {
   constructor(
     private readonly config?: Pick<Config, 'searchPerMinute' | 'sessionSecret'>,
     limiter?: (name: string, limit: number, windowMs: number) => SharedRateLimiter,
+    /** Postings of a stem a query reads at most (READ_BUDGET; smaller in tests). */
+    readBudget = READ_BUDGET,
   ) {
+    this.segments = new Segments(undefined, readBudget);
     this.perIp =
       config && limiter && config.searchPerMinute > 0
         ? limiter('search', config.searchPerMinute, 60000)
@@ -113,7 +116,7 @@ export class SearchService {
       );
     }
   }
-  private readonly segments = new Segments();
+  private readonly segments: Segments;
 
   /** `topTries`: how often a one-word search may start from the rows' kept best (0: never). */
   async search(params: SearchParams, topTries = 2): Promise<SearchPage> {
@@ -137,7 +140,8 @@ export class SearchService {
         : null;
     // The thread, the tag, the author and a few months as lists of their own (when the index has
     // them): each filter a union of terms' lists.
-    const months = monthsOf(params.from, params.to);
+    // (Scheduled posts, which admins find, are dated ahead: an open-ended range is theirs to check.)
+    const months = params.drafts && !params.to ? null : monthsOf(params.from, params.to);
     const wanted: string[][] = [
       ...(params.postId ? [[facet.post(params.postId)]] : []),
       ...(params.tag?.trim() ? [[facet.tag(params.tag)]] : []),
@@ -145,7 +149,7 @@ export class SearchService {
       ...(months ? [months] : []),
     ];
     const facets = !top && wanted.length && (await this.facetsComplete()) ? wanted : [];
-    const [lists, excluded, filters]: TermList[][] = top
+    const [lists, excluded, read]: TermList[][] = top
       ? [[{ list: top.list, from: 0, df: top.df }], [], []]
       : await Promise.all([
           Promise.all(query.include.map((t) => this.segments.read(t))),
@@ -153,8 +157,12 @@ export class SearchService {
           Promise.all(facets.map((terms) => this.union(terms))),
         ]);
     clock.lap('lists');
+    // A filter's list read only in part (in more documents than a list's read budget) would leave
+    // out its older documents: that filter is checked on the documents instead.
+    const filters = read.filter((l) => l.from === 0);
+    const byThread = read.some((l, i) => l.from === 0 && facets[i][0] === facet.post(params.postId ?? ''));
     if ([...lists, ...filters].some((l) => l.list.ord.length === 0)) return empty;
-    let approximate = [...lists, ...filters].some((l) => l.from > 0);
+    let approximate = lists.some((l) => l.from > 0);
     const n = this.count();
     const idf = lists.map((l) => {
       // A list read in part: its documents counted as if the rest were as dense.
@@ -170,7 +178,7 @@ export class SearchService {
       [...lists, ...filters].map((l) => l.list),
       excluded.map((l) => l.list),
     );
-    const thread = params.postId && !facets.length ? await this.inThread(params.postId, matches) : null;
+    const thread = params.postId && !byThread ? await this.inThread(params.postId, matches) : null;
     clock.lap('intersect');
     const wantComments = type === 'comments';
     /** The k best matches this search may show, and how many there are. */

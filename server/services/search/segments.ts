@@ -132,7 +132,11 @@ export class Segments {
   private readonly counts = new Map<string, number[]>();
   private readonly cache: BodyCache;
 
-  constructor(cacheBytes = CACHE_BYTES) {
+  constructor(
+    cacheBytes = CACHE_BYTES,
+    /** Postings `read` takes of a stem at most (see READ_BUDGET). */
+    private readonly readBudget = READ_BUDGET,
+  ) {
     this.cache = new BodyCache(cacheBytes);
   }
 
@@ -305,8 +309,8 @@ export class Segments {
   }
 
   /**
-   * A stem's list: its small rows, then as many of its full rows, newest first, as READ_BUDGET
-   * allows. When there are more full rows than that, `from` says where the full rows read begin:
+   * A stem's list: its small rows, then as many of its full rows, newest first, as the read budget
+   * (READ_BUDGET) allows. When there are more full rows than that, `from` says where the full rows read begin:
    * documents before it may have the stem without being in the list. Big rows' postings come from
    * memory when this process has read them before (rows never change), so a common word costs a
    * few small reads.
@@ -320,7 +324,10 @@ export class Segments {
       const headers = rows
         .filter((r) => r.z === FULL_TIER)
         .sort((a, b) => (String(a._id) < String(b._id) ? 1 : -1));
-      const room = Math.max(1, Math.floor((READ_BUDGET - partial.reduce((sum, r) => sum + r.n, 0)) / FULL));
+      const room = Math.max(
+        1,
+        Math.floor((this.readBudget - partial.reduce((sum, r) => sum + r.n, 0)) / FULL),
+      );
       const full = headers.slice(0, room);
       if (!partial.length && !full.length) return { list: EMPTY, from: 0 };
       const lists = await this.lists([...partial, ...full]);

@@ -4,7 +4,9 @@ import { SearchSegmentModel } from '../../../models/search';
 import { DomainEvents } from '../../../server/services/events';
 import { facet, facetState } from '../../../server/services/search/facets';
 import { SearchIndex, type CommentSource } from '../../../server/services/search/search-index';
+import { FULL_TIER } from '../../../server/services/search/postings';
 import { SearchService } from '../../../server/services/search/search-service';
+import { FULL } from '../../../server/services/search/segments';
 import { buildPost, rootComment } from '../../fixtures/factories';
 
 /**
@@ -59,7 +61,11 @@ describe('search filters as terms', () => {
       const part = comments.slice(i, i + 1000) as unknown as CommentSource[];
       await index.writeComments(part, await index.postFacts(part), true);
     }
-    await facetState.set(true);
+  });
+
+  it('trusts a new index to have filter terms', async () => {
+    expect(await facetState.complete()).toBe(true);
+    expect(await facetState.check()).toBe(true);
   });
 
   it('finds every comment by an author, however far down the word ranks them', async () => {
@@ -98,7 +104,11 @@ describe('search filters as terms', () => {
   });
 
   it('searches within a thread of thousands from the thread’s own list', async () => {
-    expect(await SearchSegmentModel.exists({ t: facet.post(big._id) })).toBeTruthy();
+    // (Not by reading the thread's index documents, the way before filter terms.)
+    const byDocuments = jest.spyOn(
+      SearchService.prototype as unknown as { inThread: () => unknown },
+      'inThread',
+    );
     const first = await search.search({ q: 'credit', postId: tagged._id });
     expect(first.results).toHaveLength(4);
     const pages = await Promise.all(
@@ -106,6 +116,31 @@ describe('search filters as terms', () => {
     );
     expect(pages.every((p) => p.results.length === 20 && p.hasNext)).toBe(true);
     expect(new Set(pages.flatMap((p) => p.results.map((r) => r.title)))).toEqual(new Set([big.title]));
+    expect(byDocuments).not.toHaveBeenCalled();
+    byDocuments.mockRestore();
+  });
+
+  it('checks a filter on documents when its list is longer than a list is read', async () => {
+    // 16,500 comments by Anonymous (as an import names those without a name): two full rows of the
+    // author's list and a small one. The oldest says "sabbatical"; a search that reads one full row
+    // of a list has only the newest of the author's documents in it.
+    const many = Array.from({ length: 16500 }, (_, i) =>
+      rootComment(tagged, {
+        number: 100 + i,
+        authorName: 'Anonymous',
+        bodyHtml: i === 0 ? '<p>A sabbatical, then.</p>' : '<p>Filler.</p>',
+        status: 'visible',
+        createdAt: new Date(Date.UTC(2026, 3, 1) + i * 1000),
+      }),
+    );
+    await CommentModel.insertMany(many, { lean: true });
+    const part = many as unknown as CommentSource[];
+    await index.writeComments(part, await index.postFacts(part), true);
+    expect(await SearchSegmentModel.countDocuments({ t: facet.author('Anonymous'), z: FULL_TIER })).toBe(2);
+    const small = new SearchService(undefined, undefined, FULL);
+    const found = await small.search({ q: 'sabbatical', author: 'anonymous' });
+    expect(found.results.map((r) => r.snippet)).toEqual(['A <mark>sabbatical</mark>, then.']);
+    expect(found.approximate).toBe(false);
   });
 
   it('answers at once when nobody of that name wrote anything', async () => {
@@ -131,6 +166,21 @@ describe('search filters as terms', () => {
       expect(zed.results).toEqual([]);
       expect(zed.approximate).toBe(true);
     }
+    // Another process indexing meanwhile cannot make it look complete: only a rebuild does.
+    await index.writeComments(
+      [
+        rootComment(big, {
+          authorName: 'Late',
+          bodyHtml: '<p>credit</p>',
+          status: 'visible',
+          createdAt: new Date(),
+        }),
+      ] as unknown as CommentSource[],
+      await index.postFacts([{ post: big._id }]),
+      true,
+    );
+    expect(await facetState.check()).toBe(false);
+    expect(await facetState.complete()).toBe(false);
     // A rebuild gives every document its terms again.
     await index.rebuild();
     expect(await facetState.complete()).toBe(true);

@@ -12,8 +12,8 @@ import { fold } from './text.js';
  * Filters as terms. Every indexed document also has a posting (weight 0) under a term for its post,
  * its author, each of its tags and its month, so a search within a thread, by an author, in a tag or
  * over a few months intersects one more list (for months, their union) instead of reading index
- * documents until enough pass: exact however many match, and about as fast as a word. The terms hold a colon, which no word the tokenizer makes has, so a query
- * never reads them as words.
+ * documents until enough pass: exact however many match, and about as fast as a word. The terms
+ * hold a colon, which no word the tokenizer makes has, so a query never reads them as words.
  */
 export const facet = {
   post: (id: Types.ObjectId | string) => `post:${String(id)}`,
@@ -28,8 +28,9 @@ export const facet = {
 export const MAX_MONTHS = 24;
 
 /**
- * The month terms of a date range (from the start of `from`'s month to the end of `to`'s), or null when it has no start or covers more than MAX_MONTHS: most documents
- * then pass, and checking the best-ranked ones finds a page sooner than reading every month.
+ * The month terms of a date range (from the start of `from`'s month to the end of `to`'s), or null
+ * when it has no start or covers more than MAX_MONTHS: most documents then pass, and checking the
+ * best-ranked ones finds a page sooner than reading every month.
  */
 export function monthsOf(from?: Date, to?: Date, now = new Date()): string[] | null {
   if (!from) return null;

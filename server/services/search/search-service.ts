@@ -83,9 +83,10 @@ export interface SearchPage {
  * every word is found however common the words are; only a word in more documents than a few full
  * rows hold is read for its newest documents alone (`approximate`). Matches are scored from the
  * postings; the page's documents are then read, and what they show is checked on the posts and
- * comments themselves. A thread, a tag and an author are lists of their own (filter terms, see
- * facets.ts), intersected with the words'. Filters the postings do not carry (dates, phrases,
- * moderators' and admins' wider view) are checked on the candidates' index documents, best first.
+ * comments themselves. A thread, a tag, an author and a few months are lists of their own (filter
+ * terms, see facets.ts), intersected with the words'. Filters the postings do not carry (longer date
+ * ranges, phrases, moderators' and admins' wider view) are checked on the candidates' index
+ * documents, best first.
  */
 export class SearchService {
   private docCount = { value: 0, at: 0 };
@@ -160,7 +161,8 @@ export class SearchService {
     // A filter's list read only in part (in more documents than a list's read budget) would leave
     // out its older documents: that filter is checked on the documents instead.
     const filters = read.filter((l) => l.from === 0);
-    const byThread = read.some((l, i) => l.from === 0 && facets[i][0] === facet.post(params.postId ?? ''));
+    // (The thread's, when there is one, is the first.)
+    const byThread = Boolean(params.postId) && read.length > 0 && read[0].from === 0;
     if ([...lists, ...filters].some((l) => l.list.ord.length === 0)) return empty;
     let approximate = lists.some((l) => l.from > 0);
     const n = this.count();

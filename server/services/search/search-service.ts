@@ -6,6 +6,7 @@ import type { Config } from '../../config/index.js';
 import { TooManyRequestsError, ValidationError } from '../../errors/index.js';
 import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
+import { Refreshed } from '../../lib/refreshed.js';
 import { stopwatch, type Lap } from '../../lib/stopwatch.js';
 import { docCount } from './doc-count.js';
 import { facet, facetState, monthsOf } from './facets.js';
@@ -89,8 +90,13 @@ export interface SearchPage {
  * documents, best first.
  */
 export class SearchService {
-  private docCount = { value: 0, at: 0 };
-  private facets = { value: false, at: 0 };
+  /**
+   * Documents in the index, for IDF: the index's own counter, read again in the background once a
+   * minute (a rough default until the first read is in).
+   */
+  private readonly docCount = new Refreshed(() => docCount.read(), 0);
+  /** Whether the index has filter terms (see facets.ts): a rebuild adds them. */
+  private readonly facetsComplete = new Refreshed(() => facetState.complete(), false);
   private readonly perIp: SharedRateLimiter | null;
 
   constructor(
@@ -149,7 +155,7 @@ export class SearchService {
       ...(params.author?.trim() ? [[facet.author(params.author)]] : []),
       ...(months ? [months] : []),
     ];
-    const facets = !top && wanted.length && (await this.facetsComplete()) ? wanted : [];
+    const facets = !top && wanted.length && (await this.facetsComplete.fresh()) ? wanted : [];
     const [lists, excluded, read]: TermList[][] = top
       ? [[{ list: top.list, from: 0, df: top.df }], [], []]
       : await Promise.all([
@@ -165,7 +171,7 @@ export class SearchService {
     const byThread = Boolean(params.postId) && read.length > 0 && read[0].from === 0;
     if ([...lists, ...filters].some((l) => l.list.ord.length === 0)) return empty;
     let approximate = lists.some((l) => l.from > 0);
-    const n = this.count();
+    const n = Math.max(1000, this.docCount.now());
     const idf = lists.map((l) => {
       // A list read in part: its documents counted as if the rest were as dense.
       const last = l.list.ord[l.list.ord.length - 1];
@@ -362,42 +368,6 @@ export class SearchService {
   private async union(terms: string[]): Promise<TermList> {
     const lists = await Promise.all(terms.map((t) => this.segments.read(t)));
     return { list: merge(lists.map((l) => l.list)), from: Math.max(0, ...lists.map((l) => l.from)) };
-  }
-
-  /**
-   * Whether the index has filter terms (see facets.ts): read at the first filtered search, then again
-   * in the background once a minute (a rebuild adds them).
-   */
-  private async facetsComplete(): Promise<boolean> {
-    if (this.facets.at === 0) {
-      this.facets = { value: await facetState.complete(), at: Date.now() };
-    } else if (Date.now() - this.facets.at > 60000) {
-      this.facets.at = Date.now();
-      void facetState
-        .complete()
-        .then((value) => {
-          this.facets = { value, at: Date.now() };
-        })
-        .catch(() => undefined);
-    }
-    return this.facets.value;
-  }
-
-  /**
-   * Documents in the index, for IDF: the index's own counter, read again in the background once a
-   * minute (a rough default until the first read is in).
-   */
-  private count(): number {
-    if (Date.now() - this.docCount.at > 60000) {
-      this.docCount.at = Date.now();
-      void docCount
-        .read()
-        .then((value) => {
-          if (value !== null) this.docCount = { value, at: Date.now() };
-        })
-        .catch(() => undefined);
-    }
-    return Math.max(1000, this.docCount.value);
   }
 
   /** The matches whose text has every phrase. */

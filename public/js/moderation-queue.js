@@ -1,7 +1,8 @@
 /*
- * A moderation queue by keyboard: j and k move between items, a approves, r rejects (each without
- * reloading: the item goes and the next one takes focus), o opens the comment in its thread, x
- * selects it for the bulk action. Without this file the queue works with its forms.
+ * A moderation queue as a work surface: each card's buttons act in place (the card goes and the
+ * next one takes focus, without a reload), and by keyboard j and k move between cards, a approves,
+ * d dismisses reports, r removes (with the reason chosen on the card), o opens the comment in its
+ * thread, x ticks it for the bulk action. Without this file every button is a plain form.
  *
  * The first page of the held queue is live: when the moderators' counts change (a comment held,
  * or handled by someone else), it asks the server what changed since its newest item, adds the
@@ -11,7 +12,7 @@
   'use strict';
 
   var list = document.querySelector('.queue-items');
-  var form = document.querySelector('form.queue');
+  var form = document.querySelector('form#bulk-form');
   if (!list || !form) return;
   var csrf = form.querySelector('input[name="_csrf"]').value;
   var status = document.querySelector('[data-queue-status]');
@@ -37,41 +38,98 @@
     if (status) status.textContent = text;
   }
 
-  function act(item, action) {
-    var body = new URLSearchParams({ _csrf: csrf, back: '/moderation' });
+  /** What each card action does to its card: the first four take it out of this queue. */
+  var LEAVES = { approve: true, dismiss: true, remove: true, restore: true };
+
+  function result(item, text) {
+    var line = item.querySelector('[data-card-result]');
+    if (line) {
+      line.textContent = text;
+      line.hidden = !text;
+    }
+  }
+
+  /**
+   * A card's action, in place: the form is posted as it is (the same request as without this
+   * script, asking for JSON), the card leaves the queue when the action takes it out, and the next
+   * card takes focus. A refusal is shown on the card, which stays.
+   */
+  function submit(form) {
+    var item = form.closest('li.queue-item');
+    var action = form.getAttribute('data-card-action');
     var all = items();
     var next = all[all.indexOf(item) + 1] || all[all.indexOf(item) - 1];
+    var buttons = form.querySelectorAll('button');
     item.setAttribute('aria-busy', 'true');
-    fetch('/moderation/comments/' + item.getAttribute('data-id') + '/' + action, {
+    buttons.forEach(function (b) {
+      b.disabled = true;
+    });
+    fetch(form.action, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': csrf },
-      body: body,
-      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'x-csrf-token': csrf,
+      },
+      body: new URLSearchParams(new FormData(form)),
       credentials: 'same-origin',
     })
       .then(function (response) {
-        if (response.type !== 'opaqueredirect' && !response.ok) throw new Error(String(response.status));
-        var number = item.getAttribute('data-number');
+        return response
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (body) {
+            if (!response.ok) {
+              throw new Error((body.error && body.error.message) || 'That did not work (' + response.status + ').');
+            }
+            return body;
+          });
+      })
+      .then(function (body) {
+        item.removeAttribute('aria-busy');
+        if (!LEAVES[action]) {
+          var details = form.closest('details');
+          if (details) details.open = false;
+          result(item, body.message);
+          say(body.message);
+          return;
+        }
+        var focused = item.contains(document.activeElement);
         item.remove();
         var left = items().length;
-        say(
-          (action === 'approve' ? 'Approved' : 'Rejected') +
-            ' #' +
-            number +
-            '. ' +
-            left +
-            (left === 1 ? ' item' : ' items') +
-            ' left on this page.',
-        );
+        showing();
+        say(body.message + ' ' + left + (left === 1 ? ' item' : ' items') + ' left on this page.');
+        if (left === 0) {
+          window.location.reload(); // the next page of the queue, or its empty state
+          return;
+        }
         // The neighbour may have left meanwhile (handled by another moderator).
-        if (next && next.isConnected) focus(next);
-        else if (left > 0) focus(items()[0]);
-        else window.location.reload(); // the next page of the queue
+        if (focused || current() === null) focus(next && next.isConnected ? next : items()[0]);
       })
-      .catch(function () {
+      .catch(function (err) {
         item.removeAttribute('aria-busy');
-        say('That did not work; use the buttons, or reload the page.');
+        buttons.forEach(function (b) {
+          b.disabled = false;
+        });
+        result(item, err.message);
+        say(err.message);
       });
+  }
+
+  list.addEventListener('submit', function (event) {
+    var form = event.target.closest && event.target.closest('form[data-card-action]');
+    if (!form) return;
+    event.preventDefault();
+    submit(form);
+  });
+
+  /** A key's action on the focused card, through the card's own form; says so when it has none. */
+  function press(item, action, name) {
+    var form = item.querySelector('form[data-card-action="' + action + '"]');
+    if (form) submit(form);
+    else say(name + ' does not apply to #' + item.getAttribute('data-number') + '.');
   }
 
   var live = list.hasAttribute('data-live-queue');
@@ -157,7 +215,7 @@
 
   document.addEventListener('keydown', function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.target.closest && event.target.closest('input:not([type=checkbox]), textarea, select')) return;
+    if (event.target.closest && event.target.closest('input:not([type=checkbox]), textarea, select, summary')) return;
     var all = items();
     if (!all.length) return;
     var item = current();
@@ -170,9 +228,13 @@
         focus(all[Math.max(index - 1, 0)]);
         break;
       case 'a':
+        if (item) press(item, 'approve', 'Approve');
+        break;
+      case 'd':
+        if (item) press(item, 'dismiss', 'Dismiss reports');
+        break;
       case 'r':
-        if (!item) return;
-        act(item, event.key === 'a' ? 'approve' : 'reject');
+        if (item) press(item, 'remove', 'Remove');
         break;
       case 'o':
         if (!item) return;

@@ -11,9 +11,12 @@
   if (!badge) return;
   var count = badge.querySelector('[data-unread-count]');
   // Moderators: the queues' counts in the Staff menu.
-  var pending = document.querySelector('[data-queue-pending]');
-  var reported = document.querySelector('[data-queue-reported]');
   var queueFlag = document.querySelector('[data-queue-total]');
+  function show(selector, value) {
+    document.querySelectorAll(selector).forEach(function (element) {
+      element.textContent = String(value || 0);
+    });
+  }
 
   function listen() {
     var socket = window.adviceSocket || window.io({ transports: ['websocket', 'polling'] });
@@ -24,10 +27,12 @@
       badge.hidden = n === 0;
     });
     socket.on('queue:counts', function (event) {
-      if (!pending || !event) return;
-      pending.textContent = String(event.pending || 0);
-      reported.textContent = String(event.reported || 0);
-      if (queueFlag) queueFlag.hidden = !(event.pending || event.reported);
+      if (!queueFlag || !event) return;
+      // The Staff menu and, on a queue page, its tabs.
+      show('[data-queue-pending]', event.pending);
+      show('[data-queue-reported]', event.reported);
+      show('[data-queue-sum]', event.total);
+      queueFlag.hidden = !(event.pending || event.reported);
       // An open queue page takes it from here (moderation-queue.js).
       document.dispatchEvent(new CustomEvent('advice:queue-counts', { detail: event }));
     });

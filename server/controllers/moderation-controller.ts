@@ -1,20 +1,41 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { wantsJson } from '../middleware/wants-json.js';
 import type { Config } from '../config/index.js';
 import { AppError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { field, fieldList, safeLocalPath } from './input/fields.js';
 import {
+  ACTION_DONE,
   COMMENT_ACTIONS,
   type CommentAction,
   type Queue,
 } from '../services/moderation/moderation-service.js';
 import { parsePage } from './input/query.js';
+import { REPORT_CHOICES } from '../services/moderation/report-input.js';
 import { pathParam } from './input/params.js';
 
 const QUEUES: Queue[] = ['pending', 'reported', 'removed'];
+const QUEUE_LABELS: Record<Queue, string> = { pending: 'Held', reported: 'Reported', removed: 'Removed' };
+type Counts = Record<'pending' | 'reported', number | string>;
 
 function back(req: Request, fallback = '/moderation'): string {
   return safeLocalPath(field(req.body, 'back'), fallback);
+}
+
+/**
+ * An action's answer: JSON `{ ok, message }` to the queue's script (which applies it in place),
+ * else back to the page it came from with the message shown there, so every button works as a
+ * plain form too.
+ */
+function done(req: Request, res: Response, message: string, fallback = '/moderation'): void {
+  if (wantsJson(req)) {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true, message });
+    return;
+  }
+  const target = new URL(back(req, fallback), 'http://x');
+  target.searchParams.set('done', message);
+  res.redirect(303, `${target.pathname}${target.search}${target.hash}`);
 }
 
 /** Moderation pages and actions (moderator role), reader reports, and the audit log (admin). */
@@ -39,10 +60,15 @@ export function moderationController(
         queue,
         queues: QUEUES.map((name) => ({
           name,
+          label: QUEUE_LABELS[name],
+          counted: name !== 'removed',
+          count: name === 'removed' ? undefined : (res.locals.queueCounts as Counts | undefined)?.[name],
           current: name === queue,
           href: `/moderation?queue=${name}${postSlug ? `&post=${encodeURIComponent(postSlug)}` : ''}`,
         })),
         items,
+        // The posts of this page's items, offered by the post filter.
+        postChoices: [...new Map(items.map((i) => [i.postSlug, { slug: i.postSlug, title: i.postTitle }])).values()],
         // The first page of the held queue, newest first, takes new held comments as they come.
         live: queue === 'pending' && order === 'newest' && !before,
         showQueue: items.length > 0 || (queue === 'pending' && order === 'newest' && !before),
@@ -81,8 +107,13 @@ export function moderationController(
     act: (async (req, res) => {
       const action = pathParam(req, 'action') as CommentAction;
       if (!COMMENT_ACTIONS.includes(action)) throw new ValidationError('Unknown moderation action.');
-      await moderation.act(req.user!, pathParam(req, 'id'), action, field(req.body, 'reason').trim());
-      res.redirect(303, back(req));
+      const comment = await moderation.act(
+        req.user!,
+        pathParam(req, 'id'),
+        action,
+        field(req.body, 'reason').trim(),
+      );
+      done(req, res, `#${comment.number} ${ACTION_DONE[action]}.`);
     }) satisfies RequestHandler,
 
     /** POST /moderation/comments/bulk {ids[], action, reason} */
@@ -96,10 +127,8 @@ export function moderationController(
         action,
         field(req.body, 'reason').trim(),
       );
-      const done = `${changed} comment${changed === 1 ? '' : 's'} ${action}d${problems.length ? `; ${problems.length} skipped (${problems.join(' ')})` : ''}`;
-      const target = new URL(back(req), 'http://x');
-      target.searchParams.set('done', done);
-      res.redirect(303, `${target.pathname}${target.search}`);
+      const skipped = problems.length ? `; ${problems.length} skipped (${problems.join(' ')})` : '';
+      done(req, res, `${changed} comment${changed === 1 ? '' : 's'} ${ACTION_DONE[action]}${skipped}.`);
     }) satisfies RequestHandler,
 
     /** POST /moderation/posts/:id/close and /reopen */
@@ -117,12 +146,12 @@ export function moderationController(
     /** POST /moderation/comments/:id/ban-email and /block-ip */
     banEmail: (async (req, res) => {
       await moderation.banEmailOf(req.user!, pathParam(req, 'id'), field(req.body, 'reason').trim());
-      res.redirect(303, back(req, '/moderation/sanctions'));
+      done(req, res, 'The writer’s email address is banned.', '/moderation/sanctions');
     }) satisfies RequestHandler,
 
     blockIp: (async (req, res) => {
       await moderation.blockIpOf(req.user!, pathParam(req, 'id'), field(req.body, 'reason').trim());
-      res.redirect(303, back(req, '/moderation/sanctions'));
+      done(req, res, 'The writer’s address is blocked.', '/moderation/sanctions');
     }) satisfies RequestHandler,
 
     /** POST /moderation/users/:id/sanction {days (0 = ban), reason} */
@@ -136,7 +165,13 @@ export function moderationController(
         Number(raw),
         field(req.body, 'reason').trim(),
       );
-      res.redirect(303, back(req, '/moderation/sanctions'));
+      const days = Number(raw);
+      done(
+        req,
+        res,
+        days === 0 ? 'The account is banned.' : `The account is suspended for ${days} day${days === 1 ? '' : 's'}.`,
+        '/moderation/sanctions',
+      );
     }) satisfies RequestHandler,
 
     /** GET /moderation/sanctions */
@@ -173,7 +208,8 @@ export function moderationController(
     warn: (async (req, res) => {
       const id = pathParam(req, 'id');
       await services.warnings.warn(req.user!, id, field(req.body, 'reason'));
-      res.redirect(303, `/moderation/commenter?user=${id}&warned=1`);
+      if (field(req.body, 'back')) done(req, res, 'The writer is warned; they must read it before commenting again.');
+      else res.redirect(303, `/moderation/commenter?user=${id}&warned=1`);
     }) satisfies RequestHandler,
 
     /** POST /moderation/commenter/remove: a spam wave from one email or address, in one action. */
@@ -225,27 +261,35 @@ export function moderationController(
       });
     }) satisfies RequestHandler,
 
-    /** GET /comments/:id/report */
-    reportForm: ((req, res) => {
+    /** GET /comments/:id/report: the comment being reported, and the categories to pick from. */
+    reportForm: (async (req, res) => {
+      const id = pathParam(req, 'id');
       res.render('comments/report', {
         title: 'Report a comment',
-        id: pathParam(req, 'id'),
+        id,
+        comment: await moderation.reportable(id),
+        categories: REPORT_CHOICES,
         back: safeLocalPath(req.query.back, '/'),
       });
     }) satisfies RequestHandler,
 
-    /** POST /comments/:id/report: once per reader per comment. */
+    /** POST /comments/:id/report {category, reason}: once per reader per comment. */
     report: (async (req, res) => {
       const id = pathParam(req, 'id');
+      const input = { category: field(req.body, 'category'), reason: field(req.body, 'reason') };
       try {
-        await moderation.report({ user: req.user, ip: req.ip ?? 'unknown' }, id, field(req.body, 'reason'));
+        await moderation.report({ user: req.user, ip: req.ip ?? 'unknown' }, id, input);
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
+        // The form again with what the reader typed and the message next to its field.
         res.status(err.status).render('comments/report', {
           title: 'Report a comment',
           id,
+          comment: await moderation.reportable(id),
+          categories: REPORT_CHOICES,
           back: back(req, '/'),
-          reason: field(req.body, 'reason'),
+          ...input,
+          errors: err.details,
           error: err.message,
         });
         return;

@@ -116,7 +116,8 @@ export async function seedStaffDemo(
       comment: comment._id,
       post: post._id,
       reporterKey: `ip:demo-reporter-${i + 1}`,
-      reason: i === 0 ? 'Personal attack on another commenter.' : 'Off topic, and it is an advert.',
+      category: i === 0 ? 'abuse' : 'spam',
+      reason: i === 0 ? 'Personal attack on another commenter.' : 'It is an advert.',
     });
     await CommentModel.updateOne({ _id: comment._id }, { $set: { reportCount: 1 } });
   }

@@ -10,6 +10,7 @@ import type { Mailer } from '../../mail/mailer.js';
 import type { PostService } from '../posts/post-service.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 import { hashIp } from '../../lib/ip-hash.js';
+import { escapeRegex } from '../../lib/escape-regex.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { SessionUser } from '../accounts/user-service.js';
 
@@ -30,7 +31,6 @@ export interface LetterInput {
   formToken: string;
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Reader letters: the Ask form with its spam checks, the editor's inbox

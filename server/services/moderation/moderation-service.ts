@@ -1,7 +1,7 @@
 import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
-import { ReportModel } from '../../../models/report.js';
+import { ReportModel, type ReportCategory } from '../../../models/report.js';
 import { UserModel } from '../../../models/user.js';
 import type { Config } from '../../config/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/index.js';
@@ -12,10 +12,24 @@ import type { DomainEvents } from '../events.js';
 import type { SanctionService } from './sanction-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import { addressBlock, hashIp } from '../../lib/ip-hash.js';
+import { escapeRegex } from '../../lib/escape-regex.js';
+import { checkReport, REPORT_CATEGORY_LABELS } from './report-input.js';
+import { queueItems, type QueueItem } from './queue-items.js';
 
-export const COMMENT_ACTIONS = ['approve', 'reject', 'remove', 'restore', 'lock', 'unlock'] as const;
+export const COMMENT_ACTIONS = ['approve', 'reject', 'remove', 'restore', 'dismiss', 'lock', 'unlock'] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
 export type Queue = 'pending' | 'reported' | 'removed';
+
+/** How an action reads in messages: "approved", "dismissed". */
+export const ACTION_DONE: Record<CommentAction, string> = {
+  approve: 'approved',
+  reject: 'rejected',
+  remove: 'removed',
+  restore: 'restored',
+  dismiss: 'cleared of reports',
+  lock: 'locked',
+  unlock: 'unlocked',
+};
 
 /** Which states each action applies to, and the state it leaves. */
 const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comment['status'] }> = {
@@ -23,6 +37,8 @@ const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comme
   reject: { from: ['pending'], to: 'removed' },
   remove: { from: ['visible', 'pending'], to: 'removed' },
   restore: { from: ['removed'], to: 'visible' },
+  /** Closes a comment's open reports and leaves it as it is. */
+  dismiss: { from: ['visible', 'pending'] },
   lock: { from: ['visible'] },
   unlock: { from: ['visible'] },
 };
@@ -36,7 +52,6 @@ const QUEUE_COUNT_CAP = 100;
 /** Accounts younger than this many days weigh half when they report. */
 const NEW_ACCOUNT_DAYS = 7;
 
-type QueueItem = Comment & { postTitle: string; postSlug: string; reasons: string[] };
 
 /**
  * What moderators do: close and reopen posts, lock subthreads, approve,
@@ -88,15 +103,18 @@ export class ModerationService {
     const comment = await this.comment(commentId);
     const rule = TRANSITIONS[action];
     if (!rule.from.includes(comment.status)) {
-      throw new ConflictError(`Comment #${comment.number} is ${comment.status}; it cannot be ${action}d.`);
+      throw new ConflictError(
+        `Comment #${comment.number} is ${comment.status}; it cannot be ${ACTION_DONE[action]}.`,
+      );
     }
+    if (action === 'dismiss') reason = reason || (await this.openReportsSummary(comment));
     const set: Record<string, unknown> = {};
     if (rule.to) set.status = rule.to;
     if (action === 'remove' || action === 'reject') set.removedReason = reason;
     if (action === 'restore' || action === 'approve') set.heldReason = '';
     if (action === 'lock' || action === 'unlock') set.locked = action === 'lock';
-    await CommentModel.updateOne({ _id: comment._id }, { $set: set });
-    if (action === 'approve' || action === 'restore' || action === 'remove') {
+    if (Object.keys(set).length) await CommentModel.updateOne({ _id: comment._id }, { $set: set });
+    if (['approve', 'restore', 'remove', 'reject', 'dismiss'].includes(action)) {
       await ReportModel.updateMany({ comment: comment._id }, { $set: { resolved: true } });
     }
     const post = await this.post(comment.post);
@@ -114,6 +132,19 @@ export class ModerationService {
     this.events.emit('moderation.changed', {});
     this.events.emit('comment.moderated', { commentId: comment._id, action, text: comment.bodySource });
     return { ...comment, ...set } as Comment;
+  }
+
+  /** "2 reports dismissed: Spam or advertising ×1, Off topic ×1", for the audit log; refuses when none is open. */
+  private async openReportsSummary(comment: Comment): Promise<string> {
+    const open = await ReportModel.find({ comment: comment._id, resolved: false }).select('category').lean();
+    if (!open.length) throw new ConflictError(`Comment #${comment.number} has no open reports to dismiss.`);
+    const counts = new Map<string, number>();
+    for (const r of open) {
+      const label = REPORT_CATEGORY_LABELS[(r.category ?? 'other') as ReportCategory];
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const list = [...counts].map(([label, n]) => `${label} ×${n}`).join(', ');
+    return `${open.length} report${open.length === 1 ? '' : 's'} dismissed: ${list}`;
   }
 
   /** The same action on many comments; returns how many changed and why the others did not. */
@@ -144,13 +175,9 @@ export class ModerationService {
   async report(
     reporter: { user?: SessionUser; ip: string },
     commentId: string,
-    rawReason: string,
+    input: { category: string; reason: string },
   ): Promise<{ hidden: boolean }> {
-    const reason = rawReason.trim();
-    if (!reason)
-      throw new ValidationError('Tell the moderators what is wrong.', { reason: 'Give a reason.' });
-    if (reason.length > 500)
-      throw new ValidationError('Keep the reason under 500 characters.', { reason: 'Too long.' });
+    const { category, reason } = checkReport(input);
     const comment = await this.comment(commentId);
     if (comment.status !== 'visible') throw new NotFoundError('That comment is not shown any more.');
     const ipHash = hashIp(addressBlock(reporter.ip), this.config.sessionSecret);
@@ -160,6 +187,7 @@ export class ModerationService {
         comment: comment._id,
         post: comment.post,
         reporterKey,
+        category,
         reason,
         ipHash,
         weight: await this.reportWeight(reporter.user),
@@ -199,6 +227,13 @@ export class ModerationService {
     return { hidden: hide };
   }
 
+  /** The comment a reader is about to report, as the report form shows it; only shown comments. */
+  async reportable(commentId: string): Promise<Pick<Comment, 'number' | 'authorName' | 'bodyHtml'>> {
+    const comment = await this.comment(commentId);
+    if (comment.status !== 'visible') throw new NotFoundError('That comment is not shown any more.');
+    return { number: comment.number, authorName: comment.authorName, bodyHtml: comment.bodyHtml };
+  }
+
   /** Guests and accounts younger than a week count half. */
   private async reportWeight(user?: SessionUser): Promise<number> {
     if (!user) return 0.5;
@@ -217,8 +252,7 @@ export class ModerationService {
     before?: string,
     order: 'newest' | 'oldest' = 'newest',
   ): Promise<{ items: QueueItem[]; post?: Post; olderThan?: string }> {
-    const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
-    if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
+    const post = postSlug ? await this.postNamed(postSlug) : undefined;
     let olderThan: string | undefined;
     let comments: Comment[];
     if (queue === 'reported') ({ comments, next: olderThan } = await this.reported(post?._id, before, order));
@@ -227,7 +261,23 @@ export class ModerationService {
       comments = page.slice(0, QUEUE_PAGE);
       if (page.length > QUEUE_PAGE) olderThan = String(comments[comments.length - 1]._id);
     }
-    return { post: post ?? undefined, olderThan, items: await this.decorate(comments) };
+    return { post: post ?? undefined, olderThan, items: await queueItems(comments) };
+  }
+
+  /**
+   * The post a queue filter names, by its address or, failing that, its title (any case). A title
+   * is matched over the posts' titles: a moderator's filter, not a reader's path.
+   */
+  private async postNamed(name: string): Promise<Post> {
+    const text = String(name).trim();
+    const bySlug = await PostModel.findOne({ slug: text }).lean<Post>();
+    if (bySlug) return bySlug;
+    const title = escapeRegex(text);
+    const byTitle = await PostModel.findOne({ title: trusted({ $regex: `^${title}$`, $options: 'i' }) })
+      .sort({ _id: -1 })
+      .lean<Post>();
+    if (!byTitle) throw new NotFoundError('There is no post with that address or title.');
+    return byTitle;
   }
 
   /**
@@ -262,44 +312,29 @@ export class ModerationService {
       const newest = still.length ? String(still[still.length - 1]._id) : oldest;
       gone = ids.filter((id) => !held.has(id) && id <= newest);
     }
-    return { items: await this.decorate(newer), gone };
-  }
-
-  /** Queue items: each comment with its post's title and address and its open reports' reasons. */
-  private async decorate(comments: Comment[]): Promise<QueueItem[]> {
-    const posts = new Map(
-      (
-        await PostModel.find({ _id: trusted({ $in: [...new Set(comments.map((c) => String(c.post)))] }) })
-          .select('title slug')
-          .lean<Post[]>()
-      ).map((p) => [String(p._id), p]),
-    );
-    const reports = await ReportModel.find({
-      comment: trusted({ $in: comments.map((c) => c._id) }),
-      resolved: false,
-    }).lean();
-    return comments.map((c) => ({
-      ...c,
-      postTitle: posts.get(String(c.post))?.title ?? '',
-      postSlug: posts.get(String(c.post))?.slug ?? '',
-      reasons: reports.filter((r) => String(r.comment) === String(c._id)).map((r) => r.reason),
-    }));
+    return { items: await queueItems(newer), gone };
   }
 
   /**
    * How many comments wait in the held and reported queues, up to QUEUE_COUNT_CAP each (shown as
    * "99+" from there): on every moderator's page, so each read stops early.
    */
-  async counts(): Promise<{ pending: number | string; reported: number | string }> {
+  async counts(): Promise<{ pending: number | string; reported: number | string; total: number | string }> {
     const [pending, reports] = await Promise.all([
       CommentModel.find({ status: 'pending' }).sort({ _id: -1 }).limit(QUEUE_COUNT_CAP).select('_id').lean(),
       ReportModel.find({ resolved: false }).sort({ _id: -1 }).limit(QUEUE_COUNT_CAP).select('comment').lean(),
     ]);
     const shown = (n: number, read: number) => (read >= QUEUE_COUNT_CAP ? `${QUEUE_COUNT_CAP - 1}+` : n);
-    return {
+    const counts = {
       pending: shown(pending.length, pending.length),
       reported: shown(new Set(reports.map((r) => String(r.comment))).size, reports.length),
     };
+    // What the Staff menu's badge shows: both queues together, "99+" once either is past the cap.
+    const total =
+      typeof counts.pending === 'string' || typeof counts.reported === 'string'
+        ? `${QUEUE_COUNT_CAP - 1}+`
+        : counts.pending + counts.reported;
+    return { ...counts, total };
   }
 
   /** Comments in a status, newest first, one page and one more: read in the order of the (status, _id) index. */

@@ -53,7 +53,8 @@ export class SpamService {
   ) {
     events.on('comment.moderated', ({ commentId, action, text }) => {
       const label =
-        action === 'approve' || action === 'restore'
+        // Dismissing reports says the comment belongs as much as approving it does.
+        action === 'approve' || action === 'restore' || action === 'dismiss'
           ? 'ham'
           : action === 'lock' || action === 'unlock'
             ? null

@@ -1,4 +1,4 @@
-import { decodeHTML } from 'entities';
+import { plainText } from '../../lib/plain-text.js';
 import nlp from 'wink-nlp-utils';
 
 /**
@@ -89,17 +89,7 @@ export function termFrequencies(fields: { text: string; weight: number }[]): {
   return { tf, length };
 }
 
-/** What a reader sees of rendered (sanitised) HTML: the text without tags, entities decoded. */
-export function plainText(html: string): string {
-  return decodeHTML(
-    html
-      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-      .replace(/<\/?(p|br|li|blockquote|h\d|div|figure|figcaption)\b[^>]*>/gi, ' ')
-      .replace(/<[^>]*>/g, ''),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+export { plainText };
 
 export interface ParsedQuery {
   /** Stems every result must have (the words outside quotes, and the words of phrases). */

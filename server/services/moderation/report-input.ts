@@ -1,0 +1,42 @@
+import { REPORT_CATEGORIES, type ReportCategory } from '../../../models/report.js';
+import { ValidationError } from '../../errors/index.js';
+
+/** What each category is called where readers pick it and where moderators count it. */
+export const REPORT_CATEGORY_LABELS: Record<ReportCategory, string> = {
+  spam: 'Spam or advertising',
+  abuse: 'Abuse or harassment',
+  'off-topic': 'Off topic',
+  'personal-info': 'Personal information',
+  other: 'Something else',
+};
+
+/** The categories in the order the report form offers them, with their labels. */
+export const REPORT_CHOICES = REPORT_CATEGORIES.map((value) => ({
+  value,
+  label: REPORT_CATEGORY_LABELS[value],
+}));
+
+/**
+ * A reader's report as typed: a category, and words of their own (required for "other", where the
+ * category alone says nothing). Errors name the field they belong to.
+ */
+export function checkReport(input: { category: string; reason: string }): {
+  category: ReportCategory;
+  reason: string;
+} {
+  const category = input.category as ReportCategory;
+  const reason = input.reason.trim();
+  if (!REPORT_CATEGORIES.includes(category)) {
+    throw new ValidationError('Choose what is wrong with the comment.', {
+      category: 'Choose one of the reasons.',
+    });
+  }
+  if (category === 'other' && !reason) {
+    throw new ValidationError('Tell the moderators what is wrong.', {
+      reason: 'Say what is wrong: “Something else” needs a few words.',
+    });
+  }
+  if (reason.length > 500)
+    throw new ValidationError('Keep the details under 500 characters.', { reason: 'Too long.' });
+  return { category, reason };
+}

@@ -23,6 +23,8 @@ const postSchema = new Schema(
     status: { type: String, enum: POST_STATUSES, default: 'draft', required: true },
     publishedAt: { type: Date, default: null },
     commentStatus: { type: String, enum: COMMENT_STATUSES, default: 'open', required: true },
+    /** A moderator's word to readers when closing comments, shown above "Comments are closed." */
+    closedNote: { type: String, default: '', maxlength: 500 },
     /** markdown: written here; html: imported (sanitized HTML kept as the source). */
     format: { type: String, enum: ['markdown', 'html'], default: 'markdown' },
     /** Where an imported post came from, e.g. "wordpress:post:123" (its _id derives from it). */

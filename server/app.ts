@@ -178,7 +178,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(settingsRouter({ settings: services.settings, spam: services.spam }));
   app.use(searchRouter({ search: services.search, posts }));
   app.use(lettersRouter({ posts, letters }));
-  app.use(editorRouter({ posts }));
+  app.use(editorRouter({ posts, letters }, config));
   app.use('/api', apiRouter({ posts, comments, gate }));
 
   app.use(legacy.rest);

@@ -42,6 +42,15 @@ function oneOf<T extends string>(...values: T[]): Parser<T> {
 
 const text: Parser<string> = (raw) => raw;
 
+/** An IANA time zone name the runtime knows ("Europe/London", "America/New_York", "UTC"). */
+const timeZone: Parser<string> = (raw, env) => {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: raw.trim() }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError(env, `must be a time zone name such as Europe/London or UTC, got "${raw}"`);
+  }
+};
+
 function optionalUrl(...protocols: string[]): Parser<string> {
   return (raw, env) => {
     if (raw === '') return '';
@@ -84,6 +93,12 @@ export const schema = {
     'Advice for the working week, and a place to argue about it kindly.',
     text,
     'One line about the site: the footer, the feed and the home page description.',
+  ),
+  siteTimeZone: setting(
+    'SITE_TIME_ZONE',
+    'UTC',
+    timeZone,
+    'The time zone editors schedule posts in ("Publish at"), e.g. America/New_York.',
   ),
   siteUrl: setting(
     'SITE_URL',

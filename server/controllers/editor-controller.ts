@@ -1,34 +1,24 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { Config } from '../config/index.js';
 import { ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { type PostInput } from '../services/posts/post-service.js';
+import { toZonedInput, zoneLabel } from '../lib/zoned-time.js';
+import { field } from './input/fields.js';
 import { postInputFrom } from './input/forms.js';
 import { pathParam } from './input/params.js';
 
-function renderForm(
-  res: Response,
-  options: {
-    input: PostInput;
-    id?: string;
-    errors?: Record<string, string>;
-    summary?: string;
-    saved?: boolean;
-    slug?: string;
-    preview?: { letterHtml: string; answerHtml: string };
-  },
-) {
-  res.render('editor/form', {
-    title: options.id ? 'Edit post' : 'New post',
-    heading: options.id ? 'Edit post' : 'New post',
-    action: options.id ? `/editor/posts/${options.id}` : '/editor/posts',
-    values: options.input,
-    errors: options.errors ?? {},
-    hasErrors: Boolean(options.errors && Object.keys(options.errors).length),
-    summary: options.summary,
-    saved: options.saved,
-    viewHref: options.slug ? `/posts/${options.slug}` : undefined,
-    preview: options.preview,
-  });
+interface FormOptions {
+  input: PostInput;
+  id?: string;
+  errors?: Record<string, string>;
+  summary?: string;
+  /** What the last save did: "saved", or "published" when it put the post live. */
+  saved?: string;
+  slug?: string;
+  preview?: { letterHtml: string; answerHtml: string };
+  /** Who publishing told: the letter the post answers. */
+  letter?: { reference: string; email: string; notifiedAt: Date | null } | null;
 }
 
 const EMPTY: PostInput = {
@@ -44,18 +34,46 @@ const EMPTY: PostInput = {
 };
 
 /** The post editor, for the editor role (routes/editor.ts guards it). */
-export function editorController(services: Pick<Services, 'posts'>) {
+export function editorController(services: Pick<Services, 'posts' | 'letters'>, config: Pick<Config, 'siteTimeZone'>) {
+  function renderForm(res: Response, options: FormOptions) {
+    res.render('editor/form', {
+      title: options.id ? 'Edit post' : 'New post',
+      heading: options.id ? 'Edit post' : 'New post',
+      action: options.id ? `/editor/posts/${options.id}` : '/editor/posts',
+      scripts: ['/js/editor-preview.js'],
+      values: options.input,
+      errors: options.errors ?? {},
+      hasErrors: Boolean(options.errors && Object.keys(options.errors).length),
+      summary: options.summary,
+      saved: options.saved === 'saved',
+      published: options.saved === 'published',
+      letter: options.letter,
+      viewHref: options.slug ? `/posts/${options.slug}` : undefined,
+      preview: options.preview ?? { letterHtml: '', answerHtml: '' },
+      zone: zoneLabel(config.siteTimeZone),
+    });
+  }
+
   async function save(req: Request, res: Response, id?: string) {
     const input = postInputFrom(req.body);
     try {
+      const before = id ? await services.posts.getById(id) : undefined;
       const post = id
         ? await services.posts.update(id, input, req.user)
         : await services.posts.create(input, req.user);
-      res.redirect(303, `/editor/posts/${post._id}/edit?saved=1`);
+      const wentLive = post.status === 'published' && before?.status !== 'published';
+      res.redirect(303, `/editor/posts/${post._id}/edit?saved=${wentLive ? 'published' : 'saved'}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       res.status(400);
-      renderForm(res, { input, id, errors: err.details, summary: err.message });
+      // Everything typed comes back, with the preview of it.
+      renderForm(res, {
+        input,
+        id,
+        errors: err.details,
+        summary: err.message,
+        preview: services.posts.preview(input.letter, input.answer),
+      });
     }
   }
 
@@ -74,6 +92,7 @@ export function editorController(services: Pick<Services, 'posts'>) {
 
     editForm: (async (req, res) => {
       const post = await services.posts.getById(pathParam(req, 'id'));
+      const saved = req.query.saved === 'published' ? 'published' : req.query.saved ? 'saved' : undefined;
       renderForm(res, {
         id: String(post._id),
         input: {
@@ -87,15 +106,22 @@ export function editorController(services: Pick<Services, 'posts'>) {
           commentStatus: post.commentStatus,
           publishAt:
             post.status === 'scheduled' && post.publishedAt
-              ? post.publishedAt.toISOString().slice(0, 16)
+              ? toZonedInput(post.publishedAt, config.siteTimeZone)
               : '',
         },
-        saved: req.query.saved === '1',
+        saved,
+        letter: saved === 'published' ? await services.letters.publicationNotice(post) : undefined,
         slug: post.slug,
         preview: { letterHtml: post.letterHtml, answerHtml: post.answerHtml },
       });
     }) satisfies RequestHandler,
 
     update: (async (req, res) => save(req, res, pathParam(req, 'id'))) satisfies RequestHandler,
+
+    /** POST /editor/preview {letter, answer}: the live preview's HTML, as the post page renders it. */
+    preview: ((req, res) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(services.posts.preview(field(req.body, 'letter'), field(req.body, 'answer')));
+    }) satisfies RequestHandler,
   };
 }

@@ -93,9 +93,14 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
       res.redirect(303, `/editor/letters/${pathParam(req, 'id')}#redact`);
     }) satisfies RequestHandler,
 
-    /** POST /editor/letters/:id/answer: the draft post, ready for the answer. */
+    /**
+     * POST /editor/letters/:id/answer {redactedBody?}: the draft post, ready for the answer. The
+     * button belongs to the redaction's form, so the version on screen is saved and quoted, whether
+     * or not "Save redaction" was pressed first.
+     */
     answer: (async (req, res) => {
-      const post = await letters.answer(req.user!, pathParam(req, 'id'));
+      const redacted = typeof req.body?.redactedBody === 'string' ? field(req.body, 'redactedBody') : undefined;
+      const post = await letters.answer(req.user!, pathParam(req, 'id'), redacted);
       res.redirect(303, `/editor/posts/${post._id}/edit`);
     }) satisfies RequestHandler,
   };

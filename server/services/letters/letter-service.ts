@@ -210,12 +210,20 @@ export class LetterService {
     await LetterModel.updateOne({ _id: letter._id }, { $set: { redactedBody: redacted } });
   }
 
-  /** "Answer this letter": a draft post quoting the letter as redacted, linked both ways. */
-  async answer(actor: SessionUser, id: string): Promise<Post> {
-    const letter = await this.get(id);
+  /**
+   * "Answer this letter": a draft post quoting the letter as redacted, linked both ways. A redaction
+   * sent with it (the version on the editor's screen) is saved first, so the draft never quotes an
+   * older version than the one the editor saw; once a draft exists it is returned as it is.
+   */
+  async answer(actor: SessionUser, id: string, redactedBody?: string): Promise<Post> {
+    let letter = await this.get(id);
     if (letter.post) {
       const existing = await PostModel.findById(letter.post).lean<Post>();
       if (existing) return existing;
+    }
+    if (redactedBody !== undefined) {
+      await this.redact(id, redactedBody);
+      letter = await this.get(id);
     }
     const post = await this.posts.createDraftForLetter(
       { _id: letter._id, subject: letter.subject, text: letter.redactedBody || letter.body },
@@ -223,6 +231,20 @@ export class LetterService {
     );
     await LetterModel.updateOne({ _id: letter._id }, { $set: { post: post._id, status: 'shortlisted' } });
     return post;
+  }
+
+  /**
+   * Who publishing a post tells: the letter it answers (its reference and writer's address) and
+   * whether the writer has been mailed yet, for the editor's confirmation. Null for a post with no letter.
+   */
+  async publicationNotice(
+    post: Pick<Post, 'letter'>,
+  ): Promise<{ reference: string; email: string; notifiedAt: Date | null } | null> {
+    if (!post.letter) return null;
+    const letter = await LetterModel.findById(post.letter)
+      .select('+email reference notifiedAt')
+      .lean<Letter & { email: string }>();
+    return letter ? { reference: letter.reference, email: letter.email, notifiedAt: letter.notifiedAt ?? null } : null;
   }
 
   /** The private link that lets the letter-writer comment on this post, and only this post. */

@@ -85,8 +85,9 @@ export class ModerationService {
     return `#${comment.number} on “${post.title}”`;
   }
 
+  /** Closes (with an optional note to readers, also the audit's reason) or reopens a post's comments. */
   async setPostOpen(actor: SessionUser, postId: string, open: boolean, reason = ''): Promise<Post> {
-    const post = await this.posts.setCommentStatus(postId, open ? 'open' : 'closed');
+    const post = await this.posts.setCommentStatus(postId, open ? 'open' : 'closed', reason);
     await this.audit.record(actor, {
       action: open ? 'post.reopen' : 'post.close',
       targetType: 'post',

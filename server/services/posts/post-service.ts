@@ -11,6 +11,7 @@ import { FieldErrors } from '../../lib/validation.js';
 import { plainExcerpt, renderPostMarkdown, sanitizePostHtml } from '../../lib/markdown.js';
 import { openPaging, paging, type Paging } from '../../lib/paging.js';
 import { countListed, listedPostIds, syncListing } from './post-listing.js';
+import { fromZonedInput } from '../../lib/zoned-time.js';
 import { nameKey } from '../../lib/name-key.js';
 import { parseTags, slugify } from '../../lib/slug.js';
 
@@ -42,7 +43,7 @@ export interface PostInput {
   authorName: string;
   status: string;
   commentStatus: string;
-  /** For scheduled posts: "YYYY-MM-DDTHH:MM", UTC (a datetime-local field). */
+  /** For scheduled posts: "YYYY-MM-DDTHH:MM" on the site's clocks (SITE_TIME_ZONE; a datetime-local field). */
   publishAt: string;
 }
 
@@ -67,7 +68,7 @@ export class PostService {
   private readonly forCommenting = new Map<string, { post: Post; at: number }>();
 
   constructor(
-    private readonly config: Pick<Config, 'postsPerPage'>,
+    private readonly config: Pick<Config, 'postsPerPage' | 'siteTimeZone'>,
     private readonly events: DomainEvents,
     private readonly now: () => number = Date.now,
     /** Editors' saves go to the audit log. */
@@ -331,10 +332,14 @@ export class PostService {
   }
 
   /** Opens or closes comments on a post, and says so to open pages. */
-  async setCommentStatus(postId: string, commentStatus: 'open' | 'closed'): Promise<Post> {
+  /** Opens or closes comments; a closing note is shown to readers above "Comments are closed." */
+  async setCommentStatus(postId: string, commentStatus: 'open' | 'closed', note = ''): Promise<Post> {
+    const closedNote = commentStatus === 'closed' ? note.trim() : '';
+    if (closedNote.length > 500)
+      throw new ValidationError('Keep the note to readers under 500 characters.', { note: 'Too long.' });
     const post = await this.getById(postId);
-    await PostModel.updateOne({ _id: post._id }, { $set: { commentStatus } });
-    const saved = { ...post, commentStatus };
+    await PostModel.updateOne({ _id: post._id }, { $set: { commentStatus, closedNote } });
+    const saved = { ...post, commentStatus, closedNote };
     this.announce(saved, post);
     return saved;
   }
@@ -387,6 +392,17 @@ export class PostService {
     return this.publishedInOrder<Post>(ids);
   }
 
+  /** The letter and answer as the post page will show them, for the editor's live preview (nothing saved). */
+  preview(letter: string, answer: string): { letterHtml: string; answerHtml: string } {
+    const cut = (text: string, max: number) => text.slice(0, max).trim();
+    const letterText = cut(letter, POST_LIMITS.letter);
+    const answerText = cut(answer, POST_LIMITS.answer);
+    return {
+      letterHtml: letterText ? renderPostMarkdown(letterText) : '',
+      answerHtml: answerText ? renderPostMarkdown(answerText) : '',
+    };
+  }
+
   private validate(input: PostInput, format: 'markdown' | 'html' = 'markdown') {
     const render = format === 'html' ? sanitizePostHtml : renderPostMarkdown;
     const errors = new FieldErrors();
@@ -411,11 +427,9 @@ export class PostService {
     }
     let publishAt: Date | null = null;
     if (input.status === 'scheduled') {
-      publishAt = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(input.publishAt)
-        ? new Date(`${input.publishAt}Z`)
-        : null;
+      publishAt = fromZonedInput(input.publishAt, this.config.siteTimeZone);
       if (!publishAt || Number.isNaN(publishAt.getTime()))
-        errors.add('publishAt', 'Give the date and time to publish (UTC).');
+        errors.add('publishAt', `Give the date and time to publish (${this.config.siteTimeZone}).`);
       else if (publishAt.getTime() <= this.now())
         errors.add('publishAt', 'Choose a time in the future, or publish now.');
     }

@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 export const EDITABLE_KEYS = [
   'siteTitle',
   'siteDescription',
+  'siteTimeZone',
   'allowGuestComments',
   'commentEditMinutes',
   'commentIntervalSeconds',
@@ -54,6 +55,14 @@ export const FIELDS: FieldSpec[] = [
     max: 200,
     label: 'Description',
     hint: 'One line: the footer, the feed and search engines.',
+  },
+  {
+    key: 'siteTimeZone',
+    group: 'site',
+    kind: 'text',
+    max: 60,
+    label: 'Time zone',
+    hint: 'Where the editors schedule posts: a name such as America/New_York, Europe/London or UTC.',
   },
   {
     key: 'allowGuestComments',

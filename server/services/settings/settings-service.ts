@@ -215,7 +215,7 @@ function parseField(field: FieldSpec, raw: string): unknown {
       if (!text) throw new ValidationError('This cannot be empty.');
       if (text.length > (field.max ?? 200))
         throw new ValidationError(`At most ${field.max} characters (this has ${text.length}).`);
-      return text;
+      return setting.parse(text); // what the variable itself accepts (a time zone must be one)
     }
   }
 }

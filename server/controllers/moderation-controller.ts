@@ -103,6 +103,11 @@ export function moderationController(
       });
     }) satisfies RequestHandler,
 
+    /** GET /moderation/comments/:id: the comment in its thread (the audit log links here). */
+    open: (async (req, res) => {
+      res.redirect(303, await moderation.placeOf(pathParam(req, 'id')));
+    }) satisfies RequestHandler,
+
     /** POST /moderation/comments/:id/:action */
     act: (async (req, res) => {
       const action = pathParam(req, 'action') as CommentAction;

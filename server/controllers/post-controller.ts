@@ -71,7 +71,7 @@ export function postController(
       req.session.letterWriter = { ...(req.session.letterWriter ?? {}), [String(post._id)]: who.name };
       // The session now speaks for the letter writer: its forms must carry its own token.
       issueCsrf(req, res, config.sessionSecret);
-      res.redirect(303, `/posts/${post.slug}#respond`);
+      res.redirect(303, `/posts/${post.slug}#letter-writer`);
     }) satisfies RequestHandler,
 
     /** GET /tags/:tag */

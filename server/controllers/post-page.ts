@@ -113,6 +113,8 @@ export async function renderPostPage(
     post,
     isDraft: post.status !== 'published',
     commentsOpen,
+    // The letter writer came to read the answer: their form stands right under it, not under the thread.
+    letterWriterFirst: Boolean(letterWriter) && commentsOpen && !replyTarget,
     isModerator: moderator,
     postId: String(post._id),
     threadHtml,

@@ -16,6 +16,7 @@ export function moderationRouter(services: ModerationDeps, config: Config): Rout
   router.use('/moderation', requireRole('moderator'));
   router.get('/moderation', mod.queue);
   router.get('/moderation/held-since', mod.heldSince);
+  router.get('/moderation/comments/:id', mod.open);
   router.post('/moderation/comments/bulk', mod.bulk);
   router.post('/moderation/comments/:id/ban-email', mod.banEmail);
   router.post('/moderation/comments/:id/block-ip', mod.blockIp);

@@ -1,5 +1,6 @@
 import type { HelperDelegate } from 'handlebars';
 import { asset } from './asset.js';
+import { auditHref } from './audit-href.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
 import { isoDate } from './iso-date.js';
@@ -9,6 +10,7 @@ import { pluralize } from './pluralize.js';
 /** Every helper the templates may use, by the name they use. */
 export const helpers: Record<string, HelperDelegate> = {
   asset,
+  auditHref,
   eq,
   formatDate,
   isoDate,

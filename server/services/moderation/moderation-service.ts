@@ -228,6 +228,13 @@ export class ModerationService {
     return { hidden: hide };
   }
 
+  /** Where a comment stands in its thread (any state: moderators see held and removed ones there). */
+  async placeOf(commentId: string): Promise<string> {
+    const comment = await this.comment(commentId);
+    const post = await this.post(comment.post);
+    return `/posts/${post.slug}/comments/${comment._id}`;
+  }
+
   /** The comment a reader is about to report, as the report form shows it; only shown comments. */
   async reportable(commentId: string): Promise<Pick<Comment, 'number' | 'authorName' | 'bodyHtml'>> {
     const comment = await this.comment(commentId);

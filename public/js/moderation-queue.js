@@ -102,7 +102,8 @@
         showing();
         say(body.message + ' ' + left + (left === 1 ? ' item' : ' items') + ' left on this page.');
         if (left === 0) {
-          window.location.reload(); // the next page of the queue, or its empty state
+          // The next page of the queue, when there is one; else the queue is done.
+          if (document.querySelector('.pagination a[rel="next"]')) window.location.reload();
           return;
         }
         // The neighbour may have left meanwhile (handled by another moderator).

@@ -12,6 +12,7 @@ import {
 } from '../services/moderation/moderation-service.js';
 import { parsePage } from './input/query.js';
 import { REPORT_CHOICES } from '../services/moderation/report-input.js';
+import { UnknownCommenterError } from '../services/moderation/commenter-service.js';
 import { pathParam } from './input/params.js';
 
 const QUEUES: Queue[] = ['pending', 'reported', 'removed'];
@@ -197,7 +198,17 @@ export function moderationController(
     /** GET /admin/audit?action=&actor= */
     /** GET /moderation/commenter?user=|email=|ip=|comment=: a commenter's history at a glance. */
     commenter: (async (req, res) => {
-      const key = await services.commenters.keyFor(req.query);
+      const key = await services.commenters.keyFor(req.query).catch((err: unknown) => {
+        if (!(err instanceof UnknownCommenterError)) throw err;
+        // Not a missing page: a writer with no trail. Say so, and where to act instead.
+        res.render('moderation/commenter-unknown', {
+          title: `Commenter: ${err.authorName}`,
+          name: err.authorName,
+          comment: String(req.query.comment),
+        });
+        return undefined;
+      });
+      if (!key) return;
       const history = await services.commenters.history(key);
       res.render('moderation/commenter', {
         title: `Commenter: ${history.label}`,

@@ -56,7 +56,7 @@ describe('the moderation queues, live: counts in the header, held comments in an
     expect(await page.locator('.queue-bulk').isVisible()).toBe(true);
     await postComment(test.services, post, { name: 'Second Linky', body: 'See https://example.com/two' });
     await page.locator('li.queue-item', { hasText: 'Second Linky' }).waitFor();
-    const names = await page.locator('li.queue-item .comment__meta strong').allTextContents();
+    const names = await page.locator('li.queue-item .queue-card__title strong').allTextContents();
     expect(names).toEqual(['Second Linky', 'First Linky']); // newest first
     expect(await page.locator('li.queue-item').first().getAttribute('class')).toContain('queue-item--new');
     await page.waitForFunction(() =>

@@ -14,6 +14,13 @@ export type CommenterKey =
   | { kind: 'email'; value: string }
   | { kind: 'ip'; value: string };
 
+/** A comment whose writer left nothing to follow (no account, email or address hash). */
+export class UnknownCommenterError extends NotFoundError {
+  constructor(public readonly authorName: string) {
+    super('Nothing is known of who wrote that comment.');
+  }
+}
+
 /** The most comments read for one commenter's history (counts say when there are more). */
 const HISTORY_LIMIT = 1000;
 const RECENT = 30;
@@ -40,13 +47,14 @@ export class CommenterService {
     const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
     if (isObjectIdString(text(query.comment))) {
       const comment = await CommentModel.findById(text(query.comment))
-        .select('+authorEmail +ipHash authorUser')
+        .select('+authorEmail +ipHash authorUser authorName')
         .lean<Comment>();
       if (!comment) throw new NotFoundError('That comment does not exist.');
       if (comment.authorUser) return { kind: 'user', value: String(comment.authorUser) };
       if (comment.authorEmail) return { kind: 'email', value: comment.authorEmail };
       if (comment.ipHash) return { kind: 'ip', value: comment.ipHash };
-      throw new NotFoundError('Nothing is known of who wrote that comment.');
+      // An imported or demo guest comment: no account, email or address to follow.
+      throw new UnknownCommenterError(comment.authorName);
     }
     if (isObjectIdString(text(query.user))) return { kind: 'user', value: text(query.user) };
     if (text(query.email).includes('@')) return { kind: 'email', value: text(query.email).toLowerCase() };

@@ -24,8 +24,9 @@ export function checkReport(input: { category: string; reason: string }): {
   category: ReportCategory;
   reason: string;
 } {
-  const category = input.category as ReportCategory;
   const reason = input.reason.trim();
+  // Words without a category (a form from before categories, a script) are "something else".
+  const category = (input.category || (reason ? 'other' : '')) as ReportCategory;
   if (!REPORT_CATEGORIES.includes(category)) {
     throw new ValidationError('Choose what is wrong with the comment.', {
       category: 'Choose one of the reasons.',

@@ -151,7 +151,7 @@ describe('moderation queues and actions', () => {
           .type('form')
           .send({ _csrf: csrf, reason: 'again' })
           .expect(409);
-        expect(cheerio.load(again.text)('#error-reason').text()).toBe(
+        expect(cheerio.load(again.text)('.form-errors').text()).toBe(
           'You have already reported this comment.',
         );
         expect((await CommentModel.findById(target._id).lean())?.status).toBe('visible');
@@ -169,11 +169,13 @@ describe('moderation queues and actions', () => {
       (await mod.agent.get(`/moderation?queue=reported&post=${post.slug}`).expect(200)).text,
     );
     expect(
-      queue('.queue-item__reports li')
+      queue('.queue-card__notes li')
         .map((_, el) => queue(el).text())
         .get()
         .sort(),
-    ).toEqual(['Reported: reason 1', 'Reported: reason 2', 'Reported: reason 3']);
+    ).toEqual(['“reason 1”', '“reason 2”', '“reason 3”']);
+    // Reasons without a category are "something else", counted together.
+    expect(queue('.queue-card__groups li').text().replace(/\s+/g, ' ')).toBe('Something else ×3');
     await request(app)
       .post(`/comments/${target._id}/report`)
       .type('form')

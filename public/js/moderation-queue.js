@@ -82,7 +82,9 @@
           })
           .then(function (body) {
             if (!response.ok) {
-              throw new Error((body.error && body.error.message) || 'That did not work (' + response.status + ').');
+              throw new Error(
+                (body.error && body.error.message) || 'That did not work (' + response.status + ').',
+              );
             }
             return body;
           });
@@ -216,7 +218,8 @@
 
   document.addEventListener('keydown', function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.target.closest && event.target.closest('input:not([type=checkbox]), textarea, select, summary')) return;
+    if (event.target.closest && event.target.closest('input:not([type=checkbox]), textarea, select, summary'))
+      return;
     var all = items();
     if (!all.length) return;
     var item = current();

@@ -34,7 +34,10 @@ const EMPTY: PostInput = {
 };
 
 /** The post editor, for the editor role (routes/editor.ts guards it). */
-export function editorController(services: Pick<Services, 'posts' | 'letters'>, config: Pick<Config, 'siteTimeZone'>) {
+export function editorController(
+  services: Pick<Services, 'posts' | 'letters'>,
+  config: Pick<Config, 'siteTimeZone'>,
+) {
   function renderForm(res: Response, options: FormOptions) {
     res.render('editor/form', {
       title: options.id ? 'Edit post' : 'New post',

@@ -99,7 +99,8 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
      * or not "Save redaction" was pressed first.
      */
     answer: (async (req, res) => {
-      const redacted = typeof req.body?.redactedBody === 'string' ? field(req.body, 'redactedBody') : undefined;
+      const redacted =
+        typeof req.body?.redactedBody === 'string' ? field(req.body, 'redactedBody') : undefined;
       const post = await letters.answer(req.user!, pathParam(req, 'id'), redacted);
       res.redirect(303, `/editor/posts/${post._id}/edit`);
     }) satisfies RequestHandler,

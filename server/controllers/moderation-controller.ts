@@ -69,7 +69,9 @@ export function moderationController(
         })),
         items,
         // The posts of this page's items, offered by the post filter.
-        postChoices: [...new Map(items.map((i) => [i.postSlug, { slug: i.postSlug, title: i.postTitle }])).values()],
+        postChoices: [
+          ...new Map(items.map((i) => [i.postSlug, { slug: i.postSlug, title: i.postTitle }])).values(),
+        ],
         // The first page of the held queue, newest first, takes new held comments as they come.
         live: queue === 'pending' && order === 'newest' && !before,
         showQueue: items.length > 0 || (queue === 'pending' && order === 'newest' && !before),
@@ -134,7 +136,7 @@ export function moderationController(
         field(req.body, 'reason').trim(),
       );
       const skipped = problems.length ? `; ${problems.length} skipped (${problems.join(' ')})` : '';
-      done(req, res, `${changed} comment${changed === 1 ? '' : 's'} ${ACTION_DONE[action]}${skipped}.`);
+      done(req, res, `${changed} comment${changed === 1 ? '' : 's'} ${ACTION_DONE[action]}${skipped}`);
     }) satisfies RequestHandler,
 
     /** POST /moderation/posts/:id/close and /reopen */
@@ -175,7 +177,9 @@ export function moderationController(
       done(
         req,
         res,
-        days === 0 ? 'The account is banned.' : `The account is suspended for ${days} day${days === 1 ? '' : 's'}.`,
+        days === 0
+          ? 'The account is banned.'
+          : `The account is suspended for ${days} day${days === 1 ? '' : 's'}.`,
         '/moderation/sanctions',
       );
     }) satisfies RequestHandler,
@@ -224,7 +228,8 @@ export function moderationController(
     warn: (async (req, res) => {
       const id = pathParam(req, 'id');
       await services.warnings.warn(req.user!, id, field(req.body, 'reason'));
-      if (field(req.body, 'back')) done(req, res, 'The writer is warned; they must read it before commenting again.');
+      if (field(req.body, 'back'))
+        done(req, res, 'The writer is warned; they must read it before commenting again.');
       else res.redirect(303, `/moderation/commenter?user=${id}&warned=1`);
     }) satisfies RequestHandler,
 
@@ -301,7 +306,8 @@ export function moderationController(
         res.status(err.status).render('comments/report', {
           title: 'Report a comment',
           id,
-          comment: await moderation.reportable(id),
+          // The form comes back whatever became of the comment meanwhile.
+          comment: await moderation.reportable(id).catch(() => undefined),
           categories: REPORT_CHOICES,
           back: back(req, '/'),
           ...input,

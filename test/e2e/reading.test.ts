@@ -61,6 +61,11 @@ describe('every reader, every way of reading', () => {
     const member = await buildUser(test.services, 'commenter');
     await postComment(test.services, post, { body: 'A member speaks.' }, { user: member });
     const own = await postComment(test.services, post, { body: 'The admin speaks.' }, { user: admin });
+    // Reported, so the reported queue has a card with its reports.
+    await test.services.moderation.report({ ip: '198.51.100.9' }, String(first._id), {
+      category: 'abuse',
+      reason: 'Rude to Bo.',
+    });
     const letter = await LetterModel.create({
       reference: `Q-${Date.now().toString(36).slice(-6).toUpperCase()}`,
       subject: 'My manager reads my email',
@@ -86,6 +91,9 @@ describe('every reader, every way of reading', () => {
       staff: [
         `/posts/${post.slug}`,
         '/moderation',
+        '/moderation?queue=reported',
+        '/moderation?queue=removed',
+        `/moderation/commenter?comment=${first._id}`,
         '/moderation/sanctions',
         '/search?q=speaks&scope=all',
         '/editor',
@@ -130,7 +138,9 @@ describe('every reader, every way of reading', () => {
           // (Not the header's Staff menu: open, it lies over the page's own links, as a dropdown does.)
           await page.evaluate(() =>
             document
-              .querySelectorAll('details.comment__moderate')
+              .querySelectorAll(
+                'details.comment__moderate, details.queue-card__sanction, details.queue-tools',
+              )
               .forEach((d) => ((d as HTMLDetailsElement).open = true)),
           );
           for (const v of await axeViolations(page))

@@ -31,7 +31,6 @@ export interface LetterInput {
   formToken: string;
 }
 
-
 /**
  * Reader letters: the Ask form with its spam checks, the editor's inbox
  * (status, notes, redaction), turning a letter into a draft post, and telling
@@ -244,7 +243,9 @@ export class LetterService {
     const letter = await LetterModel.findById(post.letter)
       .select('+email reference notifiedAt')
       .lean<Letter & { email: string }>();
-    return letter ? { reference: letter.reference, email: letter.email, notifiedAt: letter.notifiedAt ?? null } : null;
+    return letter
+      ? { reference: letter.reference, email: letter.email, notifiedAt: letter.notifiedAt ?? null }
+      : null;
   }
 
   /** The private link that lets the letter-writer comment on this post, and only this post. */

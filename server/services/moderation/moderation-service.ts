@@ -16,7 +16,15 @@ import { escapeRegex } from '../../lib/escape-regex.js';
 import { checkReport, REPORT_CATEGORY_LABELS } from './report-input.js';
 import { queueItems, type QueueItem } from './queue-items.js';
 
-export const COMMENT_ACTIONS = ['approve', 'reject', 'remove', 'restore', 'dismiss', 'lock', 'unlock'] as const;
+export const COMMENT_ACTIONS = [
+  'approve',
+  'reject',
+  'remove',
+  'restore',
+  'dismiss',
+  'lock',
+  'unlock',
+] as const;
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
 export type Queue = 'pending' | 'reported' | 'removed';
 
@@ -51,7 +59,6 @@ export const QUEUE_PAGE = 50;
 const QUEUE_COUNT_CAP = 100;
 /** Accounts younger than this many days weigh half when they report. */
 const NEW_ACCOUNT_DAYS = 7;
-
 
 /**
  * What moderators do: close and reopen posts, lock subthreads, approve,

@@ -1,4 +1,4 @@
-import mongoose, { Types } from 'mongoose';
+import mongoose from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { ReportModel, type ReportCategory } from '../../../models/report.js';
@@ -196,7 +196,17 @@ export async function queueItems(comments: Comment[]): Promise<QueueItem[]> {
       topCategory: top,
       writer: history
         ? { ...history, staff }
-        : { query: '', account: false, staff, held: 0, shown: 0, removed: 0, reported: 0, read: 0, more: false },
+        : {
+            query: '',
+            account: false,
+            staff,
+            held: 0,
+            shown: 0,
+            removed: 0,
+            reported: 0,
+            read: 0,
+            more: false,
+          },
       actions: {
         approve: c.status === 'pending',
         dismiss: open.length > 0 && c.status !== 'removed',

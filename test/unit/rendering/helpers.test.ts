@@ -1,3 +1,4 @@
+import { auditHref } from '../../../server/rendering/helpers/audit-href';
 import { eq } from '../../../server/rendering/helpers/eq';
 import { formatDate } from '../../../server/rendering/helpers/format-date';
 import { isoDate } from '../../../server/rendering/helpers/iso-date';
@@ -31,5 +32,17 @@ describe('helpers', () => {
     expect(percent(1, options)).toBe('100%');
     expect(percent(null, options)).toBe('n/a');
     expect(() => percent('93', options)).toThrow(/usage/);
+  });
+
+  it('auditHref links an audit entry to what it names', () => {
+    expect(auditHref('comment', 'abc', options)).toBe('/moderation/comments/abc');
+    expect(auditHref('post', 'p1', options)).toBe('/editor/posts/p1/edit');
+    expect(auditHref('user', 'u1', options)).toBe('/moderation/commenter?user=u1');
+    expect(auditHref('email', 'a+b@example.com', options)).toBe(
+      '/moderation/commenter?email=a%2Bb%40example.com',
+    );
+    expect(auditHref('settings', '', options)).toBe('');
+    expect(auditHref('something', 'x', options)).toBe('');
+    expect(() => auditHref('comment', options)).toThrow(/usage/);
   });
 });

@@ -164,7 +164,8 @@
     existing.className = fresh.className;
   }
 
-  function close() {
+  /** Comments closed while the page is open: the form gives way to the notice (and the moderator's note). */
+  function close(text) {
     var respond = document.getElementById('respond');
     if (respond && !section.querySelector('.comments-closed')) {
       var note = document.createElement('p');
@@ -172,6 +173,12 @@
       note.setAttribute('role', 'status');
       note.textContent = 'Comments are closed.';
       respond.replaceWith(note);
+      if (text) {
+        var said = document.createElement('p');
+        said.className = 'comments-closed__note';
+        said.textContent = text;
+        note.before(said);
+      }
     }
     section.querySelectorAll('.comment__actions').forEach(function (el) {
       el.remove();
@@ -209,7 +216,7 @@
     setTotal(event.total);
   });
   socket.on('post:status', function (event) {
-    if (!event.commentsOpen) close();
+    if (!event.commentsOpen) close(event.note);
   });
   socket.on('presence', function (event) {
     if (!readersEl || typeof event.readers !== 'number') return;

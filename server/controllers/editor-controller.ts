@@ -65,7 +65,7 @@ export function editorController(
         ? await services.posts.update(id, input, req.user)
         : await services.posts.create(input, req.user);
       const wentLive = post.status === 'published' && before?.status !== 'published';
-      res.redirect(303, `/editor/posts/${post._id}/edit?saved=${wentLive ? 'published' : 'saved'}`);
+      res.redirect(303, `/editor/posts/${post._id}/edit?saved=${wentLive ? 'published' : '1'}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       res.status(400);
@@ -95,7 +95,8 @@ export function editorController(
 
     editForm: (async (req, res) => {
       const post = await services.posts.getById(pathParam(req, 'id'));
-      const saved = req.query.saved === 'published' ? 'published' : req.query.saved ? 'saved' : undefined;
+      const saved =
+        req.query.saved === 'published' ? 'published' : req.query.saved === '1' ? 'saved' : undefined;
       renderForm(res, {
         id: String(post._id),
         input: {

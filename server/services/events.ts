@@ -27,6 +27,8 @@ export interface DomainEventMap {
     postId: Types.ObjectId;
     slug: string;
     commentStatus: 'open' | 'closed';
+    /** A moderator's note to readers when comments were closed. */
+    closedNote?: string;
     status?: 'draft' | 'scheduled' | 'published';
     /** The byline's folded name, which guests may no longer use. */
     authorNameKey?: string;

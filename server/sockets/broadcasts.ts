@@ -65,7 +65,7 @@ export function wireBroadcasts(
         }),
       ),
     ),
-    services.events.on('post.saved', ({ postId, commentStatus, status }) => {
+    services.events.on('post.saved', ({ postId, commentStatus, closedNote, status }) => {
       const room = roomFor(postId);
       batcher.flush(room);
       if (status && status !== 'published') {
@@ -74,7 +74,7 @@ export function wireBroadcasts(
         io.in(room).socketsLeave(room);
         return;
       }
-      io.to(room).emit('post:status', { commentsOpen: commentStatus === 'open' });
+      io.to(room).emit('post:status', { commentsOpen: commentStatus === 'open', note: closedNote ?? '' });
     }),
     // The queues' counts, to moderators, at most once a second however busy moderation is.
     services.events.on('moderation.changed', () => {

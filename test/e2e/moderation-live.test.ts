@@ -18,14 +18,18 @@ describe('the moderation queues, live: counts in the header, held comments in an
     await page.goto(`${live.server.url}/moderation`);
     let reloads = 0;
     page.on('load', () => (reloads += 1));
-    expect(await page.locator('[data-queue-pending]').textContent()).toBe('0');
+    // The Staff menu's count and the held tab's.
+    expect(await page.locator('[data-queue-pending]').allTextContents()).toEqual(['0', '0']);
     expect(await page.locator('[data-queue-total]').isHidden()).toBe(true);
     await page.waitForFunction(() =>
       Boolean((window as unknown as { adviceSocket?: { connected: boolean } }).adviceSocket?.connected),
     );
 
     await postComment(test.services, post, { name: 'Linky', body: 'See https://example.com/offer' });
-    await page.waitForFunction(() => document.querySelector('[data-queue-pending]')?.textContent === '1');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-queue-pending]')].every((el) => el.textContent === '1'),
+    );
+    expect(await page.locator('[data-queue-sum]').textContent()).toBe('1');
     expect(await page.locator('[data-queue-total]').isHidden()).toBe(false);
     expect(reloads).toBe(0);
     await page.close();

@@ -28,24 +28,12 @@ describe('a moderation queue cleared one click per card', () => {
   /** A post with two held comments and two reported ones (the reports from guests at two addresses). */
   async function thread() {
     const post = await buildPost();
-    const post2 = { slug: post.slug };
-    const fair = await postComment(test.services, post2, {
-      name: 'Held Hana',
-      body: 'My notes: https://example.org/notes',
-    });
-    const spam = await postComment(test.services, post2, {
-      name: 'Spammy Sam',
-      body: 'Cheap pills https://spam.example',
-    });
-    const fine = await postComment(test.services, post2, {
-      name: 'Fine Fay',
-      body: 'A fair point, kindly made.',
-    });
-    const rude = await postComment(test.services, post2, {
-      name: 'Rude Rod',
-      body: 'You are all fools.',
-      parent: String(fine._id),
-    });
+    const say = (name: string, body: string, parent?: { _id: unknown }) =>
+      postComment(test.services, post, { name, body, parent: parent && String(parent._id) });
+    const fair = await say('Held Hana', 'My notes: https://example.org/notes');
+    const spam = await say('Spammy Sam', 'Cheap pills https://spam.example');
+    const fine = await say('Fine Fay', 'A fair point, kindly made.');
+    const rude = await say('Rude Rod', 'You are all fools.', fine);
     expect([fair.status, spam.status, fine.status, rude.status]).toEqual([
       'pending',
       'pending',
@@ -111,6 +99,7 @@ describe('a moderation queue cleared one click per card', () => {
         'Abuse or harassment ×2',
       );
       expect(await rudeCard.locator('.queue-card__notes').textContent()).toContain('Name-calling');
+      expect(await rudeCard.locator('.queue-card__reporters').textContent()).toBe('From 2 guests.');
       expect(await rudeCard.locator('.queue-card__parent').textContent()).toContain('In reply to');
       expect(await rudeCard.locator('.queue-card__parent').textContent()).toContain('Fine Fay');
       expect(await rudeCard.locator('select[name=reason]').inputValue()).toBe('Abuse or harassment');

@@ -51,6 +51,8 @@ export type QueueItem = Comment & {
   parentInfo?: { number: number; authorName: string; excerpt: string; status: string };
   reportTotal: number;
   reportGroups: ReportGroup[];
+  /** Who reported it, as counts: signed-in readers and guests (one report each per comment). */
+  reporters: { accounts: number; guests: number };
   /** The readers' own words, newest first. */
   reportNotes: string[];
   /** The category most readers picked: the card's default reason to remove. */
@@ -98,7 +100,7 @@ async function reportsOf(comments: Comment[]) {
     resolved: false,
   })
     .sort({ _id: -1 })
-    .select('comment category reason')
+    .select('comment category reason reporterKey')
     .lean();
   const byComment = new Map<string, typeof reports>();
   for (const r of reports) byComment.set(String(r.comment), [...(byComment.get(String(r.comment)) ?? []), r]);
@@ -139,7 +141,9 @@ async function writersOf(comments: Comment[]): Promise<Map<string, Omit<QueueWri
   return new Map(entries);
 }
 
-function groupReports(reports: { category?: string | null; reason?: string | null }[]) {
+function groupReports(
+  reports: { category?: string | null; reason?: string | null; reporterKey?: string | null }[],
+) {
   const counts = new Map<ReportCategory, number>();
   for (const r of reports) {
     const category = (r.category ?? 'other') as ReportCategory;
@@ -148,8 +152,10 @@ function groupReports(reports: { category?: string | null; reason?: string | nul
   const groups = [...counts]
     .map(([category, count]) => ({ category, label: REPORT_CATEGORY_LABELS[category], count }))
     .sort((a, b) => b.count - a.count);
+  const accounts = reports.filter((r) => r.reporterKey?.startsWith('user:')).length;
   return {
     groups,
+    reporters: { accounts, guests: reports.length - accounts },
     notes: reports.map((r) => (r.reason ?? '').trim()).filter(Boolean),
     top: groups[0]?.category,
   };
@@ -172,7 +178,7 @@ export async function queueItems(comments: Comment[]): Promise<QueueItem[]> {
     const post = posts.get(String(c.post));
     const parent = c.parent ? parents.get(String(c.parent)) : undefined;
     const open = reports.get(String(c._id)) ?? [];
-    const { groups, notes, top } = groupReports(open);
+    const { groups, notes, top, reporters } = groupReports(open);
     const key = writerKey(c);
     const history = key ? writers.get(key.query) : undefined;
     const staff = c.authorKind === 'staff' || c.authorKind === 'columnist';
@@ -192,6 +198,7 @@ export async function queueItems(comments: Comment[]): Promise<QueueItem[]> {
       })),
       reportTotal: open.length,
       reportGroups: groups,
+      reporters,
       reportNotes: notes,
       topCategory: top,
       writer: history

@@ -113,6 +113,7 @@ export class PostService {
       postId: post._id,
       slug: post.slug,
       commentStatus: post.commentStatus,
+      closedNote: post.closedNote ?? '',
       status: post.status,
       authorNameKey: post.authorNameKey,
     });

@@ -41,7 +41,8 @@ describe('post editor (editor role)', () => {
         commentStatus: 'open',
       })
       .expect(303);
-    expect(created.headers.location).toMatch(/^\/editor\/posts\/[a-f0-9]{24}\/edit\?saved=1$/);
+    // Published at once: the edit page says so (and who was mailed).
+    expect(created.headers.location).toMatch(/^\/editor\/posts\/[a-f0-9]{24}\/edit\?saved=published$/);
     const post = await PostModel.findOne({ slug: 'should-i-tell-my-boss-about-my-side-job' }).lean();
     expect(post).toMatchObject({
       status: 'published',

@@ -157,7 +157,17 @@ describe('live threads over Socket.IO', () => {
       commentStatus: 'closed',
       publishAt: '',
     });
-    expect(await closing).toEqual({ commentsOpen: false });
+    expect(await closing).toEqual({ commentsOpen: false, note: '' });
+  });
+
+  it('broadcasts a moderator closing comments with a note to readers', async () => {
+    const post = await buildPost();
+    const moderator = await buildUser(services, 'moderator');
+    const here = await reader();
+    await join(here, String(post._id));
+    const closing = next<{ commentsOpen: boolean; note: string }>(here, 'post:status');
+    await services.moderation.setPostOpen(moderator, String(post._id), false, 'Closing for the night.');
+    expect(await closing).toEqual({ commentsOpen: false, note: 'Closing for the night.' });
   });
 
   it('shows moderation at once: a removal becomes its tombstone, an approval appears', async () => {

@@ -29,6 +29,7 @@
         _csrf: csrf,
         letter: form.elements.letter.value,
         answer: form.elements.answer.value,
+        format: form.getAttribute('data-format') || 'markdown',
       }),
       credentials: 'same-origin',
     })

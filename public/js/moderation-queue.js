@@ -56,6 +56,7 @@
    */
   function submit(form) {
     var item = form.closest('li.queue-item');
+    if (item.getAttribute('aria-busy')) return; // one action at a time on a card
     var action = form.getAttribute('data-card-action');
     var all = items();
     var next = all[all.indexOf(item) + 1] || all[all.indexOf(item) - 1];

@@ -1,7 +1,8 @@
 /*
  * Nothing typed on a staff page is lost by leaving it: a form marked data-unsaved-guard that was
  * changed and not submitted makes the browser ask before the page goes (a link, a reload, closing
- * the tab). Submitting that form, or putting every field back as it was, takes the question away.
+ * the tab), as does one the server sent back with errors (data-unsaved-returned). Submitting that
+ * form, or putting every field back as it was, takes the question away.
  */
 (function () {
   'use strict';
@@ -12,7 +13,10 @@
   function snapshot(form) {
     return new URLSearchParams(new FormData(form)).toString();
   }
-  var saved = forms.map(snapshot);
+  // A form the server sent back with errors holds what was typed and is not saved yet.
+  var saved = forms.map(function (form) {
+    return form.hasAttribute('data-unsaved-returned') ? null : snapshot(form);
+  });
   var leaving = null;
 
   forms.forEach(function (form) {

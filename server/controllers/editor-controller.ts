@@ -17,6 +17,8 @@ interface FormOptions {
   saved?: string;
   slug?: string;
   preview?: { letterHtml: string; answerHtml: string };
+  /** How the post's text is written: Markdown, or HTML for imported posts. */
+  format?: 'markdown' | 'html';
   /** Who publishing told: the letter the post answers. */
   letter?: { reference: string; email: string; notifiedAt: Date | null } | null;
 }
@@ -54,13 +56,16 @@ export function editorController(
       viewHref: options.slug ? `/posts/${options.slug}` : undefined,
       preview: options.preview ?? { letterHtml: '', answerHtml: '' },
       zone: zoneLabel(config.siteTimeZone),
+      format: options.format ?? 'markdown',
     });
   }
 
   async function save(req: Request, res: Response, id?: string) {
     const input = postInputFrom(req.body);
+    let format: 'markdown' | 'html' = 'markdown';
     try {
       const before = id ? await services.posts.getById(id) : undefined;
+      format = before?.format === 'html' ? 'html' : 'markdown';
       const post = id
         ? await services.posts.update(id, input, req.user)
         : await services.posts.create(input, req.user);
@@ -75,7 +80,8 @@ export function editorController(
         id,
         errors: err.details,
         summary: err.message,
-        preview: services.posts.preview(input.letter, input.answer),
+        preview: services.posts.preview(input.letter, input.answer, format),
+        format,
       });
     }
   }
@@ -117,6 +123,7 @@ export function editorController(
         letter: saved === 'published' ? await services.letters.publicationNotice(post) : undefined,
         slug: post.slug,
         preview: { letterHtml: post.letterHtml, answerHtml: post.answerHtml },
+        format: post.format === 'html' ? 'html' : 'markdown',
       });
     }) satisfies RequestHandler,
 
@@ -125,7 +132,8 @@ export function editorController(
     /** POST /editor/preview {letter, answer}: the live preview's HTML, as the post page renders it. */
     preview: ((req, res) => {
       res.setHeader('Cache-Control', 'no-store');
-      res.json(services.posts.preview(field(req.body, 'letter'), field(req.body, 'answer')));
+      const format = field(req.body, 'format') === 'html' ? 'html' : 'markdown';
+      res.json(services.posts.preview(field(req.body, 'letter'), field(req.body, 'answer'), format));
     }) satisfies RequestHandler,
   };
 }

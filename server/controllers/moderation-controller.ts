@@ -99,7 +99,9 @@ export function moderationController(
         text('after') || undefined,
         text('shown').split(',').filter(Boolean),
       );
-      res.render('moderation/queue-fresh', { layout: false, items }, (err: unknown, html?: string) => {
+      // The cards' forms come back to the queue (their script asks for JSON in any case).
+      const back = `/moderation${text('post') ? `?post=${encodeURIComponent(text('post'))}` : ''}`;
+      res.render('moderation/queue-fresh', { layout: false, items, back }, (err: unknown, html?: string) => {
         if (err) return next(err);
         res.setHeader('Cache-Control', 'no-store');
         res.json({ html, ids: items.map((item) => String(item._id)), gone });
@@ -185,9 +187,10 @@ export function moderationController(
     }) satisfies RequestHandler,
 
     /** GET /moderation/sanctions */
-    sanctions: (async (_req, res) => {
+    sanctions: (async (req, res) => {
       res.render('moderation/sanctions', {
         title: 'Sanctions',
+        notice: typeof req.query.done === 'string' ? req.query.done : undefined,
         bans: await services.sanctions.list(),
         users: await services.users.list(),
       });

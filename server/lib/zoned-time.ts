@@ -29,7 +29,10 @@ export function fromZonedInput(text: string, timeZone: string): Date | null {
   if (Number.isNaN(wall)) return null;
   // The offset of the guess, then of the result: right on either side of a clock change.
   const first = wall - offsetAt(wall, timeZone);
-  return new Date(wall - offsetAt(first, timeZone));
+  const instant = new Date(wall - offsetAt(first, timeZone));
+  // A date that does not exist (February 30th) or a time the clocks skip (02:30 on the night they
+  // go forward) does not come back as typed: refused rather than moved.
+  return toZonedInput(instant, timeZone) === text.slice(0, 16) ? instant : null;
 }
 
 /** An instant as "YYYY-MM-DDTHH:MM" on the clocks of `timeZone` (a datetime-local field's value). */

@@ -27,7 +27,7 @@ describe('the moderation queues, live: counts in the header, held comments in an
 
     await postComment(test.services, post, { name: 'Linky', body: 'See https://example.com/offer' });
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-queue-pending]')].every((el) => el.textContent === '1'),
+      Array.from(document.querySelectorAll('[data-queue-pending]')).every((el) => el.textContent === '1'),
     );
     expect(await page.locator('[data-queue-sum]').textContent()).toBe('1');
     expect(await page.locator('[data-queue-total]').isHidden()).toBe(false);

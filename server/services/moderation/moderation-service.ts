@@ -45,8 +45,8 @@ const TRANSITIONS: Record<CommentAction, { from: Comment['status'][]; to?: Comme
   reject: { from: ['pending'], to: 'removed' },
   remove: { from: ['visible', 'pending'], to: 'removed' },
   restore: { from: ['removed'], to: 'visible' },
-  /** Closes a comment's open reports and leaves it as it is. */
-  dismiss: { from: ['visible', 'pending'] },
+  /** Closes a shown comment's open reports and leaves it shown (a held one is approved instead). */
+  dismiss: { from: ['visible'] },
   lock: { from: ['visible'] },
   unlock: { from: ['visible'] },
 };
@@ -115,12 +115,18 @@ export class ModerationService {
         `Comment #${comment.number} is ${comment.status}; it cannot be ${ACTION_DONE[action]}.`,
       );
     }
-    if (action === 'dismiss') reason = reason || (await this.openReportsSummary(comment));
+    if (action === 'dismiss') {
+      // What was dismissed goes in the log, with the moderator's words when there are any.
+      const summary = await this.openReportsSummary(comment);
+      reason = reason ? `${summary}; ${reason}` : summary;
+    }
     const set: Record<string, unknown> = {};
     if (rule.to) set.status = rule.to;
     if (action === 'remove' || action === 'reject') set.removedReason = reason;
     if (action === 'restore' || action === 'approve') set.heldReason = '';
     if (action === 'lock' || action === 'unlock') set.locked = action === 'lock';
+    // Dismissed reports were unfounded: the comment no longer counts as reported anywhere.
+    if (action === 'dismiss') set.reportCount = 0;
     if (Object.keys(set).length) await CommentModel.updateOne({ _id: comment._id }, { $set: set });
     if (['approve', 'restore', 'remove', 'reject', 'dismiss'].includes(action)) {
       await ReportModel.updateMany({ comment: comment._id }, { $set: { resolved: true } });
@@ -245,7 +251,8 @@ export class ModerationService {
   /** The comment a reader is about to report, as the report form shows it; only shown comments. */
   async reportable(commentId: string): Promise<Pick<Comment, 'number' | 'authorName' | 'bodyHtml'>> {
     const comment = await this.comment(commentId);
-    if (comment.status !== 'visible') throw new NotFoundError('That comment is not shown any more.');
+    const post = comment.status === 'visible' ? await this.post(comment.post) : undefined;
+    if (post?.status !== 'published') throw new NotFoundError('That comment is not shown any more.');
     return { number: comment.number, authorName: comment.authorName, bodyHtml: comment.bodyHtml };
   }
 
@@ -305,8 +312,7 @@ export class ModerationService {
     after: string | undefined,
     shown: string[],
   ): Promise<{ items: QueueItem[]; gone: string[] }> {
-    const post = postSlug ? await PostModel.findOne({ slug: String(postSlug) }).lean<Post>() : undefined;
-    if (postSlug && !post) throw new NotFoundError('There is no post at that address.');
+    const post = postSlug ? await this.postNamed(postSlug) : undefined;
     const newer = after
       ? (await this.byStatus('pending', post?._id, after, 'oldest')).slice(0, QUEUE_PAGE).reverse()
       : (await this.byStatus('pending', post?._id)).slice(0, QUEUE_PAGE);

@@ -3,7 +3,7 @@ import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { ReportModel, type ReportCategory } from '../../../models/report.js';
 import { REPORT_CATEGORY_LABELS } from './report-input.js';
-import { plainText } from '../../lib/plain-text.js';
+import { plainExcerpt } from '../../lib/markdown.js';
 
 const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 
@@ -62,11 +62,6 @@ export type QueueItem = Comment & {
   removeReasons: { label: string; selected: boolean }[];
   actions: { approve: boolean; dismiss: boolean; remove: boolean; restore: boolean };
 };
-
-function excerpt(html: string): string {
-  const text = plainText(html);
-  return text.length > PARENT_EXCERPT ? `${text.slice(0, PARENT_EXCERPT - 1).trimEnd()}…` : text;
-}
 
 /** The index a writer's history is read through: their account, else their email, else their address. */
 function writerKey(c: Comment): { query: string; filter: Record<string, unknown> } | undefined {
@@ -189,7 +184,7 @@ export async function queueItems(comments: Comment[]): Promise<QueueItem[]> {
       parentInfo: parent && {
         number: parent.number,
         authorName: parent.authorName,
-        excerpt: parent.status === 'visible' ? excerpt(parent.bodyHtml) : '',
+        excerpt: parent.status === 'visible' ? plainExcerpt(parent.bodyHtml, PARENT_EXCERPT) : '',
         status: parent.status,
       },
       removeReasons: REMOVE_REASONS.map(([category, label]) => ({
@@ -216,7 +211,7 @@ export async function queueItems(comments: Comment[]): Promise<QueueItem[]> {
           },
       actions: {
         approve: c.status === 'pending',
-        dismiss: open.length > 0 && c.status !== 'removed',
+        dismiss: open.length > 0 && c.status === 'visible',
         remove: c.status === 'visible' || c.status === 'pending',
         restore: c.status === 'removed',
       },

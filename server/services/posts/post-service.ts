@@ -277,6 +277,8 @@ export class PostService {
             slug: slug || existing.slug,
             publishedAt,
             authorNameKey: nameKey(fields.authorName),
+            // Reopened from the editor: a moderator's closing note goes with the closing.
+            ...(fields.commentStatus === 'open' && { closedNote: '' }),
           },
         },
         { new: true, runValidators: true },
@@ -393,14 +395,22 @@ export class PostService {
     return this.publishedInOrder<Post>(ids);
   }
 
-  /** The letter and answer as the post page will show them, for the editor's live preview (nothing saved). */
-  preview(letter: string, answer: string): { letterHtml: string; answerHtml: string } {
+  /**
+   * The letter and answer as the post page will show them, for the editor's live preview (nothing
+   * saved): Markdown, or for an imported post the sanitized HTML it keeps.
+   */
+  preview(
+    letter: string,
+    answer: string,
+    format: 'markdown' | 'html' = 'markdown',
+  ): { letterHtml: string; answerHtml: string } {
+    const render = format === 'html' ? sanitizePostHtml : renderPostMarkdown;
     const cut = (text: string, max: number) => text.slice(0, max).trim();
     const letterText = cut(letter, POST_LIMITS.letter);
     const answerText = cut(answer, POST_LIMITS.answer);
     return {
-      letterHtml: letterText ? renderPostMarkdown(letterText) : '',
-      answerHtml: answerText ? renderPostMarkdown(answerText) : '',
+      letterHtml: letterText ? render(letterText) : '',
+      answerHtml: answerText ? render(answerText) : '',
     };
   }
 

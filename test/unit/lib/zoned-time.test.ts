@@ -25,6 +25,14 @@ describe('wall-clock times in the site time zone', () => {
     expect(fromZonedInput('', 'UTC')).toBeNull();
     expect(fromZonedInput('15/01/2031 09:30', 'UTC')).toBeNull();
     expect(fromZonedInput('2031-01-15', 'UTC')).toBeNull();
+    expect(fromZonedInput('2031-02-30T09:00', 'UTC')).toBeNull();
+    expect(fromZonedInput('2031-13-01T09:00', 'UTC')).toBeNull();
+    // 02:30 does not happen in New York on 9 March 2031 (the clocks go from 02:00 to 03:00).
+    expect(fromZonedInput('2031-03-09T02:30', 'America/New_York')).toBeNull();
+    expect(fromZonedInput('2031-03-30T02:30', 'Europe/Berlin')).toBeNull();
+    expect(fromZonedInput('2031-03-30T01:30', 'Europe/Berlin')?.toISOString()).toBe(
+      '2031-03-30T00:30:00.000Z',
+    );
   });
 
   it('shows an instant back as the value it was typed as', () => {

@@ -9,6 +9,8 @@ const mailAddressSchema = new Schema(
     _id: { type: String, required: true },
     confirmedAt: { type: Date, default: null },
     stopped: { type: Boolean, default: false },
+    /** When a confirmation link was last mailed to it: at most one a day, whoever asks. */
+    askedAt: { type: Date, default: null },
   },
   { versionKey: false, timestamps: true },
 );
@@ -17,5 +19,6 @@ export interface MailAddress {
   _id: string;
   confirmedAt: Date | null;
   stopped: boolean;
+  askedAt?: Date | null;
 }
 export const MailAddressModel = mongoose.model('MailAddress', mailAddressSchema);

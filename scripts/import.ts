@@ -8,6 +8,7 @@
  */
 import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { csvRow } from '../server/lib/csv';
 import { once } from 'node:events';
 import { ImportReport } from '../server/services/import/report';
 import { ensureSessionSecret, loadConfig } from '../server/config';
@@ -44,10 +45,11 @@ async function main(): Promise<void> {
   mkdirSync(reportDir, { recursive: true });
   const records = createWriteStream(path.join(reportDir, 'records.txt'));
   const urls = createWriteStream(path.join(reportDir, 'urls.csv'));
-  urls.write('old,new\n');
+  urls.write(csvRow(['old', 'new']));
   const report = new ImportReport();
   report.onRecord = (line) => records.write(`${line}\n`);
-  report.onUrl = (from, to) => urls.write(`${csv(from)},${csv(to)}\n`);
+  // One CSV writer for every CSV: a WordPress <link> of "=HYPERLINK(…)" lands as text, not a formula.
+  report.onUrl = (from, to) => urls.write(csvRow([from, to]));
   // The search index follows the import: each post and each batch of comments as it is written.
   const search = new SearchIndex(new DomainEvents());
   report.onPostWritten = (post) => search.writePosts([post as PostSource], true);
@@ -82,10 +84,6 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
   }
-}
-
-function csv(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 async function close(stream: WriteStream): Promise<void> {

@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerOptions } from 'node:http';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { csrfProtection } from './auth/csrf.js';
@@ -63,6 +63,20 @@ export function createRequestListener(app: Express): RequestListener {
   if (!pages) return app;
   return (req, res) => {
     if (!pages.hit(req, res)) app(req, res);
+  };
+}
+
+/**
+ * The HTTP server's own limits: a client has REQUEST_TIMEOUT_SECONDS to send a whole request and
+ * 10 s (at most) for its headers, checked every second, so a body that trickles in is cut off with
+ * a 408 instead of holding a request slot for Node's default five minutes.
+ */
+export function serverOptions(config: Pick<Config, 'requestTimeoutSeconds'>): ServerOptions {
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  return {
+    requestTimeout,
+    headersTimeout: Math.min(10000, requestTimeout),
+    connectionsCheckingInterval: 1000,
   };
 }
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import { shareSettings } from './services/settings/settings-sync.js';
 import type { AddressInfo } from 'node:net';
-import { createApp, createRequestListener } from './app.js';
+import { createApp, createRequestListener, serverOptions } from './app.js';
 import { ConfigError, ensureSessionSecret, loadConfig, type Config } from './config/index.js';
 import { readEnvFile } from './config/env-file.js';
 import { mongooseHealth } from './db/connection.js';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     pageCache,
     webAuth,
   });
-  const server = createServer(createRequestListener(app));
+  const server = createServer(serverOptions(config), createRequestListener(app));
   server.prependListener('request', (_req, res) => {
     if (draining) res.setHeader('Connection', 'close');
   });

@@ -27,8 +27,9 @@ export function startBuiltServer(options: {
       SESSION_SECRET: options.secret,
       SITE_URL: 'http://127.0.0.1',
       REDIS_URL: '',
-      // One address sends everything here; the pace limit has its own tests.
+      // One address sends everything here; the pace and sign-in limits have their own tests.
       COMMENT_INTERVAL_SECONDS: '0',
+      LOGIN_MAX_SIGNINS: '100000',
       ...options.env,
     },
   });

@@ -187,6 +187,11 @@
 
   var socket = io({ transports: ['websocket', 'polling'] });
   window.adviceSocket = socket;
+  // The server drops an account's sockets when its role or sessions change: come back as what
+  // this browser's session is now (Socket.IO does not reconnect by itself after that).
+  socket.on('disconnect', function (reason) {
+    if (reason === 'io server disconnect') socket.connect();
+  });
 
   socket.on('connect', function () {
     socket.emit('thread:join', { postId: postId, lastSeen: highestNumber() }, function (reply) {

@@ -163,12 +163,23 @@ export const schema = {
     int(0, 1440),
     'How long authors may edit a comment.',
   ),
-  bcryptRounds: setting('BCRYPT_ROUNDS', 12, int(4, 15), 'Password hashing cost (bcrypt rounds).'),
+  passwordCost: setting(
+    'PASSWORD_COST',
+    16,
+    int(10, 20),
+    'Password hashing cost: scrypt with N = 2^PASSWORD_COST (16: 64 MiB and about 0.2 s a hash, off the event loop).',
+  ),
   loginMaxFailures: setting(
     'LOGIN_MAX_FAILURES',
     5,
     int(1, 100),
     'Failed logins allowed per IP and per account in the window.',
+  ),
+  loginMaxSignins: setting(
+    'LOGIN_MAX_SIGNINS',
+    20,
+    int(1, 100000),
+    'Sign-ins, successful ones too, allowed per account from one address in the window (five times as many per address).',
   ),
   loginWindowMinutes: setting('LOGIN_WINDOW_MINUTES', 15, int(1, 1440), 'The failed-login window.'),
   postsPerPage: setting('POSTS_PER_PAGE', 10, int(1, 100), 'Posts per home or tag page.'),
@@ -318,7 +329,13 @@ export const schema = {
     'MAX_IN_FLIGHT',
     200,
     int(1, 100000),
-    'Requests handled at once; past it, new ones get a quick 503 (a flood cannot pile up in memory).',
+    'Requests handled at once; past it, new ones get a quick 503 (a flood cannot pile up in memory). One client (address) holds at most an eighth of them.',
+  ),
+  requestTimeoutSeconds: setting(
+    'REQUEST_TIMEOUT_SECONDS',
+    30,
+    int(2, 600),
+    'How long a client has to send a whole request (headers within 10 s): a body that trickles in is cut off, not waited for.',
   ),
 };
 

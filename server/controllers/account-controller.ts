@@ -116,7 +116,18 @@ export function accountController(
         return '/account?email=1';
       })) satisfies RequestHandler,
 
-    /** GET /account/email/:token: the link from the confirmation mail (works signed in or not). */
+    /**
+     * GET /account/email/:token: the link from the confirmation mail asks first (works signed in or
+     * not); a mail scanner or a link preview that fetches it changes nothing.
+     */
+    confirmEmailForm: (async (req, res) => {
+      const token = pathParam(req, 'token');
+      const change = await services.accounts.checkEmailChange(token);
+      res.setHeader('Cache-Control', 'no-store');
+      res.render('account/email-confirm', { title: 'Confirm your new address', token, ...change });
+    }) satisfies RequestHandler,
+
+    /** POST /account/email/:token: the reader pressed "Confirm". */
     confirmEmail: (async (req, res) => {
       await services.accounts.confirmEmail(pathParam(req, 'token'));
       res.redirect(303, req.user ? '/account?confirmed=1' : '/login?next=/account');

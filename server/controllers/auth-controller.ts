@@ -152,7 +152,12 @@ export function authController(
 
     /** Logging out also rotates the session id (Passport regenerates the session). */
     logout: ((req, res, next) => {
-      req.logout((err) => (err ? next(err) : res.redirect(303, '/')));
+      const who = req.user?.id;
+      req.logout((err) => {
+        if (err) return next(err);
+        if (who) services.users.signedOut(who);
+        res.redirect(303, '/');
+      });
     }) satisfies RequestHandler,
   };
 }

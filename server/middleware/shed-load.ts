@@ -1,26 +1,46 @@
 import type { RequestHandler } from 'express';
-import { ServiceUnavailableError } from '../errors/index.js';
+import { ServiceUnavailableError, TooManyRequestsError } from '../errors/index.js';
+
+/** The share of the budget one client (address) may hold: an eighth, and at least two. */
+export function perClientShare(max: number): number {
+  return Math.max(2, Math.floor(max / 8));
+}
 
 /**
- * Load shedding: at most `max` requests are handled at once. Past that, a new request gets a
- * quick 503 with Retry-After instead of waiting in a queue that grows with the flood (memory and
- * latency stay bounded, and the requests already admitted finish). Health checks always pass.
+ * Load shedding: at most `max` requests are handled at once, and one client (by address, as the
+ * proxy setting reads it) holds at most its share of them. Past that, a new request gets a quick
+ * 503 (or 429 for the one client) with Retry-After instead of waiting in a queue that grows with
+ * the flood; the requests already admitted finish. A request holds its slot while its body comes
+ * in, so the server's request timeout (REQUEST_TIMEOUT_SECONDS) bounds how long a slow body can
+ * keep one, and the share bounds how many one client can keep. Health checks always pass.
  */
-export function shedLoad(max: number): RequestHandler {
+export function shedLoad(max: number, share = perClientShare(max)): RequestHandler {
   let inFlight = 0;
+  const byClient = new Map<string, number>();
   return (req, res, next) => {
     if (req.path === '/healthz' || req.path === '/readyz') return next();
+    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const held = byClient.get(client) ?? 0;
+    if (held >= share) {
+      return next(
+        new TooManyRequestsError('Too many requests at once from your address. Please wait a moment.', 2),
+      );
+    }
     if (inFlight >= max) {
       return next(
         new ServiceUnavailableError('The site is very busy right now. Please try again in a moment.'),
       );
     }
     inFlight += 1;
+    byClient.set(client, held + 1);
     let done = false;
     const release = () => {
       if (done) return;
       done = true;
       inFlight -= 1;
+      const left = (byClient.get(client) ?? 1) - 1;
+      if (left > 0) byClient.set(client, left);
+      else byClient.delete(client);
     };
     res.once('finish', release);
     res.once('close', release);

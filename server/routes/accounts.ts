@@ -9,7 +9,8 @@ export type AccountsDeps = Parameters<typeof accountController>[0];
 export function accountsRouter(services: AccountsDeps, config: Config): Router {
   const router = Router();
   const accounts = accountController(services, config);
-  router.get('/account/email/:token', accounts.confirmEmail);
+  router.get('/account/email/:token', accounts.confirmEmailForm);
+  router.post('/account/email/:token', accounts.confirmEmail);
   router.get('/account', requireUser, accounts.settings);
   router.get('/account/replies', requireUser, accounts.replies);
   router.post('/account/password', requireUser, accounts.changePassword);

@@ -1,4 +1,4 @@
-import bcrypt from 'bcryptjs';
+import { hashPassword } from '../lib/passwords.js';
 import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { CommentModel } from '../../models/comment.js';
@@ -35,7 +35,7 @@ async function columnistAccount(): Promise<Types.ObjectId> {
     username: COLUMNIST,
     usernameLower: COLUMNIST.toLowerCase(),
     nameKey: nameKey(COLUMNIST),
-    passwordHash: await bcrypt.hash(randomBytes(24).toString('hex'), 4),
+    passwordHash: await hashPassword(randomBytes(24).toString('hex'), 10),
     role: 'editor',
   });
   return user._id;

@@ -20,6 +20,11 @@ export interface DomainEventMap {
   'moderation.changed': Record<string, never>;
   /** A moderator acted on a comment (the spam classifier learns from approve, reject, remove, restore). */
   'comment.moderated': { commentId: Types.ObjectId; action: string; text: string };
+  /**
+   * Who an account's open sockets speak for may have changed (its role, its password, a sign-out,
+   * its deletion): the socket layer drops them, and they reconnect as what their session is now.
+   */
+  'account.sessions': { userId: string };
   /** Admin settings changed (saved here, or read after another process saved them): their keys. */
   'settings.changed': { revision: number; keys: string[] };
   'post.published': { postId: Types.ObjectId; slug: string; letterId: Types.ObjectId | null };

@@ -90,7 +90,7 @@ export function createServices(deps: {
   const names = new ReservedNames(events, now, undefined, (err) =>
     deps.logger?.error({ err }, 'reading account names and bylines failed'),
   );
-  const users = new UserService(deps.config, limiter, names);
+  const users = new UserService(deps.config, limiter, names, events);
   const sanctions = new SanctionService(audit, now);
   const warnings = new WarningService(audit);
   const spam = new SpamService(deps.config, events, now, (err) =>
@@ -122,7 +122,7 @@ export function createServices(deps: {
       logError('following a post failed'),
     ),
     inbox: new RepliesInbox(events, logError('counting unread replies failed')),
-    accounts: new AccountService(deps.config, mailQueue, comments, limiter, names, now),
+    accounts: new AccountService(deps.config, mailQueue, comments, limiter, names, now, events),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
     moderation,
     commenters: new CommenterService(moderation),

@@ -2,8 +2,14 @@ import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
 import type { ThreadFragments } from '../rendering/thread-fragments.js';
-import { MODERATORS_ROOM, userRoom } from './live-comment.js';
-import { LISTING_ROOM, loadLiveThread, renderLiveComment, roomFor } from './live-comment.js';
+import {
+  LISTING_ROOM,
+  MODERATORS_ROOM,
+  loadLiveThread,
+  renderLiveComment,
+  roomFor,
+  userRoom,
+} from './live-comment.js';
 import { RoomBatcher } from './room-batcher.js';
 
 /**
@@ -75,6 +81,11 @@ export function wireBroadcasts(
         return;
       }
       io.to(room).emit('post:status', { commentsOpen: commentStatus === 'open', note: closedNote ?? '' });
+    }),
+    // An account's role, password or sessions changed: its sockets reconnect as what they are now
+    // (a demoted moderator's leave the moderators' room; a signed-out one's, the account's room).
+    services.events.on('account.sessions', ({ userId }) => {
+      io.in(userRoom(userId)).disconnectSockets(true);
     }),
     // The queues' counts, to moderators, at most once a second however busy moderation is.
     services.events.on('moderation.changed', () => {

@@ -30,7 +30,9 @@ export function buildTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     SEED_ON_EMPTY: 'false',
-    BCRYPT_ROUNDS: '4',
+    PASSWORD_COST: '10',
+    // Test files sign in many times from one address; the sign-in limit has its own test.
+    LOGIN_MAX_SIGNINS: '100000',
     // Tests post many comments from one address in a second; the pace limit has its own tests.
     COMMENT_INTERVAL_SECONDS: '0',
     // Likewise searches: the search limit has its own test.

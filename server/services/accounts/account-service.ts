@@ -1,4 +1,3 @@
-import bcrypt from 'bcryptjs';
 import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
@@ -13,9 +12,12 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../../errors/index.js';
+import { addressBlock } from '../../lib/ip-hash.js';
+import { hashPassword, isUsableHash, verifyPassword } from '../../lib/passwords.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 import type { MailQueue } from '../notifications/mail-queue.js';
+import type { DomainEvents } from '../events.js';
 import type { CommentService } from '../comments/comment-service.js';
 import {
   checkUsername,
@@ -29,6 +31,8 @@ import { FieldErrors, isEmail } from '../../lib/validation.js';
 
 /** How long a password-reset link works. */
 const RESET_MINUTES = 60;
+/** At most one reset mail to an address this often (well inside RESET_MINUTES). */
+const RESET_SPACING_MINUTES = 5;
 /** How long a link confirming a new email address works. */
 const EMAIL_HOURS = 24;
 
@@ -42,13 +46,14 @@ type Stored = User & { passwordHash: string; email: string };
  */
 export class AccountService {
   private readonly resetsByIp: SharedRateLimiter;
-  private readonly resetsByEmail: SharedRateLimiter;
+  private readonly resetsByRequester: SharedRateLimiter;
+  private readonly resetsToAddress: SharedRateLimiter;
   private readonly emailChanges: SharedRateLimiter;
 
   constructor(
     private readonly config: Pick<
       Config,
-      'bcryptRounds' | 'sessionSecret' | 'siteUrl' | 'siteTitle' | 'accountEmailConfirmation'
+      'passwordCost' | 'sessionSecret' | 'siteUrl' | 'siteTitle' | 'accountEmailConfirmation'
     >,
     /** Mail goes through the queue: the request that causes it never waits for the mail server. */
     private readonly mail: Pick<MailQueue, 'enqueue'>,
@@ -56,9 +61,14 @@ export class AccountService {
     limiter: LimiterFactory,
     private readonly names: Pick<ReservedNames, 'add'>,
     private readonly now: () => number = Date.now,
+    private readonly events?: Pick<DomainEvents, 'emit'>,
   ) {
     this.resetsByIp = limiter('reset-ip', 20, 3600000);
-    this.resetsByEmail = limiter('reset-email', 3, 3600000);
+    this.resetsByRequester = limiter('reset-email-from', 3, 3600000);
+    // One reset mail per address every RESET_SPACING_MINUTES, whoever asks: a refusal only ever
+    // follows a mail whose link still works (RESET_MINUTES), so asking on Bob's behalf cannot
+    // lock Bob out, and a stranger can send him at most a few messages an hour.
+    this.resetsToAddress = limiter('reset-email', 1, RESET_SPACING_MINUTES * 60000);
     this.emailChanges = limiter('email-change', 5, 3600000);
   }
 
@@ -134,9 +144,12 @@ export class AccountService {
         email: 'That does not look like an email address.',
       });
     }
-    const [byIp, byEmail] = await Promise.all([
-      this.resetsByIp.take(`ip:${ip}`),
-      this.resetsByEmail.take(`email:${email}`),
+    // Counted per requesting address and per (requester, account address): a stranger who spends
+    // their own share for Bob's address leaves Bob's own request (from elsewhere) untouched.
+    const from = addressBlock(ip);
+    const [byIp, byRequester] = await Promise.all([
+      this.resetsByIp.take(`ip:${from}`),
+      this.resetsByRequester.take(`email:${email}:from:${from}`),
     ]);
     if (byIp.waitMs > 0) {
       throw new TooManyRequestsError(
@@ -144,8 +157,11 @@ export class AccountService {
         Math.ceil(byIp.waitMs / 1000),
       );
     }
-    // Past the limit for one address, nothing more is sent (and the answer is the same).
-    if (byEmail.waitMs > 0) return { send: async () => undefined };
+    // Past either limit nothing more is sent (and the answer is the same): this requester asked
+    // for this address often enough, or a mail with a working link went to it minutes ago.
+    if (byRequester.waitMs > 0) return { send: async () => undefined };
+    if ((await this.resetsToAddress.take(`email:${email}`)).waitMs > 0)
+      return { send: async () => undefined };
     const users = await UserModel.find({ email })
       .select('+passwordHash +email username sessionVersion')
       .limit(5)
@@ -268,16 +284,30 @@ export class AccountService {
   }
 
   /** Applies a confirmed address change (once: the link is bound to the address it replaces). */
+  /**
+   * The account and new address an email-change link is for, while it is valid; writes nothing, so
+   * the page that asks "confirm this address?" can say which (a mail scanner's GET changes nothing).
+   */
+  async checkEmailChange(token: string): Promise<{ username: string; email: string }> {
+    const { user, email } = await this.emailChangeFor(token);
+    return { username: user.username, email };
+  }
+
+  /** Confirms an email change: the account's address becomes the new one. */
   async confirmEmail(token: string): Promise<string> {
+    const { user, email } = await this.emailChangeFor(token);
+    await UserModel.updateOne({ _id: user._id }, { $set: { email, emailConfirmedAt: new Date(this.now()) } });
+    return email;
+  }
+
+  private async emailChangeFor(token: string): Promise<{ user: Stored; email: string }> {
     const [id, encoded, expires, mac] = token.split('.');
     const invalid = new NotFoundError('This confirmation link is not valid any more. Ask for a new one.');
     if (!mac || !Types.ObjectId.isValid(id) || Number(expires) < this.now()) throw invalid;
     const user = await UserModel.findById(id).select('+email username emailConfirmedAt').lean<Stored>();
     const payload = `${id}.${encoded}.${expires}`;
     if (!user || !sameToken(mac, this.emailMac(payload, user))) throw invalid;
-    const email = Buffer.from(encoded, 'base64url').toString('utf8');
-    await UserModel.updateOne({ _id: user._id }, { $set: { email, emailConfirmedAt: new Date(this.now()) } });
-    return email;
+    return { user, email: Buffer.from(encoded, 'base64url').toString('utf8') };
   }
 
   /** Everything this site holds about the account, for download. */
@@ -287,8 +317,11 @@ export class AccountService {
       .sort({ _id: -1 })
       .select('post number bodySource status createdAt editedAt parent')
       .lean<Comment[]>();
+    // Published posts only: a post taken back to draft (and perhaps renamed) keeps its new title
+    // and address to the editors; the reader's own comments on it still come, without them.
     const posts = await PostModel.find({
       _id: mongoose.trusted({ $in: [...new Set(comments.map((c) => String(c.post)))] }),
+      status: 'published',
     })
       .select('slug title')
       .lean<Post[]>();
@@ -303,8 +336,10 @@ export class AccountService {
         createdAt: user.createdAt,
       },
       comments: comments.map((c) => ({
-        post: bySlug.get(String(c.post))?.title ?? '',
-        url: this.url(`/posts/${bySlug.get(String(c.post))?.slug ?? ''}/comments/${String(c._id)}`),
+        post: bySlug.get(String(c.post))?.title ?? '(a post that is no longer published)',
+        url: bySlug.has(String(c.post))
+          ? this.url(`/posts/${bySlug.get(String(c.post))!.slug}/comments/${String(c._id)}`)
+          : null,
         number: c.number,
         status: c.status,
         body: c.bodySource,
@@ -350,6 +385,7 @@ export class AccountService {
       WarningModel.deleteMany({ user: user._id }),
     ]);
     await UserModel.deleteOne({ _id: user._id });
+    this.events?.emit('account.sessions', { userId: String(user._id) });
   }
 
   /** Changes every comment of an account, and records each thread they are in as changed. */
@@ -363,14 +399,16 @@ export class AccountService {
   }
 
   private async setPassword(user: Stored, password: string): Promise<SessionUser> {
-    const passwordHash = await bcrypt.hash(password, this.config.bcryptRounds);
+    const passwordHash = await hashPassword(password, this.config.passwordCost);
     await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash }, $inc: { sessionVersion: 1 } });
+    // Every other session ended: so do their open sockets (they reconnect signed out).
+    this.events?.emit('account.sessions', { userId: String(user._id) });
     return toSessionUser({ ...user, sessionVersion: (user.sessionVersion ?? 0) + 1 });
   }
 
   private async passwordMatches(user: Stored, password: string): Promise<boolean> {
-    if (typeof password !== 'string' || !password || !user.passwordHash.startsWith('$2')) return false;
-    return bcrypt.compare(password, user.passwordHash);
+    if (typeof password !== 'string' || !password || !isUsableHash(user.passwordHash)) return false;
+    return (await verifyPassword(password, user.passwordHash, this.config.passwordCost)).ok;
   }
 
   private async stored(id: string): Promise<Stored> {

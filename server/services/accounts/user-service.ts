@@ -1,7 +1,7 @@
-import bcrypt from 'bcryptjs';
 import { Types } from 'mongoose';
 import { ROLES, UserModel, type Role, type User } from '../../../models/user.js';
 import { nameKey } from '../../lib/name-key.js';
+import { hashPassword, isUsableHash, verifyPassword } from '../../lib/passwords.js';
 import type { Config } from '../../config/index.js';
 import {
   NotFoundError,
@@ -12,6 +12,7 @@ import {
 import { FieldErrors, isEmail } from '../../lib/validation.js';
 import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
+import type { DomainEvents } from '../events.js';
 
 /** What a session knows about its user. */
 export interface SessionUser {
@@ -27,7 +28,10 @@ export interface SessionUser {
 export const STAFF_ROLES: readonly Role[] = ['moderator', 'editor', 'admin'];
 
 const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{1,28}[\p{L}\p{N}]$/u;
-/** bcrypt reads 72 bytes of a password and ignores the rest: longer ones are refused, never cut. */
+/**
+ * At most 72 bytes, as when hashes were bcrypt (which ignored the rest): refused, never cut, and a
+ * bound on the work one sign-in can ask of the hash.
+ */
 export const PASSWORD_MAX_BYTES = 72;
 
 /** Why a new password cannot be used, or null. */
@@ -73,14 +77,20 @@ export class UserService {
   private readonly byIp: SharedRateLimiter;
   private readonly byAccountAndIp: SharedRateLimiter;
   private readonly byAccount: SharedRateLimiter;
+  private readonly signinsByPair: SharedRateLimiter;
+  private readonly signinsByIp: SharedRateLimiter;
   /** Compared against when the username is unknown, at the real cost, so a miss takes as long as a hit. */
   private standIn: Promise<string> | undefined;
 
   constructor(
-    private readonly config: Pick<Config, 'bcryptRounds' | 'loginMaxFailures' | 'loginWindowMinutes'>,
+    private readonly config: Pick<
+      Config,
+      'passwordCost' | 'loginMaxFailures' | 'loginMaxSignins' | 'loginWindowMinutes'
+    >,
     limiter: LimiterFactory,
     /** Told of each new account's name, so guests' comments see it at once. */
     private readonly names?: Pick<ReservedNames, 'add'>,
+    private readonly events?: Pick<DomainEvents, 'emit'>,
   ) {
     const windowMs = config.loginWindowMinutes * 60000;
     // An address that guesses a lot is stopped; so is one address guessing one account. Failures
@@ -88,6 +98,10 @@ export class UserService {
     this.byIp = limiter('login-ip', config.loginMaxFailures * 4, windowMs);
     this.byAccountAndIp = limiter('login-account-ip', config.loginMaxFailures, windowMs);
     this.byAccount = limiter('login-account', config.loginMaxFailures, windowMs);
+    // Every sign-in costs a hash, right or wrong: one address signing in again and again (to one
+    // account, or to many) is stopped too, never the account's owner elsewhere.
+    this.signinsByPair = limiter('signin-account-ip', config.loginMaxSignins, windowMs);
+    this.signinsByIp = limiter('signin-ip', config.loginMaxSignins * 5, windowMs);
   }
 
   async register(input: { username: string; password: string; email: string }): Promise<SessionUser> {
@@ -104,7 +118,7 @@ export class UserService {
         username: NAME_TAKEN,
       });
     }
-    const passwordHash = await bcrypt.hash(input.password, this.config.bcryptRounds);
+    const passwordHash = await hashPassword(input.password, this.config.passwordCost);
     try {
       // role is never taken from input: everyone starts as a commenter.
       const user = await UserModel.create({
@@ -142,8 +156,21 @@ export class UserService {
     const accountKey = `account:${account}`;
     // Counted as a failure up front, in one step (parallel guesses cannot all slip under the
     // limit), and given back if it succeeds.
-    const [byIp, byPair] = await Promise.all([this.byIp.take(ipKey), this.byAccountAndIp.take(pairKey)]);
+    const [byIp, byPair, signins, signinsHere] = await Promise.all([
+      this.byIp.take(ipKey),
+      this.byAccountAndIp.take(pairKey),
+      this.signinsByPair.take(pairKey),
+      this.signinsByIp.take(ipKey),
+    ]);
     const giveBack = () => Promise.all([byIp.undo(), byPair.undo()]);
+    const busy = Math.max(signins.waitMs, signinsHere.waitMs);
+    if (busy > 0) {
+      await giveBack();
+      throw new TooManyRequestsError(
+        `Too many sign-ins from here. Try again in ${Math.ceil(busy / 60000)} minute(s).`,
+        Math.ceil(busy / 1000),
+      );
+    }
     const wait = Math.max(byIp.waitMs, byPair.waitMs);
     if (wait > 0) {
       await giveBack();
@@ -161,18 +188,30 @@ export class UserService {
     const user = await UserModel.findOne({ usernameLower: account })
       .select('+passwordHash')
       .lean<User & { passwordHash: string }>();
-    this.standIn ??= bcrypt.hash('not-a-real-password', this.config.bcryptRounds);
+    this.standIn ??= hashPassword('not-a-real-password', this.config.passwordCost);
     // An account without a usable hash (imported, no password yet) is compared at the real cost too,
     // so the answer's timing does not tell which accounts those are.
-    const usable = Boolean(user?.passwordHash.startsWith('$2'));
-    const matches = await bcrypt.compare(passwordRaw, usable ? user!.passwordHash : await this.standIn);
-    const ok = usable && matches;
+    const usable = isUsableHash(user?.passwordHash);
+    const checked = await verifyPassword(
+      passwordRaw,
+      usable ? user!.passwordHash : await this.standIn,
+      this.config.passwordCost,
+    );
+    const ok = usable && checked.ok;
     if (!user || !ok) {
       await this.byAccount.hit(accountKey);
       throw new UnauthorizedError('Username or password is incorrect.');
     }
     await giveBack();
     await Promise.all([this.byAccountAndIp.reset(pairKey), this.byAccount.reset(accountKey)]);
+    // A hash from before (bcrypt, or another cost) is replaced now that the password is known.
+    if (checked.rehash) {
+      const passwordHash = await hashPassword(passwordRaw, this.config.passwordCost);
+      await UserModel.updateOne(
+        { _id: user._id, passwordHash: user.passwordHash },
+        { $set: { passwordHash } },
+      );
+    }
     return toSessionUser(user);
   }
 
@@ -224,7 +263,14 @@ export class UserService {
       ? await UserModel.findById(userId).select('username role sessionVersion emailConfirmedAt').lean<User>()
       : null;
     if (!user) throw new NotFoundError('There is no such user.');
+    // Open sockets joined rooms for the old role (the moderators' counts): they reconnect as the new one.
+    this.events?.emit('account.sessions', { userId: String(user._id) });
     return toSessionUser(user);
+  }
+
+  /** A session of the account signed out: its open sockets stop speaking for the account. */
+  signedOut(userId: string): void {
+    this.events?.emit('account.sessions', { userId });
   }
 
   /** For `npm run create-admin`: a new admin, or an existing account promoted with a new password. */
@@ -233,7 +279,7 @@ export class UserService {
     if (existing) {
       const weak = passwordProblem(password);
       if (weak) throw new ValidationError(weak);
-      const passwordHash = await bcrypt.hash(password, this.config.bcryptRounds);
+      const passwordHash = await hashPassword(password, this.config.passwordCost);
       await UserModel.updateOne({ _id: existing._id }, { $set: { role: 'admin', passwordHash } });
       return { ...toSessionUser(existing), role: 'admin' };
     }

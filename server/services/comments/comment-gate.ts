@@ -78,13 +78,16 @@ export class CommentGate {
 
   /** Suspensions, bans and blocks: throws 403 with a message the writer can act on. */
   async assertMayWrite(writer: Writer): Promise<void> {
+    // Staff answer for themselves: an address block or a warning aimed at readers never silences
+    // them (a moderator blocking a network an admin shares, or warning an admin, stops nobody).
+    const staff = Boolean(writer.user && STAFF.has(writer.user.role));
     const [, warning] = await Promise.all([
       this.sanctions.assertMayPost({
         userId: (writer.user ?? writer.account)?.id,
-        email: writer.email,
-        ipHash: writer.ipHash,
+        email: staff ? undefined : writer.email,
+        ipHash: staff ? undefined : writer.ipHash,
       }),
-      writer.user && this.warnings ? this.warnings.pending(writer.user.id) : null,
+      writer.user && !staff && this.warnings ? this.warnings.pending(writer.user.id) : null,
     ]);
     if (warning) {
       throw new ForbiddenError(

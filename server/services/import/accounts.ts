@@ -3,7 +3,7 @@ import { UserModel, type Role, type User } from '../../../models/user.js';
 import { nameKey } from '../../lib/name-key.js';
 import type { ImportReport } from './report.js';
 
-/** No bcrypt hash looks like this: the account cannot sign in until its owner sets a password. */
+/** No password hash looks like this: the account cannot sign in until its owner sets a password. */
 export const NO_PASSWORD = '!imported-without-password';
 const MAX_NAME = 30;
 

@@ -1,5 +1,6 @@
 import { AuditEntryModel, type AuditEntry } from '../../../models/audit-entry.js';
 import { paging, type Paging } from '../../lib/paging.js';
+import { csvRow } from '../../lib/csv.js';
 import type { SessionUser } from '../accounts/user-service.js';
 
 export interface AuditInput {
@@ -70,21 +71,11 @@ export class AuditService {
         e.reason,
         (e.changes ?? []).map((c) => `${c.field}: ${c.before} → ${c.after}`).join('; '),
       ];
-      yield `${row.map(csvField).join(',')}\r\n`;
+      yield csvRow(row);
     }
   }
 
   async actions(): Promise<string[]> {
     return (await AuditEntryModel.distinct('action')).sort();
   }
-}
-
-/**
- * One CSV field (RFC 4180), quoted when needed; a leading =, +, - or @ is prefixed with ' so a
- * spreadsheet shows the text instead of running it as a formula.
- */
-function csvField(value: unknown): string {
-  let text = String(value ?? '');
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -66,12 +66,12 @@ export class SanctionService {
   }
 
   /** Throws a 403 with a clear message when the writer may not post. */
-  async assertMayPost(who: { userId?: string; email?: string; ipHash: string }): Promise<void> {
+  async assertMayPost(who: { userId?: string; email?: string; ipHash?: string }): Promise<void> {
     // Looked up in the snapshot of bans; the first that applies, in this order, answers.
     const [userBan, emailBan, block] = await Promise.all([
       who.userId ? this.active('user', who.userId) : null,
       who.email ? this.active('email', who.email.toLowerCase()) : null,
-      this.active('ip', who.ipHash),
+      who.ipHash ? this.active('ip', who.ipHash) : null,
     ]);
     if (userBan) {
       throw new ForbiddenError(

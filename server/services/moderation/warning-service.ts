@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { UserModel, type User } from '../../../models/user.js';
 import { WarningModel, type Warning } from '../../../models/warning.js';
-import { NotFoundError, ValidationError } from '../../errors/index.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import type { AuditService } from './audit-service.js';
 
@@ -22,9 +22,12 @@ export class WarningService {
     }
     if (reason.length > 1000) throw new ValidationError('Keep the reason under 1,000 characters.');
     const user = Types.ObjectId.isValid(userId)
-      ? await UserModel.findById(userId).select('username').lean<User>()
+      ? await UserModel.findById(userId).select('username role').lean<User>()
       : null;
     if (!user) throw new NotFoundError('There is no such account.');
+    // As with suspensions: staff are not silenced by their peers; an admin changes their role first.
+    if (user.role !== 'commenter')
+      throw new ForbiddenError('Staff accounts cannot be warned; an admin can change their role first.');
     await WarningModel.create({ user: user._id, reason, byName: actor.username });
     await this.audit.record(actor, {
       action: 'user.warn',

@@ -15,6 +15,8 @@ import type { ShownComment } from '../comments/thread.js';
 export type MailingList = 'replies' | 'address';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
+/** At most one confirmation link a day to an address. */
+const CONFIRM_SPACING_MS = 24 * 3600000;
 /** How long a guest's confirmation link works. */
 const CONFIRM_DAYS = 7;
 
@@ -196,11 +198,22 @@ export class ReplyNotifier {
     };
   }
 
-  /** A guest's "email me replies": a link to confirm it for this comment (never to an address that stopped). */
+  /**
+   * A guest's "email me replies": a link to confirm it for this comment. Never to an address that
+   * stopped, nor to one already confirmed (someone typing a confirmed address gets nothing sent to
+   * it), and at most one a day to any address, whoever asks; the mail itself can stop all mail.
+   */
   private async askToConfirm(comment: Comment): Promise<void> {
     const address = comment.authorEmail ?? '';
     const known = await MailAddressModel.findById(address).lean<MailAddress>();
-    if (known?.stopped) return;
+    if (known?.stopped || known?.confirmedAt) return;
+    if (known?.askedAt && this.now() - new Date(known.askedAt).getTime() < CONFIRM_SPACING_MS) return;
+    await MailAddressModel.updateOne(
+      { _id: address },
+      { $set: { askedAt: new Date(this.now()) } },
+      { upsert: true },
+    );
+    const never = this.url(`/unsubscribe/${this.unsubscribeToken(address, 'address')}`);
     const commentId = String(comment._id);
     const expires = String(this.now() + CONFIRM_DAYS * 86400000);
     const token = `${commentId}.${expires}.${this.mac('confirm', commentId, expires, address)}`;
@@ -214,7 +227,14 @@ export class ReplyNotifier {
         `  ${this.url(`/notify/confirm/${token}`)}`,
         '',
         'If it was not you, ignore this message: nothing will be sent to you.',
+        'To never get mail from this site at this address, whoever types it, open:',
+        '',
+        `  ${never}`,
       ].join('\n'),
+      headers: {
+        'List-Unsubscribe': `<${never}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
     });
   }
 }

@@ -38,7 +38,13 @@ describe('ACCOUNT_EMAIL_CONFIRMATION=required: new accounts confirm their email 
     const mail = services.mailer.captured.find((m) => m.to === 'una@example.com')!;
     expect(mail.subject).toMatch(/Confirm your new email address/);
     const link = new URL(/https?:\/\/\S+\/account\/email\/\S+/.exec(mail.text)![0]).pathname;
-    await agent.get(link).expect(303);
+    // The link asks; the button confirms.
+    const asking = await agent.get(link).expect(200);
+    await agent
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfFrom(asking.text) })
+      .expect(303);
     expect(
       (await UserModel.findOne({ username: 'Unconfirmed Una' }).lean())?.emailConfirmedAt,
     ).toBeInstanceOf(Date);

@@ -9,7 +9,7 @@
  * Prints requests per second and p50/p99 for each, and the ratios to the page alone, same run.
  */
 import autocannon from 'autocannon';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

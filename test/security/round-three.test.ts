@@ -149,6 +149,16 @@ describe('mail goes only where its owner asked', () => {
     await request(app).head(link);
     const stored = await UserModel.findById(user.id).select('+email').lean();
     expect(stored?.email).toBe('sam@example.com');
+    // The mail lets the address's owner refuse all mail from the site; then nobody can use it.
+    const never = new URL(/To never get mail[^\n]*\n\s*\n\s*(https?:\/\/\S+)/.exec(mail.text)![1]).pathname;
+    await request(app).post(never).expect(200);
+    const again = await agent.get('/account').expect(200);
+    const refused = await agent
+      .post('/account/email')
+      .type('form')
+      .send({ _csrf: csrfFrom(again.text), email: 'spam-trap@example.net', password: PASSWORD })
+      .expect(400);
+    expect(cheerio.load(refused.text)('#error-email').text()).toMatch(/asked for no mail/);
   });
 
   it('typing someone else’s address under "Email me replies" sends it one confirmation, and none once confirmed', async () => {

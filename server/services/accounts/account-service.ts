@@ -13,6 +13,8 @@ import {
   ValidationError,
 } from '../../errors/index.js';
 import { addressBlock } from '../../lib/ip-hash.js';
+import { addressStopToken } from '../../lib/mail-stop.js';
+import { MailAddressModel, type MailAddress } from '../../../models/mail-address.js';
 import { hashPassword, isUsableHash, verifyPassword } from '../../lib/passwords.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
@@ -239,6 +241,11 @@ export class AccountService {
         emailPassword: 'That is not your password.',
       });
     }
+    if ((await MailAddressModel.findById(email).select('stopped').lean<MailAddress>())?.stopped) {
+      throw new ValidationError('That address cannot be used.', {
+        email: 'Its owner asked for no mail from this site at that address. Use another one.',
+      });
+    }
     const turn = await this.emailChanges.take(`user:${actor.id}`);
     if (turn.waitMs > 0) {
       throw new TooManyRequestsError(
@@ -266,7 +273,14 @@ export class AccountService {
     return sign(this.config.sessionSecret, `email:${payload}:${user.email}:${confirmed}`);
   }
 
+  /**
+   * The link that confirms an address for an account, at registration or on a change. Never to an
+   * address whose owner asked for no mail from the site; the mail itself offers that choice, since
+   * anyone can type someone else's address.
+   */
   private async sendEmailLink(user: Stored, email: string): Promise<void> {
+    if ((await MailAddressModel.findById(email).select('stopped').lean<MailAddress>())?.stopped) return;
+    const never = this.url(`/unsubscribe/${addressStopToken(this.config.sessionSecret, email)}`);
     const expires = this.now() + EMAIL_HOURS * 3600000;
     const payload = `${String(user._id)}.${Buffer.from(email).toString('base64url')}.${expires}`;
     const token = `${payload}.${this.emailMac(payload, user)}`;
@@ -279,11 +293,14 @@ export class AccountService {
         `  ${this.url(`/account/email/${token}`)}`,
         '',
         'If you did not ask for this, ignore this message: nothing changes.',
+        'To never get mail from this site at this address, whoever types it, open:',
+        '',
+        `  ${never}`,
       ].join('\n'),
+      headers: { 'List-Unsubscribe': `<${never}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
   }
 
-  /** Applies a confirmed address change (once: the link is bound to the address it replaces). */
   /**
    * The account and new address an email-change link is for, while it is valid; writes nothing, so
    * the page that asks "confirm this address?" can say which (a mail scanner's GET changes nothing).
@@ -293,7 +310,7 @@ export class AccountService {
     return { username: user.username, email };
   }
 
-  /** Confirms an email change: the account's address becomes the new one. */
+  /** Applies a confirmed address change (once: the link is bound to the address it replaces). */
   async confirmEmail(token: string): Promise<string> {
     const { user, email } = await this.emailChangeFor(token);
     await UserModel.updateOne({ _id: user._id }, { $set: { email, emailConfirmedAt: new Date(this.now()) } });

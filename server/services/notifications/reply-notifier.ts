@@ -8,13 +8,13 @@ import { sameToken, sign } from '../../lib/signing.js';
 import { isObjectIdString } from '../../lib/validation.js';
 import type { DomainEvents } from '../events.js';
 import type { MailQueue } from './mail-queue.js';
+import { addressStopToken } from '../../lib/mail-stop.js';
 import { MailAddressModel, type MailAddress } from '../../../models/mail-address.js';
 import type { ShownComment } from '../comments/thread.js';
 
 /** The lists a reader can leave with one click: an account's reply emails, a guest address's. */
 export type MailingList = 'replies' | 'address';
 
-const b64 = (text: string) => Buffer.from(text).toString('base64url');
 /** At most one confirmation link a day to an address. */
 const CONFIRM_SPACING_MS = 24 * 3600000;
 /** How long a guest's confirmation link works. */
@@ -50,8 +50,8 @@ export class ReplyNotifier {
 
   /** The token of a one-click unsubscribe link: who (an account id, or an address) and the list, signed. */
   unsubscribeToken(who: string, list: MailingList): string {
-    const id = list === 'address' ? b64(who) : who;
-    return `${id}.${list}.${this.mac('unsubscribe', id, list)}`;
+    if (list === 'address') return addressStopToken(this.config.sessionSecret, who);
+    return `${who}.${list}.${this.mac('unsubscribe', who, list)}`;
   }
 
   /** Stops the list a token names; false when the token is not one of ours. */

@@ -12,7 +12,9 @@ async function storedThread(postId: unknown) {
 }
 
 describe('many readers posting to one thread at once', () => {
-  const one = buildTestApp();
+  // Many readers, each from an address of its own (a proxy says which): one address alone may
+  // hold only a share of the request budget.
+  const one = buildTestApp({ TRUST_PROXY: 'true' });
 
   it('accepts every comment, each once, numbered 1…N without a gap', async () => {
     const post = await buildPost();
@@ -21,6 +23,7 @@ describe('many readers posting to one thread at once', () => {
       Array.from({ length: writers }, (_, i) =>
         request(one.app)
           .post(`/posts/${post.slug}/comments`)
+          .set('X-Forwarded-For', `198.51.100.${i + 1}`)
           .type('form')
           .send({
             _csrf: guestForm(),

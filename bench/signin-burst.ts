@@ -50,6 +50,7 @@ async function pageLoad(url: string, cookie?: string): Promise<Figures> {
       ...(cookie && { cookie }),
     },
   });
+  if (process.env.BENCH_SIGNIN_DEBUG) log(`statuses: ${JSON.stringify(result.statusCodeStats)}`);
   return {
     rps: result.requests.average,
     non2xx: result.non2xx,
@@ -102,7 +103,8 @@ async function measure(uri: string, slug: string, env: Record<string, string>) {
     cwd: ROOT,
     uri,
     secret: SECRET,
-    env: { PASSWORD_COST: '16', ...env },
+    // Each client its own address (X-Forwarded-For), as behind a proxy: the per-address shares apply.
+    env: { PASSWORD_COST: '16', TRUST_PROXY: 'true', ...env },
   });
   try {
     // The account, registered through the form (so its hash is the server's own).

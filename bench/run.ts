@@ -20,15 +20,13 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mongoose, { Types } from 'mongoose';
+import mongoose from 'mongoose';
 import { createHmac } from 'node:crypto';
-import { CommentModel } from '../models/comment';
 import { SessionModel } from '../models/session';
 import { UserModel } from '../models/user';
-import { PostModel } from '../models/post';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase } from '../server/db/embedded';
-import { generateThread } from '../server/seed/generate';
+import { writeBenchThread } from './lib/thread';
 
 const ROOT = path.resolve(__dirname, '..');
 const SLUG = 'bench-thousand-comments';
@@ -143,36 +141,13 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     await connectMongoose(uri);
-    const postId = new Types.ObjectId();
-    const comments = generateThread({
-      post: postId,
-      slug: 'coworker-presents-my-analysis-as-hers',
+    const { count, deepest } = await writeBenchThread({
+      slug: SLUG,
+      title: 'Benchmark: a thousand comments',
       count: 1000,
-      topLevelShare: 0.2,
-      start: new Date('2026-11-01T09:00:00Z'),
-      columnist: 'Marisol Vance',
       seed: 42,
     });
-    log(
-      `writing a post with ${comments.length} comments (deepest: ${Math.max(...comments.map((c) => c.depth))})`,
-    );
-    for (let i = 0; i < comments.length; i += 250) await CommentModel.insertMany(comments.slice(i, i + 250));
-    await PostModel.create({
-      _id: postId,
-      title: 'Benchmark: a thousand comments',
-      slug: SLUG,
-      letterSource: 'A letter.',
-      letterHtml: '<p>A letter.</p>',
-      answerSource: 'An answer.',
-      answerHtml: '<p>An answer.</p>',
-      excerpt: 'A letter.',
-      authorName: 'Marisol Vance',
-      status: 'published',
-      publishedAt: new Date(),
-      commentStatus: 'open',
-      threadVersion: 'v1',
-      commentCount: comments.length,
-    });
+    log(`wrote a post with ${count} comments (deepest: ${deepest})`);
     // A signed-in reader: an account and a session as a login leaves them, and its signed cookie.
     const reader = await UserModel.create({
       username: 'bench-reader',

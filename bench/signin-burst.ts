@@ -13,11 +13,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mongoose, { Types } from 'mongoose';
-import { CommentModel } from '../models/comment';
+import mongoose from 'mongoose';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/embedded';
-import { generateThread } from '../server/seed/generate';
+import { writeBenchThread } from './lib/thread';
 import { PostModel } from '../models/post';
 import { syncListing } from '../server/services/posts/post-listing';
 import { startBuiltServer } from './lib/server';
@@ -158,33 +157,12 @@ async function main(): Promise<void> {
     const uri = withDatabase(db.uri, 'signin');
     await connectMongoose(uri);
     log('writing a post with 200 comments');
-    const postId = new Types.ObjectId();
-    const comments = generateThread({
-      post: postId,
-      slug: 'coworker-presents-my-analysis-as-hers',
-      count: 200,
-      topLevelShare: 0.2,
-      start: new Date('2026-11-01T09:00:00Z'),
-      columnist: 'Marisol Vance',
-      seed: 7,
-    });
-    await CommentModel.insertMany(comments);
     const slug = 'bench-signin-burst';
-    await PostModel.create({
-      _id: postId,
-      title: 'Benchmark: a sign-in burst',
+    const { postId } = await writeBenchThread({
       slug,
-      letterSource: 'A letter.',
-      letterHtml: '<p>A letter.</p>',
-      answerSource: 'An answer.',
-      answerHtml: '<p>An answer.</p>',
-      excerpt: 'A letter.',
-      authorName: 'Marisol Vance',
-      status: 'published',
-      publishedAt: new Date(),
-      commentStatus: 'open',
-      threadVersion: 'v1',
-      commentCount: comments.length,
+      title: 'Benchmark: a sign-in burst',
+      count: 200,
+      seed: 7,
     });
     await syncListing((await PostModel.findById(postId).lean())!);
     await mongoose.disconnect();

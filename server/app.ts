@@ -94,7 +94,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // ETags are set where they are cheap (cached pages, static files), not by hashing every body.
   app.set('etag', false);
-  app.set('trust proxy', config.trustProxy);
+  // One proxy in front (the README's nginx): the address it saw is the last X-Forwarded-For entry.
+  // Not `true`, which would take the first, an entry any client can write for itself.
+  app.set('trust proxy', config.trustProxy ? 1 : false);
   app.engine('hbs', renderer.expressEngine);
   app.set('view engine', 'hbs');
   app.set('views', VIEWS_DIR);
@@ -113,7 +115,7 @@ export function createApp(deps: AppDeps): Express {
   const pages = sharedPages(pageCache, { cookieName: SESSION_COOKIE });
   app.set(SHARED_PAGES, pages);
   app.use(requestLogger(logger));
-  app.use(shedLoad(config.maxInFlight));
+  app.use(shedLoad(config.maxInFlight, undefined, config.trustProxy));
   // same-origin, not helmet's no-referrer: under no-referrer browsers send "Origin: null" on our
   // own forms, and the ones without Sec-Fetch-Site could then not be told from another site's.
   app.use(helmet({ referrerPolicy: { policy: 'same-origin' } }));

@@ -19,16 +19,13 @@
   }
 
   function listen() {
-    var own = !window.adviceSocket;
     var socket = window.adviceSocket || window.io({ transports: ['websocket', 'polling'] });
     window.adviceSocket = socket;
     // Dropped by the server when this account's role or sessions change: reconnect as what the
-    // session is now (a page's own live connection, live.js, does the same for its socket).
-    if (own) {
-      socket.on('disconnect', function (reason) {
-        if (reason === 'io server disconnect') socket.connect();
-      });
-    }
+    // session is now, whichever script opened the socket (connecting twice is harmless).
+    socket.on('disconnect', function (reason) {
+      if (reason === 'io server disconnect') socket.connect();
+    });
     socket.on('replies:unread', function (event) {
       var n = Number(event && event.count) || 0;
       count.textContent = n >= 100 ? '99+' : String(n);

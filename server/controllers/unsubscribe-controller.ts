@@ -14,10 +14,13 @@ export function unsubscribeController(services: Pick<Services, 'replies' | 'foll
     confirm: ((req, res) => {
       const token = pathParam(req, 'token');
       const follow = token.includes('.follow.');
+      // An address's own link stops every mail to it, not only replies.
+      const address = token.includes('.address.');
       res.render('account/unsubscribe', {
-        title: follow ? 'Stop following' : 'Stop reply emails',
+        title: follow ? 'Stop following' : address ? 'Stop all mail to this address' : 'Stop reply emails',
         token,
         follow,
+        address,
       });
     }) satisfies RequestHandler,
 
@@ -60,6 +63,7 @@ export function unsubscribeController(services: Pick<Services, 'replies' | 'foll
         done: ok,
         invalid: !ok,
         username,
+        address: token.includes('.address.'),
       });
     }) satisfies RequestHandler,
   };

@@ -72,11 +72,17 @@ export async function runMigrations(progress: Progress = () => undefined): Promi
     if (await MigrationModel.exists({ _id: migration.name })) continue;
     progress(`migration ${migration.name}: running`);
     await migration.run((message) => progress(`migration ${migration.name}: ${message}`));
-    await MigrationModel.updateOne(
-      { _id: migration.name },
-      { $set: { finishedAt: new Date() } },
-      { upsert: true },
-    );
+    try {
+      await MigrationModel.updateOne(
+        { _id: migration.name },
+        { $set: { finishedAt: new Date() } },
+        { upsert: true },
+      );
+    } catch (err) {
+      // Two processes starting together both ran it (migrations are idempotent) and both upserted
+      // its record: the embedded database can refuse the second insert. The record is there.
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
     ran.push(migration.name);
   }
   return ran;

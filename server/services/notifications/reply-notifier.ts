@@ -199,14 +199,15 @@ export class ReplyNotifier {
   }
 
   /**
-   * A guest's "email me replies": a link to confirm it for this comment. Never to an address that
-   * stopped, nor to one already confirmed (someone typing a confirmed address gets nothing sent to
-   * it), and at most one a day to any address, whoever asks; the mail itself can stop all mail.
+   * A guest's "email me replies": a link to confirm it for this comment (an address confirmed for
+   * one comment is not taken as consent for a comment someone else wrote). Never to an address
+   * that stopped, and at most one a day to any address, whoever asks, confirmed or not; the mail
+   * itself can stop all mail.
    */
   private async askToConfirm(comment: Comment): Promise<void> {
     const address = comment.authorEmail ?? '';
     const known = await MailAddressModel.findById(address).lean<MailAddress>();
-    if (known?.stopped || known?.confirmedAt) return;
+    if (known?.stopped) return;
     if (known?.askedAt && this.now() - new Date(known.askedAt).getTime() < CONFIRM_SPACING_MS) return;
     await MailAddressModel.updateOne(
       { _id: address },

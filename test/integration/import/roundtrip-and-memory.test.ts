@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import { SaxesParser } from 'saxes';
 import { CommentModel } from '../../../models/comment';
 import { PostModel } from '../../../models/post';
 import { exportWordpress } from '../../../server/services/import/export-wordpress';
 import { importWordpress } from '../../../server/services/import/wordpress';
 import { generateWxr } from '../../../tools/generate-wxr';
-import { ROOT } from '../../setup/paths';
+import { runImportScript } from '../../setup/import-script';
 import '../../setup/app';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/import');
@@ -67,19 +65,7 @@ describe('export and round trip; bounded memory', () => {
     const file = path.join(dir, 'ten-thousand.xml');
     await generateWxr(file, 100, 100);
     expect(statSync(file).size).toBeGreaterThan(3_000_000);
-    const uri = `${process.env.TEST_MONGODB_URI!.replace(/\/$/, '')}/${mongoose.connection.db!.databaseName}`;
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'wordpress', file], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), MONGODB_URI: uri, SEED_ON_EMPTY: 'false' },
-      });
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (text += c.toString()));
-      child.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`import exited ${code}:\n${text}`)),
-      );
-    });
+    const output = await runImportScript(['wordpress', file]);
     expect(output).toContain('comments: 10000 imported, 0 already there');
     const peak = Number(/peak memory: (\d+) MB/.exec(output)![1]);
     // Node, tsx and Mongoose alone take ~150 MB here; the file streams, so the import adds little.

@@ -20,11 +20,12 @@ export function shedLoad(max: number, share = perClientShare(max), behindProxy =
   const byClient = new Map<string, number>();
   return (req, res, next) => {
     if (req.path === '/healthz' || req.path === '/readyz') return next();
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     // A client is its address, an IPv6 one by its /64 (one host has endless addresses there).
-    const client = addressBlock(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const client = addressBlock(address);
     // A proxy on this machine without TRUST_PROXY makes every reader one loopback client: no share
-    // then, rather than the whole site refused past an eighth of the budget.
-    const shared = behindProxy || !/^(127\.|::1$|::ffff:127\.)/.test(client);
+    // then, rather than the whole site refused past an eighth of the budget (IPv4 or IPv6 loopback).
+    const shared = behindProxy || !/^(127\.|::1$|::ffff:127\.)/.test(address);
     const held = byClient.get(client) ?? 0;
     if (shared && held >= share) {
       return next(

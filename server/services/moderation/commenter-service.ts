@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import { BanModel } from '../../../models/ban.js';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import type { Post } from '../../../models/post.js';
@@ -7,12 +6,9 @@ import { NotFoundError, ValidationError } from '../../errors/index.js';
 import { isObjectIdString } from '../../lib/validation.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import type { ModerationService } from './moderation-service.js';
+import { commenterFilter, commenterOf, type CommenterKey } from './commenter-key.js';
 
-/** Who a moderator is looking at: an account, a guest's email, or an address (by its hash). */
-export type CommenterKey =
-  | { kind: 'user'; value: string }
-  | { kind: 'email'; value: string }
-  | { kind: 'ip'; value: string };
+export type { CommenterKey };
 
 /** A comment whose writer left nothing to follow (no account, email or address hash). */
 export class UnknownCommenterError extends NotFoundError {
@@ -50,11 +46,10 @@ export class CommenterService {
         .select('+authorEmail +ipHash authorUser authorName')
         .lean<Comment>();
       if (!comment) throw new NotFoundError('That comment does not exist.');
-      if (comment.authorUser) return { kind: 'user', value: String(comment.authorUser) };
-      if (comment.authorEmail) return { kind: 'email', value: comment.authorEmail };
-      if (comment.ipHash) return { kind: 'ip', value: comment.ipHash };
-      // An imported or demo guest comment: no account, email or address to follow.
-      throw new UnknownCommenterError(comment.authorName);
+      // An imported or demo guest comment has no account, email or address to follow.
+      const key = commenterOf(comment);
+      if (!key) throw new UnknownCommenterError(comment.authorName);
+      return key;
     }
     if (isObjectIdString(text(query.user))) return { kind: 'user', value: text(query.user) };
     if (text(query.email).includes('@')) return { kind: 'email', value: text(query.email).toLowerCase() };
@@ -62,14 +57,9 @@ export class CommenterService {
     throw new ValidationError('Choose a commenter: an account, an email address or an address hash.');
   }
 
-  private filter(key: CommenterKey): Record<string, unknown> {
-    if (key.kind === 'user') return { authorUser: new Types.ObjectId(key.value) };
-    return key.kind === 'email' ? { authorEmail: key.value } : { ipHash: key.value };
-  }
-
   async history(key: CommenterKey) {
     const [comments, account, bans] = await Promise.all([
-      CommentModel.find(this.filter(key))
+      CommentModel.find(commenterFilter(key))
         .sort({ _id: -1 })
         .limit(HISTORY_LIMIT)
         .select(
@@ -109,7 +99,7 @@ export class CommenterService {
       );
     }
     // Guests' comments only: an account's are handled with sanctions, even from the same address.
-    const targets = await CommentModel.find({ ...this.filter(key), authorUser: null })
+    const targets = await CommentModel.find({ ...commenterFilter(key), authorUser: null })
       .sort({ _id: -1 })
       .limit(HISTORY_LIMIT)
       .select('_id status')

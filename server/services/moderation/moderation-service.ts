@@ -1,7 +1,7 @@
 import mongoose, { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
-import { ReportModel, type ReportCategory } from '../../../models/report.js';
+import { ReportModel } from '../../../models/report.js';
 import { UserModel } from '../../../models/user.js';
 import type { Config } from '../../config/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/index.js';
@@ -13,7 +13,7 @@ import type { SanctionService } from './sanction-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import { escapeRegex } from '../../lib/escape-regex.js';
-import { checkReport, REPORT_CATEGORY_LABELS } from './report-input.js';
+import { checkReport, countByCategory } from './report-input.js';
 import { queueItems, type QueueItem } from './queue-items.js';
 
 export const COMMENT_ACTIONS = [
@@ -152,12 +152,9 @@ export class ModerationService {
   private async openReportsSummary(comment: Comment): Promise<string> {
     const open = await ReportModel.find({ comment: comment._id, resolved: false }).select('category').lean();
     if (!open.length) throw new ConflictError(`Comment #${comment.number} has no open reports to dismiss.`);
-    const counts = new Map<string, number>();
-    for (const r of open) {
-      const label = REPORT_CATEGORY_LABELS[(r.category ?? 'other') as ReportCategory];
-      counts.set(label, (counts.get(label) ?? 0) + 1);
-    }
-    const list = [...counts].map(([label, n]) => `${label} ×${n}`).join(', ');
+    const list = countByCategory(open)
+      .map((g) => `${g.label} ×${g.count}`)
+      .join(', ');
     return `${open.length} report${open.length === 1 ? '' : 's'} dismissed: ${list}`;
   }
 

@@ -2,8 +2,9 @@ import mongoose from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { ReportModel, type ReportCategory } from '../../../models/report.js';
-import { REPORT_CATEGORY_LABELS } from './report-input.js';
+import { countByCategory, REPORT_CATEGORY_LABELS } from './report-input.js';
 import { plainExcerpt } from '../../lib/markdown.js';
+import { commenterFilter, commenterOf, commenterQuery } from './commenter-key.js';
 
 const trusted = <T>(operator: T): T => mongoose.trusted(operator) as T;
 
@@ -63,13 +64,10 @@ export type QueueItem = Comment & {
   actions: { approve: boolean; dismiss: boolean; remove: boolean; restore: boolean };
 };
 
-/** The index a writer's history is read through: their account, else their email, else their address. */
+/** The card's writer: their history page's query and the filter that reads their comments. */
 function writerKey(c: Comment): { query: string; filter: Record<string, unknown> } | undefined {
-  if (c.authorUser) return { query: `user=${c.authorUser}`, filter: { authorUser: c.authorUser } };
-  if (c.authorEmail)
-    return { query: `email=${encodeURIComponent(c.authorEmail)}`, filter: { authorEmail: c.authorEmail } };
-  if (c.ipHash) return { query: `ip=${c.ipHash}`, filter: { ipHash: c.ipHash } };
-  return undefined;
+  const key = commenterOf(c);
+  return key && { query: commenterQuery(key), filter: commenterFilter(key) };
 }
 
 async function postsOf(comments: Comment[]): Promise<Map<string, Post>> {
@@ -139,14 +137,7 @@ async function writersOf(comments: Comment[]): Promise<Map<string, Omit<QueueWri
 function groupReports(
   reports: { category?: string | null; reason?: string | null; reporterKey?: string | null }[],
 ) {
-  const counts = new Map<ReportCategory, number>();
-  for (const r of reports) {
-    const category = (r.category ?? 'other') as ReportCategory;
-    counts.set(category, (counts.get(category) ?? 0) + 1);
-  }
-  const groups = [...counts]
-    .map(([category, count]) => ({ category, label: REPORT_CATEGORY_LABELS[category], count }))
-    .sort((a, b) => b.count - a.count);
+  const groups = countByCategory(reports);
   const accounts = reports.filter((r) => r.reporterKey?.startsWith('user:')).length;
   return {
     groups,

@@ -41,3 +41,17 @@ export function checkReport(input: { category: string; reason: string }): {
     throw new ValidationError('Keep the details under 500 characters.', { reason: 'Too long.' });
   return { category, reason };
 }
+
+/** Reports counted by category (a report from before categories is "other"), most reported first. */
+export function countByCategory(
+  reports: { category?: string | null }[],
+): { category: ReportCategory; label: string; count: number }[] {
+  const counts = new Map<ReportCategory, number>();
+  for (const r of reports) {
+    const category = (r.category ?? 'other') as ReportCategory;
+    counts.set(category, (counts.get(category) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([category, count]) => ({ category, label: REPORT_CATEGORY_LABELS[category], count }))
+    .sort((a, b) => b.count - a.count);
+}

@@ -1,5 +1,9 @@
 import { ValidationError } from '../../../../server/errors';
-import { checkReport, REPORT_CHOICES } from '../../../../server/services/moderation/report-input';
+import {
+  checkReport,
+  countByCategory,
+  REPORT_CHOICES,
+} from '../../../../server/services/moderation/report-input';
 
 describe("a reader's report", () => {
   it('takes a category, with words optional except for "something else"', () => {
@@ -41,5 +45,12 @@ describe("a reader's report", () => {
       'other',
     ]);
     expect(REPORT_CHOICES.every((c) => c.label.length > 0)).toBe(true);
+  });
+
+  it('counts reports by category, most reported first, old ones as "something else"', () => {
+    expect(countByCategory([{ category: 'spam' }, { category: null }, { category: 'spam' }, {}])).toEqual([
+      { category: 'spam', label: 'Spam or advertising', count: 2 },
+      { category: 'other', label: 'Something else', count: 2 },
+    ]);
   });
 });

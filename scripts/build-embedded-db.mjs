@@ -6,7 +6,7 @@
 // installs are quick. Without Go it explains the two ways out and exits 0, so
 // that installs for a real MongoDB (MONGODB_URI) still succeed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { patchFiles, preparePatchedModule } from './embedded-db-patches.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const moduleDir = path.join(root, 'tools', 'embedded-mongo');
 const binary = path.join(moduleDir, 'bin', 'embedded-mongo');
 const sources = [
-  ...['main.go', 'lazylog.go', 'lock.go', 'go.mod', 'go.sum'].map((f) => path.join(moduleDir, f)),
+  ...readdirSync(moduleDir)
+    .filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
+    .map((f) => path.join(moduleDir, f)),
   ...patchFiles(moduleDir),
   fileURLToPath(import.meta.url),
   fileURLToPath(new URL('./embedded-db-patches.mjs', import.meta.url)),

@@ -1,28 +1,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDbOptions {
   binary: string;
   dataDir: string;
-  /** host:port; port 0 picks a free one. */
-  listen?: string;
+  /**
+   * `attach` (the default, what the site and its scripts do): use the data directory's database
+   * server, starting it if none runs; it stops by itself once no process uses it.
+   * `own`: run a server of this process's own, which stops when this process stops it or dies
+   * (for tests that stop and restart a server).
+   */
+  mode?: 'attach' | 'own';
   logger?: Logger;
   startTimeoutMs?: number;
+  /** Called when the server died ('down') and when one serves again ('ready'). */
+  onServerEvent?: (event: 'down' | 'ready') => void;
 }
 
 export interface EmbeddedDb {
-  /** mongodb://127.0.0.1:PORT/ */
+  /** mongodb://<the socket's path, escaped>/ */
   uri: string;
-  /** host:port it listens on, reusable to restart on the same address. */
-  address: string;
   pid: number | undefined;
   /** Resolves with the exit code once the process has exited. */
   exited: Promise<number | null>;
   /** True until the process exits. */
   isRunning(): boolean;
-  /** SIGTERM, then SIGKILL after `graceMs`. Resolves once exited. */
+  /** Lets go of the database (stops an own server), then SIGKILL after `graceMs`. Resolves once exited. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -31,8 +36,9 @@ export class EmbeddedDbError extends Error {
 }
 
 /**
- * Starts the embedded FerretDB (tools/embedded-mongo) and resolves once it
- * prints "ready <uri>", which it does only after its port accepts connections.
+ * Reaches the embedded FerretDB (tools/embedded-mongo) of a data directory, over its Unix socket
+ * inside the directory (which is made the owner's alone), and resolves once it prints
+ * "ready <uri>", which it does only after the socket accepts connections.
  */
 export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb> {
   const binary = path.resolve(options.binary);
@@ -44,26 +50,16 @@ export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb>
       ),
     );
   }
-  const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  const mode = options.mode ?? 'attach';
+  const profile = process.env.EMBEDDED_DB_CPUPROFILE ? ['-cpuprofile', process.env.EMBEDDED_DB_CPUPROFILE] : [];
   const child = spawn(
     binary,
-    [
-      '-listen',
-      options.listen ?? '127.0.0.1:0',
-      '-data',
-      dataDir,
-      '-log-level',
-      'error',
-      // Our end of its stdin pipe closes when this process dies, however it dies: it then stops.
-      '-exit-on-stdin-eof',
-      ...(process.env.EMBEDDED_DB_CPUPROFILE ? ['-cpuprofile', process.env.EMBEDDED_DB_CPUPROFILE] : []),
-    ],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
+    mode === 'attach'
+      ? ['attach', '-data', path.resolve(options.dataDir), '-log-level', 'error', ...profile]
+      : // Our end of its stdin pipe closes when this process dies, however it dies: it then stops.
+        ['serve', '-data', path.resolve(options.dataDir), '-log-level', 'error', '-exit-on-stdin-eof', ...profile],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
-
   return new Promise((resolve, reject) => {
     let stderr = '';
     let settled = false;
@@ -81,10 +77,8 @@ export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb>
       child.kill('SIGKILL');
       reject(new EmbeddedDbError(`${message}${stderr ? `\n${stderr.trim()}` : ''}`));
     };
-    const timer = setTimeout(
-      () => fail(`The embedded database did not start within ${options.startTimeoutMs ?? 30000} ms.`),
-      options.startTimeoutMs ?? 30000,
-    );
+    const timeoutMs = options.startTimeoutMs ?? 60000;
+    const timer = setTimeout(() => fail(`The embedded database did not start within ${timeoutMs} ms.`), timeoutMs);
 
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
@@ -94,32 +88,44 @@ export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb>
     child.on('error', (err) => fail(`Could not run the embedded database: ${err.message}`));
     child.once('exit', (code) => fail(`The embedded database exited with code ${code} while starting.`));
 
-    let stdout = '';
+    let buffered = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /^ready (mongodb:\/\/([^/\s]+)\/?)\s*$/m.exec(stdout);
-      if (!match || settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({
-        uri: match[1],
-        address: match[2],
-        pid: child.pid,
-        exited,
-        isRunning: () => running,
-        stop: (graceMs = 5000) => stopChild(child, exited, graceMs),
-      });
+      buffered += chunk;
+      let end: number;
+      while ((end = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, end).trim();
+        buffered = buffered.slice(end + 1);
+        const ready = /^ready (mongodb:\/\/\S+)$/.exec(line);
+        if (line === 'down') options.onServerEvent?.('down');
+        if (!ready) continue;
+        if (settled) {
+          options.onServerEvent?.('ready');
+          continue;
+        }
+        settled = true;
+        clearTimeout(timer);
+        resolve({
+          uri: ready[1],
+          pid: child.pid,
+          exited,
+          isRunning: () => running,
+          stop: (graceMs = 5000) => stopChild(child, exited, graceMs),
+        });
+      }
     });
   });
 }
 
+/** Closes its standard input (an attached process lets go, an own server stops), then SIGTERM, then SIGKILL. */
 async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  child.stdin?.end();
+  const term = setTimeout(() => child.kill('SIGTERM'), Math.min(graceMs, 2000));
+  const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
-  clearTimeout(timer);
+  clearTimeout(term);
+  clearTimeout(kill);
 }
 
 /** Puts the database name into a mongodb:// URI that names none. */

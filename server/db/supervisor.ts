@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import { startEmbeddedDb, type EmbeddedDb, type EmbeddedDbOptions } from './embedded.js';
 
 /**
- * Keeps the embedded database running: if it dies, logs it and restarts it on
- * the same address (so the driver reconnects by itself), with backoff. While
- * it is down the readiness check fails and requests get 503.
+ * Keeps this process attached to the data directory's embedded database. The attached helper
+ * restarts a server that dies (whichever attached process notices first does it, on the same
+ * socket, so the driver reconnects by itself); if the helper itself dies, this restarts it, with
+ * backoff. While the database is down the readiness check fails and requests get 503.
  */
 export class EmbeddedDbSupervisor {
   private current: EmbeddedDb | undefined;
@@ -18,8 +19,8 @@ export class EmbeddedDbSupervisor {
   ) {}
 
   async start(): Promise<EmbeddedDb> {
-    this.current = await startEmbeddedDb({ ...this.options, logger: this.logger });
-    this.logger.info({ uri: this.current.uri, dataDir: this.options.dataDir }, 'embedded database started');
+    this.current = await this.attach();
+    this.logger.info({ uri: this.current.uri, dataDir: this.options.dataDir }, 'embedded database attached');
     void this.watch(this.current);
     return this.current;
   }
@@ -33,18 +34,29 @@ export class EmbeddedDbSupervisor {
     await this.current?.stop();
   }
 
+  private attach(): Promise<EmbeddedDb> {
+    return startEmbeddedDb({
+      ...this.options,
+      logger: this.logger,
+      onServerEvent: (event) => {
+        if (event === 'down') this.logger.error('embedded database server died; restarting it');
+        else this.logger.info('embedded database server serves again');
+      },
+    });
+  }
+
   private async watch(db: EmbeddedDb): Promise<void> {
     const code = await db.exited;
     if (this.stopping) return;
-    this.logger.error({ code }, 'embedded database exited unexpectedly; the site reports not-ready');
+    this.logger.error({ code }, 'embedded database helper exited unexpectedly; the site reports not-ready');
     while (!this.stopping && this.restarts < this.maxRestarts) {
       this.restarts += 1;
       const delay = Math.min(500 * 2 ** this.restarts, 10000);
       await new Promise((resolve) => setTimeout(resolve, delay).unref());
       if (this.stopping) return;
       try {
-        this.current = await startEmbeddedDb({ ...this.options, listen: db.address, logger: this.logger });
-        this.logger.info({ attempt: this.restarts }, 'embedded database restarted');
+        this.current = await this.attach();
+        this.logger.info({ attempt: this.restarts }, 'embedded database attached again');
         void this.watch(this.current);
         return;
       } catch (err) {

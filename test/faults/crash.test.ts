@@ -3,7 +3,7 @@
  * database on a data directory), killed in the middle of posting. Every comment a client was told
  * was posted (a 303) must be there exactly once afterwards, and nothing may be left running.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,12 +34,13 @@ function boot(dataDir: string): Promise<ServerProcess> {
   return startServerProcess({ DATA_DIR: dataDir, COMMENT_INTERVAL_SECONDS: '0' });
 }
 
-/** Pids of embedded databases running on this data directory. */
-function databasesOn(dataDir: string): number[] {
+/** Pids of embedded database processes on this data directory: its server, and each process's attached helper. */
+function databasesOn(dataDir: string, kind: 'serve' | 'attach' | 'any' = 'any'): number[] {
   const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
   return ps
     .split('\n')
     .filter((line) => line.includes('embedded-mongo') && line.includes(dataDir))
+    .filter((line) => kind === 'any' || line.includes(`embedded-mongo ${kind} `))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
@@ -153,7 +154,7 @@ describe('faults: processes killed while readers post', () => {
     importFixture(dir);
     const server = await boot(dir);
     running.push(server.child);
-    expect(databasesOn(dir)).toHaveLength(1);
+    expect(databasesOn(dir, 'serve')).toHaveLength(1);
     const send = await writer(server.url, 'Killed');
     const acknowledged: string[] = [];
     const sending = (async () => {
@@ -166,7 +167,7 @@ describe('faults: processes killed while readers post', () => {
     await waitFor(() => acknowledged.length >= 10, 20000);
     server.child.kill('SIGKILL');
     await sending;
-    // No orphan: the database notices its parent is gone and stops.
+    // No orphan: the helper notices its parent is gone, and the server that nobody uses stops.
     expect(await waitFor(() => databasesOn(dir).length === 0, 10000)).toBe(true);
 
     const again = await boot(dir);
@@ -178,23 +179,30 @@ describe('faults: processes killed while readers post', () => {
     console.log(`[faults] app killed: ${acknowledged.length} acknowledged, all found once after a restart`);
   });
 
-  it('a second server on the same data directory stops with a clear message instead of sharing the files', async () => {
+  it('a second web process on the same data directory attaches to the same database; it stops after the last one', async () => {
     const dir = dataDir();
+    importFixture(dir);
     const first = await boot(dir);
     running.push(first.child);
-    const second = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-      cwd: ROOT,
-      env: env(dir),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    second.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    second.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
-    expect(code).not.toBe(0);
-    expect(output).toContain('is in use by another embedded database');
-    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    const second = await boot(dir);
+    running.push(second.child);
+    expect(databasesOn(dir, 'serve')).toHaveLength(1);
+    expect(databasesOn(dir, 'attach')).toHaveLength(2);
+
+    const sent = await (await writer(first.url, 'Through the first'))();
+    expect(sent.status).toBe(303);
+    const page = await (await fetch(`${second.url}/posts/${SLUG}`)).text();
+    expect(page).toContain(sent.body);
+
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+    // The second still serves: the database outlives the process that started it while it is used.
+    expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+    expect((await (await writer(second.url, 'Through the second'))()).status).toBe(303);
+    expect(databasesOn(dir, 'serve')).toHaveLength(1);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(await waitFor(() => databasesOn(dir).length === 0, 10000)).toBe(true);
   });
 });

@@ -27,7 +27,7 @@ describe('embedded database lifecycle', () => {
   const { app } = buildTestApp();
 
   beforeAll(async () => {
-    db = await startEmbeddedDb({ binary: EMBEDDED_DB_BINARY, dataDir });
+    db = await startEmbeddedDb({ binary: EMBEDDED_DB_BINARY, dataDir, mode: 'own' });
     await connectMongoose(withDatabase(db.uri, 'restart'));
   });
 
@@ -53,7 +53,7 @@ describe('embedded database lifecycle', () => {
     expect(api.status).toBe(503);
     expect(api.body.error.code).toBe('service_unavailable');
 
-    db = await startEmbeddedDb({ binary: EMBEDDED_DB_BINARY, dataDir, listen: db.address });
+    db = await startEmbeddedDb({ binary: EMBEDDED_DB_BINARY, dataDir, mode: 'own' });
     await eventually(async () => (await request(app).get('/readyz')).status === 200);
     await eventually(async () => mongooseHealth().isConnected());
     await request(app).get('/').expect(200);
@@ -62,7 +62,7 @@ describe('embedded database lifecycle', () => {
   it('keeps data written before a restart', async () => {
     const post = await buildPost({ title: 'Written before the restart' });
     await db.stop();
-    db = await startEmbeddedDb({ binary: EMBEDDED_DB_BINARY, dataDir, listen: db.address });
+    db = await startEmbeddedDb({ binary: EMBEDDED_DB_BINARY, dataDir, mode: 'own' });
     await eventually(async () => mongooseHealth().ping());
     const found = await PostModel.findById(post._id).lean();
     expect(found?.title).toBe('Written before the restart');

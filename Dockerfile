@@ -1,17 +1,21 @@
 # syntax=docker/dockerfile:1
-# Production image: compiled TypeScript, production dependencies only, non-root.
-# It does not embed a database: set MONGODB_URI (see docker-compose.yml).
+# Production image: compiled TypeScript (the site and the operator's scripts), production
+# dependencies only, non-root. It does not embed a database: set MONGODB_URI (see docker-compose.yml).
+# The operator's tools run from the compiled output, e.g.
+#   docker compose exec app npm run create-admin -- --username NAME
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY scripts ./scripts
-# The embedded FerretDB is for development; skip its Go build here.
-RUN SKIP_EMBEDDED_DB_BUILD=1 npm ci
+# The embedded FerretDB is for installs without MongoDB: skip its Go build here, and compile
+# below, once the sources are in.
+RUN SKIP_EMBEDDED_DB_BUILD=1 SKIP_BUILD=1 npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY server ./server
 COPY models ./models
-RUN npm run build
+# A plain folder (npm run build swaps a symlink, for checkouts where the site may be running).
+RUN npx tsc -p tsconfig.build.json --outDir dist
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
@@ -24,6 +28,7 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+COPY --chown=node:node scripts/check-build.mjs ./scripts/check-build.mjs
 COPY --chown=node:node views ./views
 COPY --chown=node:node public ./public
 USER node

@@ -100,7 +100,18 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'tools/embedded-mongo/', 'data/', 'tmp/'] },
+  {
+    ignores: [
+      'dist/',
+      '.builds/',
+      'backups/',
+      'node_modules/',
+      'coverage/',
+      'tools/embedded-mongo/',
+      'data/',
+      'tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,13 +5,10 @@
  */
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { ensureSessionSecret, loadConfig } from '../server/config';
-import { openDatabase } from '../server/db/open';
 import { AppError } from '../server/errors';
-import { createLogger } from '../server/logger';
 import { SharedRateLimiter } from '../server/lib/shared-limiter';
 import { UserService } from '../server/services/accounts/user-service';
-import { readEnvFile } from '../server/config/env-file';
+import { openForScript, runScript } from './lib/boot';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -58,10 +55,7 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
-  readEnvFile();
-  const config = loadConfig();
-  ensureSessionSecret(config);
-  const database = await openDatabase(config, createLogger('warn'));
+  const { config, close } = await openForScript('create-admin', undefined, { quiet: true });
   try {
     const limiter = (name: string, limit: number, windowMs: number) =>
       new SharedRateLimiter(name, limit, windowMs);
@@ -74,11 +68,8 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     } else throw err;
   } finally {
-    await database.close();
+    await close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`create-admin failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runScript('create-admin', main);

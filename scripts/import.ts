@@ -11,15 +11,12 @@ import path from 'node:path';
 import { csvRow } from '../server/lib/csv';
 import { once } from 'node:events';
 import { ImportReport } from '../server/services/import/report';
-import { ensureSessionSecret, loadConfig } from '../server/config';
-import { openDatabase } from '../server/db/open';
-import { createLogger } from '../server/logger';
 import { importDisqus } from '../server/services/import/disqus';
 import { importWordpress } from '../server/services/import/wordpress';
 import { MalformedXmlError } from '../server/services/import/xml-stream';
-import { readEnvFile } from '../server/config/env-file';
 import { DomainEvents } from '../server/services/events';
 import { SearchIndex, type CommentSource, type PostSource } from '../server/services/search/search-index';
+import { openForScript, runScript } from './lib/boot';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -37,10 +34,7 @@ async function main(): Promise<void> {
     console.error(`No such file: ${file}`);
     process.exit(2);
   }
-  readEnvFile();
-  const config = loadConfig();
-  ensureSessionSecret(config);
-  const database = await openDatabase(config, createLogger('warn'));
+  const { close: closeDatabase } = await openForScript('import');
   const started = Date.now();
   mkdirSync(reportDir, { recursive: true });
   const records = createWriteStream(path.join(reportDir, 'records.txt'));
@@ -82,7 +76,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     } else throw err;
   } finally {
-    await database.close();
+    await closeDatabase();
   }
 }
 
@@ -91,7 +85,4 @@ async function close(stream: WriteStream): Promise<void> {
   await once(stream, 'finish');
 }
 
-main().catch((err: unknown) => {
-  console.error(`[import] failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runScript('import', main);

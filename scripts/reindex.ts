@@ -4,29 +4,17 @@
  * or a repair. Uses MONGODB_URI, or the embedded database in DATA_DIR like `npm start`. Searches
  * made while it runs find less until it is done.
  */
-import { ensureSessionSecret, loadConfig } from '../server/config';
-import { readEnvFile } from '../server/config/env-file';
-import { openDatabase } from '../server/db/open';
-import { createLogger } from '../server/logger';
 import { DomainEvents } from '../server/services/events';
 import { SearchIndex } from '../server/services/search/search-index';
+import { openForScript, runScript } from './lib/boot';
 
 async function main(): Promise<void> {
-  readEnvFile();
-  const config = loadConfig();
-  ensureSessionSecret(config);
-  console.log(
-    `[reindex] opening the ${config.mongodbUri ? 'MongoDB at MONGODB_URI' : `embedded database in ${config.dataDir}`}`,
-  );
-  const database = await openDatabase(config, createLogger('warn'));
+  const { close } = await openForScript('reindex');
   try {
     await new SearchIndex(new DomainEvents()).rebuild((message) => console.log(`[reindex] ${message}`));
   } finally {
-    await database.close();
+    await close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error('[reindex] failed:', err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runScript('reindex', main);

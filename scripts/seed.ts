@@ -5,22 +5,12 @@
  */
 import { CommentModel } from '../models/comment';
 import { PostModel } from '../models/post';
-import { ensureSessionSecret, loadConfig } from '../server/config';
-import { openDatabase } from '../server/db/open';
-import { createLogger } from '../server/logger';
 import { seedDemoContent } from '../server/seed/seed';
-import { readEnvFile } from '../server/config/env-file';
+import { openForScript, runScript } from './lib/boot';
 
 async function main(): Promise<void> {
-  readEnvFile();
-  const config = loadConfig();
-  ensureSessionSecret(config);
-  const logger = createLogger('warn');
   const started = Date.now();
-  console.log(
-    `[seed] opening the ${config.mongodbUri ? 'MongoDB at MONGODB_URI' : `embedded database in ${config.dataDir}`}`,
-  );
-  const database = await openDatabase(config, logger);
+  const { close } = await openForScript('seed');
   try {
     if (process.argv.includes('--reset')) {
       console.log('[seed] --reset: deleting every post and comment');
@@ -33,11 +23,8 @@ async function main(): Promise<void> {
         (report.skipped.length ? `; already there: ${report.skipped.join(', ')}` : ''),
     );
   } finally {
-    await database.close();
+    await close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`[seed] failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runScript('seed', main);

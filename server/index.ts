@@ -47,7 +47,14 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase(config, logger);
   logger.info({ embedded: database.embedded }, 'database connected');
-  const migrated = await runMigrations((message) => logger.info(message));
+  const migrated = await runMigrations((message) => logger.info(message), {
+    // A migration that reads a whole large collection does not hold up the start.
+    slow: (name, run) =>
+      void run().then(
+        () => logger.info(`migration ${name}: done`),
+        (err: unknown) => logger.error({ err }, `migration ${name} failed; it runs again at the next start`),
+      ),
+  });
   if (migrated.length) logger.info({ migrations: migrated }, 'database migrated');
 
   if (config.seedOnEmpty) {

@@ -131,6 +131,24 @@ export const schema = {
     'Path of the embedded FerretDB binary built by `npm install`.',
   ),
   dbName: setting('DB_NAME', 'advice', text, 'Database name used when the URI names none.'),
+  backupDir: setting(
+    'BACKUP_DIR',
+    './backups',
+    text,
+    'Where `npm run backup` and scheduled backups of the embedded database go (made private to the owner).',
+  ),
+  backupEveryHours: setting(
+    'BACKUP_EVERY_HOURS',
+    0,
+    int(0, 8760),
+    'Back the embedded database up every N hours while the site runs (0: only by `npm run backup`).',
+  ),
+  backupKeep: setting(
+    'BACKUP_KEEP',
+    14,
+    int(1, 10000),
+    'Scheduled backups kept in BACKUP_DIR; older ones are deleted (backups made by hand are never deleted).',
+  ),
   trustProxy: setting('TRUST_PROXY', false, bool, 'Trust X-Forwarded-* headers (behind a reverse proxy).'),
   seedOnEmpty: setting(
     'SEED_ON_EMPTY',

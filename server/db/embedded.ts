@@ -51,13 +51,23 @@ export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb>
     );
   }
   const mode = options.mode ?? 'attach';
-  const profile = process.env.EMBEDDED_DB_CPUPROFILE ? ['-cpuprofile', process.env.EMBEDDED_DB_CPUPROFILE] : [];
+  const profile = process.env.EMBEDDED_DB_CPUPROFILE
+    ? ['-cpuprofile', process.env.EMBEDDED_DB_CPUPROFILE]
+    : [];
   const child = spawn(
     binary,
     mode === 'attach'
       ? ['attach', '-data', path.resolve(options.dataDir), '-log-level', 'error', ...profile]
       : // Our end of its stdin pipe closes when this process dies, however it dies: it then stops.
-        ['serve', '-data', path.resolve(options.dataDir), '-log-level', 'error', '-exit-on-stdin-eof', ...profile],
+        [
+          'serve',
+          '-data',
+          path.resolve(options.dataDir),
+          '-log-level',
+          'error',
+          '-exit-on-stdin-eof',
+          ...profile,
+        ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -78,7 +88,10 @@ export function startEmbeddedDb(options: EmbeddedDbOptions): Promise<EmbeddedDb>
       reject(new EmbeddedDbError(`${message}${stderr ? `\n${stderr.trim()}` : ''}`));
     };
     const timeoutMs = options.startTimeoutMs ?? 60000;
-    const timer = setTimeout(() => fail(`The embedded database did not start within ${timeoutMs} ms.`), timeoutMs);
+    const timer = setTimeout(
+      () => fail(`The embedded database did not start within ${timeoutMs} ms.`),
+      timeoutMs,
+    );
 
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {

@@ -1,5 +1,7 @@
+import { CommentModel } from '../../models/comment.js';
 import { PostModel, type Post } from '../../models/post.js';
 import { MigrationModel } from '../../models/migration.js';
+import { SearchDocModel } from '../../models/search.js';
 import { UserModel, type User } from '../../models/user.js';
 import { nameKey } from '../lib/name-key.js';
 import { rebuildListings } from '../services/posts/post-listing.js';
@@ -37,13 +39,25 @@ async function refoldNameKeys(progress: Progress): Promise<void> {
   }
 }
 
+interface Migration {
+  name: string;
+  run: (progress: Progress) => Promise<unknown>;
+  /**
+   * Reads the whole of a large collection: the site does not wait for it at start (it runs in the
+   * background; what it fixes is a little off meanwhile), and scripts leave it to the site.
+   */
+  slow?: true;
+}
+
 /** In the order they were written; a name is never reused. */
-const MIGRATIONS: { name: string; run: (progress: Progress) => Promise<unknown> }[] = [
+const MIGRATIONS: Migration[] = [
   { name: '2026-11-post-author-name-keys', run: backfillAuthorNameKeys },
   { name: '2026-11-post-listings', run: rebuildListings },
   { name: '2026-11-name-keys-every-script', run: refoldNameKeys },
   {
     name: '2026-11-search-document-count',
+    // Until it is done, search ranks with a rough document count.
+    slow: true,
     run: async (progress) => {
       progress(
         'counting the search index’s documents, once (on the embedded database, about a minute a million)',
@@ -62,27 +76,69 @@ const MIGRATIONS: { name: string; run: (progress: Progress) => Promise<unknown> 
   },
 ];
 
+export interface MigrationOptions {
+  /**
+   * What to do with a slow migration: 'wait' for it (the default), 'skip' it (a script: the site
+   * runs it), or a function that runs it in the background (the site at start).
+   */
+  slow?: 'wait' | 'skip' | ((name: string, run: () => Promise<void>) => void);
+}
+
+/**
+ * A database this code created has every migration's shape already: with no record of any
+ * migration and nothing in it, each is recorded as done without running (a fresh import is not
+ * re-read at its first start).
+ */
+async function recordAllIfNew(): Promise<boolean> {
+  if (await MigrationModel.exists({})) return false;
+  const empty = await Promise.all([
+    PostModel.exists({}),
+    CommentModel.exists({}),
+    UserModel.exists({}),
+    SearchDocModel.exists({}),
+  ]);
+  if (empty.some(Boolean)) return false;
+  for (const migration of MIGRATIONS) await record(migration.name);
+  return true;
+}
+
+async function record(name: string): Promise<void> {
+  try {
+    await MigrationModel.updateOne({ _id: name }, { $set: { finishedAt: new Date() } }, { upsert: true });
+  } catch (err) {
+    // Two processes starting together both ran it (migrations are idempotent) and both upserted
+    // its record: the embedded database can refuse the second insert. The record is there.
+    if ((err as { code?: number }).code !== 11000) throw err;
+  }
+}
+
 /**
  * Runs the migrations this database has not had yet, at boot, each once. A migration that
- * fails stops the boot with its name; it runs again on the next start.
+ * fails stops the boot with its name; it runs again on the next start. Returns the names of those
+ * run now (not those left to the background).
  */
-export async function runMigrations(progress: Progress = () => undefined): Promise<string[]> {
+export async function runMigrations(
+  progress: Progress = () => undefined,
+  options: MigrationOptions = {},
+): Promise<string[]> {
+  if (await recordAllIfNew()) return [];
+  const slow = options.slow ?? 'wait';
   const ran: string[] = [];
   for (const migration of MIGRATIONS) {
     if (await MigrationModel.exists({ _id: migration.name })) continue;
-    progress(`migration ${migration.name}: running`);
-    await migration.run((message) => progress(`migration ${migration.name}: ${message}`));
-    try {
-      await MigrationModel.updateOne(
-        { _id: migration.name },
-        { $set: { finishedAt: new Date() } },
-        { upsert: true },
-      );
-    } catch (err) {
-      // Two processes starting together both ran it (migrations are idempotent) and both upserted
-      // its record: the embedded database can refuse the second insert. The record is there.
-      if ((err as { code?: number }).code !== 11000) throw err;
+    const say = (message: string) => progress(`migration ${migration.name}: ${message}`);
+    const run = async () => {
+      await migration.run(say);
+      await record(migration.name);
+    };
+    if (migration.slow && slow === 'skip') continue;
+    if (migration.slow && typeof slow === 'function') {
+      say('running in the background');
+      slow(migration.name, run);
+      continue;
     }
+    say('running');
+    await run();
     ran.push(migration.name);
   }
   return ran;

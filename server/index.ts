@@ -17,6 +17,7 @@ import { PageCache } from './rendering/page-cache.js';
 import { invalidateAcrossProcesses } from './rendering/page-invalidation.js';
 import { seedIfEmpty } from './seed/seed.js';
 import { runMigrations } from './db/migrations.js';
+import { BackupSchedule } from './db/backup-schedule.js';
 import { createServices } from './services/index.js';
 import { attachSockets } from './sockets/index.js';
 
@@ -146,12 +147,17 @@ async function main(): Promise<void> {
   const scheduler = setInterval(publishDue, 30000);
   scheduler.unref();
 
+  // BACKUP_EVERY_HOURS: checked copies of the embedded database, the oldest beyond BACKUP_KEEP deleted.
+  const backups = new BackupSchedule(config, logger);
+  backups.start();
+
   let shuttingDown = false;
   async function shutdown(signal: string): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(scheduler);
+    backups.stop();
     services.mailQueue.stop();
     clearInterval(digests);
     const deadline = setTimeout(() => {

@@ -2,9 +2,13 @@
  * npm run bench:scale: the same requests on sites of 1,000, 100,000 and 1,000,000 comments.
  *
  * For each size (BENCH_SCALE_SIZES, comma-separated): a generated WordPress export of
- * 100-comment posts goes in through the real `npm run import` into a fresh embedded database
- * (its time and peak memory are measured), accounts and reader letters are added in
- * proportion, and the built server (`node dist/server/index.js`) is started on it. Then,
+ * 100-comment posts, with comments of a real column's lengths (median about 400 characters, a
+ * tail to the 5,000 limit) and Zipf-distributed words (tools/realistic-text.ts), goes in through
+ * the real `npm run import` into a fresh data directory, as an operator would (its time, peak
+ * memory and the database's bytes on disk per comment are measured); accounts and reader letters
+ * are added in proportion. Then the built server (`node dist/server/index.js`) is started on the
+ * data directory as `npm start` does, with the database stopped, and its first start is timed
+ * until /readyz answers 200. Then,
  * one request at a time from this process:
  *   - a cold post page (a post never read since the server started) and a warm one;
  *   - posting a guest comment, with 20 readers' sockets in the post's room;
@@ -15,7 +19,7 @@
  * Prints p50/p99 per request and size, and each size's ratio to the smallest.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -48,17 +52,24 @@ interface SizeResult {
   size: number;
   importSeconds: number;
   importPeakMb: number;
+  bytesPerComment: number;
+  meanCommentChars: number;
+  firstStartSeconds: number;
   timings: Timings;
   burst: { accepted: number; errors: number; perSecond: number; missing: number; duplicateNumbers: number };
 }
 
-async function runImport(file: string, uri: string): Promise<{ seconds: number; peakMb: number }> {
+async function runImport(file: string, dataDir: string): Promise<{ seconds: number; peakMb: number }> {
   const started = Date.now();
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'wordpress', file], {
-      cwd: ROOT,
-      env: { ...process.env, MONGODB_URI: uri, SEED_ON_EMPTY: 'false' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['dist/scripts/import.js', 'wordpress', file, '--report', `${dataDir}-report`],
+      {
+        cwd: ROOT,
+        env: { ...process.env, MONGODB_URI: '', DATA_DIR: dataDir, DB_NAME: 'scale', SEED_ON_EMPTY: 'false' },
+      },
+    );
     let text = '';
     let lastShown = 0;
     child.stdout.on('data', (c: Buffer) => {
@@ -114,15 +125,15 @@ async function addPeopleAndLetters(uri: string, posts: number): Promise<void> {
   await mongoose.disconnect();
 }
 
-function startServer(uri: string): Promise<{ child: ChildProcess; base: string }> {
+function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
   return startBuiltServer({
     cwd: ROOT,
-    uri,
+    dataDir,
     secret: 'benchmark-only-session-secret-0123456789',
     nodeArgs: process.env.BENCH_SERVER_PROF
       ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF]
       : [],
-    env: { LOGIN_MAX_FAILURES: '100' },
+    env: { LOGIN_MAX_FAILURES: '100', DB_NAME: 'scale' },
   });
 }
 
@@ -298,38 +309,93 @@ async function burst(base: string, posts: number): Promise<SizeResult['burst']> 
   return { accepted: acknowledged.length, errors, perSecond, missing, duplicateNumbers };
 }
 
+/** Bytes of the database's files (SQLite's file, its WAL and shared memory). */
+function bytesOnDisk(dir: string): number {
+  return readdirSync(dir)
+    .filter((name) => name.includes('.sqlite'))
+    .reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
+}
+
+/** Starts the server on the data directory (its database stopped, as after a reboot) and times it until /readyz is 200. */
+async function firstStart(
+  dataDir: string,
+): Promise<{ server: { child: ChildProcess; base: string }; seconds: number }> {
+  const started = performance.now();
+  const server = await startServer(dataDir);
+  for (;;) {
+    const ready = await fetch(`${server.base}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { server, seconds: (performance.now() - started) / 1000 };
+}
+
 async function runSize(size: number): Promise<SizeResult> {
   const posts = Math.max(1, Math.round(size / PER_POST));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'advice-bench-scale-'));
+  const dataDir = path.join(dir, 'db');
   let db: EmbeddedDb | undefined;
-  let server: { child: ChildProcess } | undefined;
+  let server: { child: ChildProcess; base: string } | undefined;
   try {
-    log(`${size.toLocaleString('en-US')} comments: generating ${posts} posts × ${PER_POST} comments`);
+    log(
+      `${size.toLocaleString('en-US')} comments: generating ${posts} posts × ${PER_POST} comments of realistic length`,
+    );
     const file = path.join(dir, 'export.xml');
-    await generateWxr(file, posts, PER_POST);
-    log(`  ${(statSync(file).size / 1e6).toFixed(0)} MB of WXR; starting the embedded database`);
-    db = await startEmbeddedDb({
-      binary: path.join(ROOT, 'tools/embedded-mongo/bin/embedded-mongo'),
-      dataDir: path.join(dir, 'db'),
-    });
-    const uri = withDatabase(db.uri, 'scale');
-    log('  importing with npm run import');
-    const imported = await runImport(file, uri);
+    await generateWxr(file, posts, PER_POST, { realistic: true });
+    log(
+      `  ${(statSync(file).size / 1e6).toFixed(0)} MB of WXR; importing with npm run import into a new data directory`,
+    );
+    const imported = await runImport(file, dataDir);
     rmSync(file);
     log(
       `  imported in ${imported.seconds.toFixed(1)} s, peak ${imported.peakMb} MB; adding accounts and letters`,
     );
+    const binary = path.join(ROOT, 'tools/embedded-mongo/bin/embedded-mongo');
+    db = await startEmbeddedDb({ binary, dataDir });
+    const uri = withDatabase(db.uri, 'scale');
     await addPeopleAndLetters(uri, posts);
     await connectMongoose(uri);
-    server = await startServer(uri);
-    log('  server started; measuring');
-    const measured = await measure((server as { base: string } & typeof server).base, posts);
-    return { size, importSeconds: imported.seconds, importPeakMb: imported.peakMb, ...measured };
+    const first = await PostModel.findOne({ slug: slugOf(1) })
+      .select('_id')
+      .lean();
+    const sampleBodies = await CommentModel.find({ post: first!._id }).select('bodySource').lean();
+    const meanCommentChars =
+      sampleBodies.reduce((sum, c) => sum + c.bodySource.length, 0) / sampleBodies.length;
+    await mongoose.disconnect();
+    // Nothing uses the database now: it stops, and the next start is a cold one.
+    await db.stop();
+    db = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const bytesPerComment = bytesOnDisk(dataDir) / size;
+    log(
+      `  ${(bytesOnDisk(dataDir) / 1e6).toFixed(0)} MB on disk, ${bytesPerComment.toFixed(0)} bytes per comment (mean comment ${meanCommentChars.toFixed(0)} characters)`,
+    );
+
+    const start = await firstStart(dataDir);
+    server = start.server;
+    log(`  first start: ready in ${start.seconds.toFixed(1)} s`);
+    db = await startEmbeddedDb({ binary, dataDir });
+    await connectMongoose(uri);
+    log('  measuring');
+    const measured = await measure(server.base, posts);
+    return {
+      size,
+      importSeconds: imported.seconds,
+      importPeakMb: imported.peakMb,
+      bytesPerComment,
+      meanCommentChars,
+      firstStartSeconds: start.seconds,
+      ...measured,
+    };
   } finally {
     server?.child.kill('SIGTERM');
     await mongoose.disconnect().catch(() => undefined);
     await db?.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dataDir}-report`, { recursive: true, force: true });
   }
 }
 
@@ -354,12 +420,12 @@ function report(results: SizeResult[]): void {
     console.log(`| ${name} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
   console.log(
-    '\n| comments | import (s) | import comments/s | import peak memory (MB) | burst: accepted/s | errors | missing | duplicate numbers |',
+    '\n| comments | mean comment (chars) | import (s) | import comments/s | import peak memory (MB) | bytes on disk per comment | first start, ready (s) | burst: accepted/s | errors | missing | duplicate numbers |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     console.log(
-      `| ${r.size.toLocaleString('en-US')} | ${r.importSeconds.toFixed(1)} | ${Math.round(r.size / r.importSeconds)} | ${r.importPeakMb} | ${r.burst.perSecond.toFixed(0)} | ${r.burst.errors} | ${r.burst.missing} | ${r.burst.duplicateNumbers} |`,
+      `| ${r.size.toLocaleString('en-US')} | ${r.meanCommentChars.toFixed(0)} | ${r.importSeconds.toFixed(1)} | ${Math.round(r.size / r.importSeconds)} | ${r.importPeakMb} | ${r.bytesPerComment.toFixed(0)} | ${r.firstStartSeconds.toFixed(1)} | ${r.burst.perSecond.toFixed(0)} | ${r.burst.errors} | ${r.burst.missing} | ${r.burst.duplicateNumbers} |`,
     );
   }
 }

@@ -36,6 +36,7 @@ import { DomainEvents } from '../server/services/events';
 import { SearchIndex, type CommentSource, type PostSource } from '../server/services/search/search-index';
 import { SearchService } from '../server/services/search/search-service';
 import { prng } from '../server/seed/generate';
+import { vocabulary, zipf } from '../tools/realistic-text';
 import { guestToken } from '../server/auth/csrf';
 import { quantile } from './lib/browser';
 import { startBuiltServer } from './lib/server';
@@ -48,85 +49,6 @@ const SECRET = 'benchmark-only-session-secret-0123456789';
 
 function log(message: string): void {
   console.log(`[bench:search] ${message}`);
-}
-
-const COMMON = `work manager boss coworker team meeting job office email time project review raise
-pay salary hours week day night home remote hybrid interview offer hire fire quit resign notice
-reference feedback credit report deadline schedule vacation leave sick policy hr lunch desk kitchen
-fridge microwave fish smell noise music headphones chat slack message call phone text weekend
-holiday party gift birthday card promotion title role career goal plan training mentor intern
-client customer vendor contract budget expense travel conference presentation slide deck spreadsheet
-data analysis document file folder drive printer laptop password security badge parking commute
-bus train car bike coffee tea snack cake donut pizza birthday anniversary retirement layoff
-restructure reorg merger startup company industry nonprofit government school teacher nurse doctor
-lawyer engineer developer designer writer editor manager director vice president executive ceo
-board owner founder family child parent partner spouse friend neighbor dog cat health stress
-burnout anxiety therapy advice letter reader columnist answer question problem issue situation
-story experience update apology mistake fault blame complaint conflict argument boundary respect
-trust honesty kindness rude polite awkward weird funny sad angry happy tired busy late early
-overtime underpaid overworked promoted demoted ignored interrupted micromanaged gossip rumor secret
-lie truth gaslight bully harass discrimination lawsuit union strike benefit insurance pension
-bonus stock equity severance unemployment resume cover linkedin recruiter network skill
-certificate degree course exam grade study research science art music sport game team captain
-coach player referee score win lose draw match season league cup final champion record`
-  .split(/\s+/)
-  .filter(Boolean);
-
-/** 20,000 words: the common English ones first, then made-up ones from syllables. */
-function vocabulary(): string[] {
-  const random = prng(7);
-  const syllables = [
-    'ba',
-    'ko',
-    'ri',
-    'men',
-    'tal',
-    'vo',
-    'sen',
-    'dra',
-    'pli',
-    'gor',
-    'shu',
-    'el',
-    'nar',
-    'qui',
-    'ten',
-    'zo',
-    'mab',
-    'ves',
-    'lun',
-    'rof',
-  ];
-  const words = [...new Set(COMMON)];
-  const seen = new Set(words);
-  while (words.length < 20000) {
-    let w = '';
-    const n = 2 + Math.floor(random() * 3);
-    for (let i = 0; i < n; i += 1) w += syllables[Math.floor(random() * syllables.length)];
-    if (!seen.has(w)) {
-      seen.add(w);
-      words.push(w);
-    }
-  }
-  return words;
-}
-
-/** Draws words by Zipf's law (the r-th most common about 1/r as often as the first). */
-function zipf(words: string[], random: () => number): () => string {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (let r = 0; r < words.length; r += 1) cumulative.push((total += 1 / (r + 1)));
-  return () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return words[lo];
-  };
 }
 
 function sentence(draw: () => string, random: () => number, min: number, max: number): string {

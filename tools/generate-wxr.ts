@@ -1,13 +1,24 @@
 /**
- * Writes a synthetic WordPress export: `npx tsx tools/generate-wxr.ts FILE POSTS COMMENTS_PER_POST`.
+ * Writes a synthetic WordPress export: `npx tsx tools/generate-wxr.ts FILE POSTS COMMENTS_PER_POST [--realistic]`.
  * Threads several levels deep, some pending comments. Used by the memory test and the import benchmark.
  * Dated as a column's archive is: posts a few hours apart, oldest first (as WordPress exports
  * them), each post's comments in the hours after it.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { commentBodies } from './realistic-text';
 
-export async function generateWxr(file: string, posts: number, perPost: number): Promise<void> {
+/**
+ * `realistic`: comment bodies of a real column's lengths (median about 400 characters, a tail to
+ * the 5,000 limit) with Zipf-distributed words (tools/realistic-text.ts); else one short line each.
+ */
+export async function generateWxr(
+  file: string,
+  posts: number,
+  perPost: number,
+  { realistic = false }: { realistic?: boolean } = {},
+): Promise<void> {
+  const body = realistic ? commentBodies() : null;
   const out = createWriteStream(file, 'utf8');
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
@@ -33,7 +44,7 @@ export async function generateWxr(file: string, posts: number, perPost: number):
       id += 1;
       // Every fifth starts a thread; the rest reply to one of the last few comments of this post.
       const parent = c % 5 === 0 || id - first < 1 ? 0 : id - 1 - ((c * 7) % Math.min(4, id - first));
-      await write(`<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Reader ${c % 97}</wp:comment_author><wp:comment_author_email>r${c % 97}@example.com</wp:comment_author_email><wp:comment_author_url></wp:comment_author_url><wp:comment_date_gmt>${gmt(postAt + (c + 1) * 420000)}</wp:comment_date_gmt><wp:comment_content><![CDATA[Comment ${c} on post ${p}. I think the columnist is right about this one, mostly.]]></wp:comment_content><wp:comment_approved>${c % 50 === 49 ? 0 : 1}</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>
+      await write(`<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author>Reader ${c % 97}</wp:comment_author><wp:comment_author_email>r${c % 97}@example.com</wp:comment_author_email><wp:comment_author_url></wp:comment_author_url><wp:comment_date_gmt>${gmt(postAt + (c + 1) * 420000)}</wp:comment_date_gmt><wp:comment_content><![CDATA[${body ? body() : `Comment ${c} on post ${p}. I think the columnist is right about this one, mostly.`}]]></wp:comment_content><wp:comment_approved>${c % 50 === 49 ? 0 : 1}</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>
 `);
     }
     await write('</item>\n');
@@ -45,7 +56,7 @@ export async function generateWxr(file: string, posts: number, perPost: number):
 
 if (require.main === module) {
   const [file, posts, perPost] = process.argv.slice(2);
-  generateWxr(file, Number(posts), Number(perPost)).then(
+  generateWxr(file, Number(posts), Number(perPost), { realistic: process.argv.includes('--realistic') }).then(
     () => console.log(`wrote ${file}: ${posts} posts × ${perPost} comments`),
     (err: unknown) => {
       console.error(err);

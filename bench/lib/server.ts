@@ -7,7 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
  */
 export function startBuiltServer(options: {
   cwd: string;
-  uri: string;
+  /** MONGODB_URI; or `dataDir`: the embedded database of that directory, as `npm start` uses it. */
+  uri?: string;
+  dataDir?: string;
   secret: string;
   nodeArgs?: string[];
   env?: Record<string, string>;
@@ -19,7 +21,8 @@ export function startBuiltServer(options: {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      MONGODB_URI: options.uri,
+      MONGODB_URI: options.uri ?? '',
+      ...(options.dataDir && { DATA_DIR: options.dataDir }),
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',

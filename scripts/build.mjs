@@ -64,6 +64,9 @@ rmSync(link, { force: true });
 symlinkSync(path.relative(root, out), link);
 renameSync(link, dist); // atomic: a process starting now gets the old build or the new one, whole
 
-const kept = readdirSync(builds).sort().reverse();
-for (const old of kept.slice(KEEP)) rmSync(path.join(builds, old), { recursive: true, force: true });
+// Newest first by time, whatever their names (an older checkout's dist set aside is the oldest).
+const kept = readdirSync(builds)
+  .map((name) => ({ name, at: statSync(path.join(builds, name)).mtimeMs }))
+  .sort((a, b) => b.at - a.at);
+for (const old of kept.slice(KEEP)) rmSync(path.join(builds, old.name), { recursive: true, force: true });
 say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: dist -> .builds/${id}`);

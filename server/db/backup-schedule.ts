@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { backupDatabase, backupDirectory, backupFileName, type BackupSummary } from './backup.js';
+import { backupDirectory, backupFileName, backupUnlessBusy, type BackupSummary } from './backup.js';
 
 type ScheduleConfig = Pick<
   Config,
@@ -59,14 +59,18 @@ export class BackupSchedule {
     return newest ? Math.max(0, newest.takenAt + this.periodMs - this.now()) : 0;
   }
 
-  /** Takes a backup if one is due, then deletes the scheduled backups beyond BACKUP_KEEP. */
+  /**
+   * Takes a backup if one is due, then deletes the scheduled backups beyond BACKUP_KEEP. Null when
+   * none was due, or another process was writing this period's at that moment.
+   */
   async runIfDue(): Promise<BackupSummary | null> {
     if (this.dueInMs() > 0) return null;
     const file = path.join(
       backupDirectory(this.config),
       backupFileName(this.config, new Date(this.now()), 'scheduled'),
     );
-    const summary = await backupDatabase(this.config, file);
+    const summary = await backupUnlessBusy(this.config, file);
+    if (!summary) return null;
     for (const old of this.list().slice(this.config.backupKeep)) rmSync(old.file, { force: true });
     return summary;
   }

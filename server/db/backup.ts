@@ -35,7 +35,10 @@ export function backupFileName(
   return `${config.dbName}-${stamp}${kind === 'scheduled' ? '-scheduled' : ''}.sqlite`;
 }
 
-function run(config: BackupConfig, args: string[]): Promise<BackupSummary> {
+/** Exit code of a backup that gave way to another being written to the same folder. */
+const BUSY = 3;
+
+function run(config: BackupConfig, args: string[]): Promise<BackupSummary | null> {
   if (config.mongodbUri) {
     return Promise.reject(
       new BackupError(
@@ -47,6 +50,10 @@ function run(config: BackupConfig, args: string[]): Promise<BackupSummary> {
   const binary = path.resolve(ROOT_DIR, config.embeddedDbBinary);
   return new Promise((resolve, reject) => {
     execFile(binary, args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err && err.code === BUSY) {
+        resolve(null);
+        return;
+      }
       if (err) {
         const said = stderr.trim().replace(/^embedded-mongo: /, '');
         reject(new BackupError(said || err.message));
@@ -66,11 +73,26 @@ function run(config: BackupConfig, args: string[]): Promise<BackupSummary> {
  * writes (SQLite's VACUUM INTO, in one read transaction: every write acknowledged before it began
  * is in the copy), checks it (integrity, documents per collection), and only then gives it its name.
  */
-export function backupDatabase(config: BackupConfig, file: string): Promise<BackupSummary> {
+export async function backupDatabase(config: BackupConfig, file: string): Promise<BackupSummary> {
+  const summary = await takeBackup(config, file, false);
+  if (!summary) throw new BackupError('another backup is being written'); // only with oneAtATime
+  return summary;
+}
+
+/**
+ * A scheduled backup: null when another process is writing one to the same folder at this moment
+ * (several web processes on one data directory take one between them).
+ */
+export function backupUnlessBusy(config: BackupConfig, file: string): Promise<BackupSummary | null> {
+  return takeBackup(config, file, true);
+}
+
+function takeBackup(config: BackupConfig, file: string, oneAtATime: boolean): Promise<BackupSummary | null> {
   const target = path.resolve(file);
   mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   return run(config, [
     'backup',
+    ...(oneAtATime ? ['-one-at-a-time'] : []),
     '-data',
     path.resolve(ROOT_DIR, config.dataDir),
     '-db',
@@ -84,8 +106,8 @@ export function backupDatabase(config: BackupConfig, file: string): Promise<Back
  * Puts a backup in place of the site's embedded database. Refused while the site or a script uses
  * the data directory; the database it replaces is kept beside it, renamed.
  */
-export function restoreDatabase(config: BackupConfig, file: string): Promise<BackupSummary> {
-  return run(config, [
+export async function restoreDatabase(config: BackupConfig, file: string): Promise<BackupSummary> {
+  const summary = await run(config, [
     'restore',
     '-data',
     path.resolve(ROOT_DIR, config.dataDir),
@@ -94,6 +116,8 @@ export function restoreDatabase(config: BackupConfig, file: string): Promise<Bac
     '-in',
     path.resolve(file),
   ]);
+  if (!summary) throw new BackupError('the restore was not done');
+  return summary;
 }
 
 /** BACKUP_DIR, created private to the owner (a backup holds password hashes and addresses). */

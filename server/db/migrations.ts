@@ -1,7 +1,5 @@
-import { CommentModel } from '../../models/comment.js';
 import { PostModel, type Post } from '../../models/post.js';
 import { MigrationModel } from '../../models/migration.js';
-import { SearchDocModel } from '../../models/search.js';
 import { UserModel, type User } from '../../models/user.js';
 import { nameKey } from '../lib/name-key.js';
 import { rebuildListings } from '../services/posts/post-listing.js';
@@ -91,13 +89,11 @@ export interface MigrationOptions {
  */
 async function recordAllIfNew(): Promise<boolean> {
   if (await MigrationModel.exists({})) return false;
-  const empty = await Promise.all([
-    PostModel.exists({}),
-    CommentModel.exists({}),
-    UserModel.exists({}),
-    SearchDocModel.exists({}),
-  ]);
-  if (empty.some(Boolean)) return false;
+  // Every collection, not only those today's migrations touch: a later migration may touch any.
+  const db = MigrationModel.db.db!;
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+  for (const name of names)
+    if (await db.collection(name).findOne({}, { projection: { _id: 1 } })) return false;
   for (const migration of MIGRATIONS) await record(migration.name);
   return true;
 }

@@ -11,6 +11,7 @@ export class EmbeddedDbSupervisor {
   private current: EmbeddedDb | undefined;
   private stopping = false;
   private restarts = 0;
+  private attachedAt = 0;
 
   constructor(
     private readonly options: EmbeddedDbOptions,
@@ -20,6 +21,7 @@ export class EmbeddedDbSupervisor {
 
   async start(): Promise<EmbeddedDb> {
     this.current = await this.attach();
+    this.attachedAt = Date.now();
     this.logger.info({ uri: this.current.uri, dataDir: this.options.dataDir }, 'embedded database attached');
     void this.watch(this.current);
     return this.current;
@@ -49,6 +51,8 @@ export class EmbeddedDbSupervisor {
     const code = await db.exited;
     if (this.stopping) return;
     this.logger.error({ code }, 'embedded database helper exited unexpectedly; the site reports not-ready');
+    // The limit is on restarts in a row: a helper that stayed up a while starts the count again.
+    if (Date.now() - this.attachedAt > 60000) this.restarts = 0;
     while (!this.stopping && this.restarts < this.maxRestarts) {
       this.restarts += 1;
       const delay = Math.min(500 * 2 ** this.restarts, 10000);
@@ -56,6 +60,7 @@ export class EmbeddedDbSupervisor {
       if (this.stopping) return;
       try {
         this.current = await this.attach();
+        this.attachedAt = Date.now();
         this.logger.info({ attempt: this.restarts }, 'embedded database attached again');
         void this.watch(this.current);
         return;

@@ -2,7 +2,7 @@
 /**
  * Every way of reading, in Chromium: axe on every page (public and staff, both colour schemes,
  * 1280 and 320 px), the keyboard journeys with keyboard events only, what a screen reader hears
- * when a reply arrives live, reduced motion, and the printed page (PDF, read back with poppler).
+ * when a reply arrives live, reduced motion, and the printed page (PDF, read back with pdfjs-dist).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

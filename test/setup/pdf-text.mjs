@@ -12,7 +12,8 @@ for (let n = 1; n <= doc.numPages; n += 1) {
   for (const item of content.items) {
     if (!('str' in item)) continue;
     // Runs of one line are separate items: keep a space between words the PDF places apart.
-    if (text && !text.endsWith('\n') && !text.endsWith(' ') && item.str && !item.str.startsWith(' ')) text += ' ';
+    if (text && !text.endsWith('\n') && !text.endsWith(' ') && item.str && !item.str.startsWith(' '))
+      text += ' ';
     text += item.str + (item.hasEOL ? '\n' : '');
   }
   pages.push(text);

@@ -31,10 +31,10 @@ func attachCommand(args []string) error {
 		return errors.New("attach serves on the data directory's socket only (-listen is for serve)")
 	}
 
-	// Ctrl-C in a terminal reaches the whole process group: the process that started this one
-	// decides when it is done with the database (it closes our standard input), so that it can
-	// finish its last writes first.
-	signal.Ignore(syscall.SIGINT, syscall.SIGHUP)
+	// Ctrl-C in a terminal reaches the whole process group, and `systemctl stop` signals every
+	// process of the service: the process that started this one decides when it is done with the
+	// database (it closes our standard input), so that it can finish its last writes first.
+	signal.Ignore(syscall.SIGINT, syscall.SIGHUP, syscall.SIGTERM)
 
 	dir, err := privateDataDir(o.dataDir)
 	if err != nil {
@@ -49,9 +49,14 @@ func attachCommand(args []string) error {
 	if err != nil {
 		return err
 	}
-	// Waits while a server that found itself unused is on its way out.
-	if _, err := users.lock(syscall.LOCK_SH, true); err != nil {
+	// Waits while a server that found itself unused is on its way out, or a restore runs.
+	if got, err := users.lock(syscall.LOCK_SH, false); err != nil {
 		return err
+	} else if !got {
+		fmt.Fprintln(os.Stderr, "embedded-mongo: waiting: the database of this data directory is stopping, or a restore is running")
+		if _, err := users.lock(syscall.LOCK_SH, true); err != nil {
+			return err
+		}
 	}
 
 	exited := make(chan struct{})

@@ -1,13 +1,15 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
+	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -35,17 +37,24 @@ func databaseFile(dir, db string) (string, error) {
 
 // backupCommand copies one database while the server serves and writes: SQLite's VACUUM INTO
 // reads it in one read transaction, so the copy holds every write committed (acknowledged)
-// before it began and none half-done. The copy is checked before it takes its final name.
+// before it began and none half-done. The copy is checked before it takes its final name, which
+// it never takes over an existing file. It holds the data directory in use meanwhile, so that no
+// restore replaces the database under it.
 func backupCommand(args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ExitOnError)
 	dataDir := fs.String("data", "./data", "the data directory")
 	db := fs.String("db", "advice", "the database to copy")
 	out := fs.String("out", "", "the backup file to write")
+	oneAtATime := fs.Bool("one-at-a-time", false, "give up (exit code 3) if another backup is being written to the same folder")
 	_ = fs.Parse(args)
 	if *out == "" {
 		return errors.New("-out is required")
 	}
 	started := time.Now()
+	syscall.Umask(0o077) // the copy holds password hashes and email addresses
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
 	dir, err := filepath.Abs(*dataDir)
 	if err != nil {
 		return err
@@ -61,18 +70,42 @@ func backupCommand(args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(target); err == nil {
+	if _, err := os.Lstat(target); err == nil {
 		return fmt.Errorf("%s exists already; choose a new file name", target)
 	}
-	syscall.Umask(0o077) // the copy holds password hashes and email addresses
-	partial := fmt.Sprintf("%s.partial-%d", target, os.Getpid())
-	defer os.Remove(partial)
-
-	conn, err := sql.Open("sqlite", "file:"+src+"?_pragma=busy_timeout(30000)")
+	if *oneAtATime {
+		l, err := openLock(filepath.Dir(target), ".backup.lock")
+		if err != nil {
+			return err
+		}
+		defer l.close()
+		if got, err := l.lock(syscall.LOCK_EX, false); err != nil {
+			return err
+		} else if !got {
+			fmt.Fprintln(os.Stderr, "embedded-mongo: another backup is being written to the same folder")
+			os.Exit(3)
+		}
+	}
+	users, err := holdInUse(ctx, dir)
 	if err != nil {
 		return err
 	}
-	_, err = conn.Exec("VACUUM INTO ?", partial)
+	defer users.close()
+
+	// The copy's first name is a new, empty file of ours (never one planted or linked there).
+	partial := fmt.Sprintf("%s.partial-%d", target, os.Getpid())
+	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", partial, err)
+	}
+	f.Close()
+	defer os.Remove(partial)
+
+	conn, err := sql.Open("sqlite", sqliteURI(src, "_pragma=busy_timeout(30000)"))
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", partial)
 	conn.Close()
 	if err != nil {
 		return fmt.Errorf("copying %s: %w", src, err)
@@ -85,12 +118,43 @@ func backupCommand(args []string) error {
 	if err := syncFile(partial); err != nil {
 		return err
 	}
-	if err := os.Rename(partial, target); err != nil {
-		return err
+	// A link fails if the name was taken meanwhile, where a rename would replace that file.
+	if err := os.Link(partial, target); err != nil {
+		return fmt.Errorf("cannot name the backup %s: %w", target, err)
 	}
 	summary.File = target
 	summary.Seconds = time.Since(started).Seconds()
 	return json.NewEncoder(os.Stdout).Encode(summary)
+}
+
+// holdInUse marks the data directory as in use for as long as the returned lock is held (so no
+// restore runs meanwhile), waiting up to 30 s for a server on its way out or a restore to finish.
+func holdInUse(ctx context.Context, dir string) (*lockFile, error) {
+	users, err := openLock(dir, usersLockName)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := users.lock(syscall.LOCK_SH, false)
+		if err != nil {
+			users.close()
+			return nil, err
+		}
+		if got {
+			return users, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			users.close()
+			return nil, fmt.Errorf("the data directory %s is being restored; try again when that is done", dir)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// sqliteURI is a file: URI for SQLite, its path escaped (a # or ? in it means something else).
+func sqliteURI(path, query string) string {
+	return (&url.URL{Scheme: "file", Path: path, RawQuery: query}).String()
 }
 
 // checkBackup runs SQLite's integrity check on a copy and counts each collection's documents.
@@ -99,7 +163,7 @@ func checkBackup(path string) (*backupSummary, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	conn, err := sql.Open("sqlite", sqliteURI(path, "mode=ro"))
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +200,9 @@ func checkBackup(path string) (*backupSummary, error) {
 }
 
 // restoreCommand puts a backup in place of one database of a data directory that no process
-// uses (no server, nothing attached), holding the directory's locks meanwhile so that none
-// starts. The database it replaces is kept beside it, renamed, not deleted.
+// uses (no server, nothing attached, no backup running), holding the directory's locks meanwhile
+// so that none starts. The database it replaces is kept beside it under a new name; at every
+// moment the database's own name holds either the old database, whole, or the new one.
 func restoreCommand(args []string) error {
 	fs := flag.NewFlagSet("restore", flag.ExitOnError)
 	dataDir := fs.String("data", "./data", "the data directory")
@@ -149,6 +214,8 @@ func restoreCommand(args []string) error {
 	}
 	started := time.Now()
 	syscall.Umask(0o077)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	source, err := filepath.Abs(*in)
 	if err != nil {
 		return err
@@ -188,22 +255,46 @@ func restoreCommand(args []string) error {
 		return err
 	}
 	if !free || running {
-		return fmt.Errorf("the site (or one of its scripts) is using %s; stop it, then restore", dir)
+		return fmt.Errorf("the site (or one of its scripts, or a backup) is using %s; stop it, then restore", dir)
 	}
 
+	// The copy: SQLite reads the backup (and a log beside it, if any) and writes a new file here.
 	partial := fmt.Sprintf("%s.restoring-%d", target, os.Getpid())
+	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", partial, err)
+	}
+	f.Close()
 	defer os.Remove(partial)
-	if err := copyFile(source, partial); err != nil {
+	conn, err := sql.Open("sqlite", sqliteURI(source, "mode=ro"))
+	if err != nil {
 		return err
 	}
+	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", partial)
+	conn.Close()
+	if err != nil {
+		return fmt.Errorf("copying %s: %w", source, err)
+	}
+	if err := syncFile(partial); err != nil {
+		return err
+	}
+
 	if _, err := os.Stat(target); err == nil {
-		suffix := ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
-		for _, ext := range []string{"", "-wal", "-shm"} {
-			if err := os.Rename(target+ext, target+suffix+ext); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("cannot set the current database aside: %w", err)
-			}
+		// Whatever the current database's log still holds goes into its file first, so that the
+		// file set aside is the whole database.
+		if err := checkpoint(target); err != nil {
+			return fmt.Errorf("cannot settle the current database before setting it aside: %w", err)
 		}
-		summary.Previous = target + suffix
+		aside := target + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
+		if err := os.Link(target, aside); err != nil {
+			return fmt.Errorf("cannot keep the current database as %s: %w", aside, err)
+		}
+		summary.Previous = aside
+	}
+	for _, ext := range []string{"-wal", "-shm"} {
+		if err := os.Remove(target + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot remove the current database's %s file: %w", ext, err)
+		}
 	}
 	if err := os.Rename(partial, target); err != nil {
 		return err
@@ -213,25 +304,21 @@ func restoreCommand(args []string) error {
 	return json.NewEncoder(os.Stdout).Encode(summary)
 }
 
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
+// checkpoint moves everything in a database's write-ahead log into its file and empties the log.
+func checkpoint(path string) error {
+	conn, err := sql.Open("sqlite", sqliteURI(path, "_pragma=busy_timeout(10000)"))
 	if err != nil {
 		return err
 	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	defer conn.Close()
+	var busy, logged, moved int
+	if err := conn.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logged, &moved); err != nil {
 		return err
 	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
+	if busy != 0 {
+		return errors.New("the database is busy")
 	}
-	if err := dst.Sync(); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
+	return nil
 }
 
 func syncFile(path string) error {

@@ -119,6 +119,10 @@ func privateDataDir(dataDir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bad data directory %q: %w", dataDir, err)
 	}
+	// SQLite is given the directory as a file: URI, where these would mean something else.
+	if strings.ContainsAny(abs, "?#%") {
+		return "", fmt.Errorf("the data directory's path %q may not contain ?, # or %%", abs)
+	}
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return "", fmt.Errorf("cannot create the data directory: %w", err)
 	}

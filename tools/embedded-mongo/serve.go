@@ -114,7 +114,17 @@ func serve(o serveOptions) error {
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	var ctx context.Context
+	var stop context.CancelFunc
+	if o.exitWhenUnused {
+		// A shared server stops when nobody uses it, not when a signal meant for one of its users
+		// (Ctrl-C at a terminal, `systemctl stop` of one web process) reaches it: it would cut the
+		// others off, and that one in the middle of its last writes.
+		signal.Ignore(os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		ctx, stop = context.WithCancel(context.Background())
+	} else {
+		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	}
 	defer stop()
 
 	if o.exitOnEOF {

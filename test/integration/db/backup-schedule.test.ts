@@ -41,7 +41,9 @@ describe('scheduled backups (BACKUP_EVERY_HOURS, BACKUP_KEEP)', () => {
 
     await schedule(start + 24 * 3600000).runIfDue();
     await schedule(start + 48 * 3600000).runIfDue();
-    const names = readdirSync(backupDir).sort();
+    const names = readdirSync(backupDir)
+      .filter((name) => name.endsWith('.sqlite'))
+      .sort();
     expect(names).toEqual([
       `${mongoose.connection.db!.databaseName}-20261208T030000Z-scheduled.sqlite`,
       `${mongoose.connection.db!.databaseName}-20261209T030000Z-scheduled.sqlite`,

@@ -1,4 +1,6 @@
+import mongoose from 'mongoose';
 import { MigrationModel } from '../../../models/migration';
+import { ensureIndexes } from '../../../server/db/connection';
 import { PostModel } from '../../../models/post';
 import { runMigrations } from '../../../server/db/migrations';
 import { buildPost } from '../../fixtures/factories';
@@ -25,11 +27,18 @@ describe('migrations at boot', () => {
   });
 
   it('a new, empty database is recorded as migrated without running anything (a fresh import is not re-read)', async () => {
+    await mongoose.connection.db!.dropDatabase();
     const messages: string[] = [];
     expect(await runMigrations((m) => messages.push(m))).toEqual([]);
     expect(messages).toEqual([]);
     expect(await MigrationModel.exists({ _id: SLOW })).toBeTruthy();
     expect(await MigrationModel.countDocuments()).toBeGreaterThanOrEqual(5);
+    await ensureIndexes();
+  });
+
+  it('a database with anything in it, in any collection, is not taken for a new one', async () => {
+    await mongoose.connection.db!.collection('letters').insertOne({ subject: 'From before the migrations' });
+    expect(await runMigrations()).toContain(SLOW);
   });
 
   it('the site runs a slow migration in the background; a script leaves it to the site', async () => {

@@ -4,7 +4,7 @@
  * (server/index.ts) in its own process; the scripts attach to its embedded database.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../setup/paths';
@@ -130,7 +130,7 @@ describe('the operator’s scripts work on a running site (one DATA_DIR, one dat
     expect(backedUp.code).toBe(0);
     expect(backedUp.output).toContain('integrity ok');
     expect(backedUp.output).toMatch(/\d+ posts, \d+ comments, \d+ users/);
-    const [file] = readdirSync(env.BACKUP_DIR);
+    const [file] = readdirSync(env.BACKUP_DIR).filter((name) => name.endsWith('.sqlite'));
     expect(file).toMatch(/^advice-\d{8}T\d{6}Z\.sqlite$/);
     // It holds password hashes: the owner's alone.
     expect(statSync(path.join(env.BACKUP_DIR, file)).mode & 0o077).toBe(0);
@@ -173,7 +173,15 @@ describe('the operator’s scripts work on a running site (one DATA_DIR, one dat
     const comments = (before.match(/class="comment[ "]/g) ?? []).length;
     site.child.kill('SIGTERM');
     expect(await site.exited).toBe(0);
-    const [file] = readdirSync(env.BACKUP_DIR);
+    // A file that is not a backup is refused before anything is touched.
+    const notABackup = path.join(out, 'notes.txt');
+    writeFileSync(notABackup, 'not a database');
+    const refused = await runScriptProcess('restore', [notABackup], env);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('cannot be restored');
+    expect(readdirSync(dir).filter((name) => name.includes('before-restore'))).toEqual([]);
+
+    const [file] = readdirSync(env.BACKUP_DIR).filter((name) => name.endsWith('.sqlite'));
     const restored = await runScriptProcess('restore', [path.join(env.BACKUP_DIR, file)], env);
     expect(restored.code).toBe(0);
     expect(restored.output).toContain('the database it replaced is kept as');

@@ -25,13 +25,14 @@ const boundaries = [
   {
     files: ['server/lib/**/*.ts', 'server/errors/**/*.ts', 'server/config/**/*.ts'],
     rules: restrict(
-      layer('lib/, errors/ and config/ have no domain: they import no layer above them.', [
+      layer('lib/, errors/ and config/ import no layer above them: every layer may import them.', [
         ...HTTP,
         'services',
         'rendering',
-        'models',
         'db',
       ]),
+      // lib/roles.ts answers questions about a model's role type; no lib file reads the database.
+      layer('lib/ reads model types only, never the database.', ['models'], true),
     ),
   },
   {
@@ -122,6 +123,21 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  {
+    // Role rules have one home: server/lib/roles.ts (isStaff, canModerate, badgeFor…), and the
+    // `can` and `badgeLabel` helpers for templates.
+    files: ['server/**/*.ts'],
+    ignores: ['server/lib/roles.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/] > MemberExpression.left[property.name='role']",
+          message: 'Ask server/lib/roles.ts (isStaff, canModerate, canEdit, canAdminister…) instead of comparing roles here.',
+        },
+      ],
+    },
+  },
   {
     files: ['scripts/**', 'bench/**', 'test/**', 'tools/**', '*.js', '*.mjs'],
     languageOptions: { globals: { ...globals.node } },

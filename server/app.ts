@@ -34,6 +34,7 @@ import { postsRouter } from './routes/posts.js';
 import { settingsRouter } from './routes/settings.js';
 import { searchRouter } from './routes/search.js';
 import { createServices, type Services } from './services/index.js';
+import { canModerate } from './lib/roles.js';
 
 export interface AppDeps {
   config: Config;
@@ -158,7 +159,7 @@ export function createApp(deps: AppDeps): Express {
       ]);
       res.locals.warning = warning;
       // Moderators see the queues' counts in the header (kept current live).
-      if (req.user.role === 'moderator' || req.user.role === 'admin') {
+      if (canModerate(req.user)) {
         const counts = await services.moderation.counts();
         res.locals.queueCounts = { ...counts, any: Boolean(counts.pending || counts.reported) };
       }

@@ -4,15 +4,13 @@ import type { Role } from '../../models/user.js';
 import { ForbiddenError, UnauthorizedError } from '../errors/index.js';
 import { wantsJson } from '../middleware/wants-json.js';
 import './types.js';
+import { canModerate, hasRole } from '../lib/roles.js';
 
-/** Admins may do everything; otherwise the role must be one of those named. */
-export function hasRole(user: Express.User | undefined, ...roles: Role[]): boolean {
-  return Boolean(user && (user.role === 'admin' || roles.includes(user.role)));
-}
+export { hasRole };
 
 /** Who is reading, for what the thread shows them: their held comments, or all of them for moderators. */
 export function viewerOf(req: Request): Viewer {
-  return { userId: req.user?.id, heldIds: req.session?.held, moderator: hasRole(req.user, 'moderator') };
+  return { userId: req.user?.id, heldIds: req.session?.held, moderator: canModerate(req.user) };
 }
 
 /** The letter-writer name this browser may comment under on this post (from its private link), if any. */

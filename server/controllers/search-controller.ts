@@ -3,6 +3,7 @@ import { ForbiddenError, ValidationError } from '../errors/index.js';
 import { serverTiming } from '../lib/stopwatch.js';
 import type { Services } from '../services/index.js';
 import { parseFilters, type SearchPage, type SearchParams } from '../services/search/search-service.js';
+import { canAdminister } from '../lib/roles.js';
 
 const STAFF_WHO_SEARCH_EVERYTHING = new Set(['moderator', 'admin']);
 
@@ -19,7 +20,7 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
     }
     const slug = typeof req.query.post === 'string' ? req.query.post.trim() : '';
     // Drafts may hold a reader's letter: only admins (who may read everything) find them.
-    const drafts = wantsEverything && req.user?.role === 'admin';
+    const drafts = wantsEverything && canAdminister(req.user);
     const post = slug ? await services.posts.getBySlug(slug, { includeDrafts: drafts }) : undefined;
     // Filtered searches read documents one by one: fewer pages of them.
     if (

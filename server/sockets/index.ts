@@ -11,6 +11,7 @@ import type { ThreadFragments } from '../rendering/thread-fragments.js';
 import { isCrossSite } from '../lib/origin.js';
 import { wireBroadcasts } from './broadcasts.js';
 import { registerHandlers } from './handlers.js';
+import { canModerate } from '../lib/roles.js';
 
 export interface LiveServer {
   io: Server;
@@ -77,10 +78,10 @@ export async function attachSockets(
   io.engine.use(onlyForHandshake(webAuth.passport.session()));
   io.on('connection', (socket) => {
     // A signed-in reader's sockets hear of replies to them, whatever page they are on.
-    const user = (socket.request as { user?: { id: string; role: string } }).user;
+    const user = (socket.request as { user?: Express.User }).user;
     if (user) void socket.join(userRoom(user.id));
     // Moderators' sockets hear the queues' counts change.
-    if (user && (user.role === 'moderator' || user.role === 'admin')) void socket.join(MODERATORS_ROOM);
+    if (canModerate(user)) void socket.join(MODERATORS_ROOM);
     registerHandlers(io, socket, { services, fragments, config, logger });
   });
   const unwire = wireBroadcasts(io, services, fragments, logger);

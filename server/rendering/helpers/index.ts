@@ -1,6 +1,8 @@
 import type { HelperDelegate } from 'handlebars';
 import { asset } from './asset.js';
 import { auditHref } from './audit-href.js';
+import { badgeLabel } from './badge-label.js';
+import { can } from './can.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
 import { isoDate } from './iso-date.js';
@@ -11,6 +13,8 @@ import { pluralize } from './pluralize.js';
 export const helpers: Record<string, HelperDelegate> = {
   asset,
   auditHref,
+  badgeLabel,
+  can,
   eq,
   formatDate,
   isoDate,

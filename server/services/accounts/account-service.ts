@@ -30,6 +30,7 @@ import {
 } from './user-service.js';
 import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import { FieldErrors, isEmail } from '../../lib/validation.js';
+import { canAdminister } from '../../lib/roles.js';
 
 /** How long a password-reset link works. */
 const RESET_MINUTES = 60;
@@ -389,7 +390,7 @@ export class AccountService {
             authorEmail: '',
           }
         : { authorUser: null, authorName: 'deleted account', authorKind: 'guest', authorEmail: '' };
-    if (user.role === 'admin' && (await UserModel.countDocuments({ role: 'admin' })) <= 1) {
+    if (canAdminister(user) && (await UserModel.countDocuments({ role: 'admin' })) <= 1) {
       throw new ValidationError('You are the only admin: make someone else an admin first.', {
         deletePassword: 'The site needs an admin.',
       });

@@ -30,8 +30,6 @@ export interface SessionUser {
 const REFUSAL_PAUSE_MS = 1000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const STAFF_ROLES: readonly Role[] = ['moderator', 'editor', 'admin'];
-
 const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{1,28}[\p{L}\p{N}]$/u;
 /**
  * At most 72 bytes, as when hashes were bcrypt (which ignored the rest): refused, never cut, and a

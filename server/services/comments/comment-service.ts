@@ -14,7 +14,6 @@ import type { PostService } from '../posts/post-service.js';
 import { hashIp } from '../../lib/ip-hash.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import type { ReservedNames } from '../accounts/reserved-names.js';
-import type { Role } from '../../../models/user.js';
 import type { CommentView } from './comment-view.js';
 import { Thread, type ShownComment, type ThreadOrder, type Viewer } from './thread.js';
 import { toCommentView } from './comment-view.js';
@@ -27,6 +26,7 @@ import { nameKey } from '../../lib/name-key.js';
 import { sign } from '../../lib/signing.js';
 import { LetterModel } from '../../../models/letter.js';
 import { lineageOf, type LineageParent } from './lineage.js';
+import { badgeFor, isStaff } from '../../lib/roles.js';
 
 export { COMMENT_LIMITS } from './comment-body.js';
 
@@ -261,7 +261,7 @@ export class CommentService {
       user &&
       this.config.accountEmailConfirmation === 'required' &&
       !user.emailConfirmed &&
-      user.role === 'commenter'
+      !isStaff(user)
     ) {
       throw new ForbiddenError(
         'Confirm your email address before commenting: follow the link we sent, or ask for a new one on your account page.',
@@ -319,7 +319,7 @@ export class CommentService {
         // Identity comes from the session, never from the form.
         authorName: letterWriter ?? (user ? user.username : authorName),
         authorEmail: writer.email,
-        authorKind: letterWriter ? 'letter-writer' : user ? authorKindFor(user.role) : 'guest',
+        authorKind: letterWriter ? 'letter-writer' : user ? badgeFor(user.role) : 'guest',
         authorUser: user ? new Types.ObjectId(user.id) : null,
         // In the inbox of the account replied to (a reply to oneself is in no inbox).
         parentAuthor:
@@ -548,10 +548,4 @@ function shownFrom(comment: Comment): ShownComment {
   const shown: Record<string, unknown> = {};
   for (const field of THREAD_FIELDS.split(' ')) shown[field] = (comment as Record<string, unknown>)[field];
   return shown as ShownComment;
-}
-
-function authorKindFor(role: Role): Comment['authorKind'] {
-  if (role === 'editor') return 'columnist';
-  if (role === 'moderator' || role === 'admin') return 'staff';
-  return 'member';
 }

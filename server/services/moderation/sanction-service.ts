@@ -4,6 +4,7 @@ import { UserModel } from '../../../models/user.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { AuditService } from './audit-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
+import { canBeSanctioned } from '../../lib/roles.js';
 
 function describe(ban: Pick<Ban, 'until' | 'reason'>): string {
   const when = ban.until ? `until ${ban.until.toISOString().slice(0, 10)}` : 'permanently';
@@ -94,7 +95,7 @@ export class SanctionService {
       ? await UserModel.findById(userId).select('username role').lean()
       : null;
     if (!user) throw new NotFoundError('There is no such user.');
-    if (user.role !== 'commenter')
+    if (!canBeSanctioned(user))
       throw new ValidationError('Staff accounts cannot be suspended; change their role first.');
     if (!Number.isInteger(days) || days < 0 || days > 3650) {
       throw new ValidationError('Choose a number of days between 1 and 3650, or 0 for a ban.', {

@@ -4,6 +4,7 @@ import { WarningModel, type Warning } from '../../../models/warning.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import type { AuditService } from './audit-service.js';
+import { canBeSanctioned } from '../../lib/roles.js';
 
 /**
  * Warnings: a moderator tells an account, with a reason, that it crossed a line. The account sees
@@ -26,7 +27,7 @@ export class WarningService {
       : null;
     if (!user) throw new NotFoundError('There is no such account.');
     // As with suspensions: staff are not silenced by their peers; an admin changes their role first.
-    if (user.role !== 'commenter')
+    if (!canBeSanctioned(user))
       throw new ForbiddenError('Staff accounts cannot be warned; an admin can change their role first.');
     await WarningModel.create({ user: user._id, reason, byName: actor.username });
     await this.audit.record(actor, {

@@ -1,5 +1,6 @@
 import { decodeHTML } from 'entities';
 import type { Config } from '../../config/index.js';
+import { foldText } from '../../lib/fold-text.js';
 
 export interface Screening {
   /** Set when the comment must be refused outright, with the message for the writer. */
@@ -10,13 +11,7 @@ export interface Screening {
 
 /** The words of a text, in order: lower case, compatibility forms folded, curly apostrophes straight. */
 function tokens(text: string): string[] {
-  return (
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/[\u2018\u2019\u02bc]/g, "'")
-      .match(/[\p{L}\p{N}']+/gu) ?? []
-  );
+  return foldText(text).match(/[\p{L}\p{N}']+/gu) ?? [];
 }
 
 /** The text a reader sees: the rendered HTML without its tags, entities decoded. */

@@ -1,5 +1,6 @@
 import { plainText } from '../../lib/plain-text.js';
 import nlp from 'wink-nlp-utils';
+import { foldText } from '../../lib/fold-text.js';
 
 /**
  * Text for search: words are lower-cased, folded (NFKC, accents kept), split by wink-nlp-utils'
@@ -9,10 +10,7 @@ import nlp from 'wink-nlp-utils';
 
 /** A word as typed, folded for matching in the source text (phrases, highlights). */
 export function fold(word: string): string {
-  return word
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc]/g, "'");
+  return foldText(word);
 }
 
 /** The words of a text, in order, as the tokenizer sees them (no stop-word removal, no stemming). */

@@ -19,7 +19,11 @@ import { PageCache } from './rendering/page-cache.js';
 import { invalidateOnEvents } from './rendering/page-invalidation.js';
 import { sharedPages } from './middleware/shared-pages.js';
 import compression from 'compression';
-import { accountsRouter } from './routes/accounts.js';
+import { accountRouter } from './routes/account.js';
+import { adminRouter } from './routes/admin.js';
+import { askRouter } from './routes/ask.js';
+import { commentsRouter } from './routes/comments.js';
+import { usersRouter } from './routes/users.js';
 import { apiRouter } from './routes/api.js';
 import { authRouter } from './routes/auth.js';
 import { editorRouter } from './routes/editor.js';
@@ -28,10 +32,8 @@ import { legacyRouters } from './routes/legacy.js';
 import { unsubscribeRouter } from './routes/unsubscribe.js';
 import { UNREAD_SHOWN_UP_TO } from './services/notifications/replies-inbox.js';
 import { homeRouter } from './routes/home.js';
-import { lettersRouter } from './routes/letters.js';
 import { moderationRouter } from './routes/moderation.js';
 import { postsRouter } from './routes/posts.js';
-import { settingsRouter } from './routes/settings.js';
 import { searchRouter } from './routes/search.js';
 import { createServices, type Services } from './services/index.js';
 import { canModerate } from './lib/roles.js';
@@ -180,23 +182,40 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     postsRouter({ posts, comments, gate, letters, fragments, accounts, follows: services.follows }, config),
   );
+  const accountDeps = {
+    posts,
+    users,
+    ownComments,
+    accounts,
+    inbox: services.inbox,
+    warnings: services.warnings,
+  };
+  const moderationDeps = {
+    moderation,
+    audit,
+    sanctions,
+    users,
+    commenters: services.commenters,
+    warnings: services.warnings,
+  };
+  app.use(accountRouter(accountDeps, config));
+  app.use(usersRouter(accountDeps, config));
+  app.use(commentsRouter({ accounts: accountDeps, moderation: moderationDeps }, config));
+  app.use(moderationRouter(moderationDeps, config));
   app.use(
-    accountsRouter(
-      { posts, users, ownComments, accounts, inbox: services.inbox, warnings: services.warnings },
+    adminRouter(
+      {
+        accounts: accountDeps,
+        settings: { settings: services.settings, spam: services.spam },
+        moderation: moderationDeps,
+      },
       config,
     ),
   );
-  app.use(
-    moderationRouter(
-      { moderation, audit, sanctions, users, commenters: services.commenters, warnings: services.warnings },
-      config,
-    ),
-  );
-  app.use(settingsRouter({ settings: services.settings, spam: services.spam }));
   app.use(searchRouter({ search: services.search, posts }));
-  app.use(lettersRouter({ posts, letters }));
+  app.use(askRouter({ posts, letters }));
   app.use(editorRouter({ posts, letters }, config));
-  app.use('/api', apiRouter({ posts, comments, gate }));
+  app.use('/api', apiRouter({ posts, comments, gate, search: services.search }));
 
   app.use(legacy.rest);
   app.use(notFound);

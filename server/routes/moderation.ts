@@ -6,13 +6,10 @@ import { moderationController } from '../controllers/moderation-controller.js';
 /** The services this area's controllers use, and nothing else. */
 export type ModerationDeps = Parameters<typeof moderationController>[0];
 
-/** Every /moderation route checks the moderator role (admins pass too); the audit log is admins' only. */
+/** /moderation: the queues, commenters and sanctions; the moderator role (admins pass too) on every route. */
 export function moderationRouter(services: ModerationDeps, config: Config): Router {
   const router = Router();
   const mod = moderationController(services, config);
-  router.get('/comments/:id/report', mod.reportForm);
-  router.post('/comments/:id/report', mod.report);
-
   router.use('/moderation', requireRole('moderator'));
   router.get('/moderation', mod.queue);
   router.get('/moderation/held-since', mod.heldSince);
@@ -29,8 +26,5 @@ export function moderationRouter(services: ModerationDeps, config: Config): Rout
   router.get('/moderation/commenter', mod.commenter);
   router.post('/moderation/commenter/remove', mod.removeAll);
   router.post('/moderation/sanctions/:id/lift', mod.lift);
-
-  router.get('/admin/audit', requireRole('admin'), mod.audit);
-  router.get('/admin/audit.csv', requireRole('admin'), mod.auditCsv);
   return router;
 }

@@ -1,12 +1,13 @@
 import { Router } from 'express';
-import { requireRole, requireUser } from '../auth/guards.js';
+import { requireUser } from '../auth/guards.js';
 import { accountController } from '../controllers/account-controller.js';
 import type { Config } from '../config/index.js';
 
 /** The services this area's controllers use, and nothing else. */
-export type AccountsDeps = Parameters<typeof accountController>[0];
+export type AccountDeps = Parameters<typeof accountController>[0];
 
-export function accountsRouter(services: AccountsDeps, config: Config): Router {
+/** /account: a signed-in reader's own settings, replies, data and warnings (an email link's confirmation too). */
+export function accountRouter(services: AccountDeps, config: Config): Router {
   const router = Router();
   const accounts = accountController(services, config);
   router.get('/account/email/:token', accounts.confirmEmailForm);
@@ -20,13 +21,5 @@ export function accountsRouter(services: AccountsDeps, config: Config): Router {
   router.post('/account/warnings/:id/acknowledge', requireUser, accounts.acknowledgeWarning);
   router.get('/account/data.json', requireUser, accounts.exportData);
   router.post('/account/delete', requireUser, accounts.deleteAccount);
-  router.get('/users/:username', accounts.profile);
-  router.get('/comments/:id/edit', requireUser, accounts.editForm);
-  router.post('/comments/:id/edit', requireUser, accounts.edit);
-  router.get('/comments/:id/delete', requireUser, accounts.deleteForm);
-  router.post('/comments/:id/delete', requireUser, accounts.delete);
-  router.use('/admin', requireRole('admin'));
-  router.get('/admin/users', accounts.users);
-  router.post('/admin/users/:id/role', accounts.setRole);
   return router;
 }

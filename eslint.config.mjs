@@ -133,7 +133,8 @@ export default tseslint.config(
         'error',
         {
           selector: "BinaryExpression[operator=/^[!=]==?$/] > MemberExpression.left[property.name='role']",
-          message: 'Ask server/lib/roles.ts (isStaff, canModerate, canEdit, canAdminister…) instead of comparing roles here.',
+          message:
+            'Ask server/lib/roles.ts (isStaff, canModerate, canEdit, canAdminister…) instead of comparing roles here.',
         },
       ],
     },

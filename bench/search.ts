@@ -32,7 +32,6 @@ import { CommentModel } from '../models/comment';
 import { PostModel } from '../models/post';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/embedded';
-import { DomainEvents } from '../server/services/events';
 import { SearchIndex, type CommentSource, type PostSource } from '../server/services/search/search-index';
 import { SearchService } from '../server/services/search/search-service';
 import { prng } from '../server/seed/generate';
@@ -63,7 +62,7 @@ async function build(uri: string): Promise<{ seconds: number; indexSeconds: numb
   await connectMongoose(uri);
   const random = prng(11);
   const draw = zipf(vocabulary(), random);
-  const index = new SearchIndex(new DomainEvents());
+  const index = new SearchIndex();
   await index.clear();
   const posts = Math.ceil(COMMENTS / PER_POST);
   const started = Date.now();
@@ -382,7 +381,7 @@ async function measureIndexing(uri: string): Promise<void> {
   const rate = Number(process.env.BENCH_SEARCH_INDEX_RATE ?? 200);
   const seconds = 30;
   await connectMongoose(uri);
-  const index = new SearchIndex(new DomainEvents(), (err) => console.error(err));
+  const index = new SearchIndex((err) => console.error(err));
   const search = new SearchService();
   const posts = await PostModel.find({
     slug: mongoose.trusted({ $in: Array.from({ length: 50 }, (_, i) => `bench-${i}`) }),

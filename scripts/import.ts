@@ -14,7 +14,6 @@ import { ImportReport } from '../server/services/import/report';
 import { importDisqus } from '../server/services/import/disqus';
 import { importWordpress } from '../server/services/import/wordpress';
 import { MalformedXmlError } from '../server/services/import/xml-stream';
-import { DomainEvents } from '../server/services/events';
 import { SearchIndex, type CommentSource, type PostSource } from '../server/services/search/search-index';
 import { openForScript, runScript } from './lib/boot';
 
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   // One CSV writer for every CSV: a WordPress <link> of "=HYPERLINK(…)" lands as text, not a formula.
   report.onUrl = (from, to) => urls.write(csvRow([from, to]));
   // The search index follows the import: each post and each batch of comments as it is written.
-  const search = new SearchIndex(new DomainEvents());
+  const search = new SearchIndex();
   report.onPostWritten = (post) => search.writePosts([post as PostSource], true);
   report.onCommentsWritten = async (written) => {
     const comments = written as CommentSource[];

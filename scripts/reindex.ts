@@ -4,14 +4,13 @@
  * or a repair. Uses MONGODB_URI, or the embedded database in DATA_DIR like `npm start`. Searches
  * made while it runs find less until it is done.
  */
-import { DomainEvents } from '../server/services/events';
 import { SearchIndex } from '../server/services/search/search-index';
 import { openForScript, runScript } from './lib/boot';
 
 async function main(): Promise<void> {
   const { close } = await openForScript('reindex');
   try {
-    await new SearchIndex(new DomainEvents()).rebuild((message) => console.log(`[reindex] ${message}`));
+    await new SearchIndex().rebuild((message) => console.log(`[reindex] ${message}`));
   } finally {
     await close();
   }

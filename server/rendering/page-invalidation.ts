@@ -14,7 +14,9 @@ function tagsOf(postId: unknown): string[] {
 function onPageChanges(events: DomainEvents, listener: (change: { postId: unknown }) => void): () => void {
   const offs = [
     events.on('comment.created', listener),
+    events.on('comment.released', listener),
     events.on('comment.updated', listener),
+    events.on('comment.hidden', listener),
     events.on('comment.deleted', listener),
     events.on('thread.updated', listener),
     events.on('post.saved', listener),

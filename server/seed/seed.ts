@@ -10,7 +10,6 @@ import { plainExcerpt, renderPostMarkdown } from '../lib/markdown.js';
 import { DEMO_POSTS, COLUMNIST } from './demo-posts.js';
 import { seedStaffDemo } from './staff-demo.js';
 import { generateThread } from './generate.js';
-import { DomainEvents } from '../services/events.js';
 import { SearchIndex } from '../services/search/search-index.js';
 
 export interface SeedReport {
@@ -109,7 +108,7 @@ export async function seedDemoContent(
   await seedStaffDemo(progress, now);
   // The demo content is written directly, not through the services: index it for search in one go.
   progress('indexing for search');
-  await new SearchIndex(new DomainEvents()).rebuild((message) => progress(`  search: ${message}`));
+  await new SearchIndex().rebuild((message) => progress(`  search: ${message}`));
   return report;
 }
 

@@ -3,16 +3,31 @@ import type { Types } from 'mongoose';
 import type { Post } from '../../models/post.js';
 import type { Thread } from './comments/thread.js';
 
-/** Domain events, emitted by services after a write has succeeded. */
+/**
+ * Domain events, emitted by services after a write has succeeded; each has one meaning. Who listens
+ * to what is wired in one place, services/listeners.ts (and, for pages and sockets, in
+ * rendering/page-invalidation.ts and sockets/broadcasts.ts).
+ *
+ * A comment's life, as readers see it: `comment.created` (new, shown at once), or held and later
+ * `comment.released` (approved or restored); `comment.updated` (its text or its lock changed in
+ * place); `comment.hidden` (removed by a moderator, or held by readers' reports); `comment.deleted`
+ * (by its author). A new comment that is held is not announced to readers: only `moderation.changed`.
+ */
 export interface DomainEventMap {
   /**
-   * Emitted as soon as the comment is stored. Carries the post and, from the write path, the
-   * thread with the comment in it, so listeners need no query and no cache lookup.
+   * A new comment readers can see, as soon as it is stored. Carries the post and, from the write
+   * path, the thread with the comment in it, so listeners need no query and no cache lookup.
    */
   'comment.created': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post; thread?: Thread };
+  /** A comment readers could not see is shown now (a held one approved, a removed one restored). */
+  'comment.released': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post };
+  /** A shown comment changed in place: edited by its author, locked or unlocked. */
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  /** A shown comment is taken off: removed by a moderator, or held by readers' reports. */
+  'comment.hidden': { postId: Types.ObjectId; commentId: Types.ObjectId };
   /** A thread's new version is recorded (after comment.created, which readers hear of first). */
   'thread.updated': { postId: Types.ObjectId };
+  /** Its author deleted it (a tombstone stays if it has replies). */
   'comment.deleted': { postId: Types.ObjectId; commentId: Types.ObjectId };
   /** An account's unread replies changed (a new one, or all read): its header count, live. */
   'replies.unread': { userId: string; count: number };

@@ -24,6 +24,7 @@ import { SettingsService } from './settings/settings-service.js';
 import { SpamService } from './moderation/spam-service.js';
 import { SearchIndex } from './search/search-index.js';
 import { SearchService } from './search/search-service.js';
+import { wireListeners } from './listeners.js';
 
 export interface Services {
   events: DomainEvents;
@@ -81,19 +82,13 @@ export function createServices(deps: {
   const posts = new PostService(deps.config, events, now, audit);
   const mailer = deps.mailer ?? createMailer(deps.config, deps.logger);
   const letters = new LetterService(deps.config, posts, mailer, now, limiter);
-  events.on('post.published', ({ postId, letterId }) => {
-    if (!letterId) return;
-    letters
-      .onPublished(postId, letterId)
-      .catch((err: unknown) => deps.logger?.error({ err }, 'letter-writer notification failed'));
-  });
-  const names = new ReservedNames(events, now, undefined, (err) =>
+  const names = new ReservedNames(now, undefined, (err) =>
     deps.logger?.error({ err }, 'reading account names and bylines failed'),
   );
   const users = new UserService(deps.config, limiter, names, events);
   const sanctions = new SanctionService(audit, now);
   const warnings = new WarningService(audit);
-  const spam = new SpamService(deps.config, events, now, (err) =>
+  const spam = new SpamService(deps.config, now, (err) =>
     deps.logger?.error({ err }, 'spam classifier failed'),
   );
   const gate = new CommentGate(deps.config, sanctions, now, limiter, warnings, spam);
@@ -101,14 +96,8 @@ export function createServices(deps: {
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
   const moderation = new ModerationService(deps.config, events, comments, posts, sanctions, audit);
   const mailQueue = new MailQueue(mailer, now, logError('sending queued mail failed'));
-  const replies = new ReplyNotifier(
-    deps.config,
-    mailQueue,
-    events,
-    logError('reply notification failed'),
-    now,
-  );
-  return {
+  const replies = new ReplyNotifier(deps.config, mailQueue, logError('reply notification failed'), now);
+  const services: Services = {
     events,
     posts,
     users,
@@ -119,14 +108,7 @@ export function createServices(deps: {
     comments,
     mailQueue,
     replies,
-    follows: new FollowService(
-      deps.config,
-      comments,
-      mailQueue,
-      events,
-      now,
-      logError('following a post failed'),
-    ),
+    follows: new FollowService(deps.config, comments, mailQueue, now, logError('following a post failed')),
     inbox: new RepliesInbox(events, logError('counting unread replies failed')),
     accounts: new AccountService(deps.config, mailQueue, comments, limiter, names, now, events),
     ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
@@ -138,6 +120,8 @@ export function createServices(deps: {
     settings,
     spam,
     search: new SearchService(deps.config, limiter),
-    searchIndex: new SearchIndex(events, logError('search indexing failed')),
+    searchIndex: new SearchIndex(logError('search indexing failed')),
   };
+  wireListeners(services, logError);
+  return services;
 }

@@ -48,17 +48,23 @@ export function wireBroadcasts(
   };
 
   const offs = [
-    services.events.on('comment.created', ({ postId, commentId, post: known, thread: current }) =>
-      send('comment', async () => {
-        const { post, thread } =
-          known && current ? { post: known, thread: current } : await loadLiveThread(services, postId, known);
-        const live = renderLiveComment(fragments, post, thread, String(commentId));
-        if (!live || live.status !== 'visible') return;
-        batcher.created(roomFor(postId), live, thread.visible.length);
-        count(postId, thread.visible.length);
-      }),
+    // New and newly shown comments arrive in open threads alike.
+    ...(['comment.created', 'comment.released'] as const).map((name) =>
+      services.events.on(name, ({ postId, commentId, post: known, ...rest }) =>
+        send('comment', async () => {
+          const current = 'thread' in rest ? rest.thread : undefined;
+          const { post, thread } =
+            known && current
+              ? { post: known, thread: current }
+              : await loadLiveThread(services, postId, known);
+          const live = renderLiveComment(fragments, post, thread, String(commentId));
+          if (!live || live.status !== 'visible') return;
+          batcher.created(roomFor(postId), live, thread.visible.length);
+          count(postId, thread.visible.length);
+        }),
+      ),
     ),
-    ...(['comment.updated', 'comment.deleted'] as const).map((name) =>
+    ...(['comment.updated', 'comment.hidden', 'comment.deleted'] as const).map((name) =>
       services.events.on(name, ({ postId, commentId }) =>
         send('update', async () => {
           const { post, thread } = await loadLiveThread(services, postId);

@@ -1,7 +1,6 @@
 import mongoose, { type Types } from 'mongoose';
 import { PostModel } from '../../../models/post.js';
 import { UserModel } from '../../../models/user.js';
-import type { DomainEvents } from '../events.js';
 
 /** How stale the names of other processes' new accounts and posts may be. */
 const REFRESH_MS = 2000;
@@ -31,13 +30,10 @@ export class ReservedNames {
   private refreshing: Promise<void> | null = null;
 
   constructor(
-    events: DomainEvents,
     private readonly now: () => number = Date.now,
     private readonly maxNames = DEFAULT_MAX_NAMES,
     private readonly onError: (err: unknown) => void = () => undefined,
-  ) {
-    events.on('post.saved', ({ authorNameKey }) => authorNameKey && this.add(authorNameKey));
-  }
+  ) {}
 
   /** A name this process has just given out (a new account, a byline). */
   add(key: string): void {

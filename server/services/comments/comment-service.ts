@@ -97,10 +97,11 @@ export class CommentService {
     private readonly gate: CommentGate,
   ) {
     this.cache = new ThreadCache(config.threadCacheSize, 30000);
-    // Threads in memory were nested to the depth in force when they were read.
-    events.on('settings.changed', ({ keys }) => {
-      if (keys.includes('commentsMaxDepth')) this.cache.clear();
-    });
+  }
+
+  /** Settings changed: threads in memory were nested to the depth in force when they were read. */
+  onSettingsChanged({ keys }: { keys: string[] }): void {
+    if (keys.includes('commentsMaxDepth')) this.cache.clear();
   }
 
   /**

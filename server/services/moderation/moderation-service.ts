@@ -141,8 +141,11 @@ export class ModerationService {
       reason,
     });
     const payload = { postId: post._id, commentId: comment._id };
-    if (set.status === 'visible') this.events.emit('comment.created', { ...payload, post: current });
-    else this.events.emit('comment.updated', payload);
+    const was = comment.status === 'visible';
+    const is = (set.status ?? comment.status) === 'visible';
+    if (!was && is) this.events.emit('comment.released', { ...payload, post: current });
+    else if (was && !is) this.events.emit('comment.hidden', payload);
+    else if (is && (action === 'lock' || action === 'unlock')) this.events.emit('comment.updated', payload);
     this.events.emit('moderation.changed', {});
     this.events.emit('comment.moderated', { commentId: comment._id, action, text: comment.bodySource });
     return { ...comment, ...set } as Comment;
@@ -232,7 +235,7 @@ export class ModerationService {
     );
     if (hide) {
       await this.comments.afterWrite(await this.post(comment.post));
-      this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
+      this.events.emit('comment.hidden', { postId: comment.post, commentId: comment._id });
     }
     this.events.emit('moderation.changed', {});
     return { hidden: hide };

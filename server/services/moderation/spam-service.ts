@@ -7,7 +7,7 @@ import {
   type SpamModelRecord,
 } from '../../../models/spam.js';
 import type { Config } from '../../config/index.js';
-import type { DomainEvents } from '../events.js';
+import type { DomainEventMap } from '../events.js';
 import { figures, load, score, train, type Figures, type Labelled } from './spam-classifier.js';
 
 /** Decisions read for one training, newest first (older ones stop mattering). */
@@ -47,20 +47,20 @@ export class SpamService {
 
   constructor(
     private readonly config: Pick<Config, 'spamHoldScore' | 'spamMinDecisions' | 'spamRetrainMinutes'>,
-    events: DomainEvents,
     private readonly now: () => number,
     private readonly onError: (err: unknown) => void = () => undefined,
-  ) {
-    events.on('comment.moderated', ({ commentId, action, text }) => {
-      const label =
-        // Dismissing reports says the comment belongs as much as approving it does.
-        action === 'approve' || action === 'restore' || action === 'dismiss'
-          ? 'ham'
-          : action === 'lock' || action === 'unlock'
-            ? null
-            : 'spam';
-      if (label && text.trim()) this.learn(commentId, label, text).catch(onError);
-    });
+  ) {}
+
+  /** A moderator's decision on a comment (comment.moderated): a lesson for the classifier. */
+  onModerated({ commentId, action, text }: DomainEventMap['comment.moderated']): void {
+    const label =
+      // Dismissing reports says the comment belongs as much as approving it does.
+      action === 'approve' || action === 'restore' || action === 'dismiss'
+        ? 'ham'
+        : action === 'lock' || action === 'unlock'
+          ? null
+          : 'spam';
+    if (label && text.trim()) this.learn(commentId, label, text).catch(this.onError);
   }
 
   private needed(): { total: number; each: number } {

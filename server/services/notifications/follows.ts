@@ -6,7 +6,6 @@ import type { Config } from '../../config/index.js';
 import { plainExcerpt } from '../../lib/markdown.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { CommentService } from '../comments/comment-service.js';
-import type { DomainEvents } from '../events.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import type { MailQueue } from './mail-queue.js';
 
@@ -25,16 +24,16 @@ export class FollowService {
     private readonly config: Pick<Config, 'sessionSecret' | 'siteUrl' | 'siteTitle' | 'followDigestMinutes'>,
     private readonly comments: Pick<CommentService, 'loadThread'>,
     private readonly queue: Pick<MailQueue, 'enqueue'>,
-    events: DomainEvents,
     private readonly now: () => number = Date.now,
     private readonly onError: (err: unknown) => void = () => undefined,
-  ) {
-    events.on('comment.created', ({ postId }) => {
-      FollowModel.updateMany(
-        { post: postId, pending: false },
-        { $set: { pending: true, pendingSince: new Date(this.now()) } },
-      ).catch(this.onError);
-    });
+  ) {}
+
+  /** A comment readers can now see (comment.created or comment.released): the post's followers have news. */
+  onShown({ postId }: { postId: Types.ObjectId }): void {
+    FollowModel.updateMany(
+      { post: postId, pending: false },
+      { $set: { pending: true, pendingSince: new Date(this.now()) } },
+    ).catch(this.onError);
   }
 
   async isFollowing(user: SessionUser, postId: Types.ObjectId): Promise<boolean> {

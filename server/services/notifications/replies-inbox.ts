@@ -4,6 +4,7 @@ import type { Post } from '../../../models/post.js';
 import { UserModel, type User } from '../../../models/user.js';
 import { paging } from '../../lib/paging.js';
 import type { DomainEvents } from '../events.js';
+import type { Thread } from '../comments/thread.js';
 
 /** At most this many unread replies are counted (the header shows "99+" from there). */
 export const UNREAD_SHOWN_UP_TO = 100;
@@ -17,15 +18,16 @@ export class RepliesInbox {
   constructor(
     private readonly events: DomainEvents,
     private readonly onError: (err: unknown) => void = () => undefined,
-  ) {
-    events.on('comment.created', ({ commentId, thread }) => {
-      const shown = thread?.byId(String(commentId));
-      const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
-      // Without the thread (another path), the stored comment says whom it replies to.
-      if (thread && (!parent?.authorUser || String(parent.authorUser) === String(shown?.authorUser ?? '')))
-        return;
-      this.announce(commentId).catch(this.onError);
-    });
+  ) {}
+
+  /** A comment readers can now see (comment.created or comment.released): a reply to an account counts. */
+  onShown({ commentId, thread }: { commentId: Types.ObjectId; thread?: Thread }): void {
+    const shown = thread?.byId(String(commentId));
+    const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
+    // Without the thread (another path), the stored comment says whom it replies to.
+    if (thread && (!parent?.authorUser || String(parent.authorUser) === String(shown?.authorUser ?? '')))
+      return;
+    this.announce(commentId).catch(this.onError);
   }
 
   /** Unread replies to the account's comments, up to UNREAD_SHOWN_UP_TO. */

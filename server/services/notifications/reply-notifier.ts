@@ -6,7 +6,7 @@ import { UserModel, type User } from '../../../models/user.js';
 import type { Config } from '../../config/index.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import { isObjectIdString } from '../../lib/validation.js';
-import type { DomainEvents } from '../events.js';
+import type { DomainEventMap } from '../events.js';
 import type { MailQueue } from './mail-queue.js';
 import { addressStopToken } from '../../lib/mail-stop.js';
 import { MailAddressModel, type MailAddress } from '../../../models/mail-address.js';
@@ -32,20 +32,20 @@ export class ReplyNotifier {
   constructor(
     private readonly config: Pick<Config, 'sessionSecret' | 'siteUrl' | 'siteTitle'>,
     private readonly queue: Pick<MailQueue, 'enqueue'>,
-    events: DomainEvents,
     private readonly onError: (err: unknown) => void = () => undefined,
     private readonly now: () => number = Date.now,
-  ) {
-    events.on('comment.created', ({ postId, commentId, post, thread }) => {
-      // From the thread the write path hands over, most comments need no query: a top-level one,
-      // or a reply to someone who asked for no mail; without it (another path), they are read.
-      const shown = thread?.byId(String(commentId));
-      const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
-      const wantsMail = (c?: ShownComment) =>
-        Boolean(c && (c.authorUser || c.notifyReplies || c.authorKind === 'letter-writer'));
-      if (shown && !shown.notifyReplies && !wantsMail(parent)) return;
-      this.onComment(postId, commentId, post).catch(this.onError);
-    });
+  ) {}
+
+  /** A comment readers can now see (comment.created or comment.released): its parent's writer may be mailed. */
+  onShown({ postId, commentId, post, thread }: DomainEventMap['comment.created']): void {
+    // From the thread the write path hands over, most comments need no query: a top-level one,
+    // or a reply to someone who asked for no mail; without it (another path), they are read.
+    const shown = thread?.byId(String(commentId));
+    const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
+    const wantsMail = (c?: ShownComment) =>
+      Boolean(c && (c.authorUser || c.notifyReplies || c.authorKind === 'letter-writer'));
+    if (shown && !shown.notifyReplies && !wantsMail(parent)) return;
+    this.onComment(postId, commentId, post).catch(this.onError);
   }
 
   /** The token of a one-click unsubscribe link: who (an account id, or an address) and the list, signed. */

@@ -73,15 +73,13 @@ export class PostService {
     private readonly now: () => number = Date.now,
     /** Editors' saves go to the audit log. */
     private readonly audit?: Pick<AuditService, 'record'>,
-  ) {
-    // Saved here (closed, unpublished, renamed): the next comment reads it again.
-    const drop = ({ postId }: { postId: Types.ObjectId }) => {
-      for (const [slug, entry] of this.forCommenting) {
-        if (String(entry.post._id) === String(postId)) this.forCommenting.delete(slug);
-      }
-    };
-    events.on('post.saved', drop);
-    events.on('post.published', drop);
+  ) {}
+
+  /** A post saved or published here (closed, unpublished, renamed): the next comment reads it again. */
+  onPostChanged({ postId }: { postId: Types.ObjectId }): void {
+    for (const [slug, entry] of this.forCommenting) {
+      if (String(entry.post._id) === String(postId)) this.forCommenting.delete(slug);
+    }
   }
 
   /**

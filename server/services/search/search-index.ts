@@ -9,7 +9,6 @@ import {
   SearchSegmentModel,
   type SearchDoc,
 } from '../../../models/search.js';
-import type { DomainEvents } from '../events.js';
 import { docCount } from './doc-count.js';
 import { facetState, facetsOf } from './facets.js';
 import { Ordinals } from './ordinals.js';
@@ -169,18 +168,10 @@ export class SearchIndex {
   private readonly segments = new Segments(8 * 1024 * 1024);
 
   constructor(
-    events: DomainEvents,
     private readonly onError: (err: unknown) => void = () => undefined,
     /** How long a write waits to share its batch (fewer, fuller rows for the database to write). */
     private readonly delayMs = 500,
-  ) {
-    const comment = ({ commentId }: { commentId: Types.ObjectId }) => this.queue(commentId, 'c');
-    events.on('comment.created', comment);
-    events.on('comment.updated', comment);
-    events.on('comment.deleted', comment);
-    events.on('post.saved', ({ postId }) => this.queue(postId, 'p'));
-    events.on('post.published', ({ postId }) => this.queue(postId, 'p'));
-  }
+  ) {}
 
   /** Posts and comments waiting to be indexed. */
   get backlog(): number {

@@ -2,7 +2,6 @@ import { Types } from 'mongoose';
 import { UserModel } from '../../../models/user';
 import { nameKey } from '../../../server/lib/name-key';
 import { ReservedNames } from '../../../server/services/accounts/reserved-names';
-import { DomainEvents } from '../../../server/services/events';
 import { buildPost } from '../../fixtures/factories';
 import { buildTestApp } from '../../setup/app';
 
@@ -25,7 +24,7 @@ describe('ReservedNames: the names guests may not use, held in memory', () => {
     await otherProcessUser('Preexisting Pat');
     await buildPost({ authorName: 'Byline Bea' });
     const clock = 1_000_000;
-    const names = new ReservedNames(new DomainEvents(), () => clock);
+    const names = new ReservedNames(() => clock);
     // The first question starts the load and is answered by the database meanwhile.
     expect(await names.has(nameKey('Preexisting Pat'))).toBe(true);
     await names.warm();
@@ -36,8 +35,7 @@ describe('ReservedNames: the names guests may not use, held in memory', () => {
 
   it("sees this process's new accounts and bylines at once, another process's within two seconds", async () => {
     let clock = 2_000_000;
-    const events = new DomainEvents();
-    const names = new ReservedNames(events, () => clock);
+    const names = new ReservedNames(() => clock);
     await names.warm();
 
     // This process: the account service and the post service tell it.
@@ -48,13 +46,14 @@ describe('ReservedNames: the names guests may not use, held in memory', () => {
     });
     expect(user.username).toBe('Fresh Account');
     expect(await services.names.has(nameKey('fresh account'))).toBe(true);
-    events.emit('post.saved', {
+    await services.names.warm();
+    services.events.emit('post.saved', {
       postId: new Types.ObjectId(),
       slug: 's',
       commentStatus: 'open',
       authorNameKey: nameKey('New Byline'),
     });
-    expect(await names.has(nameKey('New Byline'))).toBe(true);
+    expect(await services.names.has(nameKey('New Byline'))).toBe(true);
 
     // Another process: not yet known, then read by the next refresh once two seconds have passed.
     await otherProcessUser('Elsewhere Eli');
@@ -70,7 +69,7 @@ describe('ReservedNames: the names guests may not use, held in memory', () => {
   it('past its size limit, lets go of the names and asks the database every time', async () => {
     await otherProcessUser('Crowd One');
     await otherProcessUser('Crowd Two');
-    const names = new ReservedNames(new DomainEvents(), Date.now, 1);
+    const names = new ReservedNames(Date.now, 1);
     await names.warm();
     expect((names as unknown as { names: Set<string> }).names.size).toBe(0);
     expect(await names.has(nameKey('Crowd Two'))).toBe(true);

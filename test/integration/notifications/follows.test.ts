@@ -3,7 +3,6 @@ import request from 'supertest';
 import { FollowModel } from '../../../models/follow';
 import { MailJobModel } from '../../../models/mail-job';
 import { UserModel } from '../../../models/user';
-import { DomainEvents } from '../../../server/services/events';
 import { FollowService } from '../../../server/services/notifications/follows';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { PASSWORD, csrfFrom, signIn } from '../../fixtures/users';
@@ -39,13 +38,7 @@ describe('following a post: its new comments as one email digest', () => {
     }
 
     let clock = Date.now();
-    const digests = new FollowService(
-      config,
-      services.comments,
-      services.mailQueue,
-      new DomainEvents(),
-      () => clock,
-    );
+    const digests = new FollowService(config, services.comments, services.mailQueue, () => clock);
     expect(await digests.sendDigests()).toBe(0); // not FOLLOW_DIGEST_MINUTES yet
     clock += (config.followDigestMinutes + 1) * 60000;
     expect(await digests.sendDigests()).toBe(1);

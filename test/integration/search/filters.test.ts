@@ -1,7 +1,6 @@
 import mongoose from 'mongoose';
 import { CommentModel } from '../../../models/comment';
 import { SearchSegmentModel } from '../../../models/search';
-import { DomainEvents } from '../../../server/services/events';
 import { facet, facetState } from '../../../server/services/search/facets';
 import { SearchIndex, type CommentSource } from '../../../server/services/search/search-index';
 import { FULL_TIER } from '../../../server/services/search/postings';
@@ -16,7 +15,7 @@ import { buildPost, rootComment } from '../../fixtures/factories';
  */
 describe('search filters as terms', () => {
   jest.setTimeout(120000);
-  const index = new SearchIndex(new DomainEvents());
+  const index = new SearchIndex();
   const search = new SearchService();
   let big: Awaited<ReturnType<typeof buildPost>>;
   let tagged: Awaited<ReturnType<typeof buildPost>>;

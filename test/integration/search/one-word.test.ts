@@ -1,6 +1,5 @@
 import { CommentModel } from '../../../models/comment';
 import { SearchSegmentModel } from '../../../models/search';
-import { DomainEvents } from '../../../server/services/events';
 import { SearchIndex, type CommentSource } from '../../../server/services/search/search-index';
 import { SearchService } from '../../../server/services/search/search-service';
 import { BODY_FROM, Segments, TOP } from '../../../server/services/search/segments';
@@ -16,7 +15,7 @@ describe('a one-word search from rows’ kept best', () => {
 
   it('finds what the whole list finds, page after page, and reads rows only when it must', async () => {
     const post = await buildPost();
-    const index = new SearchIndex(new DomainEvents());
+    const index = new SearchIndex();
     // 3,000 comments saying "credit" once to four times in bodies of different lengths (so with
     // different weights, many of them equal), every seventh removed: five batches, five big rows.
     let seed = 7;

@@ -29,12 +29,13 @@ async function newAddress(services: Pick<Services, 'posts'>, url: URL): Promise<
   return `/posts/${encodeURIComponent(slug)}${feed ? '/comments.xml' : ''}`;
 }
 
+/** The query parameters of WordPress's plain addresses (`/?p=123`, `/?feed=rss2`, `/?tag=…`). */
+const LEGACY_QUERY = ['p', 'page_id', 'feed', 'tag', 'category_name'];
+
 /**
  * GET of an address nothing else answered: if it was an address of the site this one replaced, a
  * 301 to its page here (the browser keeps a #comment-123 anchor, which the post page then finds).
  */
-/** The query parameters of WordPress's plain addresses (`/?p=123`, `/?feed=rss2`, `/?tag=…`). */
-const LEGACY_QUERY = ['p', 'page_id', 'feed', 'tag', 'category_name'];
 
 export function legacyController(services: Pick<Services, 'posts'>): {
   redirect: RequestHandler;

@@ -219,11 +219,10 @@ export class CommentService {
   }
 
   /**
-   * Posts a comment or a reply. Checks the post is published and open and the
-   * parent belongs to it, renders the Markdown to safe HTML, claims the next
-   * number, writes once, then emits `comment.created`.
-   */
-  /**
+   * Posts a comment or a reply. Checks the post is published and open and the parent belongs to
+   * it, renders the Markdown to safe HTML, claims the next number, writes once, then emits
+   * `comment.created` (a shown one) or `moderation.changed` (a held one).
+   *
    * Returns the comment and the thread version it produced, which reads can use without going
    * back to the database. `submission` (the form's one-time id) makes a retry harmless: the same
    * form sent again with the same text within ten minutes gets the comment the first one made.

@@ -31,14 +31,15 @@ export interface LetterInput {
   formToken: string;
 }
 
+/** Letters per page of the inbox. */
+export const INBOX_PAGE = 50;
+
 /**
  * Reader letters: the Ask form with its spam checks, the editor's inbox
  * (status, notes, redaction), turning a letter into a draft post, and telling
  * the letter-writer when the answer is published, with a private link to
  * comment on it under the "Letter writer" badge.
  */
-/** Letters per page of the inbox. */
-export const INBOX_PAGE = 50;
 
 export class LetterService {
   private readonly perIp: SharedRateLimiter;

@@ -3,9 +3,7 @@ import { ForbiddenError, ValidationError } from '../errors/index.js';
 import { serverTiming } from '../lib/stopwatch.js';
 import type { Services } from '../services/index.js';
 import { parseFilters, type SearchPage, type SearchParams } from '../services/search/search-service.js';
-import { canAdminister } from '../lib/roles.js';
-
-const STAFF_WHO_SEARCH_EVERYTHING = new Set(['moderator', 'admin']);
+import { canAdminister, canModerate } from '../lib/roles.js';
 
 /** /search, /api/search and title suggestions: one service, the page and the JSON alike. */
 export function searchController(services: Pick<Services, 'search' | 'posts'>) {
@@ -15,7 +13,7 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
   ): Promise<{ params: SearchParams; postTitle?: string; postSlug?: string }> {
     const filters = parseFilters(req.query as Record<string, unknown>);
     const wantsEverything = req.query.scope === 'all';
-    if (wantsEverything && !(req.user && STAFF_WHO_SEARCH_EVERYTHING.has(req.user.role))) {
+    if (wantsEverything && !canModerate(req.user)) {
       throw new ForbiddenError('Only moderators can search held and removed comments.');
     }
     const slug = typeof req.query.post === 'string' ? req.query.post.trim() : '';

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -49,6 +50,9 @@ func attachCommand(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The lease lasts as long as this process: the file must stay open (and reachable, or Go's
+	// garbage collector closes it, and with it the lock: seen as a server stopping mid-import).
+	defer users.close()
 	// Waits while a server that found itself unused is on its way out, or a restore runs.
 	if got, err := users.lock(syscall.LOCK_SH, false); err != nil {
 		return err
@@ -71,12 +75,17 @@ func attachCommand(args []string) error {
 	}
 	fmt.Printf("ready %s\n", socketURI(sock))
 
+	// For the test that the lease survives garbage collection: collect at every turn of the loop.
+	collect := os.Getenv("EMBEDDED_MONGO_TEST_GC") == "1"
 	backoff := time.Duration(0)
 	for {
 		select {
 		case <-exited:
 			return nil
 		case <-time.After(500*time.Millisecond + backoff):
+		}
+		if collect {
+			runtime.GC()
 		}
 		started, err := a.ensureServerIfDown()
 		switch {

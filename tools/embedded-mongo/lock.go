@@ -26,8 +26,13 @@ const (
 	logName = "embedded-mongo.log"
 )
 
-// lockFile is one open file with an flock(2) on it.
+// lockFile is one open file with an flock(2) on it. The lock lasts while the file is open: a
+// lockFile must stay reachable for as long as its lock is meant to be held, since Go's garbage
+// collector closes unreachable files (and the kernel then drops their locks).
 type lockFile struct{ f *os.File }
+
+// heldUntilExit keeps locks that end with the process.
+var heldUntilExit []*lockFile
 
 func openLock(dir, name string) (*lockFile, error) {
 	path := filepath.Join(dir, name)

@@ -175,7 +175,10 @@ func stopWhenUnused(dir string, logger *slog.Logger, stop func()) {
 		if free {
 			logger.Info("no process uses the data directory any more; stopping")
 			stop()
-			return // the lock goes with the process
+			// Held until the process exits (kept reachable: a collected file would close, and
+			// release the lock while the server is still on its way out).
+			heldUntilExit = append(heldUntilExit, users)
+			return
 		}
 	}
 }

@@ -8,6 +8,7 @@ import type { WarningService } from '../moderation/warning-service.js';
 import type { SanctionService } from '../moderation/sanction-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import type { SpamService } from '../moderation/spam-service.js';
+import { isStaff } from '../../lib/roles.js';
 
 export interface Writer {
   user?: SessionUser;
@@ -18,7 +19,6 @@ export interface Writer {
   ipHash: string;
 }
 
-const STAFF = new Set(['moderator', 'editor', 'admin']);
 
 /**
  * Everything a new comment must pass before it is written: the post is open
@@ -80,7 +80,7 @@ export class CommentGate {
   async assertMayWrite(writer: Writer): Promise<void> {
     // Staff answer for themselves: an address block or a warning aimed at readers never silences
     // them (a moderator blocking a network an admin shares, or warning an admin, stops nobody).
-    const staff = Boolean(writer.user && STAFF.has(writer.user.role));
+    const staff = isStaff(writer.user);
     const [, warning] = await Promise.all([
       this.sanctions.assertMayPost({
         userId: (writer.user ?? writer.account)?.id,
@@ -105,7 +105,7 @@ export class CommentGate {
   async admit(writer: Writer): Promise<() => Promise<void>> {
     await this.assertMayWrite(writer);
     const none = async () => undefined;
-    if (!this.config.commentIntervalSeconds || (writer.user && STAFF.has(writer.user.role))) return none;
+    if (!this.config.commentIntervalSeconds || isStaff(writer.user)) return none;
     const pace = this.paceLimiter();
     const taken = await Promise.all(this.paceKeys(writer).map((key) => pace.take(key)));
     const undo = async () => {
@@ -124,7 +124,7 @@ export class CommentGate {
   }
 
   async screen(writer: Writer, body: string, html: string, trustedWriter = false): Promise<Screening> {
-    const trusted = trustedWriter || Boolean(writer.user && STAFF.has(writer.user.role));
+    const trusted = trustedWriter || isStaff(writer.user);
     let isFirstComment = false;
     if (this.config.holdFirstComment && !trusted) {
       const mine = writer.user

@@ -243,75 +243,23 @@ export class CommentService {
     return this.submissions.once(key, () => this.createOnce(post, input, author, ipHash));
   }
 
+  /** One comment, in named steps: who writes, what they wrote, whether they may, then the write. */
   private async createOnce(
     post: Post,
     input: NewComment,
     author: { user?: SessionUser; letterWriter?: string },
     ipHash: string,
   ): Promise<Comment & { threadVersion: string }> {
-    if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
-    this.gate.assertOpen(post);
-    const { letterWriter } = author;
-    // The letter-writer's private link speaks for them on this post, signed in or not.
-    const user = letterWriter ? undefined : author.user;
-    if (!user && !letterWriter && !this.config.allowGuestComments) {
-      throw new ForbiddenError('Sign in to comment on this site.', 'guests_not_allowed');
-    }
-    if (
-      user &&
-      this.config.accountEmailConfirmation === 'required' &&
-      !user.emailConfirmed &&
-      !isStaff(user)
-    ) {
-      throw new ForbiddenError(
-        'Confirm your email address before commenting: follow the link we sent, or ask for a new one on your account page.',
-        'email_not_confirmed',
-      );
-    }
-    const errors = new FieldErrors();
-    const authorName = input.authorName.trim().replace(/\s+/g, ' ');
-    const authorEmail = input.authorEmail.trim().toLowerCase();
-    const guest = !user && !letterWriter;
-    if (guest) {
-      if (!authorName) errors.add('name', 'Enter a name to show with your comment (a pseudonym is fine).');
-      else if (authorName.length > COMMENT_LIMITS.authorName) {
-        errors.add('name', `Keep your name under ${COMMENT_LIMITS.authorName} characters.`);
-      }
-      if (authorEmail && !isEmail(authorEmail)) {
-        errors.add('email', 'That does not look like an email address.');
-      } else if (input.notifyReplies && !authorEmail) {
-        errors.add('email', 'Give your email address to get replies by email.');
-      }
-    }
-    const body = checkBody(input.body, errors);
-    if (input.parentId && !isObjectIdString(input.parentId)) {
-      errors.add('parent', 'That reply target is not valid.');
-    }
-    errors.throwIfAny();
-    const writer: Writer = {
-      user,
-      account: author.user,
-      email: user || letterWriter ? '' : authorEmail,
-      ipHash,
-    };
-    // Sanctions and pace, and whether a guest's name is someone else's: looked up at once.
-    const [admitted, nameCheck] = await Promise.allSettled([
-      this.gate.admit(writer),
-      guest ? this.protectedName(authorName, post) : Promise.resolve(null),
-    ]);
-    if (admitted.status === 'rejected') throw admitted.reason;
-    const giveBack = admitted.value;
+    const { user, letterWriter, guest } = this.whoWrites(post, author);
+    const { authorName, authorEmail, body } = checkCommentInput(input, guest);
+    const writer: Writer = { user, account: author.user, email: guest ? authorEmail : '', ipHash };
+    const giveBack = await this.admit(writer, guest ? authorName : null, post);
     try {
-      if (nameCheck.status === 'rejected') throw nameCheck.reason;
-      const taken = nameCheck.value;
-      if (taken) throw new ValidationError('Please choose another name.', { name: taken });
       const bodyHtml = renderBody(body);
       const screening = await this.gate.screen(writer, body, bodyHtml, Boolean(letterWriter));
       if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
-
       const _id = new Types.ObjectId();
       const parent = input.parentId ? await this.replyTarget(post, input.parentId) : null;
-
       const { comment, post: current } = await this.insertNumbered(post, {
         _id,
         post: post._id,
@@ -342,6 +290,51 @@ export class CommentService {
       await giveBack();
       throw err;
     }
+  }
+
+  /**
+   * Who writes: the letter-writer's private link speaks for them on this post, signed in or not;
+   * else the account, else a guest. Refuses a post that is not published or open, guests where
+   * they may not comment, and unconfirmed accounts where confirmation is required.
+   */
+  private whoWrites(post: Post, author: { user?: SessionUser; letterWriter?: string }) {
+    if (post.status !== 'published') throw new NotFoundError('There is no post at this address.');
+    this.gate.assertOpen(post);
+    const { letterWriter } = author;
+    const user = letterWriter ? undefined : author.user;
+    if (!user && !letterWriter && !this.config.allowGuestComments) {
+      throw new ForbiddenError('Sign in to comment on this site.', 'guests_not_allowed');
+    }
+    const mustConfirm = this.config.accountEmailConfirmation === 'required' && !isStaff(user);
+    if (user && mustConfirm && !user.emailConfirmed) {
+      throw new ForbiddenError(
+        'Confirm your email address before commenting: follow the link we sent, or ask for a new one on your account page.',
+        'email_not_confirmed',
+      );
+    }
+    return { user, letterWriter, guest: !user && !letterWriter };
+  }
+
+  /**
+   * Sanctions and pace, and whether a guest's name is someone else's, looked up at once. Resolves
+   * with the function that gives the pace slot back (when the comment is not written after all).
+   */
+  private async admit(writer: Writer, guestName: string | null, post: Post): Promise<() => Promise<void>> {
+    const [admitted, nameCheck] = await Promise.allSettled([
+      this.gate.admit(writer),
+      guestName !== null ? this.protectedName(guestName, post) : Promise.resolve(null),
+    ]);
+    if (admitted.status === 'rejected') throw admitted.reason;
+    const giveBack = admitted.value;
+    try {
+      if (nameCheck.status === 'rejected') throw nameCheck.reason;
+      if (nameCheck.value)
+        throw new ValidationError('Please choose another name.', { name: nameCheck.value });
+    } catch (err) {
+      await giveBack();
+      throw err;
+    }
+    return giveBack;
   }
 
   /**
@@ -548,4 +541,31 @@ function shownFrom(comment: Comment): ShownComment {
   const shown: Record<string, unknown> = {};
   for (const field of THREAD_FIELDS.split(' ')) shown[field] = (comment as Record<string, unknown>)[field];
   return shown as ShownComment;
+}
+
+/** A comment's fields as typed, checked: every problem at once, tied to its field. */
+function checkCommentInput(
+  input: NewComment,
+  guest: boolean,
+): { authorName: string; authorEmail: string; body: string } {
+  const errors = new FieldErrors();
+  const authorName = input.authorName.trim().replace(/\s+/g, ' ');
+  const authorEmail = input.authorEmail.trim().toLowerCase();
+  if (guest) {
+    if (!authorName) errors.add('name', 'Enter a name to show with your comment (a pseudonym is fine).');
+    else if (authorName.length > COMMENT_LIMITS.authorName) {
+      errors.add('name', `Keep your name under ${COMMENT_LIMITS.authorName} characters.`);
+    }
+    if (authorEmail && !isEmail(authorEmail)) {
+      errors.add('email', 'That does not look like an email address.');
+    } else if (input.notifyReplies && !authorEmail) {
+      errors.add('email', 'Give your email address to get replies by email.');
+    }
+  }
+  const body = checkBody(input.body, errors);
+  if (input.parentId && !isObjectIdString(input.parentId)) {
+    errors.add('parent', 'That reply target is not valid.');
+  }
+  errors.throwIfAny();
+  return { authorName, authorEmail, body };
 }

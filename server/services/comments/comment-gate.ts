@@ -19,7 +19,6 @@ export interface Writer {
   ipHash: string;
 }
 
-
 /**
  * Everything a new comment must pass before it is written: the post is open
  * (including the automatic close after AUTO_CLOSE_DAYS), the writer is not

@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
 import { CommentModel, type Comment } from '../../../models/comment.js';
-import type { Post } from '../../../models/post.js';
 import type { Config } from '../../config/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { CommentGate } from './comment-gate.js';
@@ -12,6 +11,7 @@ import { FieldErrors, isObjectIdString } from '../../lib/validation.js';
 import { paging } from '../../lib/paging.js';
 import type { PostService } from '../posts/post-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
+import { commentPage } from './comment-pages.js';
 
 /** What signed-in commenters do with their own comments: edit within the window, delete, list them. */
 export class OwnCommentService {
@@ -107,23 +107,13 @@ export class OwnCommentService {
 
   /** A user's visible comments, newest first, for their profile. */
   async byUser(userId: string, page: number, perPage = 20) {
-    const filter = { authorUser: new Types.ObjectId(userId), status: 'visible' };
-    const [total, comments] = await Promise.all([
-      CommentModel.countDocuments(filter),
-      // Newest first by _id: the (authorUser, _id) index gives them in order, so a page reads only itself.
-      CommentModel.find(filter)
-        .sort({ _id: -1 })
-        .skip((page - 1) * perPage)
-        .limit(perPage)
-        .select('_id post number bodyHtml createdAt editedAt')
-        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title' | 'status'> | null }>(
-          'post',
-          'slug title status',
-        )
-        .lean(),
-    ]);
-    // A post taken back to draft (or deleted) takes its comments off the profile too.
-    const shown = comments.filter((c) => c.post?.status === 'published');
-    return { comments: shown, paging: paging(page, perPage, total) };
+    // Through the (authorUser, _id) index.
+    const { total, comments } = await commentPage(
+      { authorUser: new Types.ObjectId(userId), status: 'visible' },
+      page,
+      perPage,
+      ['number', 'bodyHtml', 'createdAt', 'editedAt'],
+    );
+    return { comments, paging: paging(page, perPage, total) };
   }
 }

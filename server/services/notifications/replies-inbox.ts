@@ -1,10 +1,10 @@
 import mongoose, { Types } from 'mongoose';
 import { CommentModel } from '../../../models/comment.js';
-import type { Post } from '../../../models/post.js';
 import { UserModel, type User } from '../../../models/user.js';
 import { paging } from '../../lib/paging.js';
 import type { DomainEvents } from '../events.js';
 import type { Thread } from '../comments/thread.js';
+import { commentPage } from '../comments/comment-pages.js';
 
 /** At most this many unread replies are counted (the header shows "99+" from there). */
 export const UNREAD_SHOWN_UP_TO = 100;
@@ -47,26 +47,20 @@ export class RepliesInbox {
 
   /** A page of replies, newest first, with the posts they are on; the newest seen so far is marked. */
   async list(userId: string, page: number, perPage = 20) {
-    const filter = { parentAuthor: new Types.ObjectId(userId), status: 'visible' };
-    const [user, total, replies] = await Promise.all([
+    // Through the (parentAuthor, _id) index.
+    const [user, { total, comments: replies }] = await Promise.all([
       UserModel.findById(userId).select('repliesSeenId').lean<User>(),
-      CommentModel.countDocuments(filter),
-      CommentModel.find(filter)
-        .sort({ _id: -1 })
-        .skip((page - 1) * perPage)
-        .limit(perPage)
-        .select('_id post number authorName bodyHtml createdAt parent')
-        .populate<{ post: Pick<Post, '_id' | 'slug' | 'title' | 'status'> | null }>(
-          'post',
-          'slug title status',
-        )
-        .lean(),
+      commentPage({ parentAuthor: new Types.ObjectId(userId), status: 'visible' }, page, perPage, [
+        'number',
+        'authorName',
+        'bodyHtml',
+        'createdAt',
+        'parent',
+      ]),
     ]);
     const seen = user?.repliesSeenId ? String(user.repliesSeenId) : '';
     return {
-      replies: replies
-        .filter((r) => r.post?.status === 'published')
-        .map((r) => ({ ...r, unread: String(r._id) > seen })),
+      replies: replies.map((r) => ({ ...r, unread: String(r._id) > seen })),
       paging: paging(page, perPage, total),
     };
   }

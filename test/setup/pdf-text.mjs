@@ -9,12 +9,17 @@ const pages = [];
 for (let n = 1; n <= doc.numPages; n += 1) {
   const content = await (await doc.getPage(n)).getTextContent();
   let text = '';
+  let end = null; // where the last run ended, and on which line
   for (const item of content.items) {
     if (!('str' in item)) continue;
-    // Runs of one line are separate items: keep a space between words the PDF places apart.
-    if (text && !text.endsWith('\n') && !text.endsWith(' ') && item.str && !item.str.startsWith(' '))
-      text += ' ';
+    const [, , , , x, y] = item.transform;
+    if (end && text && !text.endsWith('\n')) {
+      // A run further along the same line after a gap is a new word; a run on another line, a new line.
+      if (Math.abs(y - end.y) > 1) text += '\n';
+      else if (x - end.x > 1 && !text.endsWith(' ') && !item.str.startsWith(' ')) text += ' ';
+    }
     text += item.str + (item.hasEOL ? '\n' : '');
+    end = { x: x + item.width, y };
   }
   pages.push(text);
 }

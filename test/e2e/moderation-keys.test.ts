@@ -10,9 +10,13 @@ describe('a moderation queue by keyboard alone', () => {
   const test = buildTestApp();
   const live = liveBrowser(test);
 
-  it('clears a held queue of 500 comments with j, a and r, page after page, without a mouse', async () => {
+  // 120 held comments: three pages of the queue (50, 50, 20), so the last card of a page bringing the
+  // next is walked twice. (It was 500: ten pages, 97 s of the suite, no more paths taken.)
+  const HELD = 120;
+
+  it('clears a held queue of three pages with j, a and r, page after page, without a mouse', async () => {
     const post = await buildPost();
-    for (let i = 1; i <= 500; i += 1) {
+    for (let i = 1; i <= HELD; i += 1) {
       await buildComment(post, { number: i, authorName: `Held ${i}`, status: 'pending', heldReason: 'test' });
     }
     const moderator = await buildUser(test.services, 'moderator');
@@ -21,7 +25,7 @@ describe('a moderation queue by keyboard alone', () => {
     await page.goto(`${live.server.url}/moderation?post=${post.slug}`);
     expect(await page.locator('[data-queue-keys]').isVisible()).toBe(true);
 
-    for (let handled = 0; handled < 500; handled += 1) {
+    for (let handled = 0; handled < HELD; handled += 1) {
       await page.locator('li.queue-item').first().waitFor();
       await page.keyboard.press('j'); // focus the first item (the next one after an action)
       const before = await page.locator('li.queue-item').count();
@@ -39,8 +43,8 @@ describe('a moderation queue by keyboard alone', () => {
     }
     await page.waitForFunction(() => document.querySelectorAll('li.queue-item').length === 0);
     const statuses = (await CommentModel.find({ post: post._id }).lean()).map((c) => c.status);
-    expect(statuses.filter((s) => s === 'visible')).toHaveLength(450);
-    expect(statuses.filter((s) => s === 'removed')).toHaveLength(50);
+    expect(statuses.filter((s) => s === 'visible')).toHaveLength(HELD - HELD / 10);
+    expect(statuses.filter((s) => s === 'removed')).toHaveLength(HELD / 10);
     expect(statuses.filter((s) => s === 'pending')).toHaveLength(0);
     await page.close();
   });

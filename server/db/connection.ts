@@ -30,6 +30,10 @@ export async function connectMongoose(uri: string, logger?: Logger): Promise<typ
     heartbeatFrequencyMS: 2000,
     connectTimeoutMS: 3000,
     maxPoolSize: 20,
+    // A query waiting for a connection while the database restarts gives up after 5 s (a 503)
+    // rather than never: the pool is paused until the driver sees the server again, and a
+    // request waiting on it hung (the database killed under load, in test/faults/crash.test.ts).
+    waitQueueTimeoutMS: 5000,
   });
   await ensureIndexes();
   return mongoose;

@@ -92,24 +92,11 @@ func backupCommand(args []string) error {
 	}
 	defer users.close()
 
-	// The copy's first name is a new, empty file of ours (never one planted or linked there).
 	partial := fmt.Sprintf("%s.partial-%d", target, os.Getpid())
-	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", partial, err)
-	}
-	f.Close()
-	defer os.Remove(partial)
-
-	conn, err := sql.Open("sqlite", sqliteURI(src, "_pragma=busy_timeout(30000)"))
-	if err != nil {
+	if err := vacuumInto(ctx, src, "_pragma=busy_timeout(30000)", partial); err != nil {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", partial)
-	conn.Close()
-	if err != nil {
-		return fmt.Errorf("copying %s: %w", src, err)
-	}
+	defer os.Remove(partial)
 
 	summary, err := checkBackup(partial)
 	if err != nil {
@@ -260,21 +247,10 @@ func restoreCommand(args []string) error {
 
 	// The copy: SQLite reads the backup (and a log beside it, if any) and writes a new file here.
 	partial := fmt.Sprintf("%s.restoring-%d", target, os.Getpid())
-	f, err := os.OpenFile(partial, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", partial, err)
-	}
-	f.Close()
-	defer os.Remove(partial)
-	conn, err := sql.Open("sqlite", sqliteURI(source, "mode=ro"))
-	if err != nil {
+	if err := vacuumInto(ctx, source, "mode=ro", partial); err != nil {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", partial)
-	conn.Close()
-	if err != nil {
-		return fmt.Errorf("copying %s: %w", source, err)
-	}
+	defer os.Remove(partial)
 	if err := syncFile(partial); err != nil {
 		return err
 	}
@@ -302,6 +278,27 @@ func restoreCommand(args []string) error {
 	summary.File = target
 	summary.Seconds = time.Since(started).Seconds()
 	return json.NewEncoder(os.Stdout).Encode(summary)
+}
+
+// vacuumInto copies a database consistently (SQLite's VACUUM INTO, one read transaction) into a
+// new, empty file of ours at `to`: created here, never one planted or linked there beforehand.
+// On failure the file is gone again; on success the caller owns it.
+func vacuumInto(ctx context.Context, from, query, to string) error {
+	f, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", to, err)
+	}
+	f.Close()
+	conn, err := sql.Open("sqlite", sqliteURI(from, query))
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "VACUUM INTO ?", to)
+		conn.Close()
+	}
+	if err != nil {
+		_ = os.Remove(to) // ours: created above
+		return fmt.Errorf("copying %s: %w", from, err)
+	}
+	return nil
 }
 
 // checkpoint moves everything in a database's write-ahead log into its file and empties the log.

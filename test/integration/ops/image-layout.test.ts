@@ -53,6 +53,20 @@ describe('the production image’s layout runs the operator’s tools', () => {
     rmSync(built, { recursive: true, force: true });
   });
 
+  /** `npm run …` in the laid-out image, with the environment a production container has. */
+  const npmRun = (args: string[], env: Record<string, string>) =>
+    spawnSync('npm', ['run', '-s', ...args], {
+      cwd: app,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: os.homedir(),
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(40),
+        ...env,
+      },
+    });
+
   it('holds no TypeScript sources and no tsx run: the scripts are compiled', () => {
     expect(existsSync(path.join(app, 'server'))).toBe(false);
     expect(existsSync(path.join(app, 'scripts', 'create-admin.ts'))).toBe(false);
@@ -66,34 +80,16 @@ describe('the production image’s layout runs the operator’s tools', () => {
 
   it('npm run create-admin works there against MongoDB (MONGODB_URI), as `docker compose exec app` runs it', () => {
     const uri = `${process.env.TEST_MONGODB_URI!.replace(/\/$/, '')}/${mongoose.connection.db!.databaseName}`;
-    const res = spawnSync('npm', ['run', '-s', 'create-admin', '--', '--username', 'Image Admin'], {
-      cwd: app,
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: os.homedir(),
-        NODE_ENV: 'production',
-        MONGODB_URI: uri,
-        SESSION_SECRET: 'x'.repeat(40),
-        ADMIN_PASSWORD: 'a long enough password',
-      },
+    const res = npmRun(['create-admin', '--', '--username', 'Image Admin'], {
+      MONGODB_URI: uri,
+      ADMIN_PASSWORD: 'a long enough password',
     });
     expect(res.stdout + res.stderr).toContain('Image Admin is an admin');
     expect(res.status).toBe(0);
   });
 
   it('npm run backup there says what to use with MongoDB instead of failing obscurely', () => {
-    const res = spawnSync('npm', ['run', '-s', 'backup'], {
-      cwd: app,
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: os.homedir(),
-        NODE_ENV: 'production',
-        MONGODB_URI: 'mongodb://mongo:27017/advice',
-        SESSION_SECRET: 'x'.repeat(40),
-      },
-    });
+    const res = npmRun(['backup'], { MONGODB_URI: 'mongodb://mongo:27017/advice' });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('mongodump');
   });

@@ -95,8 +95,22 @@ describe('mail goes only where its owner asked', () => {
   const test = buildTestApp({ TRUST_PROXY: 'true' }, undefined, () => clock);
   const { app, services } = test;
 
+  /**
+   * The mail sent to an address so far. A reset mail is queued after the response has gone (so
+   * every answer takes the same time), so this waits until the queue has been quiet for 300 ms.
+   */
   async function mailsTo(address: string) {
-    await services.mailQueue.runDue();
+    const count = async () => {
+      await services.mailQueue.runDue();
+      return services.mailer.captured.length;
+    };
+    let last = await count();
+    for (let quiet = 0, polls = 0; quiet < 3 && polls < 50; polls += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await count();
+      quiet = now === last ? quiet + 1 : 0;
+      last = now;
+    }
     return services.mailer.captured.filter((m) => m.to === address);
   }
 

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
+import { fixDriverWriteHang } from './driver-fix.js';
 
 // Fail fast instead of queueing queries while the database is away: a request
 // gets a 503 at once rather than hanging for the buffer timeout.
@@ -21,6 +22,11 @@ export interface DatabaseHealth {
 
 /** Connects the shared Mongoose connection that the models use. */
 export async function connectMongoose(uri: string, logger?: Logger): Promise<typeof mongoose> {
+  if (!fixDriverWriteHang()) {
+    logger?.warn(
+      'the MongoDB driver changed inside: its fix for writes on a closed connection is not applied',
+    );
+  }
   const conn = mongoose.connection;
   conn.removeAllListeners('disconnected').removeAllListeners('reconnected');
   conn.on('disconnected', () => logger?.warn('database disconnected'));

@@ -3,7 +3,7 @@
  * slug). --reset deletes every post and comment first. Uses MONGODB_URI, or
  * the embedded database in DATA_DIR like `npm start`.
  */
-import { CommentModel } from '../models/comment';
+import { deleteAllComments } from '../server/services/comments/comment-store';
 import { PostModel } from '../models/post';
 import { seedDemoContent } from '../server/seed/seed';
 import { openForScript, runScript } from './lib/boot';
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   try {
     if (process.argv.includes('--reset')) {
       console.log('[seed] --reset: deleting every post and comment');
-      await CommentModel.deleteMany({});
+      await deleteAllComments();
       await PostModel.deleteMany({});
     }
     const report = await seedDemoContent((message) => console.log(`[seed] ${message}`));

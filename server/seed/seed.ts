@@ -1,7 +1,7 @@
 import { hashPassword } from '../lib/passwords.js';
 import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
-import { CommentModel } from '../../models/comment.js';
+import { deleteCommentsOf, insertComments } from '../services/comments/comment-store.js';
 import { PostModel } from '../../models/post.js';
 import { UserModel } from '../../models/user.js';
 import { nameKey } from '../lib/name-key.js';
@@ -59,7 +59,7 @@ export async function seedDemoContent(
       continue;
     }
     if (existing) {
-      await CommentModel.deleteMany({ post: existing._id });
+      await deleteCommentsOf(existing._id);
       await PostModel.deleteOne({ _id: existing._id });
     }
     const publishedAt = new Date(now.getTime() - demo.daysAgo * DAY);
@@ -93,7 +93,7 @@ export async function seedDemoContent(
     progress(`“${demo.title}”: writing ${comments.length} comments`);
     const batch = 250;
     for (let i = 0; i < comments.length; i += batch) {
-      await CommentModel.insertMany(comments.slice(i, i + batch), { ordered: true });
+      await insertComments(comments.slice(i, i + batch));
       const done = Math.min(i + batch, comments.length);
       if (comments.length > batch) progress(`  ${done} / ${comments.length} comments`);
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { CommentModel } from '../../models/comment.js';
+import { findComments, insertComments, setUnseen } from '../services/comments/comment-store.js';
 import { LetterModel } from '../../models/letter.js';
 import { PostModel } from '../../models/post.js';
 import { ReportModel } from '../../models/report.js';
@@ -81,32 +81,30 @@ export async function seedStaffDemo(
       createdAt: new Date(now.getTime() - (i + 1) * 3600000),
     });
   }
-  const [last] = await CommentModel.find({ post: post._id })
-    .sort({ number: -1 })
-    .limit(1)
-    .select('number')
-    .lean();
+  const [last] = await findComments({ post: post._id }).sort({ number: -1 }).limit(1).select('number').lean();
   let number = last?.number ?? 0;
   for (const held of HELD) {
     const _id = new Types.ObjectId();
     number += 1;
-    await CommentModel.create({
-      _id,
-      post: post._id,
-      parent: null,
-      ancestors: [],
-      root: _id,
-      depth: 0,
-      number,
-      authorName: held.name,
-      authorEmail: `${held.name.toLowerCase().replace(/\W+/g, '.')}@example.com`,
-      bodySource: held.body,
-      bodyHtml: renderCommentMarkdown(held.body),
-      status: 'pending',
-      heldReason: held.why,
-    });
+    await insertComments([
+      {
+        _id,
+        post: post._id,
+        parent: null,
+        ancestors: [],
+        root: _id,
+        depth: 0,
+        number,
+        authorName: held.name,
+        authorEmail: `${held.name.toLowerCase().replace(/\W+/g, '.')}@example.com`,
+        bodySource: held.body,
+        bodyHtml: renderCommentMarkdown(held.body),
+        status: 'pending',
+        heldReason: held.why,
+      },
+    ]);
   }
-  const reported = await CommentModel.find({ post: post._id, status: 'visible', authorKind: 'guest' })
+  const reported = await findComments({ post: post._id, status: 'visible', authorKind: 'guest' })
     .sort({ number: 1 })
     .limit(2)
     .select('_id')
@@ -119,7 +117,7 @@ export async function seedStaffDemo(
       category: i === 0 ? 'abuse' : 'spam',
       reason: i === 0 ? 'Personal attack on another commenter.' : 'It is an advert.',
     });
-    await CommentModel.updateOne({ _id: comment._id }, { $set: { reportCount: 1 } });
+    await setUnseen(comment._id, { reportCount: 1 });
   }
   // Readers' cached copies of the thread are out of date now.
   await PostModel.updateOne({ _id: post._id }, { $set: { threadVersion: randomBytes(8).toString('hex') } });

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import { CommentService } from './comments/comment-service.js';
+import { CommentStore } from './comments/comment-store.js';
 import { DomainEvents } from './events.js';
 import { PostService } from './posts/post-service.js';
 import { UserService } from './accounts/user-service.js';
@@ -93,8 +94,10 @@ export function createServices(deps: {
   );
   const gate = new CommentGate(deps.config, sanctions, now, limiter, warnings, spam);
   const comments = new CommentService(deps.config, events, posts, names, gate);
+  // Writes that change a thread record its new version (comments.refreshThread) before their event.
+  const store = new CommentStore(events, (postId) => comments.refreshThread(postId));
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
-  const moderation = new ModerationService(deps.config, events, comments, posts, sanctions, audit);
+  const moderation = new ModerationService(deps.config, events, store, posts, sanctions, audit);
   const mailQueue = new MailQueue(mailer, now, logError('sending queued mail failed'));
   const replies = new ReplyNotifier(deps.config, mailQueue, logError('reply notification failed'), now);
   const services: Services = {
@@ -110,8 +113,8 @@ export function createServices(deps: {
     replies,
     follows: new FollowService(deps.config, comments, mailQueue, now, logError('following a post failed')),
     inbox: new RepliesInbox(events, logError('counting unread replies failed')),
-    accounts: new AccountService(deps.config, mailQueue, comments, limiter, names, now, events),
-    ownComments: new OwnCommentService(deps.config, events, posts, comments, gate, now),
+    accounts: new AccountService(deps.config, mailQueue, store, limiter, names, now, events),
+    ownComments: new OwnCommentService(deps.config, posts, store, gate, now),
     moderation,
     commenters: new CommenterService(moderation),
     warnings,

@@ -1,5 +1,5 @@
 import mongoose, { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { UserModel, type User } from '../../../models/user.js';
 import { VisitModel } from '../../../models/visit.js';
@@ -20,7 +20,7 @@ import { sameToken, sign } from '../../lib/signing.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 import type { MailQueue } from '../notifications/mail-queue.js';
 import type { DomainEvents } from '../events.js';
-import type { CommentService } from '../comments/comment-service.js';
+import { findComments, type CommentStore } from '../comments/comment-store.js';
 import {
   checkUsername,
   NAME_TAKEN,
@@ -60,7 +60,7 @@ export class AccountService {
     >,
     /** Mail goes through the queue: the request that causes it never waits for the mail server. */
     private readonly mail: Pick<MailQueue, 'enqueue'>,
-    private readonly comments: Pick<CommentService, 'afterWrite'>,
+    private readonly store: Pick<CommentStore, 'changeAllBy'>,
     limiter: LimiterFactory,
     private readonly names: Pick<ReservedNames, 'add'>,
     private readonly now: () => number = Date.now,
@@ -126,7 +126,7 @@ export class AccountService {
       throw err;
     }
     this.names.add(key);
-    await this.rewriteComments(user._id, { authorName: username });
+    await this.store.changeAllBy(user._id, { authorName: username });
     return toSessionUser({ ...user, username });
   }
 
@@ -331,7 +331,7 @@ export class AccountService {
   /** Everything this site holds about the account, for download. */
   async exportData(actor: SessionUser): Promise<Record<string, unknown>> {
     const user = await this.stored(actor.id);
-    const comments = await CommentModel.find({ authorUser: user._id })
+    const comments = await findComments({ authorUser: user._id })
       .sort({ _id: -1 })
       .select('post number bodySource status createdAt editedAt parent')
       .lean<Comment[]>();
@@ -379,23 +379,23 @@ export class AccountService {
         deletePassword: 'That is not your password.',
       });
     }
-    const change =
+    const change: Partial<Comment> =
       comments === 'remove'
         ? {
-            status: 'deleted',
+            status: 'deleted' as const,
             bodySource: '',
             bodyHtml: '',
             authorUser: null,
             authorName: 'deleted account',
             authorEmail: '',
           }
-        : { authorUser: null, authorName: 'deleted account', authorKind: 'guest', authorEmail: '' };
+        : { authorUser: null, authorName: 'deleted account', authorKind: 'guest' as const, authorEmail: '' };
     if (canAdminister(user) && (await UserModel.countDocuments({ role: 'admin' })) <= 1) {
       throw new ValidationError('You are the only admin: make someone else an admin first.', {
         deletePassword: 'The site needs an admin.',
       });
     }
-    await this.rewriteComments(user._id, change);
+    await this.store.changeAllBy(user._id, change);
     // What else is kept for the account: its visits, follows and warnings.
     await Promise.all([
       VisitModel.deleteMany({ _id: mongoose.trusted({ $regex: `^${String(user._id)}:` }) }),
@@ -404,16 +404,6 @@ export class AccountService {
     ]);
     await UserModel.deleteOne({ _id: user._id });
     this.events?.emit('account.sessions', { userId: String(user._id) });
-  }
-
-  /** Changes every comment of an account, and records each thread they are in as changed. */
-  private async rewriteComments(userId: Types.ObjectId, change: Record<string, unknown>): Promise<void> {
-    const mine = await CommentModel.find({ authorUser: userId }).select('post').lean<Comment[]>();
-    await CommentModel.updateMany({ authorUser: userId }, { $set: change });
-    for (const postId of new Set(mine.map((c) => String(c.post)))) {
-      const post = await PostModel.findById(postId).select('_id threadVersion commentCount').lean<Post>();
-      if (post) await this.comments.afterWrite(post);
-    }
   }
 
   private async setPassword(user: Stored, password: string): Promise<SessionUser> {

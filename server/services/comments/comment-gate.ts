@@ -1,5 +1,5 @@
 import type { Post } from '../../../models/post.js';
-import { CommentModel } from '../../../models/comment.js';
+import { commentExists } from './comment-store.js';
 import type { Config } from '../../config/index.js';
 import { ForbiddenError, TooManyRequestsError } from '../../errors/index.js';
 import { screenComment, type Screening } from './comment-rules.js';
@@ -131,7 +131,7 @@ export class CommentGate {
         : writer.email
           ? { authorEmail: writer.email }
           : null;
-      isFirstComment = !mine || !(await CommentModel.exists({ ...mine, status: 'visible' }));
+      isFirstComment = !mine || !(await commentExists({ ...mine, status: 'visible' }));
     }
     const screening = screenComment({ body, html, isFirstComment, trusted }, this.config);
     if (screening.refuse || screening.hold || trusted || !this.spam) return screening;

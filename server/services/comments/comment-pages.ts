@@ -1,5 +1,6 @@
 import type { FilterQuery } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { findComments, countComments } from './comment-store.js';
 import type { Post } from '../../../models/post.js';
 
 type ListedPost = Pick<Post, '_id' | 'slug' | 'title' | 'status'>;
@@ -16,8 +17,8 @@ export async function commentPage<F extends keyof Comment>(
   fields: F[],
 ): Promise<{ total: number; comments: (Pick<Comment, F | '_id'> & { post: ListedPost })[] }> {
   const [total, comments] = await Promise.all([
-    CommentModel.countDocuments(filter),
-    CommentModel.find(filter)
+    countComments(filter),
+    findComments(filter)
       .sort({ _id: -1 })
       .skip((page - 1) * perPage)
       .limit(perPage)

@@ -1,5 +1,6 @@
 import mongoose, { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { commentById, findComment, findComments, insertComments } from './comment-store.js';
 
 export type { ShownComment, ThreadOrder };
 import type { Post } from '../../../models/post.js';
@@ -133,7 +134,7 @@ export class CommentService {
     options: { fresh?: boolean },
   ): Promise<Thread> {
     const key = String(post._id);
-    const comments = await CommentModel.find({ post: post._id }).select(THREAD_FIELDS).lean<ShownComment[]>();
+    const comments = await findComments({ post: post._id }).select(THREAD_FIELDS).lean<ShownComment[]>();
     comments.sort((a, b) => a.number - b.number);
     const thread = new Thread(comments, this.config.commentsMaxDepth);
     if (!options.fresh) {
@@ -368,7 +369,7 @@ export class CommentService {
       | null
       | undefined = thread.byId(parentId);
     // By _id alone, then the post in code: FerretDB can only use an index for a bare _id filter.
-    parent ??= await CommentModel.findById(parentId)
+    parent ??= await commentById(parentId)
       .select('_id post ancestors root depth status locked authorUser')
       .lean();
     if (!parent || String(parent.post) !== String(post._id) || parent.status !== 'visible') {
@@ -397,13 +398,22 @@ export class CommentService {
   ): Promise<string | null> {
     const postSource = new RegExp(`^${system}:post:(\\d+)$`).exec(post.sourceKey ?? '')?.[1];
     if (!postSource) return null;
-    const comment = await CommentModel.findOne({
+    const comment = await findComment({
       post: post._id,
       sourceKey: `${system}:comment:${postSource}:${number}`,
     })
       .select('_id')
       .lean();
     return comment ? String(comment._id) : null;
+  }
+
+  /** `afterWrite` for a post known by its id (the comment store's refresh); null if the post is gone. */
+  async refreshThread(postId: Types.ObjectId): Promise<Post | null> {
+    const post = await this.posts.getById(String(postId)).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
+    return post && this.afterWrite(post);
   }
 
   /**
@@ -463,7 +473,7 @@ export class CommentService {
         if (code !== 11000 || attempt >= 20) throw err;
         clashed = true;
         // trusted(): sanitizeFilter is on for every query; this operator is ours.
-        const stored = await CommentModel.find({
+        const stored = await findComments({
           _id: mongoose.trusted({ $in: docs.map((d) => d._id) }),
         }).lean<Comment[]>();
         for (const comment of stored) written.set(String(comment._id), comment);
@@ -514,26 +524,6 @@ export class CommentService {
     const value = await this.loadThread({ ...post, threadVersion: version }, { fresh: true });
     return { version, value };
   }
-}
-
-/**
- * Inserts new comments as Mongoose's insertMany would (defaults, casting, validation, timestamps),
- * but validated synchronously: its asynchronous validation added a millisecond to every live reply.
- */
-async function insertComments(docs: NewCommentDoc[]): Promise<Comment[]> {
-  const built = docs.map((doc) => {
-    const model = new CommentModel(doc);
-    // Added to every schema with timestamps by Mongoose (what insertMany itself calls), not typed.
-    (model as unknown as { initializeTimestamps(): void }).initializeTimestamps();
-    return model;
-  });
-  for (const doc of built) {
-    const invalid = doc.validateSync();
-    if (invalid) throw invalid;
-  }
-  const stored = built.map((doc) => doc.toObject() as Comment);
-  await CommentModel.insertMany(stored, { ordered: true, lean: true });
-  return stored;
 }
 
 /** The fields of a comment that threads keep (never the email, address or source). */

@@ -1,12 +1,11 @@
 import { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { commentById, type CommentStore } from './comment-store.js';
 import type { Config } from '../../config/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { CommentGate } from './comment-gate.js';
 import { hashIp } from '../../lib/ip-hash.js';
 import { checkBody, renderBody } from './comment-body.js';
-import type { CommentService } from './comment-service.js';
-import type { DomainEvents } from '../events.js';
 import { FieldErrors, isObjectIdString } from '../../lib/validation.js';
 import { paging } from '../../lib/paging.js';
 import type { PostService } from '../posts/post-service.js';
@@ -17,18 +16,15 @@ import { commentPage } from './comment-pages.js';
 export class OwnCommentService {
   constructor(
     private readonly config: Pick<Config, 'commentEditMinutes' | 'sessionSecret'>,
-    private readonly events: DomainEvents,
-    private readonly posts: PostService,
-    private readonly comments: CommentService,
+    private readonly posts: Pick<PostService, 'getById'>,
+    private readonly store: CommentStore,
     private readonly gate: CommentGate,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The author's own comment, for editing or deleting; 403 for anyone else. */
   private async ownComment(user: SessionUser, commentId: string): Promise<Comment> {
-    const comment = isObjectIdString(commentId)
-      ? await CommentModel.findById(commentId).lean<Comment>()
-      : null;
+    const comment = isObjectIdString(commentId) ? await commentById(commentId).lean<Comment>() : null;
     if (!comment || comment.status === 'deleted') throw new NotFoundError('That comment does not exist.');
     if (!comment.authorUser || String(comment.authorUser) !== user.id) {
       throw new ForbiddenError('You can only change your own comments.');
@@ -76,8 +72,8 @@ export class OwnCommentService {
     const hold = screening.hold && comment.status !== 'removed' ? screening.hold : undefined;
     // updateOne, not findByIdAndUpdate: FerretDB refuses findAndModify with the projection
     // that Mongoose adds for the select:false email.
-    await CommentModel.updateOne(
-      { _id: comment._id },
+    await this.store.change(
+      comment,
       {
         $set: {
           bodySource: body,
@@ -86,22 +82,19 @@ export class OwnCommentService {
           ...(hold && { status: 'pending', heldReason: `edited: ${hold}` }),
         },
       },
+      'comment.updated',
     );
-    const updated = await CommentModel.findById(comment._id).lean<Comment>();
-    await this.comments.afterWrite(await this.posts.getById(String(comment.post)));
-    this.events.emit('comment.updated', { postId: comment.post, commentId: comment._id });
-    return updated!;
+    return (await commentById(comment._id).lean<Comment>())!;
   }
 
   /** Deletes the author's own comment: its text goes, its place (and its replies) stay. */
   async deleteOwn(user: SessionUser, commentId: string): Promise<Comment> {
     const comment = await this.ownComment(user, commentId);
-    await CommentModel.updateOne(
-      { _id: comment._id },
+    await this.store.change(
+      comment,
       { $set: { status: 'deleted', bodySource: '', bodyHtml: '', editedAt: new Date(this.now()) } },
+      'comment.deleted',
     );
-    await this.comments.afterWrite(await this.posts.getById(String(comment.post)));
-    this.events.emit('comment.deleted', { postId: comment.post, commentId: comment._id });
     return comment;
   }
 

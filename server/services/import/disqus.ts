@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { findComment, commentById } from '../comments/comment-store.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { autop, sanitizeCommentHtml } from '../../lib/markdown.js';
 import { idFor } from './ids.js';
@@ -51,10 +52,7 @@ export async function importDisqus(
   async function numberFor(post: Post): Promise<number> {
     const key = String(post._id);
     if (!nextNumber.has(key)) {
-      const last = await CommentModel.findOne({ post: post._id })
-        .sort({ number: -1 })
-        .select('number')
-        .lean();
+      const last = await findComment({ post: post._id }).sort({ number: -1 }).select('number').lean();
       nextNumber.set(key, last?.number ?? 0);
     }
     const n = nextNumber.get(key)! + 1;
@@ -107,7 +105,7 @@ export async function importDisqus(
       // By _id: from this batch, or the one lookup the embedded database answers from an index.
       parent =
         placed.get(String(parentId)) ??
-        (await CommentModel.findById(parentId).select('_id ancestors root depth post').lean<Placed>());
+        (await commentById(parentId).select('_id ancestors root depth post').lean<Placed>());
       if (!parent || String(parent.post) !== String(post._id)) {
         report.problem(`Disqus comment ${dsqId}: parent ${parentDsq} is missing; attached to the post`);
         parent = null;

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { findComments } from '../comments/comment-store.js';
 import { PostModel, type Post } from '../../../models/post.js';
 
 const WP_STATUS: Record<string, string> = { published: 'publish', scheduled: 'future', draft: 'draft' };
@@ -75,7 +76,7 @@ export async function exportWordpress(
     <wp:comment_status>${post.commentStatus}</wp:comment_status>
     <wp:post_type>post</wp:post_type>
 ${tags}`);
-    const comments = await CommentModel.find({ post: post._id })
+    const comments = await findComments({ post: post._id })
       .select('+authorEmail +authorUrl')
       .sort({ number: 1 })
       .lean<Comment[]>();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
-import { CommentModel } from '../../../models/comment.js';
+import { findComments, importComments } from '../comments/comment-store.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { idFor } from './ids.js';
 import { nameKey } from '../../lib/name-key.js';
@@ -122,7 +122,7 @@ export async function writeComments(
       ...c,
     }));
     // lean: skips Mongoose's per-document work; the documents above are complete.
-    const inserted = await CommentModel.insertMany(docs, { ordered: false, lean: true });
+    const inserted = await importComments(docs);
     insertedIds = new Set(inserted.map((c) => String(c._id)));
   } catch (err) {
     if (!onlyDuplicateKeys(err)) throw err;
@@ -147,7 +147,7 @@ async function notYetImported(
   const posts = [...new Set(comments.map((c) => String(c.post)))].filter((p) => !newPosts.has(p));
   const known = new Set<string>();
   for (const post of posts) {
-    const stored = await CommentModel.find({ post }).select('sourceKey').lean();
+    const stored = await findComments({ post }).select('sourceKey').lean();
     for (const c of stored) if (c.sourceKey) known.add(c.sourceKey);
   }
   return comments.filter((c) => !known.has(c.sourceKey));

@@ -1,5 +1,6 @@
 import { BanModel } from '../../../models/ban.js';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { findComments, commentById } from '../comments/comment-store.js';
 import type { Post } from '../../../models/post.js';
 import { UserModel, type User } from '../../../models/user.js';
 import { NotFoundError, ValidationError } from '../../errors/index.js';
@@ -42,7 +43,7 @@ export class CommenterService {
   }): Promise<CommenterKey> {
     const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
     if (isObjectIdString(text(query.comment))) {
-      const comment = await CommentModel.findById(text(query.comment))
+      const comment = await commentById(text(query.comment))
         .select('+authorEmail +ipHash authorUser authorName')
         .lean<Comment>();
       if (!comment) throw new NotFoundError('That comment does not exist.');
@@ -59,7 +60,7 @@ export class CommenterService {
 
   async history(key: CommenterKey) {
     const [comments, account, bans] = await Promise.all([
-      CommentModel.find(commenterFilter(key))
+      findComments(commenterFilter(key))
         .sort({ _id: -1 })
         .limit(HISTORY_LIMIT)
         .select(
@@ -99,7 +100,7 @@ export class CommenterService {
       );
     }
     // Guests' comments only: an account's are handled with sanctions, even from the same address.
-    const targets = await CommentModel.find({ ...commenterFilter(key), authorUser: null })
+    const targets = await findComments({ ...commenterFilter(key), authorUser: null })
       .sort({ _id: -1 })
       .limit(HISTORY_LIMIT)
       .select('_id status')

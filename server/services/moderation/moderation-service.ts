@@ -1,12 +1,12 @@
 import mongoose, { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { ReportModel } from '../../../models/report.js';
 import { UserModel } from '../../../models/user.js';
 import type { Config } from '../../config/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { AuditService } from './audit-service.js';
-import type { CommentService } from '../comments/comment-service.js';
+import { commentById, findComments, setUnseen, type CommentStore } from '../comments/comment-store.js';
 import type { PostService } from '../posts/post-service.js';
 import type { DomainEvents } from '../events.js';
 import type { SanctionService } from './sanction-service.js';
@@ -70,7 +70,7 @@ export class ModerationService {
   constructor(
     private readonly config: Pick<Config, 'reportsToHide' | 'sessionSecret'>,
     private readonly events: DomainEvents,
-    private readonly comments: CommentService,
+    private readonly store: CommentStore,
     private readonly posts: PostService,
     private readonly sanctions: SanctionService,
     private readonly audit: AuditService,
@@ -78,7 +78,7 @@ export class ModerationService {
 
   private async comment(id: string): Promise<Comment> {
     const comment = Types.ObjectId.isValid(id)
-      ? await CommentModel.findById(id).select('+authorEmail +ipHash').lean<Comment>()
+      ? await commentById(id).select('+authorEmail +ipHash').lean<Comment>()
       : null;
     if (!comment) throw new NotFoundError('There is no such comment.');
     return comment;
@@ -127,12 +127,11 @@ export class ModerationService {
     if (action === 'lock' || action === 'unlock') set.locked = action === 'lock';
     // Dismissed reports were unfounded: the comment no longer counts as reported anywhere.
     if (action === 'dismiss') set.reportCount = 0;
-    if (Object.keys(set).length) await CommentModel.updateOne({ _id: comment._id }, { $set: set });
     if (['approve', 'restore', 'remove', 'reject', 'dismiss'].includes(action)) {
       await ReportModel.updateMany({ comment: comment._id }, { $set: { resolved: true } });
     }
-    const post = await this.post(comment.post);
-    const current = await this.comments.afterWrite(post);
+    const event = readersSee(comment.status, (set.status as Comment['status']) ?? comment.status, action);
+    const post = (await this.store.change(comment, { $set: set }, event)) ?? (await this.post(comment.post));
     await this.audit.record(actor, {
       action: `comment.${action}`,
       targetType: 'comment',
@@ -140,12 +139,6 @@ export class ModerationService {
       targetLabel: this.label(comment, post),
       reason,
     });
-    const payload = { postId: post._id, commentId: comment._id };
-    const was = comment.status === 'visible';
-    const is = (set.status ?? comment.status) === 'visible';
-    if (!was && is) this.events.emit('comment.released', { ...payload, post: current });
-    else if (was && !is) this.events.emit('comment.hidden', payload);
-    else if (is && (action === 'lock' || action === 'unlock')) this.events.emit('comment.updated', payload);
     this.events.emit('moderation.changed', {});
     this.events.emit('comment.moderated', { commentId: comment._id, action, text: comment.bodySource });
     return { ...comment, ...set } as Comment;
@@ -225,17 +218,14 @@ export class ModerationService {
     const reportCount = open.length;
     const protectedWriter = comment.authorKind === 'staff' || comment.authorKind === 'columnist';
     const hide = score >= this.config.reportsToHide && !protectedWriter;
-    await CommentModel.updateOne(
-      { _id: comment._id },
-      {
-        $set: hide
-          ? { reportCount, status: 'pending', heldReason: `${reportCount} reports` }
-          : { reportCount },
-      },
-    );
     if (hide) {
-      await this.comments.afterWrite(await this.post(comment.post));
-      this.events.emit('comment.hidden', { postId: comment.post, commentId: comment._id });
+      await this.store.change(
+        comment,
+        { $set: { reportCount, status: 'pending', heldReason: `${reportCount} reports` } },
+        'comment.hidden',
+      );
+    } else {
+      await setUnseen(comment._id, { reportCount });
     }
     this.events.emit('moderation.changed', {});
     return { hidden: hide };
@@ -321,7 +311,7 @@ export class ModerationService {
     if (ids.length) {
       const oldest = ids.reduce((a, b) => (a < b ? a : b));
       // Ascending from the oldest item shown: the items shown come first, then newer ones.
-      const still = await CommentModel.find({
+      const still = await findComments({
         status: 'pending',
         _id: trusted({ $gte: new Types.ObjectId(oldest) }),
       })
@@ -342,7 +332,7 @@ export class ModerationService {
    */
   async counts(): Promise<{ pending: number | string; reported: number | string; total: number | string }> {
     const [pending, reports] = await Promise.all([
-      CommentModel.find({ status: 'pending' }).sort({ _id: -1 }).limit(QUEUE_COUNT_CAP).select('_id').lean(),
+      findComments({ status: 'pending' }).sort({ _id: -1 }).limit(QUEUE_COUNT_CAP).select('_id').lean(),
       ReportModel.find({ resolved: false }).sort({ _id: -1 }).limit(QUEUE_COUNT_CAP).select('comment').lean(),
     ]);
     const shown = (n: number, read: number) => (read >= QUEUE_COUNT_CAP ? `${QUEUE_COUNT_CAP - 1}+` : n);
@@ -366,7 +356,7 @@ export class ModerationService {
     order: 'newest' | 'oldest' = 'newest',
   ): Promise<Comment[]> {
     const from = cursor && Types.ObjectId.isValid(cursor) ? new Types.ObjectId(cursor) : undefined;
-    return CommentModel.find({
+    return findComments({
       status,
       ...(postId && { post: postId }),
       ...(from && { _id: trusted(order === 'newest' ? { $lt: from } : { $gt: from }) }),
@@ -415,7 +405,7 @@ export class ModerationService {
       if (reports.length < QUEUE_PAGE * 2) break;
     }
     // trusted(): sanitizeFilter is on for every query; this operator is ours, not user input.
-    const found = await CommentModel.find({ _id: trusted({ $in: picked }) })
+    const found = await findComments({ _id: trusted({ $in: picked }) })
       .select('+authorEmail +ipHash')
       .lean<Comment[]>();
     const byId = new Map(found.map((c) => [String(c._id), c]));
@@ -442,4 +432,14 @@ export class ModerationService {
       `address of ${this.label(comment, post)}`,
     );
   }
+}
+
+/** What readers see of a moderator's action: shown again, taken off, changed in place, or nothing. */
+function readersSee(before: Comment['status'], after: Comment['status'], action: string) {
+  const was = before === 'visible';
+  const is = after === 'visible';
+  if (!was && is) return 'comment.released' as const;
+  if (was && !is) return 'comment.hidden' as const;
+  if (is && (action === 'lock' || action === 'unlock')) return 'comment.updated' as const;
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { findComments } from '../comments/comment-store.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { ReportModel, type ReportCategory } from '../../../models/report.js';
 import { countByCategory, REPORT_CATEGORY_LABELS } from './report-input.js';
@@ -81,7 +82,7 @@ async function postsOf(comments: Comment[]): Promise<Map<string, Post>> {
 async function parentsOf(comments: Comment[]): Promise<Map<string, Comment>> {
   const ids = [...new Set(comments.filter((c) => c.parent).map((c) => String(c.parent)))];
   if (!ids.length) return new Map();
-  const parents = await CommentModel.find({ _id: trusted({ $in: ids }) })
+  const parents = await findComments({ _id: trusted({ $in: ids }) })
     .select('number authorName bodyHtml status')
     .lean<Comment[]>();
   return new Map(parents.map((p) => [String(p._id), p]));
@@ -109,7 +110,7 @@ async function writersOf(comments: Comment[]): Promise<Map<string, Omit<QueueWri
   }
   const entries = await Promise.all(
     [...keys].map(async ([query, filter]) => {
-      const latest = await CommentModel.find(filter)
+      const latest = await findComments(filter)
         .sort({ _id: -1 })
         .limit(WRITER_HISTORY)
         .select('status reportCount')

@@ -1,5 +1,5 @@
 import mongoose, { Types } from 'mongoose';
-import { CommentModel } from '../../../models/comment.js';
+import { findComments, commentById } from '../comments/comment-store.js';
 import { UserModel, type User } from '../../../models/user.js';
 import { paging } from '../../lib/paging.js';
 import type { DomainEvents } from '../events.js';
@@ -37,7 +37,7 @@ export class RepliesInbox {
     const filter: Record<string, unknown> = { parentAuthor: new Types.ObjectId(userId), status: 'visible' };
     // trusted(): sanitizeFilter is on for every query; this operator is ours.
     if (user?.repliesSeenId) filter._id = mongoose.trusted({ $gt: user.repliesSeenId });
-    const unread = await CommentModel.find(filter)
+    const unread = await findComments(filter)
       .sort({ _id: -1 })
       .limit(UNREAD_SHOWN_UP_TO)
       .select('_id')
@@ -67,7 +67,7 @@ export class RepliesInbox {
 
   /** Everything up to the newest reply is seen; the header's count goes to zero everywhere. */
   async markAllRead(userId: string): Promise<void> {
-    const [newest] = await CommentModel.find({ parentAuthor: new Types.ObjectId(userId) })
+    const [newest] = await findComments({ parentAuthor: new Types.ObjectId(userId) })
       .sort({ _id: -1 })
       .limit(1)
       .select('_id')
@@ -78,7 +78,7 @@ export class RepliesInbox {
   }
 
   private async announce(commentId: Types.ObjectId): Promise<void> {
-    const reply = await CommentModel.findById(commentId).select('parentAuthor status').lean();
+    const reply = await commentById(commentId).select('parentAuthor status').lean();
     if (!reply?.parentAuthor || reply.status !== 'visible') return;
     const userId = String(reply.parentAuthor);
     this.events.emit('replies.unread', { userId, count: await this.unreadCount(userId) });

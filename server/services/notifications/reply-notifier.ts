@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { commentById, setUnseen } from '../comments/comment-store.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { LetterModel } from '../../../models/letter.js';
 import { UserModel, type User } from '../../../models/user.js';
@@ -79,10 +80,10 @@ export class ReplyNotifier {
   async confirmAddress(token: string): Promise<string | null> {
     const [commentId, expires, mac] = String(token).split('.');
     if (!mac || !isObjectIdString(commentId) || !(Number(expires) > this.now())) return null;
-    const comment = await CommentModel.findById(commentId).select('+authorEmail').lean<Comment>();
+    const comment = await commentById(commentId).select('+authorEmail').lean<Comment>();
     const address = comment?.authorEmail ?? '';
     if (!address || !sameToken(mac, this.mac('confirm', commentId, expires, address))) return null;
-    await CommentModel.updateOne({ _id: comment!._id }, { $set: { notifyConfirmed: true } });
+    await setUnseen(comment!._id, { notifyConfirmed: true });
     await MailAddressModel.updateOne(
       { _id: address },
       { $set: { confirmedAt: new Date(this.now()), stopped: false } },
@@ -106,7 +107,7 @@ export class ReplyNotifier {
   }
 
   private async onComment(postId: Types.ObjectId, commentId: Types.ObjectId, known?: Post): Promise<void> {
-    const reply = await CommentModel.findById(commentId)
+    const reply = await commentById(commentId)
       .select('+authorEmail parent authorName authorUser authorKind bodySource number status notifyReplies')
       .lean<Comment>();
     if (!reply || reply.status !== 'visible') return;
@@ -114,7 +115,7 @@ export class ReplyNotifier {
     if (!post) return;
     if (reply.notifyReplies && reply.authorEmail) await this.askToConfirm(reply);
     if (!reply.parent) return;
-    const parent = await CommentModel.findById(reply.parent)
+    const parent = await commentById(reply.parent)
       .select('+authorEmail post authorUser authorKind number notifyReplies notifyConfirmed')
       .lean<Comment>();
     if (!parent) return;

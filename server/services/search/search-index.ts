@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { findComments } from '../comments/comment-store.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import {
   SearchBodyModel,
@@ -243,9 +244,7 @@ export class SearchIndex {
         // Published or taken back: its comments' postings say whether readers may see them, so
         // they are indexed again (with new ordinals and postings).
         if (!before || (before.st === 'published') !== published) {
-          const ids = await CommentModel.find({ post: post._id })
-            .select('_id')
-            .lean<{ _id: Types.ObjectId }[]>();
+          const ids = await findComments({ post: post._id }).select('_id').lean<{ _id: Types.ObjectId }[]>();
           for (const { _id } of ids) this.queue(_id, 'c');
           continue;
         }
@@ -261,7 +260,7 @@ export class SearchIndex {
       if (gone.length) await this.remove(gone);
     }
     if (commentIds.length) {
-      const comments = await CommentModel.find({ _id: trusted({ $in: commentIds }) })
+      const comments = await findComments({ _id: trusted({ $in: commentIds }) })
         .select(COMMENT_FIELDS)
         .lean<CommentSource[]>();
       await this.writeComments(comments, await this.postFacts(comments), false);
@@ -473,7 +472,7 @@ export class SearchIndex {
     progress(`${posts.toLocaleString('en-US')} posts indexed`);
     let comments = 0;
     let part: CommentSource[] = [];
-    const cursor = CommentModel.find()
+    const cursor = findComments()
       .sort({ _id: 1 })
       .select(COMMENT_FIELDS)
       .lean<CommentSource[]>()

@@ -1,5 +1,6 @@
 import mongoose, { Types } from 'mongoose';
-import { CommentModel, type Comment } from '../../../models/comment.js';
+import type { Comment } from '../../../models/comment.js';
+import { findComments } from '../comments/comment-store.js';
 import { PostModel, type Post } from '../../../models/post.js';
 import { SearchDocModel, SearchPrefixModel, type SearchDoc } from '../../../models/search.js';
 import type { Config } from '../../config/index.js';
@@ -396,7 +397,7 @@ export class SearchService {
     const postIds = [...new Set(docs.map((d) => String(d.post)))].map((id) => new Types.ObjectId(id));
     const [comments, posts] = await Promise.all([
       commentIds.length
-        ? CommentModel.find({ _id: trusted({ $in: commentIds }) })
+        ? findComments({ _id: trusted({ $in: commentIds }) })
             .select('bodyHtml authorName number post status')
             .lean<Comment[]>()
         : [],
@@ -428,7 +429,7 @@ export class SearchService {
     ].map((id) => new Types.ObjectId(id));
     const [comments, posts, commentPosts] = await Promise.all([
       commentIds.length
-        ? CommentModel.find({ _id: trusted({ $in: commentIds }) })
+        ? findComments({ _id: trusted({ $in: commentIds }) })
             .select('bodyHtml authorName number post status createdAt')
             .lean<Comment[]>()
         : [],

@@ -59,6 +59,16 @@ describe('layer boundaries (npm run lint)', () => {
       "import { PostModel } from '../../models/post.js';\nvoid PostModel;\n",
     ],
     [
+      'a service querying comments without the comment store',
+      'server/services/moderation/x.ts',
+      "import { CommentModel } from '../../../models/comment.js';\nvoid CommentModel;\n",
+    ],
+    [
+      'a script writing comments without the comment store',
+      'scripts/x.ts',
+      "import { CommentModel } from '../models/comment';\nvoid CommentModel;\n",
+    ],
+    [
       'a route calling a service',
       'server/routes/x.ts',
       "import { PostService } from '../services/posts/post-service.js';\nvoid PostService;\n",
@@ -77,6 +87,16 @@ describe('layer boundaries (npm run lint)', () => {
       'a controller using a model type',
       'server/controllers/x.ts',
       "import type { Post } from '../../models/post.js';\nexport type X = Post;\n",
+    ],
+    [
+      'the comment store using the comment model',
+      'server/services/comments/comment-store.ts',
+      "import { CommentModel } from '../../../models/comment.js';\nvoid CommentModel;\n",
+    ],
+    [
+      'a service using the Comment type',
+      'server/services/moderation/x.ts',
+      "import type { Comment } from '../../../models/comment.js';\nexport type X = Comment;\n",
     ],
     [
       'a service using lib',

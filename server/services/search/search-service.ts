@@ -13,7 +13,7 @@ import { docCount } from './doc-count.js';
 import { facet, facetState, monthsOf } from './facets.js';
 import { K1 } from './search-index.js';
 import { COMMENT, SHOWN, TopK, intersect, merge, type Matches } from './postings.js';
-import { READ_BUDGET, Segments, type TermList } from './segments.js';
+import { READ_BUDGET, Segments, type TermList, type TopList } from './segments.js';
 import {
   fold,
   hasPhrase,
@@ -128,35 +128,48 @@ export class SearchService {
 
   /** `topTries`: how often a one-word search may start from the rows' kept best (0: never). */
   async search(params: SearchParams, topTries = 2): Promise<SearchPage> {
-    const query = parseQuery(params.q ?? '');
-    const page = Math.max(1, Math.min(50, params.page ?? 1));
+    const plan = planSearch(params);
     const clock = stopwatch();
-    const empty = { query, results: [], page, hasNext: false, approximate: false, laps: clock.laps };
-    if (!query.include.length) return empty;
-    const type = params.postId ? 'comments' : (params.type ?? 'all');
-    const wider = Boolean(params.everything || params.drafts);
-    const start = (page - 1) * PER_PAGE;
-    const needed = start + PER_PAGE + 1;
-    const checks = wider || params.tag || params.author || params.from || params.to || query.phrases.length;
+    if (!plan.query.include.length) return emptyPage(plan, clock);
+    return this.execute(plan, clock, topTries);
+  }
 
+  /** Reads the lists, intersects them and pages the matches: with the filters checked, or not. */
+  private async execute(plan: SearchPlan, clock: Clock, topTries: number): Promise<SearchPage> {
+    const { params } = plan;
+    const { top, lists, excluded, read } = await this.readLists(plan, topTries);
+    clock.lap('lists');
+    // A filter's list read only in part (in more documents than a list's read budget) would leave
+    // out its older documents: that filter is checked on the documents instead.
+    const filters = read.filter((l) => l.from === 0);
+    // (The thread's, when there is one, is the first.)
+    const byThread = Boolean(params.postId) && read.length > 0 && read[0].from === 0;
+    if ([...lists, ...filters].some((l) => l.list.ord.length === 0)) return emptyPage(plan, clock);
+    const approximate = lists.some((l) => l.from > 0);
+    const idf = idfOf(lists, Math.max(1000, this.docCount.now()));
+    // (Filter lists come after the words': they narrow the matches, and are not scored.)
+    const matches = intersect(
+      [...lists, ...filters].map((l) => l.list),
+      excluded.map((l) => l.list),
+    );
+    const thread = params.postId && !byThread ? await this.inThread(params.postId, matches) : null;
+    clock.lap('intersect');
+    const ranking: Ranking = { lists, idf, matches, thread, type: plan.type, wider: plan.wider };
+    return plan.checks
+      ? this.filtered(plan, ranking, clock, approximate)
+      : this.unfiltered(plan, ranking, clock, { top, topTries, approximate });
+  }
+
+  /** The words', the `-words'` and the filters' lists, or for one word the rows' kept best. */
+  private async readLists(plan: SearchPlan, topTries: number): Promise<ReadLists> {
+    const { query } = plan;
     // One word and no filters, the commonest search, ranks by the word's weight alone: each big
     // row's header keeps its best postings, which stand in for the row until the page reaches
     // into what the row did not keep (then the row is read).
-    const top =
-      topTries > 0 && query.include.length === 1 && !query.exclude.length && !checks && !params.postId
-        ? await this.segments.readTop(query.include[0])
-        : null;
+    const top = topTries > 0 && plan.oneWord ? await this.segments.readTop(query.include[0]) : null;
     // The thread, the tag, the author and a few months as lists of their own (when the index has
     // them): each filter a union of terms' lists.
-    // (Scheduled posts, which admins find, are dated ahead: an open-ended range is theirs to check.)
-    const months = params.drafts && !params.to ? null : monthsOf(params.from, params.to);
-    const wanted: string[][] = [
-      ...(params.postId ? [[facet.post(params.postId)]] : []),
-      ...(params.tag?.trim() ? [[facet.tag(params.tag)]] : []),
-      ...(params.author?.trim() ? [[facet.author(params.author)]] : []),
-      ...(months ? [months] : []),
-    ];
-    const facets = !top && wanted.length && (await this.facetsComplete.fresh()) ? wanted : [];
+    const facets = !top && plan.wanted.length && (await this.facetsComplete.fresh()) ? plan.wanted : [];
     const [lists, excluded, read]: TermList[][] = top
       ? [[{ list: top.list, from: 0, df: top.df }], [], []]
       : await Promise.all([
@@ -164,106 +177,106 @@ export class SearchService {
           Promise.all(query.exclude.map((t) => this.segments.read(t))),
           Promise.all(facets.map((terms) => this.union(terms))),
         ]);
-    clock.lap('lists');
-    // A filter's list read only in part (in more documents than a list's read budget) would leave
-    // out its older documents: that filter is checked on the documents instead.
-    const filters = read.filter((l) => l.from === 0);
-    // (The thread's, when there is one, is the first.)
-    const byThread = Boolean(params.postId) && read.length > 0 && read[0].from === 0;
-    if ([...lists, ...filters].some((l) => l.list.ord.length === 0)) return empty;
-    let approximate = lists.some((l) => l.from > 0);
-    const n = Math.max(1000, this.docCount.now());
-    const idf = lists.map((l) => {
-      // A list read in part: its documents counted as if the rest were as dense.
-      const last = l.list.ord[l.list.ord.length - 1];
-      const df =
-        l.df ??
-        (l.from > 0 ? (l.list.ord.length * (last + 1)) / Math.max(1, last + 1 - l.from) : l.list.ord.length);
-      return Math.log(1 + (Math.max(n, df) - df + 0.5) / (df + 0.5));
-    });
+    return { top, lists, excluded, read };
+  }
 
-    // (Filter lists come after the words': they narrow the matches, and are not scored.)
-    let matches = intersect(
-      [...lists, ...filters].map((l) => l.list),
-      excluded.map((l) => l.list),
-    );
-    const thread = params.postId && !byThread ? await this.inThread(params.postId, matches) : null;
-    clock.lap('intersect');
-    const wantComments = type === 'comments';
-    /** The k best matches this search may show, and how many there are. */
-    const rank = (k: number) => {
-      const best = new TopK(k);
-      let counted = 0;
-      const flags = lists[0].list.flags;
-      for (let m = 0; m < matches.count; m += 1) {
-        const f = flags[matches.at[0][m]];
-        if (type !== 'all' && ((f & COMMENT) === COMMENT) !== wantComments) continue;
-        if (!wider && !(f & SHOWN)) continue;
-        const ord = matches.ord[m];
-        if (thread && !thread.has(ord)) continue;
-        let score = 0;
-        for (let i = 0; i < lists.length; i += 1)
-          score += idf[i] * weightOf(lists[i].list.w[matches.at[i][m]]);
-        best.add(score, ord);
-        counted += 1;
-      }
-      return { best: best.best(), counted };
-    };
-
-    if (!checks) {
-      // The page's index documents, and a few more for any that turn out hidden since they were
-      // indexed or whose ordinal is an old one (edited, moderated): when too many are, more.
-      let k = needed + 4;
-      let rowsRead = 0;
-      for (let round = 0; ; round += 1) {
-        const { best, counted } = rank(k);
-        clock.lap('rank');
-        if (top?.cut.length) {
-          // Rows whose unkept postings could rank among these k (all of them while there are
-          // fewer than k): read them whole, and rank again.
-          const kth = best.length >= k ? best[k - 1] : null;
-          const reach = top.cut.filter(({ worst }) => {
-            if (!kth) return true;
-            const score = idf[0] * weightOf(worst.w);
-            return !(score < kth.score || (score === kth.score && worst.ord < kth.ord));
-          });
-          // Past the budget a whole list is read with (a rare kind asked for, a deep page): that.
-          rowsRead += reach.reduce((sum, c) => sum + c.row.n, 0);
-          if (rowsRead > READ_BUDGET) return this.search(params, 0);
-          if (reach.length) {
-            const whole = await this.segments.whole(reach.map((c) => c.row));
-            // A row merged away meanwhile: start again.
-            if (!whole) return this.search(params, topTries - 1);
-            top.cut = top.cut.filter((c) => !reach.includes(c));
-            lists[0] = { ...lists[0], list: merge([lists[0].list, ...whole]) };
-            matches = intersect([lists[0].list]);
-            clock.lap('rows');
-            round -= 1;
-            continue;
-          }
-        }
-        const kept = best.slice(start);
-        const docs = await this.byOrdinal(kept.map((c) => c.ord));
-        clock.lap('docs');
-        const shown = kept.flatMap((c) => {
-          const doc = docs.get(c.ord);
-          return doc ? [{ doc, score: c.score }] : [];
-        });
-        // (Rows a one-word search has not read may hold more.)
-        if (shown.length < needed - start && (counted > k || Boolean(top?.cut.length)) && round < 2) {
-          k *= 4;
+  /**
+   * The page when nothing needs checking on the documents: the page's index documents, and a few
+   * more for any that turn out hidden since they were indexed or whose ordinal is an old one
+   * (edited, moderated): when too many are, more.
+   */
+  private async unfiltered(
+    plan: SearchPlan,
+    ranking: Ranking,
+    clock: Clock,
+    { top, topTries, approximate }: { top: TopList | null; topTries: number; approximate: boolean },
+  ): Promise<SearchPage> {
+    const { query, page, start, needed } = plan;
+    let k = needed + 4;
+    let rowsRead = 0;
+    for (let round = 0; ; round += 1) {
+      const { best, counted } = rank(ranking, k);
+      clock.lap('rank');
+      if (top?.cut.length) {
+        const reach = reaching(top, best, k, ranking.idf[0]);
+        // Past the budget a whole list is read with (a rare kind asked for, a deep page): that.
+        rowsRead += reach.reduce((sum, c) => sum + c.row.n, 0);
+        if (rowsRead > READ_BUDGET) return this.search(plan.params, 0);
+        if (reach.length) {
+          // A row merged away meanwhile: start again.
+          if (!(await this.readRows(top, reach, ranking))) return this.search(plan.params, topTries - 1);
+          clock.lap('rows');
+          round -= 1;
           continue;
         }
-        const results = await this.describe(shown, query, { everything: false, drafts: false });
-        clock.lap('describe');
-        return { query, results, page, hasNext: counted > start + PER_PAGE, approximate, laps: clock.laps };
       }
+      const kept = best.slice(start);
+      const docs = await this.byOrdinal(kept.map((c) => c.ord));
+      clock.lap('docs');
+      const shown = kept.flatMap((c) => {
+        const doc = docs.get(c.ord);
+        return doc ? [{ doc, score: c.score }] : [];
+      });
+      // (Rows a one-word search has not read may hold more.)
+      if (shown.length < needed - start && (counted > k || Boolean(top?.cut.length)) && round < 2) {
+        k *= 4;
+        continue;
+      }
+      const results = await this.describe(shown, query, { everything: false, drafts: false });
+      clock.lap('describe');
+      return { query, results, page, hasNext: counted > start + PER_PAGE, approximate, laps: clock.laps };
     }
+  }
 
-    // Candidates best first, their index documents read a batch at a time and checked against the
-    // filters, until the page (and one more, to know if there is a next page) is full.
-    const { best: candidates, counted } = rank(MAX_CHECKED);
+  /** Reads these rows whole into the word's list and intersects again; false when one is gone. */
+  private async readRows(top: TopList, reach: TopList['cut'], ranking: Ranking): Promise<boolean> {
+    const whole = await this.segments.whole(reach.map((c) => c.row));
+    if (!whole) return false;
+    top.cut = top.cut.filter((c) => !reach.includes(c));
+    ranking.lists[0] = { ...ranking.lists[0], list: merge([ranking.lists[0].list, ...whole]) };
+    ranking.matches = intersect([ranking.lists[0].list]);
+    return true;
+  }
+
+  /** The page when filters are checked on the documents: of the best MAX_CHECKED candidates. */
+  private async filtered(
+    plan: SearchPlan,
+    ranking: Ranking,
+    clock: Clock,
+    approximate: boolean,
+  ): Promise<SearchPage> {
+    const { params, query, page, start, needed } = plan;
+    const { best: candidates, counted } = rank(ranking, MAX_CHECKED);
     clock.lap('rank');
+    const found = await this.checked(candidates, plan);
+    clock.lap('docs');
+    // Only the best MAX_CHECKED were looked at: when they ran out before the page was full, what
+    // ranks below them was never checked.
+    const ranOut = counted > MAX_CHECKED && found.length < needed;
+    const results = await this.describe(found.slice(start, start + PER_PAGE), query, {
+      everything: Boolean(params.everything),
+      drafts: Boolean(params.drafts),
+      author: params.author,
+    });
+    clock.lap('describe');
+    return {
+      query,
+      results,
+      page,
+      hasNext: found.length > start + PER_PAGE,
+      approximate: approximate || ranOut,
+      laps: clock.laps,
+    };
+  }
+
+  /**
+   * Candidates best first, their index documents read a batch at a time and checked against the
+   * filters, until the page (and one more, to know if there is a next page) is full.
+   */
+  private async checked(
+    candidates: { ord: number; score: number }[],
+    { params, query, needed }: SearchPlan,
+  ): Promise<{ doc: SearchDoc; score: number }[]> {
     const found: { doc: SearchDoc; score: number }[] = [];
     for (let read = 0; read < candidates.length && found.length < needed; ) {
       const batch = candidates.slice(read, read + (read === 0 ? 60 : 200));
@@ -275,17 +288,7 @@ export class SearchService {
       });
       found.push(...(query.phrases.length ? await this.withPhrases(passed, query.phrases) : passed));
     }
-    clock.lap('docs');
-    // Only the best MAX_CHECKED were looked at: when they ran out before the page was full, what
-    // ranks below them was never checked.
-    if (counted > MAX_CHECKED && found.length < needed) approximate = true;
-    const results = await this.describe(found.slice(start, start + PER_PAGE), query, {
-      everything: Boolean(params.everything),
-      drafts: Boolean(params.drafts),
-      author: params.author,
-    });
-    clock.lap('describe');
-    return { query, results, page, hasNext: found.length > start + PER_PAGE, approximate, laps: clock.laps };
+    return found;
   }
 
   /** Whether the document is one this search may show and its filters allow. */
@@ -542,6 +545,139 @@ function postText(
 
 /** What a document is, as far as a result page needs to know before reading it. */
 type Identity = Pick<SearchDoc, '_id' | 'k' | 'post'>;
+
+/** What a search asks for, worked out before anything is read. */
+interface SearchPlan {
+  params: SearchParams;
+  query: ParsedQuery;
+  page: number;
+  type: 'all' | 'posts' | 'comments';
+  /** Moderators' or admins' wider view. */
+  wider: boolean;
+  /** The page's first match. */
+  start: number;
+  /** Matches that fill the page, and one more to know if there is a next page. */
+  needed: number;
+  /** Whether filters, phrases or the wider view are checked on the documents. */
+  checks: boolean;
+  /** One word and no filters: the rows' kept best may stand in for the word's list. */
+  oneWord: boolean;
+  /** The filters as lists of their own, each a union of terms' lists. */
+  wanted: string[][];
+}
+
+/** Parses the query and works out the page, the filters and which lists to read. */
+function planSearch(params: SearchParams): SearchPlan {
+  const query = parseQuery(params.q ?? '');
+  const page = Math.max(1, Math.min(50, params.page ?? 1));
+  const wider = Boolean(params.everything || params.drafts);
+  const start = (page - 1) * PER_PAGE;
+  const checks = Boolean(
+    wider || params.tag || params.author || params.from || params.to || query.phrases.length,
+  );
+  return {
+    params,
+    query,
+    page,
+    type: params.postId ? 'comments' : (params.type ?? 'all'),
+    wider,
+    start,
+    needed: start + PER_PAGE + 1,
+    checks,
+    oneWord: query.include.length === 1 && !query.exclude.length && !checks && !params.postId,
+    wanted: wantedFacets(params),
+  };
+}
+
+/**
+ * The thread, the tag, the author and a few months, as the terms whose lists each filter reads.
+ * (Scheduled posts, which admins find, are dated ahead: an open-ended range is theirs to check.)
+ */
+function wantedFacets(params: SearchParams): string[][] {
+  const months = params.drafts && !params.to ? null : monthsOf(params.from, params.to);
+  return [
+    ...(params.postId ? [[facet.post(params.postId)]] : []),
+    ...(params.tag?.trim() ? [[facet.tag(params.tag)]] : []),
+    ...(params.author?.trim() ? [[facet.author(params.author)]] : []),
+    ...(months ? [months] : []),
+  ];
+}
+
+/** A page without results. */
+function emptyPage({ query, page }: SearchPlan, clock: Clock): SearchPage {
+  return { query, results: [], page, hasNext: false, approximate: false, laps: clock.laps };
+}
+
+type Clock = ReturnType<typeof stopwatch>;
+
+/** The lists a search read (`top`: a one-word search's kept best, which the words' list holds). */
+interface ReadLists {
+  top: TopList | null;
+  lists: TermList[];
+  excluded: TermList[];
+  read: TermList[];
+}
+
+/** What ranking reads: the words' lists (the first is replaced as rows are read) and the matches. */
+interface Ranking {
+  lists: TermList[];
+  idf: number[];
+  matches: Matches;
+  /** The thread's comments, when its list was not intersected. */
+  thread: Set<number> | null;
+  type: SearchPlan['type'];
+  wider: boolean;
+}
+
+/** Each word's IDF over n documents. */
+function idfOf(lists: TermList[], n: number): number[] {
+  return lists.map((l) => {
+    // A list read in part: its documents counted as if the rest were as dense.
+    const last = l.list.ord[l.list.ord.length - 1];
+    const df =
+      l.df ??
+      (l.from > 0 ? (l.list.ord.length * (last + 1)) / Math.max(1, last + 1 - l.from) : l.list.ord.length);
+    return Math.log(1 + (Math.max(n, df) - df + 0.5) / (df + 0.5));
+  });
+}
+
+/** The k best matches this search may show, and how many there are. */
+function rank({ lists, idf, matches, thread, type, wider }: Ranking, k: number) {
+  const wantComments = type === 'comments';
+  const best = new TopK(k);
+  let counted = 0;
+  const flags = lists[0].list.flags;
+  for (let m = 0; m < matches.count; m += 1) {
+    const f = flags[matches.at[0][m]];
+    if (type !== 'all' && ((f & COMMENT) === COMMENT) !== wantComments) continue;
+    if (!wider && !(f & SHOWN)) continue;
+    const ord = matches.ord[m];
+    if (thread && !thread.has(ord)) continue;
+    let score = 0;
+    for (let i = 0; i < lists.length; i += 1) score += idf[i] * weightOf(lists[i].list.w[matches.at[i][m]]);
+    best.add(score, ord);
+    counted += 1;
+  }
+  return { best: best.best(), counted };
+}
+
+/**
+ * Rows whose unkept postings could rank among these k (all of them while there are fewer than k):
+ * they are read whole, and ranked again.
+ */
+function reaching(
+  top: TopList,
+  best: { ord: number; score: number }[],
+  k: number,
+  idf: number,
+): TopList['cut'] {
+  const kth = best.length >= k ? best[k - 1] : null;
+  return top.cut.filter(({ worst }) => {
+    if (!kth) return true;
+    const score = idf * weightOf(worst.w);
+    return !(score < kth.score || (score === kth.score && worst.ord < kth.ord));
+  });
+}
 
 /** A quantized weight back as a BM25 weight. */
 const weightOf = (w: number) => (w / 255) * (K1 + 1);

@@ -152,6 +152,11 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentUser = req.user;
     // Staff pages (queues, the letters inbox, the audit log, lists of posts and users) use the width.
     res.locals.wide = /^\/(moderation|editor|admin)(\/|$)/.test(req.path);
+    // Sign in and Register in the header come back here (not from the sign-in pages themselves).
+    const away = req.originalUrl !== '/' && !/^\/(login|register|forgot|reset)(\/|$)/.test(req.path);
+    if (!req.user && req.method === 'GET' && away) {
+      res.locals.returnTo = encodeURIComponent(req.originalUrl);
+    }
     // A signed-in reader's unread replies, for the header of every page (one indexed read).
     if (req.user && req.method === 'GET' && !req.path.startsWith('/api/')) {
       // And a moderator's warning it has not acknowledged yet, shown on every page until it is.

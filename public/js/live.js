@@ -172,7 +172,14 @@
       note.className = 'comments-closed';
       note.setAttribute('role', 'status');
       note.textContent = 'Comments are closed.';
-      respond.replaceWith(note);
+      // A reader in the middle of a comment keeps it on the page to copy (comment-box.js).
+      var box = respond.querySelector('textarea[name="body"]');
+      if (box && box.value.trim()) {
+        respond.before(note);
+        document.dispatchEvent(new CustomEvent('comments:closed'));
+      } else {
+        respond.replaceWith(note);
+      }
       if (text) {
         var said = document.createElement('p');
         said.className = 'comments-closed__note';
@@ -180,6 +187,9 @@
         note.before(said);
       }
     }
+    section.querySelectorAll('[data-leave-comment]').forEach(function (el) {
+      el.remove();
+    });
     section.querySelectorAll('.comment__actions').forEach(function (el) {
       el.remove();
     });

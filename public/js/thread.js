@@ -119,6 +119,7 @@
       var quoted = '> **' + author + ' wrote:**\n> ' + text.split('\n').join('\n> ') + '\n\n';
       body.value = quoted + body.value;
     }
+    form.dispatchEvent(new CustomEvent('comment-form:retarget'));
     body.focus();
     body.setSelectionRange(body.value.length, body.value.length);
   }
@@ -131,6 +132,7 @@
     title.textContent = title.getAttribute('data-default-title');
     context.hidden = true;
     home.parentNode.insertBefore(respond, home.nextSibling);
+    form.dispatchEvent(new CustomEvent('comment-form:retarget'));
     var back = from && from.querySelector(':scope > .comment__card .comment__reply');
     if (back) back.focus();
     else body.focus();

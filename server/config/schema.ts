@@ -171,7 +171,7 @@ export const schema = {
   ),
   accountEmailConfirmation: setting(
     'ACCOUNT_EMAIL_CONFIRMATION',
-    'off',
+    'on',
     oneOf('off', 'on', 'required'),
     'New accounts confirm their email by a link: off; on (unconfirmed accounts may comment); required (they may not until confirmed).',
   ),

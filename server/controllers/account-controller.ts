@@ -17,6 +17,7 @@ export function accountController(
     password: 'Your password is changed, and every other session is signed out.',
     email: 'Check your new address: the change takes effect when you follow the link we sent.',
     confirmed: 'Your new email address is in use.',
+    resent: 'The confirmation link is on its way to your address: follow it to get reply emails.',
     notifications: 'Your email notifications are saved.',
     renamed: 'Your name is changed, on your comments too.',
   };
@@ -104,6 +105,13 @@ export function accountController(
       await services.accounts.setNotifications(req.user!, { replies: field(req.body, 'replies') === 'on' });
       res.redirect(303, '/account?notifications=1');
     }) satisfies RequestHandler,
+
+    /** POST /account/email/resend: the confirmation link again, to the address on the account. */
+    resendConfirmation: (async (req, res) =>
+      change(req, res, async () => {
+        await services.accounts.resendConfirmation(req.user!);
+        return '/account?resent=1';
+      })) satisfies RequestHandler,
 
     /** POST /account/email */
     changeEmail: (async (req, res) =>

@@ -43,6 +43,11 @@ function quoteOf(html: string, name: string): string {
   return `> **${name} wrote:**\n> ${text}\n\n`;
 }
 
+type PostPageDeps = Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments } & Partial<
+    Pick<Services, 'accounts' | 'follows'>
+  >;
+type ThreadPageView = Awaited<ReturnType<Services['comments']['threadPage']>>;
+
 /**
  * Renders a post with one page of its thread and the comment form. The form
  * state comes back here when a no-JavaScript post fails validation (400).
@@ -50,9 +55,7 @@ function quoteOf(html: string, name: string): string {
 export async function renderPostPage(
   req: Request,
   res: Response,
-  deps: Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments } & Partial<
-      Pick<Services, 'accounts' | 'follows'>
-    >,
+  deps: PostPageDeps,
   config: Config,
   post: Post,
   options: PostPageOptions,
@@ -61,89 +64,128 @@ export async function renderPostPage(
   const lastVisit = req.user && deps.accounts ? deps.accounts.recordVisit(req.user.id, post._id) : null;
   const following = req.user && deps.follows ? deps.follows.isFollowing(req.user, post._id) : null;
   const viewer = viewerOf(req);
-  const moderator = Boolean(viewer.moderator);
-  const thread = await deps.comments.threadPage(post, {
-    page: options.page,
-    order: options.order,
-    viewer,
-  });
-  const comments = thread.comments;
-  const form: CommentFormState = options.form ?? {
-    values: { name: '', email: '', body: '', parent: options.replyTo ?? '' },
-    errors: {},
-  };
-  const parentId = form.values.parent;
-  const replyTarget = parentId ? findComment(comments, parentId) : undefined;
-  if (replyTarget && options.quote && !form.values.body) {
-    form.values.body = quoteOf(replyTarget.bodyHtml, replyTarget.authorName);
-  }
-  const orderQuery = threadQuery({ order: options.order }, '&');
-  const here = threadQuery(options, '');
-  const replyQuery = here ? `${here}&` : '';
-  const commentsOpen = deps.gate.commentsOpen(post);
-  const pageBase = `/posts/${post.slug}`;
+  const thread = await deps.comments.threadPage(post, { page: options.page, order: options.order, viewer });
+  const form = formState(options, thread.comments);
+  const ctx = commentContext(
+    req,
+    res,
+    post,
+    options,
+    deps.gate.commentsOpen(post),
+    Boolean(viewer.moderator),
+  );
   const letterWriter = letterWriterOn(req, post._id);
-
-  const commentCtx: CommentContext = {
-    pageBase,
-    replyQuery,
-    commentsOpen,
-    currentUserId: req.user?.id ?? null,
-    moderator,
-    csrfToken: String(res.locals.csrfToken ?? ''),
-  };
-  const threadHtml = deps.fragments.list(thread, commentCtx);
-
+  const replyTarget = form.values.parent ? findComment(thread.comments, form.values.parent) : undefined;
   // The same for every reader without a session: the page is kept whole until the post changes.
-  const shared = thread.shared && !req.user && !moderator && !letterWriter && !options.form && !parentId;
-  if (shared) {
+  if (thread.shared && !req.user && !ctx.moderator && !letterWriter && !options.form && !form.values.parent) {
     const page: SharedPage = { tags: [`post:${post._id}`], url: threadUrl(post.slug, options) };
     res.locals[SHARED_PAGE] = page;
   }
   res.render('posts/show', {
     title: post.title,
     description: post.excerpt,
-    canonical: `${config.siteUrl}${pageBase}`,
-    commentsFeed: `${pageBase}/comments.xml`,
-    scripts: ['/socket.io/socket.io.js', '/js/thread.js', '/js/live.js', '/js/reading-aids.js'],
+    canonical: `${config.siteUrl}${ctx.pageBase}`,
+    commentsFeed: `${ctx.pageBase}/comments.xml`,
+    scripts: [
+      '/socket.io/socket.io.js',
+      '/js/thread.js',
+      '/js/comment-box.js',
+      '/js/live.js',
+      '/js/reading-aids.js',
+    ],
     lastVisit: (await lastVisit)?.toISOString() ?? '',
     canFollow: Boolean(req.user && deps.follows && post.status === 'published'),
     following: await following,
     followDigestMinutes: config.followDigestMinutes,
     post,
     isDraft: post.status !== 'published',
-    commentsOpen,
+    commentsOpen: ctx.commentsOpen,
     // The letter writer came to read the answer: their form stands right under it, not under the thread.
-    letterWriterFirst: Boolean(letterWriter) && commentsOpen && !replyTarget,
-    isModerator: moderator,
+    letterWriterFirst: Boolean(letterWriter) && ctx.commentsOpen && !replyTarget,
+    isModerator: ctx.moderator,
     postId: String(post._id),
-    threadHtml,
-    thread: {
-      total: thread.total,
-      order: options.order,
-      newest: options.order === 'newest',
-      paging: thread.paging,
-      pageBase,
-      extraQuery: `${orderQuery}#comments`,
-      replyQuery,
-    },
-    form: {
-      ...form,
-      hasErrors: Object.keys(form.errors).length > 0,
-      replyTarget: replyTarget && {
-        id: replyTarget.id,
-        number: replyTarget.number,
-        authorName: replyTarget.authorName,
-      },
-      user: req.user,
-      csrfToken: commentCtx.csrfToken,
-      letterWriter,
-      mayComment: Boolean(req.user) || config.allowGuestComments || Boolean(letterWriter),
-      action: `${pageBase}/comments`,
-      cancelHref: threadUrl(post.slug, options, 'respond'),
-      order: options.order,
-      // This form's one-time id: sent twice (a retry after a timeout), it posts once.
-      submissionId: randomBytes(12).toString('base64url'),
-    },
+    threadHtml: deps.fragments.list(thread, ctx),
+    thread: threadView(thread, options, ctx),
+    form: formView(req, config, post, options, { form, replyTarget, csrfToken: ctx.csrfToken, letterWriter }),
   });
+}
+
+/** The comment form's values and errors: those sent back after a refusal, or a fresh form (a reply, a quote). */
+function formState(options: PostPageOptions, comments: CommentView[]): CommentFormState {
+  const form: CommentFormState = options.form ?? {
+    values: { name: '', email: '', body: '', parent: options.replyTo ?? '' },
+    errors: {},
+  };
+  const replyTarget = form.values.parent ? findComment(comments, form.values.parent) : undefined;
+  if (replyTarget && options.quote && !form.values.body) {
+    form.values.body = quoteOf(replyTarget.bodyHtml, replyTarget.authorName);
+  }
+  return form;
+}
+
+/** What each comment's rendering needs to know of the page and the reader. */
+function commentContext(
+  req: Request,
+  res: Response,
+  post: Post,
+  options: PostPageOptions,
+  commentsOpen: boolean,
+  moderator: boolean,
+): CommentContext {
+  const here = threadQuery(options, '');
+  return {
+    pageBase: `/posts/${post.slug}`,
+    replyQuery: here ? `${here}&` : '',
+    commentsOpen,
+    currentUserId: req.user?.id ?? null,
+    moderator,
+    csrfToken: String(res.locals.csrfToken ?? ''),
+  };
+}
+
+/** The thread's count, order and pages, for the template. */
+function threadView(thread: ThreadPageView, options: PostPageOptions, ctx: CommentContext) {
+  return {
+    total: thread.total,
+    order: options.order,
+    newest: options.order === 'newest',
+    paging: thread.paging,
+    pageBase: ctx.pageBase,
+    extraQuery: `${threadQuery({ order: options.order }, '&')}#comments`,
+    replyQuery: ctx.replyQuery,
+  };
+}
+
+/** The comment form, for the template. */
+function formView(
+  req: Request,
+  config: Config,
+  post: Post,
+  options: PostPageOptions,
+  parts: {
+    form: CommentFormState;
+    replyTarget: CommentView | undefined;
+    csrfToken: string;
+    letterWriter: ReturnType<typeof letterWriterOn>;
+  },
+) {
+  const { form, replyTarget, letterWriter } = parts;
+  return {
+    ...form,
+    hasErrors: Object.keys(form.errors).length > 0,
+    replyTarget: replyTarget && {
+      id: replyTarget.id,
+      number: replyTarget.number,
+      authorName: replyTarget.authorName,
+    },
+    user: req.user,
+    csrfToken: parts.csrfToken,
+    letterWriter,
+    mayComment: Boolean(req.user) || config.allowGuestComments || Boolean(letterWriter),
+    action: `/posts/${post.slug}/comments`,
+    cancelHref: threadUrl(post.slug, options, 'respond'),
+    order: options.order,
+    // This form's one-time id: sent twice (a retry after a timeout), it posts once.
+    submissionId: randomBytes(12).toString('base64url'),
+  };
 }

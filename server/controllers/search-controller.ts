@@ -68,6 +68,43 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
     };
   }
 
+  /** The search page's data: the form as sent, its errors, and the page of results. */
+  function searchView(
+    req: Request,
+    found: {
+      errors: Record<string, string>;
+      page: SearchPage | undefined;
+      context: Awaited<ReturnType<typeof paramsOf>> | undefined;
+    },
+  ) {
+    const { errors, page, context } = found;
+    const value = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+    const q = value('q');
+    return {
+      title: q ? `Search: ${q}` : 'Search',
+      q,
+      values: {
+        type: value('type') || 'all',
+        tag: value('tag'),
+        author: value('author'),
+        from: value('from'),
+        to: value('to'),
+      },
+      errors,
+      hasErrors: Object.keys(errors).length > 0,
+      postSlug: context?.postSlug,
+      postTitle: context?.postTitle,
+      everything: context?.params.everything,
+      searched: Boolean(page),
+      results: page?.results ?? [],
+      approximate: page?.approximate,
+      nothingToFind: Boolean(q) && page && !page.query.include.length,
+      pageNumber: page?.page ?? 1,
+      newerHref: page && page.page > 1 ? pageHref(req, page.page - 1) : undefined,
+      olderHref: page?.hasNext ? pageHref(req, page.page + 1) : undefined,
+    };
+  }
+
   return {
     /** GET /search?q=&type=&tag=&author=&from=&to=&post=&scope=&page= */
     page: (async (req, res) => {
@@ -86,32 +123,7 @@ export function searchController(services: Pick<Services, 'search' | 'posts'>) {
         errors = err.details ?? {};
         res.status(400);
       }
-      const q = typeof req.query.q === 'string' ? req.query.q : '';
-      const value = (name: string) =>
-        typeof req.query[name] === 'string' ? (req.query[name] as string) : '';
-      res.render('search/index', {
-        title: q ? `Search: ${q}` : 'Search',
-        q,
-        values: {
-          type: value('type') || 'all',
-          tag: value('tag'),
-          author: value('author'),
-          from: value('from'),
-          to: value('to'),
-        },
-        errors,
-        hasErrors: Object.keys(errors).length > 0,
-        postSlug: context?.postSlug,
-        postTitle: context?.postTitle,
-        everything: context?.params.everything,
-        searched: Boolean(page),
-        results: page?.results ?? [],
-        approximate: page?.approximate,
-        nothingToFind: Boolean(q) && page && !page.query.include.length,
-        pageNumber: page?.page ?? 1,
-        newerHref: page && page.page > 1 ? pageHref(req, page.page - 1) : undefined,
-        olderHref: page?.hasNext ? pageHref(req, page.page + 1) : undefined,
-      });
+      res.render('search/index', searchView(req, { errors, page, context }));
     }) satisfies RequestHandler,
 
     /** GET /api/search: the same parameters, JSON. */

@@ -10,6 +10,8 @@ export type AccountDeps = Parameters<typeof accountController>[0];
 export function accountRouter(services: AccountDeps, config: Config): Router {
   const router = Router();
   const accounts = accountController(services, config);
+  // Before /account/email/:token, which would take "resend" for a token.
+  router.post('/account/email/resend', requireUser, accounts.resendConfirmation);
   router.get('/account/email/:token', accounts.confirmEmailForm);
   router.post('/account/email/:token', accounts.confirmEmail);
   router.get('/account', requireUser, accounts.settings);

@@ -226,6 +226,30 @@ export class AccountService {
   }
 
   /**
+   * Sends the confirmation link again to the account's own address, not yet confirmed: one click
+   * on /account, no password (the link goes only to the address already on the account). Limited
+   * as address changes are.
+   */
+  async resendConfirmation(actor: SessionUser): Promise<string> {
+    const user = await this.stored(actor.id);
+    if (!user.email) {
+      throw new ValidationError('Your account has no email address yet: add one below.', {
+        email: 'Enter the address to confirm.',
+      });
+    }
+    if (user.emailConfirmedAt) throw new ValidationError('Your address is already confirmed.');
+    const turn = await this.emailChanges.take(`user:${actor.id}`);
+    if (turn.waitMs > 0) {
+      throw new TooManyRequestsError(
+        'The link was sent several times already. Try again later.',
+        Math.ceil(turn.waitMs / 1000),
+      );
+    }
+    await this.sendEmailLink(user, user.email);
+    return user.email;
+  }
+
+  /**
    * Sends a confirmation link to a new address (or the current one, to confirm it), given the
    * account's password; the address changes when the link is followed, and the old address is told.
    */

@@ -1,0 +1,128 @@
+import type { Page } from 'playwright-core';
+import { buildPost, postComment } from '../fixtures/factories';
+import { buildTestApp } from '../setup/app';
+import { liveBrowser } from '../setup/live';
+
+/**
+ * A new commenter's journeys in Chromium (issue 31): sign up from a post and come back to it,
+ * confirm the address and get reply mail; write a long comment or leave one half-typed without
+ * losing a word.
+ */
+describe('a commenter never loses the way or a word', () => {
+  jest.setTimeout(90000);
+  const test = buildTestApp();
+  const live = liveBrowser(test);
+  const { services } = test;
+
+  async function mailTo(address: string) {
+    await services.mailQueue.runDue();
+    return services.mailer.captured.filter((m) => m.to === address);
+  }
+
+  it('register from a post → back on the post → confirm by the mailed link → a reply mail arrives', async () => {
+    const post = await buildPost();
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}?page=1`);
+    await Promise.all([page.waitForURL(/\/register/), page.click('.site-nav a:text-is("Register")')]);
+    await page.fill('#field-username', 'new_nadia');
+    await page.fill('#field-email', 'nadia@example.com');
+    await page.fill('#field-password', 'a long enough passphrase 42');
+    await Promise.all([
+      page.waitForURL(/\/posts\//),
+      page.click('form[action="/register"] button[type=submit]'),
+    ]);
+    // Back where she was, signed in.
+    expect(new URL(page.url()).pathname).toBe(`/posts/${post.slug}`);
+    expect(await page.textContent('.site-nav')).toContain('new_nadia');
+
+    // The confirmation link came at sign-up (the default); one click on /account sends it again.
+    const [first] = await mailTo('nadia@example.com');
+    expect(first.subject).toMatch(/Confirm/);
+    await page.goto(`${live.server.url}/account`);
+    await Promise.all([
+      page.waitForURL(/resent=1/),
+      page.click('form[action="/account/email/resend"] button'),
+    ]);
+    expect(await page.textContent('[role=status], .notice')).toMatch(/on its way/);
+    const sent = await mailTo('nadia@example.com');
+    expect(sent).toHaveLength(2);
+    const link = /(https?:\/\/\S+\/account\/email\/\S+)/.exec(sent[1].text)![1];
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, live.server.url));
+    await Promise.all([
+      page.waitForURL(/confirmed=1/),
+      page.click('form[action^="/account/email/"] button[type=submit]'),
+    ]);
+
+    // She comments; someone replies; the reply mail reaches her.
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await page.fill('#field-body', 'My manager does this too. What worked for me was a weekly summary.');
+    await Promise.all([page.waitForURL(/#comment-/), page.click('#respond button[type=submit]')]);
+    const mine = /#comment-(\w+)/.exec(page.url())![1];
+    await postComment(services, post, {
+      parent: mine,
+      name: 'Helpful Hal',
+      body: 'A weekly summary is smart.',
+    });
+    // The reply is mailed after the response, from the event: poll the queue a few seconds.
+    let replies: { subject: string; text: string }[] = [];
+    for (let i = 0; i < 50 && !replies.length; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      replies = (await mailTo('nadia@example.com')).filter((m) => /Helpful Hal/.test(m.text + m.subject));
+    }
+    if (!replies.length)
+      console.log((await mailTo('nadia@example.com')).map((m) => m.subject + '\n' + m.text));
+    expect(replies).toHaveLength(1);
+    await page.close();
+  });
+
+  it('a 6,000-character paste shows the limit and loses nothing; a draft survives a reload and goes once posted', async () => {
+    const post = await buildPost();
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    // "Leave a comment" at the top of the thread leads to the form.
+    await page.click('[data-leave-comment] a');
+    expect(new URL(page.url()).hash).toBe('#respond');
+
+    const long = 'I have read every comment here and want to add one thing. '.repeat(104).slice(0, 6000);
+    await page.fill('#field-name', 'Patient Pat');
+    await page.fill('#field-body', long);
+    expect(await page.inputValue('#field-body')).toHaveLength(6000);
+    expect(await page.textContent('#counter-body')).toBe(
+      '1,000 characters over the 5,000 limit: shorten it to post. Nothing has been cut.',
+    );
+    await page.click('#respond button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe(`/posts/${post.slug}`);
+    expect(await page.inputValue('#field-body')).toHaveLength(6000);
+
+    // Shortened, then the tab reloads before posting: the draft is back, said so.
+    await page.fill('#field-body', long.slice(0, 4000));
+    expect(await page.textContent('#counter-body')).toBe('1,000 characters left');
+    await page.reload();
+    expect(await page.inputValue('#field-body')).toBe(long.slice(0, 4000));
+    expect(await page.textContent('.draft-note')).toMatch(/unsent comment is back/);
+
+    await Promise.all([page.waitForURL(/#comment-/), page.click('#respond button[type=submit]')]);
+    await page.reload();
+    expect(await page.inputValue('#field-body')).toBe('');
+    await page.close();
+  });
+
+  it('comments closed live: the half-typed comment stays on the page, read-only and copyable', async () => {
+    const post = await buildPost();
+    const page: Page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await page.waitForFunction(
+      () => (window as unknown as { adviceSocket?: { connected: boolean } }).adviceSocket?.connected,
+    );
+    await page.fill('#field-name', 'Slow Sam');
+    await page.fill('#field-body', 'I was just about to say that the');
+    await services.posts.setCommentStatus(String(post._id), 'closed', 'Thanks, everyone.');
+    await page.waitForSelector('.comments-closed');
+    expect(await page.inputValue('#field-body')).toBe('I was just about to say that the');
+    expect(await page.getAttribute('#field-body', 'readonly')).not.toBeNull();
+    expect(await page.isDisabled('#respond button[type=submit]')).toBe(true);
+    expect(await page.textContent('.draft-note')).toMatch(/Your text stays here/);
+    expect(await page.locator('[data-leave-comment]').count()).toBe(0);
+    await page.close();
+  });
+});

@@ -412,53 +412,82 @@ export class PostService {
     };
   }
 
+  /** The post's fields from what the editor submitted, or a ValidationError naming every bad field. */
   private validate(input: PostInput, format: 'markdown' | 'html' = 'markdown') {
-    const render = format === 'html' ? sanitizePostHtml : renderPostMarkdown;
     const errors = new FieldErrors();
-    const title = input.title.trim();
-    const letter = input.letter.trim();
-    const answer = input.answer.trim();
-    const authorName = input.authorName.trim() || 'The Columnist';
-    if (!title) errors.add('title', 'Give the post a title.');
-    else if (title.length > POST_LIMITS.title)
-      errors.add('title', `Keep the title under ${POST_LIMITS.title} characters.`);
-    if (input.slug.trim() && !slugify(input.slug)) errors.add('slug', 'Use letters or numbers in the slug.');
-    if (letter.length > POST_LIMITS.letter) {
-      errors.add('letter', `The letter is too long (${letter.length} of ${POST_LIMITS.letter} characters).`);
-    }
-    if (!answer && input.status !== 'draft') errors.add('answer', 'Write the answer before publishing.');
-    else if (answer.length > POST_LIMITS.answer) {
-      errors.add('answer', `The answer is too long (${answer.length} of ${POST_LIMITS.answer} characters).`);
-    }
-    if (authorName.length > POST_LIMITS.authorName) errors.add('authorName', 'That author name is too long.');
+    const text = checkedText(input, errors);
     if (!['draft', 'scheduled', 'published'].includes(input.status)) {
       errors.add('status', 'Choose draft, scheduled or published.');
     }
-    let publishAt: Date | null = null;
-    if (input.status === 'scheduled') {
-      publishAt = fromZonedInput(input.publishAt, this.config.siteTimeZone);
-      if (!publishAt || Number.isNaN(publishAt.getTime()))
-        errors.add('publishAt', `Give the date and time to publish (${this.config.siteTimeZone}).`);
-      else if (publishAt.getTime() <= this.now())
-        errors.add('publishAt', 'Choose a time in the future, or publish now.');
-    }
+    const publishAt = this.publishTime(input, errors);
     if (!['open', 'closed'].includes(input.commentStatus))
       errors.add('commentStatus', 'Choose open or closed.');
     errors.throwIfAny();
-    const letterHtml = letter ? render(letter) : '';
-    const answerHtml = answer ? render(answer) : '';
-    return {
-      title,
-      letterSource: letter,
-      letterHtml,
-      answerSource: answer,
-      answerHtml,
-      excerpt: plainExcerpt(letterHtml || answerHtml),
-      tags: parseTags(input.tags),
-      authorName,
-      status: input.status as 'draft' | 'scheduled' | 'published',
-      commentStatus: input.commentStatus as 'open' | 'closed',
-      publishAt,
-    };
+    return postFields(input, text, publishAt, format);
   }
+
+  /** A scheduled post's time to publish (null for others), which must be in the future. */
+  private publishTime(input: PostInput, errors: FieldErrors): Date | null {
+    if (input.status !== 'scheduled') return null;
+    const publishAt = fromZonedInput(input.publishAt, this.config.siteTimeZone);
+    if (!publishAt || Number.isNaN(publishAt.getTime()))
+      errors.add('publishAt', `Give the date and time to publish (${this.config.siteTimeZone}).`);
+    else if (publishAt.getTime() <= this.now())
+      errors.add('publishAt', 'Choose a time in the future, or publish now.');
+    return publishAt;
+  }
+}
+
+/** The post's texts, trimmed, with errors added for a missing or too long title, answer or name. */
+function checkedText(input: PostInput, errors: FieldErrors): PostText {
+  const title = input.title.trim();
+  const letter = input.letter.trim();
+  const answer = input.answer.trim();
+  const authorName = input.authorName.trim() || 'The Columnist';
+  if (!title) errors.add('title', 'Give the post a title.');
+  else if (title.length > POST_LIMITS.title)
+    errors.add('title', `Keep the title under ${POST_LIMITS.title} characters.`);
+  if (input.slug.trim() && !slugify(input.slug)) errors.add('slug', 'Use letters or numbers in the slug.');
+  if (letter.length > POST_LIMITS.letter) {
+    errors.add('letter', `The letter is too long (${letter.length} of ${POST_LIMITS.letter} characters).`);
+  }
+  if (!answer && input.status !== 'draft') errors.add('answer', 'Write the answer before publishing.');
+  else if (answer.length > POST_LIMITS.answer) {
+    errors.add('answer', `The answer is too long (${answer.length} of ${POST_LIMITS.answer} characters).`);
+  }
+  if (authorName.length > POST_LIMITS.authorName) errors.add('authorName', 'That author name is too long.');
+  return { title, letter, answer, authorName };
+}
+
+/** The texts of a post, trimmed. */
+interface PostText {
+  title: string;
+  letter: string;
+  answer: string;
+  authorName: string;
+}
+
+/** The fields a valid post is stored with: its texts rendered (Markdown, or sanitized HTML). */
+function postFields(
+  input: PostInput,
+  { title, letter, answer, authorName }: PostText,
+  publishAt: Date | null,
+  format: 'markdown' | 'html',
+) {
+  const render = format === 'html' ? sanitizePostHtml : renderPostMarkdown;
+  const letterHtml = letter ? render(letter) : '';
+  const answerHtml = answer ? render(answer) : '';
+  return {
+    title,
+    letterSource: letter,
+    letterHtml,
+    answerSource: answer,
+    answerHtml,
+    excerpt: plainExcerpt(letterHtml || answerHtml),
+    tags: parseTags(input.tags),
+    authorName,
+    status: input.status as 'draft' | 'scheduled' | 'published',
+    commentStatus: input.commentStatus as 'open' | 'closed',
+    publishAt,
+  };
 }

@@ -115,13 +115,13 @@
   );
   nextNew.hidden = true;
   nextNew.setAttribute('aria-keyshortcuts', 'n');
-  button('Collapse all', function () {
+  var collapseAll = button('Collapse all', function () {
     allComments().forEach(function (comment) {
       setCollapsed(comment, true);
     });
     saveCollapsed();
   });
-  button('Expand all', function () {
+  var expandAll = button('Expand all', function () {
     allComments().forEach(function (comment) {
       setCollapsed(comment, false);
     });
@@ -130,10 +130,19 @@
   var list = section.querySelector('ol.thread');
   if (list) list.parentNode.insertBefore(bar, list);
   addToggles(section);
+  // Collapse and Expand only once some comment has replies; the bar only once it has something.
+  function fitBar() {
+    var nested = Boolean(section.querySelector('.comment__toggle'));
+    collapseAll.hidden = !nested;
+    expandAll.hidden = !nested;
+    bar.hidden = !nested && nextNew.hidden && !status.textContent;
+  }
+  fitBar();
 
   // New comments that arrive live get their own toggles as their parents gain replies.
   new MutationObserver(function () {
     addToggles(section);
+    fitBar();
   }).observe(section, { childList: true, subtree: true });
 
   // ---- From a "replying to NAME" line to the parent, and back ----------------------------------
@@ -250,11 +259,13 @@
       fresh = result.comments || [];
       if (!result.count) {
         status.textContent = 'Nothing new since your last visit.';
+        fitBar();
         return;
       }
       status.textContent =
         result.count + (result.count === 1 ? ' new comment' : ' new comments') + ' since your last visit.';
       nextNew.hidden = false;
+      fitBar();
     })
     .catch(function () {
       // Offline or the server is away: the marks on this page still stand.

@@ -109,8 +109,12 @@ describe('a commenter never loses the way or a word', () => {
 
   it('comments closed live: the half-typed comment stays on the page, read-only and copyable', async () => {
     const post = await buildPost();
+    await postComment(services, post, { name: 'Only Olga', body: 'The one comment so far.' });
     const page: Page = await live.browser.newPage();
     await page.goto(`${live.server.url}/posts/${post.slug}`);
+    // A first visit to a one-comment thread: no reading bar (nothing to collapse, nothing new).
+    await page.waitForSelector('.reading-bar', { state: 'attached' });
+    expect(await page.locator('.reading-bar').isVisible()).toBe(false);
     await page.waitForFunction(
       () => (window as unknown as { adviceSocket?: { connected: boolean } }).adviceSocket?.connected,
     );

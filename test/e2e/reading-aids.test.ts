@@ -17,7 +17,7 @@ describe('reading a big thread: new since the last visit, and collapsing subthre
     const context = await live.browser.newContext();
     const first = await context.newPage();
     await first.goto(`${live.server.url}/posts/${post.slug}`);
-    await first.locator('.reading-bar').waitFor();
+    await first.locator('.reading-bar').waitFor({ state: 'attached' });
     expect(await first.locator('.comment--new').count()).toBe(0); // a first visit: nothing is new
     await first.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -74,7 +74,7 @@ describe('reading a big thread: new since the last visit, and collapsing subthre
     await page.click('.reading-bar button:has-text("Collapse all")');
     expect(await page.locator(`#comment-${String(reply._id)}`).isVisible()).toBe(false);
     await page.reload(); // remembered while reading
-    await page.locator('.reading-bar').waitFor();
+    await page.locator('.reading-bar').waitFor({ state: 'attached' });
     expect(await page.locator(`#comment-${String(reply._id)}`).isVisible()).toBe(false);
     await page.click('.reading-bar button:has-text("Expand all")');
     expect(await page.locator(`#comment-${String(reply._id)}`).isVisible()).toBe(true);
@@ -125,7 +125,7 @@ describe('reading a big thread: new since the last visit, and collapsing subthre
     }
     const page = await live.browser.newPage();
     await page.goto(`${live.server.url}/posts/${post.slug}`);
-    await page.locator('.reading-bar').waitFor();
+    await page.locator('.reading-bar').waitFor({ state: 'attached' });
     // Past the deepest nesting shown, the deepest reply says whom it answers, with a link.
     const deepest = page.locator(`#comment-${String(chain[3]._id)}`);
     await deepest.locator('.comment__replying-to a').click();

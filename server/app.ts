@@ -84,6 +84,7 @@ export function serverOptions(config: Pick<Config, 'requestTimeoutSeconds'>): Se
 }
 
 /** Builds the Express app: no port, no connections, no side effects. */
+// eslint-disable-next-line max-lines-per-function -- the composition root of the HTTP app: one straight sequence of middleware and routers, read top to bottom
 export function createApp(deps: AppDeps): Express {
   const { config, logger, database } = deps;
   const renderer = deps.renderer ?? createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');

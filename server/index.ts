@@ -35,6 +35,7 @@ function readConfig(): Config {
 }
 
 /** Boot: config, database (embedded or MONGODB_URI), demo content, app, listen, graceful shutdown. */
+// eslint-disable-next-line max-lines-per-function -- the process's composition root: start-up and shutdown in order, read top to bottom
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, {

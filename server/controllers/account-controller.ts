@@ -8,6 +8,7 @@ import { parsePage } from './input/query.js';
 import { pathParam } from './input/params.js';
 
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
+// eslint-disable-next-line max-lines-per-function -- a factory of route handlers: each handler inside is its own function, measured on its own
 export function accountController(
   services: Pick<Services, 'ownComments' | 'posts' | 'users' | 'accounts' | 'inbox' | 'warnings'>,
   config: Pick<Config, 'sessionSecret'>,

@@ -10,6 +10,7 @@ import type { SessionUser } from '../services/accounts/user-service.js';
 
 const safeNext = (raw: unknown): string => safeLocalPath(raw, '/');
 
+// eslint-disable-next-line max-lines-per-function -- a factory of route handlers: each handler inside is its own function, measured on its own
 export function authController(
   services: Pick<Services, 'users' | 'accounts'>,
   config: Config,

@@ -40,6 +40,7 @@ function done(req: Request, res: Response, message: string, fallback = '/moderat
 }
 
 /** Moderation pages and actions (moderator role), reader reports, and the audit log (admin). */
+// eslint-disable-next-line max-lines-per-function -- a factory of route handlers: each handler inside is its own function, measured on its own
 export function moderationController(
   services: Pick<Services, 'moderation' | 'audit' | 'sanctions' | 'users' | 'commenters' | 'warnings'>,
   _config: Config,

@@ -6,6 +6,7 @@ import { parseFilters, type SearchPage, type SearchParams } from '../services/se
 import { canAdminister, canModerate } from '../lib/roles.js';
 
 /** /search, /api/search and title suggestions: one service, the page and the JSON alike. */
+// eslint-disable-next-line max-lines-per-function -- a factory of route handlers: each handler inside is its own function, measured on its own
 export function searchController(services: Pick<Services, 'search' | 'posts'>) {
   /** The request's search: its filters, the thread it is limited to, and whether it may see everything. */
   async function paramsOf(

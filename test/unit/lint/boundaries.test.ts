@@ -9,7 +9,11 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../../..');
 
 /** ESLint as `npm run lint` runs it (a child process: the config is an ES module), on one text. */
-async function problems(file: string, code: string): Promise<string[]> {
+async function problems(
+  file: string,
+  code: string,
+  rule = '@typescript-eslint/no-restricted-imports',
+): Promise<string[]> {
   let out: string;
   try {
     out = execFileSync(
@@ -21,9 +25,7 @@ async function problems(file: string, code: string): Promise<string[]> {
     out = (err as { stdout: string }).stdout;
   }
   const [result] = JSON.parse(out) as { messages: { ruleId: string; message: string }[] }[];
-  return result.messages
-    .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
-    .map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 describe('layer boundaries (npm run lint)', () => {
@@ -105,6 +107,26 @@ describe('layer boundaries (npm run lint)', () => {
     ],
   ])('allows %s', async (_name, file, code) => {
     expect(await problems(file, code)).toEqual([]);
+  });
+});
+
+describe('function size and branching (npm run lint)', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `  total += ${i};`).join('\n');
+  const branches = (n: number) =>
+    Array.from({ length: n }, (_, i) => `  if (x === ${i}) return ${i};`).join('\n');
+
+  it('refuses a function of more than 100 lines, and one with more than 20 branches', async () => {
+    const long = `export function long(): number {\n  let total = 0;\n${lines(100)}\n  return total;\n}\n`;
+    expect(await problems('server/services/posts/x.ts', long, 'max-lines-per-function')).toHaveLength(1);
+    const tangled = `export function tangled(x: number): number {\n${branches(20)}\n  return -1;\n}\n`;
+    expect(await problems('server/services/posts/x.ts', tangled, 'complexity')).toHaveLength(1);
+  });
+
+  it('allows them split into named steps', async () => {
+    const step = `export function step(): number {\n  let total = 0;\n${lines(50)}\n  return total;\n}\n`;
+    expect(await problems('server/services/posts/x.ts', step, 'max-lines-per-function')).toEqual([]);
+    const fewer = `export function fewer(x: number): number {\n${branches(10)}\n  return -1;\n}\n`;
+    expect(await problems('server/services/posts/x.ts', fewer, 'complexity')).toEqual([]);
   });
 });
 

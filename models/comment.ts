@@ -46,6 +46,8 @@ const commentSchema = new Schema(
     removedReason: { type: String, default: '' },
     /** No new replies anywhere under this comment. */
     locked: { type: Boolean, default: false },
+    /** A columnist's pick: shown above the thread, newest pick first (null: not featured). */
+    featuredAt: { type: Date, default: null },
     reportCount: { type: Number, default: 0, min: 0 },
     /** Hashed IP of the writer, for IP blocks; never shown. */
     ipHash: { type: String, default: '', select: false },

@@ -59,6 +59,8 @@ export function apiController(services: Pick<Services, 'comments' | 'gate' | 'po
       });
       res.json({
         comments: page.comments,
+        // The columnist's picks, newest pick first (on every page, as the thread page shows them).
+        featured: page.featured,
         total: page.total,
         order: page.order,
         paging: page.paging,

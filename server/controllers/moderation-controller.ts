@@ -127,6 +127,16 @@ export function moderationController(
       done(req, res, `#${comment.number} ${ACTION_DONE[action]}.`);
     }) satisfies RequestHandler,
 
+    /** POST /comments/:id/feature and /unfeature (editors and moderators): the columnist's picks. */
+    feature: (async (req, res) => {
+      const featured = !req.path.endsWith('/unfeature');
+      const comment = await moderation.feature(req.user!, pathParam(req, 'id'), featured);
+      const message = featured
+        ? `#${comment.number} is one of the picks.`
+        : `#${comment.number} is no longer a pick.`;
+      done(req, res, message, '/');
+    }) satisfies RequestHandler,
+
     /** POST /moderation/comments/bulk {ids[], action, reason} */
     bulk: (async (req, res) => {
       const action = field(req.body, 'action') as CommentAction;

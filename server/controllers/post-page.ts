@@ -5,6 +5,7 @@ import { SHARED_PAGE, type SharedPage } from '../middleware/shared-pages.js';
 import type { Request, Response } from 'express';
 import type { Post } from '../../models/post.js';
 import { letterWriterOn, viewerOf } from '../auth/guards.js';
+import { canFeature } from '../lib/roles.js';
 import type { Config } from '../config/index.js';
 import type { ThreadOrder } from '../services/comments/thread.js';
 import type { CommentView } from '../services/comments/comment-view.js';
@@ -105,9 +106,17 @@ export async function renderPostPage(
     isModerator: ctx.moderator,
     postId: String(post._id),
     threadHtml: deps.fragments.list(thread, ctx),
+    featured: thread.featured,
+    // What a staff action on this thread did (Pick, Lock…): said to staff only, who came from it.
+    notice: ctx.moderator || ctx.canFeature ? doneNotice(req.query.done) : undefined,
     thread: threadView(thread, options, ctx),
     form: formView(req, config, post, options, { form, replyTarget, csrfToken: ctx.csrfToken, letterWriter }),
   });
+}
+
+/** A staff action's outcome from ?done=, as plain text (escaped by the template), bounded. */
+function doneNotice(done: unknown): string | undefined {
+  return typeof done === 'string' && done ? done.slice(0, 200) : undefined;
 }
 
 /** The comment form's values and errors: those sent back after a refusal, or a fresh form (a reply, a quote). */
@@ -139,6 +148,7 @@ function commentContext(
     commentsOpen,
     currentUserId: req.user?.id ?? null,
     moderator,
+    canFeature: canFeature(req.user),
     csrfToken: String(res.locals.csrfToken ?? ''),
   };
 }

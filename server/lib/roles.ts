@@ -50,8 +50,14 @@ export function badgeLabel(role: Role): string {
   return badge === 'columnist' ? 'Columnist' : badge === 'staff' ? 'Staff' : '';
 }
 
+/** Editors (the columnist) and moderators choose the columnist's picks. */
+export function canFeature(user: Someone): boolean {
+  return canEdit(user) || canModerate(user);
+}
+
 const QUESTIONS = {
   staff: isStaff,
+  feature: canFeature,
   moderate: canModerate,
   edit: canEdit,
   administer: canAdminister,

@@ -11,6 +11,8 @@ export interface CommentContext {
   commentsOpen: boolean;
   currentUserId: string | null;
   moderator: boolean;
+  /** An editor or a moderator: Pick and Unpick on shown comments (the columnist's picks). */
+  canFeature?: boolean;
   csrfToken: string;
 }
 
@@ -31,7 +33,7 @@ export class ThreadFragments {
   /** A page of comments as HTML: shared pages once per thread version, personal ones each time. */
   list(page: ThreadPage, ctx: CommentContext): string {
     const render = () => this.renderer.renderPartial('comments/list', { comments: page.comments, ctx });
-    const anonymous = !ctx.currentUserId && !ctx.moderator;
+    const anonymous = !ctx.currentUserId && !ctx.moderator && !ctx.canFeature;
     if (!page.shared || !anonymous) return render();
     const key = `${page.order}:${page.paging.page}:${ctx.pageBase}:${ctx.commentsOpen}:${ctx.replyQuery}`;
     return this.lists.get(page.shared, key, render);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireUser } from '../auth/guards.js';
+import { requireRole, requireUser } from '../auth/guards.js';
 import { accountController } from '../controllers/account-controller.js';
 import { moderationController } from '../controllers/moderation-controller.js';
 import type { Config } from '../config/index.js';
@@ -21,5 +21,8 @@ export function commentsRouter(services: CommentsDeps, config: Config): Router {
   router.post('/comments/:id/delete', requireUser, own.delete);
   router.get('/comments/:id/report', reports.reportForm);
   router.post('/comments/:id/report', reports.report);
+  // The columnist's picks: editors and moderators (admins too).
+  router.post('/comments/:id/feature', requireRole('editor', 'moderator'), reports.feature);
+  router.post('/comments/:id/unfeature', requireRole('editor', 'moderator'), reports.feature);
   return router;
 }

@@ -82,7 +82,6 @@ export function createServices(deps: {
   const settings = new SettingsService(deps.config, events, audit);
   const posts = new PostService(deps.config, events, now, audit);
   const mailer = deps.mailer ?? createMailer(deps.config, deps.logger);
-  const letters = new LetterService(deps.config, posts, mailer, now, limiter);
   const names = new ReservedNames(now, undefined, (err) =>
     deps.logger?.error({ err }, 'reading account names and bylines failed'),
   );
@@ -99,6 +98,7 @@ export function createServices(deps: {
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
   const moderation = new ModerationService(deps.config, events, store, posts, sanctions, audit);
   const mailQueue = new MailQueue(mailer, now, logError('sending queued mail failed'));
+  const letters = new LetterService(deps.config, posts, mailer, now, limiter, mailQueue);
   const replies = new ReplyNotifier(deps.config, mailQueue, logError('reply notification failed'), now);
   const services: Services = {
     events,

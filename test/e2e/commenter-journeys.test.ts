@@ -2,6 +2,8 @@ import type { Page } from 'playwright-core';
 import { buildPost, postComment } from '../fixtures/factories';
 import { buildTestApp } from '../setup/app';
 import { liveBrowser } from '../setup/live';
+import { signInPage } from '../setup/browser';
+import { buildUser } from '../fixtures/users';
 
 /**
  * A new commenter's journeys in Chromium (issue 31): sign up from a post and come back to it,
@@ -128,5 +130,26 @@ describe('a commenter never loses the way or a word', () => {
     expect(await page.textContent('.draft-note')).toMatch(/Your text stays here/);
     expect(await page.locator('[data-leave-comment]').count()).toBe(0);
     await page.close();
+  });
+
+  it('an editor picks a comment in the thread: it appears above the thread, for readers too', async () => {
+    const post = await buildPost();
+    await postComment(services, post, { name: 'First Fay', body: 'An ordinary comment.' });
+    const good = await postComment(services, post, { name: 'Wise Wren', body: 'Ask for it in writing.' });
+    const editor = await buildUser(services, 'editor');
+    const page = await live.browser.newPage();
+    await signInPage(page, live.server.url, editor.username);
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await Promise.all([page.waitForURL(/done=/), page.click(`#comment-${good._id} .comment__pick`)]);
+    expect(await page.textContent('[role=status], .notice')).toMatch(/one of the picks/);
+    expect(await page.textContent('.picks')).toContain('Ask for it in writing.');
+
+    const reader = await live.browser.newPage();
+    await reader.goto(`${live.server.url}/posts/${post.slug}`);
+    expect(await reader.textContent('.picks h3')).toBe('Columnist’s picks');
+    await reader.click('.pick__meta a');
+    await reader.waitForURL(new RegExp(`#comment-${good._id}$`));
+    await page.close();
+    await reader.close();
   });
 });

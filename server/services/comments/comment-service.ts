@@ -34,6 +34,8 @@ export { COMMENT_LIMITS } from './comment-body.js';
 export interface ThreadPage {
   /** The page's top-level comments, each with all its replies. */
   comments: CommentView[];
+  /** The columnist's picks, newest pick first, shown above the thread on every page. */
+  featured: CommentView[];
   /** Visible comments on the whole post. */
   total: number;
   paging: Paging;
@@ -65,7 +67,7 @@ export interface NewComment {
 }
 
 const THREAD_FIELDS =
-  '_id post parent ancestors root depth number authorName authorKind authorUser notifyReplies bodyHtml status createdAt editedAt locked heldReason';
+  '_id post parent ancestors root depth number authorName authorKind authorUser notifyReplies bodyHtml status createdAt editedAt locked heldReason featuredAt';
 
 export class CommentService {
   private readonly cache: ThreadCache<Thread>;
@@ -162,6 +164,14 @@ export class CommentService {
     const slice = () => roots.slice(start, start + perPage).map((node) => toCommentView(node, post.slug));
     return {
       comments: personal ? slice() : this.views.get(thread, `${options.order}:${start}:${post.slug}`, slice),
+      featured: this.views.get(thread, `featured:${post.slug}`, () =>
+        thread.featured.map((c) =>
+          toCommentView(
+            { ...c, displayDepth: 0, replyingTo: null, orphaned: false, children: [] },
+            post.slug,
+          ),
+        ),
+      ),
       total: thread.visible.length,
       paging: pageInfo,
       order: options.order,

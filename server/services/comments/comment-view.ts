@@ -24,6 +24,8 @@ export interface CommentView {
   pending: boolean;
   heldReason: string;
   locked: boolean;
+  /** One of the columnist's picks. */
+  featured: boolean;
   /** This comment or one above it is locked: no Reply link. */
   repliesLocked: boolean;
   createdAt: string;
@@ -68,6 +70,7 @@ export function toCommentView(
     pending: node.status === 'pending',
     heldReason: node.status === 'pending' ? (node.heldReason ?? '') : '',
     locked: Boolean(node.locked),
+    featured: Boolean(node.featuredAt) && !tombstone,
     repliesLocked,
     createdAt: new Date(node.createdAt).toISOString(),
     bodyHtml: tombstone ? '' : node.bodyHtml,

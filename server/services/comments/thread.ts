@@ -23,6 +23,7 @@ export type ShownComment = Pick<
   | 'editedAt'
   | 'locked'
   | 'heldReason'
+  | 'featuredAt'
 >;
 
 const TOMBSTONES = new Set(['deleted', 'removed']);
@@ -101,6 +102,13 @@ export class Thread {
   get visible(): ShownComment[] {
     this.visibleList ??= this.comments.filter((c) => c.status === 'visible');
     return this.visibleList;
+  }
+
+  /** The columnist's picks that readers can see, the newest pick first (read from the thread in memory). */
+  get featured(): ShownComment[] {
+    return this.visible
+      .filter((c) => c.featuredAt)
+      .sort((a, b) => new Date(b.featuredAt!).getTime() - new Date(a.featuredAt!).getTime());
   }
 
   /**

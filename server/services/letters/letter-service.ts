@@ -7,6 +7,7 @@ import { NotFoundError, TooManyRequestsError, ValidationError } from '../../erro
 import { COMMENT_LIMITS } from '../comments/comment-body.js';
 import { FieldErrors, isEmail } from '../../lib/validation.js';
 import type { Mailer } from '../../mail/mailer.js';
+import type { MailQueue } from '../notifications/mail-queue.js';
 import type { PostService } from '../posts/post-service.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 import { hashIp } from '../../lib/ip-hash.js';
@@ -53,6 +54,8 @@ export class LetterService {
     private readonly mailer: Mailer,
     private readonly now: () => number,
     limiter: LimiterFactory,
+    /** The durable queue, for the mail that says a letter arrived (sent after the response). */
+    private readonly mailQueue?: Pick<MailQueue, 'enqueue'>,
   ) {
     this.perIp = limiter('ask', config.askPerHour, 3600000);
   }
@@ -129,7 +132,10 @@ export class LetterService {
           wantsAnonymized: input.wantsAnonymized,
           ipHash: ipKey,
         });
-        return letter.toObject() as Letter;
+        const stored = letter.toObject() as Letter;
+        // Stored: a failed acknowledgement must not turn into an error that makes them send it twice.
+        await this.acknowledge(stored, email).catch(() => undefined);
+        return stored;
       } catch (err) {
         if ((err as { code?: number }).code !== 11000 || attempt >= 5) {
           await taken.undo(); // not sent: it does not count against the writer
@@ -137,6 +143,28 @@ export class LetterService {
         }
       }
     }
+  }
+
+  /**
+   * Tells the writer their letter arrived, with its reference (what to quote when writing to the
+   * editors about it). Queued, so a mail server that is away delays it and loses nothing.
+   */
+  private async acknowledge(letter: Letter, email: string): Promise<void> {
+    await this.mailQueue?.enqueue(`letter-received:${letter.reference}`, {
+      to: email,
+      subject: `We have your letter (${letter.reference}): ${letter.subject}`,
+      text: [
+        `Hello${letter.pseudonym ? ` ${letter.pseudonym}` : ''},`,
+        '',
+        `Thank you for writing to ${this.config.siteTitle}. Your letter arrived; its reference is ${letter.reference}.`,
+        'The columnist reads every letter but cannot answer them all. If yours is answered, we will',
+        'write to this address with a link to the answer, and a private link to join the discussion.',
+        '',
+        `Your letter: "${letter.subject}"`,
+        '',
+        `— ${this.config.siteTitle}`,
+      ].join('\n'),
+    });
   }
 
   /** The inbox, newest first, a page at a time (older than `before`, a letter id); one more is read to tell if more follow. */

@@ -231,6 +231,29 @@ export class ModerationService {
     return { hidden: hide };
   }
 
+  /**
+   * Makes a shown comment one of the columnist's picks (shown above the thread, newest pick first),
+   * or takes it off them. Editors and moderators do it; it is in the audit log.
+   */
+  async feature(actor: SessionUser, commentId: string, featured: boolean): Promise<Comment> {
+    const comment = await this.comment(commentId);
+    if (comment.status !== 'visible') {
+      throw new ConflictError(`Comment #${comment.number} is not shown to readers, so it cannot be a pick.`);
+    }
+    const featuredAt = featured ? new Date() : null;
+    const post =
+      (await this.store.change(comment, { $set: { featuredAt } }, 'comment.updated')) ??
+      (await this.post(comment.post));
+    await this.audit.record(actor, {
+      action: featured ? 'comment.feature' : 'comment.unfeature',
+      targetType: 'comment',
+      targetId: String(comment._id),
+      targetLabel: this.label(comment, post),
+      reason: '',
+    });
+    return { ...comment, featuredAt };
+  }
+
   /** Where a comment stands in its thread (any state: moderators see held and removed ones there). */
   async placeOf(commentId: string): Promise<string> {
     const comment = await this.comment(commentId);

@@ -6,7 +6,11 @@ import { buildTestApp, guestForm } from '../../setup/app';
 
 describe('asking a question', () => {
   let clock = Date.now();
-  const { app } = buildTestApp({ ASK_MIN_SECONDS: '3', ASK_PER_HOUR: '3' }, mongooseHealth(), () => clock);
+  const { app, services } = buildTestApp(
+    { ASK_MIN_SECONDS: '3', ASK_PER_HOUR: '3' },
+    mongooseHealth(),
+    () => clock,
+  );
 
   async function form() {
     const $ = cheerio.load((await request(app).get('/ask').expect(200)).text);
@@ -51,6 +55,11 @@ describe('asking a question', () => {
       consentPublish: true,
       wantsAnonymized: true,
     });
+    // The writer is told it arrived, with the reference.
+    await services.mailQueue.runDue();
+    const [mail] = services.mailer.captured.filter((m) => m.to === 'hungry@example.com');
+    expect(mail.subject).toBe(`We have your letter (${reference}): ${good.subject}`);
+    expect(mail.text).toContain(`its reference is ${reference}`);
   });
 
   it('refuses a form sent faster than a person could, and a filled honeypot, storing nothing', async () => {

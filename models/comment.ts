@@ -46,6 +46,8 @@ const commentSchema = new Schema(
     removedReason: { type: String, default: '' },
     /** No new replies anywhere under this comment. */
     locked: { type: Boolean, default: false },
+    /** Accounts the text mentions (@name), linked and told when it is shown. */
+    mentions: { type: [{ type: Schema.Types.ObjectId, ref: 'User' }], default: [] },
     /** A columnist's pick: shown above the thread, newest pick first (null: not featured). */
     featuredAt: { type: Date, default: null },
     reportCount: { type: Number, default: 0, min: 0 },

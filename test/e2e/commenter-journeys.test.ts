@@ -4,6 +4,7 @@ import { buildTestApp } from '../setup/app';
 import { liveBrowser } from '../setup/live';
 import { signInPage } from '../setup/browser';
 import { buildUser } from '../fixtures/users';
+import { UserModel } from '../../models/user';
 
 /**
  * A new commenter's journeys in Chromium (issue 31): sign up from a post and come back to it,
@@ -151,5 +152,29 @@ describe('a commenter never loses the way or a word', () => {
     await reader.waitForURL(new RegExp(`#comment-${good._id}$`));
     await page.close();
     await reader.close();
+  });
+
+  it('an @mention typed in the browser links the account and mails it', async () => {
+    const post = await buildPost();
+    const mina = await services.users.register({
+      username: 'Mina_K',
+      password: 'a long enough passphrase 42',
+      email: 'mina@example.com',
+    });
+    await UserModel.updateOne({ _id: mina.id }, { $set: { emailConfirmedAt: new Date() } });
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await page.fill('#field-name', 'Guest Gus');
+    await page.fill('#field-body', 'I think @mina_k has been through this. What did you do?');
+    await Promise.all([page.waitForURL(/#comment-/), page.click('#respond button[type=submit]')]);
+    const id = /#comment-(\w+)/.exec(page.url())![1];
+    expect(await page.getAttribute(`#comment-${id} a.mention`, 'href')).toBe('/users/Mina_K');
+    let mails: { subject: string }[] = [];
+    for (let i = 0; i < 50 && !mails.length; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      mails = await mailTo('mina@example.com');
+    }
+    expect(mails.map((m) => m.subject)).toEqual([`Guest Gus mentioned you on “${post.title}”`]);
+    await page.close();
   });
 });

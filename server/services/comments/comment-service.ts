@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/ind
 import type { DomainEvents } from '../events.js';
 import { FieldErrors, isEmail, isObjectIdString } from '../../lib/validation.js';
 import { checkBody, COMMENT_LIMITS, renderBody } from './comment-body.js';
+import { findMentions, withMentionLinks } from '../accounts/mentions.js';
 import { paging, type Paging } from '../../lib/paging.js';
 import type { CommentGate, Writer } from './comment-gate.js';
 import type { PostService } from '../posts/post-service.js';
@@ -266,7 +267,8 @@ export class CommentService {
     const writer: Writer = { user, account: author.user, email: guest ? authorEmail : '', ipHash };
     const giveBack = await this.admit(writer, guest ? authorName : null, post);
     try {
-      const bodyHtml = renderBody(body);
+      const mentioned = await findMentions(body);
+      const bodyHtml = withMentionLinks(renderBody(body), mentioned);
       const screening = await this.gate.screen(writer, body, bodyHtml, Boolean(letterWriter));
       if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
       const _id = new Types.ObjectId();
@@ -285,6 +287,7 @@ export class CommentService {
           parent?.authorUser && String(parent.authorUser) !== (user?.id ?? '') ? parent.authorUser : null,
         bodySource: body,
         bodyHtml,
+        mentions: [...mentioned.values()].map((m) => m.id),
         notifyReplies: guest && Boolean(input.notifyReplies),
         notifyConfirmed: false,
         status: screening.hold ? 'pending' : 'visible',

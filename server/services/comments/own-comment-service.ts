@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/ind
 import type { CommentGate } from './comment-gate.js';
 import { hashIp } from '../../lib/ip-hash.js';
 import { checkBody, renderBody } from './comment-body.js';
+import { findMentions, withMentionLinks } from '../accounts/mentions.js';
 import { FieldErrors, isObjectIdString } from '../../lib/validation.js';
 import { paging } from '../../lib/paging.js';
 import type { PostService } from '../posts/post-service.js';
@@ -65,7 +66,8 @@ export class OwnCommentService {
     errors.throwIfAny();
     const writer = { user, email: '', ipHash: hashIp(ip, this.config.sessionSecret) };
     await this.gate.assertMayWrite(writer);
-    const bodyHtml = renderBody(body);
+    // Mentions are linked in the new text (those it adds are not told: a mention mails once, when posted).
+    const bodyHtml = withMentionLinks(renderBody(body), await findMentions(body));
     const screening = await this.gate.screen(writer, body, bodyHtml);
     if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
     // A held comment stays held; a shown one is held again if its new text would be.

@@ -45,7 +45,9 @@ export class ReplyNotifier {
     const parent = shown?.parent ? thread?.byId(String(shown.parent)) : undefined;
     const wantsMail = (c?: ShownComment) =>
       Boolean(c && (c.authorUser || c.notifyReplies || c.authorKind === 'letter-writer'));
-    if (shown && !shown.notifyReplies && !wantsMail(parent)) return;
+    // (A mention is a link our renderer made: no query to see that there is none.)
+    const mentions = shown?.bodyHtml.includes('class="mention"');
+    if (shown && !shown.notifyReplies && !wantsMail(parent) && !mentions) return;
     this.onComment(postId, commentId, post).catch(this.onError);
   }
 
@@ -108,27 +110,74 @@ export class ReplyNotifier {
 
   private async onComment(postId: Types.ObjectId, commentId: Types.ObjectId, known?: Post): Promise<void> {
     const reply = await commentById(commentId)
-      .select('+authorEmail parent authorName authorUser authorKind bodySource number status notifyReplies')
+      .select(
+        '+authorEmail parent authorName authorUser authorKind bodySource number status notifyReplies mentions',
+      )
       .lean<Comment>();
     if (!reply || reply.status !== 'visible') return;
     const post = known ?? (await PostModel.findById(postId).select('slug title').lean<Post>());
     if (!post) return;
     if (reply.notifyReplies && reply.authorEmail) await this.askToConfirm(reply);
-    if (!reply.parent) return;
-    const parent = await commentById(reply.parent)
+    const repliedTo = reply.parent ? await this.mailParent(post, reply) : null;
+    await this.mailMentioned(post, reply, repliedTo);
+  }
+
+  /** The reply mail to the parent comment's writer; returns the account told, if one was. */
+  private async mailParent(post: Post, reply: Comment): Promise<string | null> {
+    const parent = await commentById(reply.parent!)
       .select('+authorEmail post authorUser authorKind number notifyReplies notifyConfirmed')
       .lean<Comment>();
-    if (!parent) return;
+    if (!parent) return null;
     const to = await this.recipient(parent, reply);
-    if (!to) return;
-    const link = this.url(`/posts/${post.slug}/comments/${String(commentId)}`);
-    const unsubscribe = this.url(`/unsubscribe/${this.unsubscribeToken(to.who, to.list)}`);
-    const excerpt = reply.bodySource.length > 600 ? `${reply.bodySource.slice(0, 600)}…` : reply.bodySource;
-    await this.queue.enqueue(`reply:${String(commentId)}:${to.address}`, {
+    if (!to) return null;
+    await this.queue.enqueue(`reply:${String(reply._id)}:${to.address}`, {
       to: to.address,
       subject: `${reply.authorName} replied to your comment on “${post.title}”`,
-      text: [
+      ...this.body(
+        post,
+        reply,
+        to,
         `${reply.authorName} replied to your comment #${parent.number} on “${post.title}”:`,
+      ),
+    });
+    return to.list === 'replies' ? to.who : null;
+  }
+
+  /**
+   * Accounts the comment mentions hear of it as of a reply, under the same preference and
+   * unsubscribe link (not its writer, not the one a reply mail already went to).
+   */
+  private async mailMentioned(post: Post, reply: Comment, repliedTo: string | null): Promise<void> {
+    for (const id of reply.mentions ?? []) {
+      if (String(id) === String(reply.authorUser ?? '') || String(id) === repliedTo) continue;
+      const to = await this.account(id);
+      if (!to) continue;
+      await this.queue.enqueue(`mention:${String(reply._id)}:${to.who}`, {
+        to: to.address,
+        subject: `${reply.authorName} mentioned you on “${post.title}”`,
+        ...this.body(
+          post,
+          reply,
+          to,
+          `${reply.authorName} mentioned you in comment #${reply.number} on “${post.title}”:`,
+        ),
+      });
+    }
+  }
+
+  /** A notification's text (the comment quoted, its link, why and how to stop) and unsubscribe headers. */
+  private body(
+    post: Post,
+    reply: Comment,
+    to: { who: string; list: MailingList; why: string },
+    intro: string,
+  ) {
+    const link = this.url(`/posts/${post.slug}/comments/${String(reply._id)}`);
+    const unsubscribe = this.url(`/unsubscribe/${this.unsubscribeToken(to.who, to.list)}`);
+    const excerpt = reply.bodySource.length > 600 ? `${reply.bodySource.slice(0, 600)}…` : reply.bodySource;
+    return {
+      text: [
+        intro,
         '',
         ...excerpt.split('\n').map((line) => `> ${line}`),
         '',
@@ -142,7 +191,22 @@ export class ReplyNotifier {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },
-    });
+    };
+  }
+
+  /** An account's confirmed address, if it takes reply (and mention) emails. */
+  private async account(id: Types.ObjectId) {
+    const user = await UserModel.findById(id)
+      .select('+email notifyReplies emailConfirmedAt')
+      .lean<User & { email: string }>();
+    // Only to an address its owner has confirmed: anyone can type someone else's at registration.
+    if (!user?.email || !user.emailConfirmedAt || user.notifyReplies === false) return null;
+    return {
+      address: user.email,
+      who: String(user._id),
+      list: 'replies' as const,
+      why: `You get this because you have an account on ${this.config.siteTitle}.`,
+    };
   }
 
   /** Where a reply to `parent` is mailed, if anywhere. */
@@ -152,17 +216,7 @@ export class ReplyNotifier {
   ): Promise<{ address: string; who: string; list: MailingList; why: string } | null> {
     if (parent.authorUser) {
       if (String(parent.authorUser) === String(reply.authorUser ?? '')) return null;
-      const user = await UserModel.findById(parent.authorUser)
-        .select('+email notifyReplies emailConfirmedAt')
-        .lean<User & { email: string }>();
-      // Only to an address its owner has confirmed: anyone can type someone else's at registration.
-      if (!user?.email || !user.emailConfirmedAt || user.notifyReplies === false) return null;
-      return {
-        address: user.email,
-        who: String(user._id),
-        list: 'replies',
-        why: `You get this because you have an account on ${this.config.siteTitle}.`,
-      };
+      return this.account(parent.authorUser);
     }
     if (parent.authorKind === 'letter-writer') return this.letterWriter(parent, reply);
     const address = parent.notifyReplies && parent.notifyConfirmed ? parent.authorEmail : '';

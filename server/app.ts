@@ -206,7 +206,16 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use(accountRouter(accountDeps, config));
   app.use(usersRouter(accountDeps, config));
-  app.use(commentsRouter({ accounts: accountDeps, moderation: moderationDeps }, config));
+  app.use(
+    commentsRouter(
+      {
+        accounts: accountDeps,
+        moderation: moderationDeps,
+        editing: { ownComments: services.ownComments, posts: services.posts },
+      },
+      config,
+    ),
+  );
   app.use(moderationRouter(moderationDeps, config));
   app.use(
     adminRouter(

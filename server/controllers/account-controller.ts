@@ -189,31 +189,6 @@ export function accountController(
       res.redirect(303, '/admin/users');
     }) satisfies RequestHandler,
 
-    /** GET /comments/:id/edit */
-    editForm: (async (req, res) => {
-      const comment = await services.ownComments.forEditing(req.user!, pathParam(req, 'id'));
-      res.render('comments/edit', { title: 'Edit your comment', comment, body: comment.bodySource });
-    }) satisfies RequestHandler,
-
-    /** POST /comments/:id/edit */
-    edit: (async (req, res) => {
-      const id = pathParam(req, 'id');
-      try {
-        const comment = await services.ownComments.edit(req.user!, id, field(req.body, 'body'), req.ip);
-        const post = await services.posts.getById(String(comment.post));
-        res.redirect(303, `/posts/${post.slug}/comments/${id}`);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        const comment = await services.ownComments.forEditing(req.user!, id);
-        res.status(400).render('comments/edit', {
-          title: 'Edit your comment',
-          comment,
-          body: field(req.body, 'body'),
-          errors: err.details ?? {},
-        });
-      }
-    }) satisfies RequestHandler,
-
     /** GET /comments/:id/delete: asks first. */
     deleteForm: (async (req, res) => {
       const comment = await services.ownComments.forEditing(req.user!, pathParam(req, 'id'));

@@ -91,6 +91,7 @@ export async function renderPostPage(
       '/socket.io/socket.io.js',
       '/js/thread.js',
       '/js/comment-box.js',
+      '/js/comment-edit.js',
       '/js/live.js',
       '/js/reading-aids.js',
     ],

@@ -2,12 +2,14 @@ import { Router } from 'express';
 import { requireRole, requireUser } from '../auth/guards.js';
 import { accountController } from '../controllers/account-controller.js';
 import { moderationController } from '../controllers/moderation-controller.js';
+import { ownCommentController } from '../controllers/own-comment-controller.js';
 import type { Config } from '../config/index.js';
 
 /** The services this area's controllers use, and nothing else. */
 export type CommentsDeps = {
   accounts: Parameters<typeof accountController>[0];
   moderation: Parameters<typeof moderationController>[0];
+  editing: Parameters<typeof ownCommentController>[0];
 };
 
 /** /comments/:id: editing or deleting one's own comment, and reporting anyone's. */
@@ -15,8 +17,10 @@ export function commentsRouter(services: CommentsDeps, config: Config): Router {
   const router = Router();
   const own = accountController(services.accounts, config);
   const reports = moderationController(services.moderation, config);
-  router.get('/comments/:id/edit', requireUser, own.editForm);
-  router.post('/comments/:id/edit', requireUser, own.edit);
+  const editing = ownCommentController(services.editing);
+  router.post('/comments/preview', requireUser, editing.preview);
+  router.get('/comments/:id/edit', requireUser, editing.editForm);
+  router.post('/comments/:id/edit', requireUser, editing.edit);
   router.get('/comments/:id/delete', requireUser, own.deleteForm);
   router.post('/comments/:id/delete', requireUser, own.delete);
   router.get('/comments/:id/report', reports.reportForm);

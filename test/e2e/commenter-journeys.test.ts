@@ -177,4 +177,34 @@ describe('a commenter never loses the way or a word', () => {
     expect(mails.map((m) => m.subject)).toEqual([`Guest Gus mentioned you on “${post.title}”`]);
     await page.close();
   });
+
+  it('edits a comment in place: the time left, a preview, then saved without leaving the page', async () => {
+    const post = await buildPost();
+    const author = await buildUser(services);
+    const page = await live.browser.newPage();
+    await signInPage(page, live.server.url, author.username);
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await page.fill('#field-body', 'First draft of my thought.');
+    await Promise.all([page.waitForURL(/#comment-/), page.click('#respond button[type=submit]')]);
+    const id = /#comment-(\w+)/.exec(page.url())![1];
+    let loads = 0;
+    page.on('load', () => (loads += 1));
+
+    await page.click(`#comment-${id} .comment__edit`);
+    const box = page.locator(`#edit-${id}`);
+    await box.waitFor();
+    expect(await box.inputValue()).toBe('First draft of my thought.');
+    expect(await page.textContent(`#comment-${id} .comment__editor .field__hint`)).toMatch(
+      /You can edit it for 1[45] more minutes/,
+    );
+    await box.fill('Second, **better** thought.');
+    await page.click(`#comment-${id} .comment__editor button:text-is("Preview")`);
+    await page.waitForSelector(`#comment-${id} .edit-preview strong`);
+    expect(await page.textContent(`#comment-${id} .edit-preview strong`)).toBe('better');
+    await page.click(`#comment-${id} .comment__editor button:text-is("Save changes")`);
+    await page.waitForSelector(`#comment-${id} .comment__editor`, { state: 'detached' });
+    expect(await page.textContent(`#comment-${id} > .comment__card > .comment__body strong`)).toBe('better');
+    expect(loads).toBe(0);
+    await page.close();
+  });
 });

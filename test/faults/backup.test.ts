@@ -57,7 +57,10 @@ describe('faults: a backup under write load', () => {
         sent.push({ body, status: res.status, at: Date.now() });
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Enough acknowledged before the backup begins (counted, not timed: a busy machine is slower).
+    for (let i = 0; i < 300 && sent.filter((s) => s.status === 303).length <= 20; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const began = Date.now();
     const backup = await runScriptProcess('backup', [file], { DATA_DIR: dir });
     const acknowledgedDuring = sent.filter((s) => s.status === 303 && s.at >= began).length;

@@ -105,7 +105,7 @@ describe('faults: processes killed while readers post', () => {
   };
   afterAll(() => {
     running.forEach((child) => child.kill('SIGKILL'));
-    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 }));
   });
 
   // This case found a hang in the MongoDB driver (a write on a socket the database's death had

@@ -39,9 +39,22 @@ export class OwnCommentService {
   }
 
   /** The author's comment with its source, for the edit form. */
-  async forEditing(user: SessionUser, commentId: string): Promise<Comment & { editable: boolean }> {
+  async forEditing(
+    user: SessionUser,
+    commentId: string,
+  ): Promise<Comment & { editable: boolean; until: Date; minutesLeft: number }> {
     const comment = await this.ownComment(user, commentId);
-    return { ...comment, editable: this.editableUntil(comment).getTime() > this.now() };
+    const until = this.editableUntil(comment);
+    const left = until.getTime() - this.now();
+    return { ...comment, editable: left > 0, until, minutesLeft: Math.max(0, Math.ceil(left / 60000)) };
+  }
+
+  /** A comment's text as it would be shown (Markdown, mentions linked), without saving anything. */
+  async preview(rawBody: string): Promise<string> {
+    const errors = new FieldErrors();
+    const body = checkBody(rawBody, errors);
+    errors.throwIfAny();
+    return withMentionLinks(renderBody(body), await findMentions(body));
   }
 
   /**

@@ -22,6 +22,21 @@ describe('editing and deleting your own comments', () => {
 
     const form = cheerio.load((await agent.get(`/comments/${comment._id}/edit`).expect(200)).text);
     expect(form('#field-body').text()).toBe('Frist!');
+    // The time left, a way back, and a preview that saves nothing.
+    expect(form('.form-context').text()).toMatch(/^You can edit it for 1[56] more minutes, until /);
+    expect(form('.form-actions a').attr('href')).toBe(`/posts/${post.slug}/comments/${comment._id}`);
+    const preview = cheerio.load(
+      (
+        await agent
+          .post(`/comments/${comment._id}/edit`)
+          .type('form')
+          .send({ _csrf: csrf, body: 'First, *really*!', preview: '1' })
+          .expect(200)
+      ).text,
+    );
+    expect(preview('.edit-preview em').text()).toBe('really');
+    expect(preview('#field-body').text()).toBe('First, *really*!');
+    expect((await CommentModel.findById(comment._id).lean())?.bodySource).toBe('Frist!');
     await agent
       .post(`/comments/${comment._id}/edit`)
       .type('form')
@@ -44,7 +59,10 @@ describe('editing and deleting your own comments', () => {
       .type('form')
       .send({ _csrf: csrf, body: 'Too late' })
       .expect(403);
-    expect(cheerio.load(late.text)('main p').first().text()).toContain('can no longer be changed');
+    // The window closed while they typed: the reason, and their text to copy.
+    const lateForm = cheerio.load(late.text);
+    expect(lateForm('.form-errors').text()).toContain('can no longer be changed');
+    expect(lateForm('textarea[readonly]').text()).toBe('Too late');
     expect((await CommentModel.findById(comment._id).lean())?.bodySource).toBe('First!');
   });
 

@@ -79,7 +79,8 @@ describe('the operator’s scripts work on a running site (one DATA_DIR, one dat
 
   afterAll(async () => {
     site?.child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    // The killed site's database stops a moment later (nobody uses it): retry while it lets go.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
     rmSync(out, { recursive: true, force: true });
   });
 

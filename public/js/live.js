@@ -123,6 +123,9 @@
 
   function insert(comment) {
     remember(comment.number);
+    // The reply someone was writing has arrived: "Someone is replying…" goes with it.
+    var typing = document.getElementById('typing-' + (comment.parentId || 'top'));
+    if (typing) typing.remove();
     // Already on the page (its author saw it awaiting moderation): show it as approved.
     if (document.getElementById('comment-' + comment.id)) return replace(comment);
     var li = fromHtml(comment.html);

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Passport } from 'passport';
 import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
-import { AppError, TooManyRequestsError, ValidationError } from '../errors/index.js';
+import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { field, safeLocalPath, textOf } from './input/fields.js';
 import { pathParam } from './input/params.js';
@@ -125,7 +125,15 @@ export function authController(
     /** GET /reset/:token */
     resetForm: (async (req, res) => {
       const token = pathParam(req, 'token');
-      const account = await services.accounts.checkResetToken(token);
+      const account = await services.accounts.checkResetToken(token).catch((err: unknown) => {
+        if (!(err instanceof NotFoundError)) throw err;
+        return null;
+      });
+      // A used or expired link: say so, and offer a new one (not a bare "Page not found").
+      if (!account) {
+        res.status(404).render('auth/reset-expired', { title: 'This link has expired' });
+        return;
+      }
       issueCsrf(req, res, secret);
       res.render('auth/reset', { title: 'Set a new password', account: account.username, token, errors: {} });
     }) satisfies RequestHandler,

@@ -76,7 +76,7 @@ describe('account self-service: forgotten password, password and email changes, 
 
     // The link is spent, the other session is over, the new password works and the old one not.
     const spent = await request(app).get(resetPath).expect(404);
-    expect(cheerio.load(spent.text)('main').text()).toContain('has expired or has been used');
+    expect(cheerio.load(spent.text)('main').text()).toContain('This one has been used, or is too old.');
     const other = await elsewhere.agent.get('/account').expect(303);
     expect(other.headers.location).toMatch(/^\/login/);
     await signIn(app, 'Reset Rhea', NEW_PASSWORD);

@@ -32,7 +32,9 @@
   })();
 
   function key() {
-    return 'comment-draft:' + postId + ':' + (parentInput.value || 'top');
+    // Per writer too: on a shared computer, one account never sees another's unsent text.
+    var owner = form.getAttribute('data-draft-owner') || 'guest';
+    return 'comment-draft:' + owner + ':' + postId + ':' + (parentInput.value || 'top');
   }
   function save() {
     if (!store) return;

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { MongoNetworkError } from 'mongodb';
 
 /**
  * A fix for a hang in the MongoDB Node.js driver (6.20, still in 7.9): `Connection.writeCommand`
@@ -30,11 +29,21 @@ interface DriverConnection {
 
 const PATCHED = Symbol.for('advice-column.writeCommandFix');
 
-/** The driver's connection class (internal, so loaded by path); undefined if it moved. */
-function driverConnection(): { prototype: DriverConnection & { [PATCHED]?: true } } | undefined {
+type NetworkError = new (message: string) => Error;
+
+/**
+ * The driver Mongoose uses (resolved from Mongoose, in case it ever has a copy of its own): its
+ * connection class (internal, so loaded by path) and its network error; undefined if they moved.
+ */
+function driver():
+  | { Connection: { prototype: DriverConnection & { [PATCHED]?: true } }; MongoNetworkError: NetworkError }
+  | undefined {
   try {
-    const load = createRequire(require.resolve('mongodb'));
-    return (load('./cmap/connection.js') as { Connection?: { prototype: DriverConnection } }).Connection;
+    const fromMongoose = createRequire(require.resolve('mongoose'));
+    const load = createRequire(fromMongoose.resolve('mongodb'));
+    const { Connection } = load('./cmap/connection.js') as { Connection?: { prototype: DriverConnection } };
+    const { MongoNetworkError } = load('./index.js') as { MongoNetworkError?: NetworkError };
+    return Connection && MongoNetworkError ? { Connection, MongoNetworkError } : undefined;
   } catch {
     return undefined;
   }
@@ -42,9 +51,10 @@ function driverConnection(): { prototype: DriverConnection & { [PATCHED]?: true 
 
 /** Applies the fix once per process. Returns false if the driver's internals are not where expected. */
 export function fixDriverWriteHang(): boolean {
-  const Connection = driverConnection();
-  const proto = Connection?.prototype;
-  if (!proto || typeof proto.writeCommand !== 'function') return false;
+  const found = driver();
+  const proto = found?.Connection.prototype;
+  const MongoNetworkError = found?.MongoNetworkError;
+  if (!proto || !MongoNetworkError || typeof proto.writeCommand !== 'function') return false;
   if (proto[PATCHED]) return true;
   const write = proto.writeCommand;
   proto.writeCommand = function writeCommand(this: DriverConnection, command, options) {

@@ -8,6 +8,7 @@ import { formatDate } from './format-date.js';
 import { isoDate } from './iso-date.js';
 import { percent } from './percent.js';
 import { pluralize } from './pluralize.js';
+import { urlEncode } from './url-encode.js';
 
 /** Every helper the templates may use, by the name they use. */
 export const helpers: Record<string, HelperDelegate> = {
@@ -20,4 +21,5 @@ export const helpers: Record<string, HelperDelegate> = {
   isoDate,
   percent,
   pluralize,
+  urlEncode,
 };

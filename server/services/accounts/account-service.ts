@@ -51,6 +51,8 @@ export class AccountService {
   private readonly resetsByIp: SharedRateLimiter;
   private readonly resetsByRequester: SharedRateLimiter;
   private readonly resetsToAddress: SharedRateLimiter;
+  /** Confirmation links to one address, whoever asks (registrations, resends, changes). */
+  private readonly linksToAddress: SharedRateLimiter;
   private readonly emailChanges: SharedRateLimiter;
 
   constructor(
@@ -73,6 +75,7 @@ export class AccountService {
     // lock Bob out, and a stranger can send him at most a few messages an hour.
     this.resetsToAddress = limiter('reset-email', 1, RESET_SPACING_MINUTES * 60000);
     this.emailChanges = limiter('email-change', 5, 3600000);
+    this.linksToAddress = limiter('email-link', 3, 3600000);
   }
 
   /** What the account page shows: the name, role and email address. */
@@ -222,7 +225,12 @@ export class AccountService {
   async afterRegister(user: SessionUser): Promise<void> {
     if (this.config.accountEmailConfirmation === 'off') return;
     const stored = await this.stored(user.id);
-    if (stored.email) await this.sendEmailLink(stored, stored.email);
+    // The account exists either way; past the address's limit it confirms later, from /account.
+    if (stored.email) {
+      await this.sendEmailLink(stored, stored.email).catch((err: unknown) => {
+        if (!(err instanceof TooManyRequestsError)) throw err;
+      });
+    }
   }
 
   /**
@@ -305,6 +313,14 @@ export class AccountService {
    */
   private async sendEmailLink(user: Stored, email: string): Promise<void> {
     if ((await MailAddressModel.findById(email).select('stopped').lean<MailAddress>())?.stopped) return;
+    // Registering many accounts with someone's address must not bury them in links.
+    const turn = await this.linksToAddress.take(`email:${email}`);
+    if (turn.waitMs > 0) {
+      throw new TooManyRequestsError(
+        'Several links went to that address in the last hour. Try again later.',
+        Math.ceil(turn.waitMs / 1000),
+      );
+    }
     const never = this.url(`/unsubscribe/${addressStopToken(this.config.sessionSecret, email)}`);
     const expires = this.now() + EMAIL_HOURS * 3600000;
     const payload = `${String(user._id)}.${Buffer.from(email).toString('base64url')}.${expires}`;

@@ -8,9 +8,10 @@ import { COMMENT_LIMITS } from '../comments/comment-body.js';
 import { FieldErrors, isEmail } from '../../lib/validation.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { MailQueue } from '../notifications/mail-queue.js';
+import { MailAddressModel, type MailAddress } from '../../../models/mail-address.js';
 import type { PostService } from '../posts/post-service.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
-import { hashIp } from '../../lib/ip-hash.js';
+import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import { escapeRegex } from '../../lib/escape-regex.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { SessionUser } from '../accounts/user-service.js';
@@ -112,7 +113,8 @@ export class LetterService {
     errors.throwIfAny();
 
     // Checked and counted in one step, so letters sent at once cannot all slip under the limit.
-    const taken = await this.perIp.take(ipKey);
+    // Per address block (an IPv6 /64 is one writer), not per address: rotating within it is no way round.
+    const taken = await this.perIp.take(hashIp(addressBlock(ip), this.config.sessionSecret));
     if (taken.waitMs > 0) {
       throw new TooManyRequestsError(
         'You have sent several letters in the last hour. Please try again later.',
@@ -150,9 +152,13 @@ export class LetterService {
    * editors about it). Queued, so a mail server that is away delays it and loses nothing.
    */
   private async acknowledge(letter: Letter, email: string): Promise<void> {
-    await this.mailQueue?.enqueue(`letter-received:${letter.reference}`, {
+    // Anyone can type any address: never to one whose owner asked for no mail, at most one a day to
+    // an address (the queue keeps one job per key), and the writer's own words not in the subject.
+    if ((await MailAddressModel.findById(email).select('stopped').lean<MailAddress>())?.stopped) return;
+    const day = new Date(this.now()).toISOString().slice(0, 10);
+    await this.mailQueue?.enqueue(`letter-received:${email}:${day}`, {
       to: email,
-      subject: `We have your letter (${letter.reference}): ${letter.subject}`,
+      subject: `We have your letter (${letter.reference})`,
       text: [
         `Hello${letter.pseudonym ? ` ${letter.pseudonym}` : ''},`,
         '',

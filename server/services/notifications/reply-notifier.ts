@@ -152,7 +152,10 @@ export class ReplyNotifier {
       if (String(id) === String(reply.authorUser ?? '') || String(id) === repliedTo) continue;
       const to = await this.account(id);
       if (!to) continue;
-      await this.queue.enqueue(`mention:${String(reply._id)}:${to.who}`, {
+      // One mention mail an hour from one writer to one person (the queue keeps one job per key).
+      const writer = reply.authorUser ? String(reply.authorUser) : `guest:${reply.authorName}`;
+      const hour = Math.floor(this.now() / 3600000);
+      await this.queue.enqueue(`mention:${writer}:${to.who}:${hour}`, {
         to: to.address,
         subject: `${reply.authorName} mentioned you on “${post.title}”`,
         ...this.body(

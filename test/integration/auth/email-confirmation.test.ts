@@ -56,4 +56,17 @@ describe('ACCOUNT_EMAIL_CONFIRMATION=required: new accounts confirm their email 
       .send({ _csrf: csrfFrom(again.text), body: 'Now I may.' })
       .expect(303);
   });
+
+  it('sends at most three links an hour to one address, however many accounts give it', async () => {
+    for (let i = 1; i <= 5; i += 1) {
+      const user = await services.users.register({
+        username: `Bombed Bo ${i}`,
+        password: PASSWORD,
+        email: 'victim@example.com',
+      });
+      await services.accounts.afterRegister(user);
+    }
+    await services.mailQueue.runDue();
+    expect(services.mailer.captured.filter((m) => m.to === 'victim@example.com')).toHaveLength(3);
+  });
 });

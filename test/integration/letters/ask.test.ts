@@ -58,8 +58,19 @@ describe('asking a question', () => {
     // The writer is told it arrived, with the reference.
     await services.mailQueue.runDue();
     const [mail] = services.mailer.captured.filter((m) => m.to === 'hungry@example.com');
-    expect(mail.subject).toBe(`We have your letter (${reference}): ${good.subject}`);
+    expect(mail.subject).toBe(`We have your letter (${reference})`);
     expect(mail.text).toContain(`its reference is ${reference}`);
+
+    // Anyone can type an address: a second letter to it the same day sends no second mail.
+    const again = await form();
+    clock += 5000;
+    await request(app)
+      .post('/ask')
+      .type('form')
+      .send({ _csrf: guestForm(), ...good, formToken: again.formToken })
+      .expect(303);
+    await services.mailQueue.runDue();
+    expect(services.mailer.captured.filter((m) => m.to === 'hungry@example.com')).toHaveLength(1);
   });
 
   it('refuses a form sent faster than a person could, and a filled honeypot, storing nothing', async () => {

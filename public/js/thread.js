@@ -96,9 +96,13 @@
     title.insertAdjacentElement('afterend', context);
   }
 
+  var orderInput = form.querySelector('input[name="order"]');
+  var threadOrder = orderInput ? orderInput.value : 'oldest';
+
   var replyingTo = null;
   function openReply(comment, quote) {
     replyingTo = comment;
+    if (orderInput) orderInput.value = threadOrder;
     var id = comment.getAttribute('data-comment-id');
     var author = comment.querySelector('.comment__author').textContent;
     var number = comment.getAttribute('data-number');
@@ -131,11 +135,33 @@
     parentInput.value = '';
     title.textContent = title.getAttribute('data-default-title');
     context.hidden = true;
+    if (orderInput) orderInput.value = threadOrder;
     home.parentNode.insertBefore(respond, home.nextSibling);
     form.dispatchEvent(new CustomEvent('comment-form:retarget'));
     var back = from && from.querySelector(':scope > .comment__card .comment__reply');
     if (back) back.focus();
     else body.focus();
+  }
+
+  // "Leave a comment" at the top of the thread: the form comes up right there, and the new comment
+  // is shown first (newest first, page 1), where the reader is, not on the thread's last page.
+  var leave = document.querySelector('[data-leave-comment]');
+  var leaveLink = leave && leave.querySelector('a');
+  if (leaveLink) {
+    leaveLink.addEventListener('click', function (event) {
+      if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      if (replyingTo) {
+        replyingTo = null;
+        parentInput.value = '';
+        title.textContent = title.getAttribute('data-default-title');
+        context.hidden = true;
+      }
+      leave.insertAdjacentElement('afterend', respond);
+      if (orderInput) orderInput.value = 'newest';
+      form.dispatchEvent(new CustomEvent('comment-form:retarget'));
+      body.focus();
+    });
   }
 
   respond.addEventListener('keydown', function (event) {

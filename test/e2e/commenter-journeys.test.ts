@@ -84,7 +84,7 @@ describe('a commenter never loses the way or a word', () => {
     await page.goto(`${live.server.url}/posts/${post.slug}`);
     // "Leave a comment" at the top of the thread leads to the form.
     await page.click('[data-leave-comment] a');
-    expect(new URL(page.url()).hash).toBe('#respond');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('field-body');
 
     const long = 'I have read every comment here and want to add one thing. '.repeat(104).slice(0, 6000);
     await page.fill('#field-name', 'Patient Pat');
@@ -205,6 +205,27 @@ describe('a commenter never loses the way or a word', () => {
     await page.waitForSelector(`#comment-${id} .comment__editor`, { state: 'detached' });
     expect(await page.textContent(`#comment-${id} > .comment__card > .comment__body strong`)).toBe('better');
     expect(loads).toBe(0);
+    await page.close();
+  });
+
+  it('"Leave a comment" at the top brings the form up there, and the new comment is shown first', async () => {
+    const post = await buildPost();
+    for (let i = 1; i <= 3; i += 1)
+      await postComment(services, post, { name: `Early ${i}`, body: `Comment ${i}.` });
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await page.click('[data-leave-comment] a');
+    // The form is right under the link, not at the end of the thread.
+    expect(
+      await page.evaluate(() =>
+        document.getElementById('respond')?.previousElementSibling?.hasAttribute('data-leave-comment'),
+      ),
+    ).toBe(true);
+    await page.fill('#field-name', 'Top Tia');
+    await page.fill('#field-body', 'Written from the top of the thread.');
+    await Promise.all([page.waitForURL(/#comment-/), page.click('#respond button[type=submit]')]);
+    expect(new URL(page.url()).searchParams.get('order')).toBe('newest');
+    expect(await page.textContent('ol.thread > li.comment:first-child .comment__author')).toBe('Top Tia');
     await page.close();
   });
 });

@@ -54,6 +54,11 @@ export class OwnCommentService {
     const errors = new FieldErrors();
     const body = checkBody(rawBody, errors);
     errors.throwIfAny();
+    return this.rendered(body);
+  }
+
+  /** Checked text as readers will see it: Markdown rendered, mentions of accounts linked. */
+  private async rendered(body: string): Promise<string> {
     return withMentionLinks(renderBody(body), await findMentions(body));
   }
 
@@ -80,7 +85,7 @@ export class OwnCommentService {
     const writer = { user, email: '', ipHash: hashIp(ip, this.config.sessionSecret) };
     await this.gate.assertMayWrite(writer);
     // Mentions are linked in the new text (those it adds are not told: a mention mails once, when posted).
-    const bodyHtml = withMentionLinks(renderBody(body), await findMentions(body));
+    const bodyHtml = await this.rendered(body);
     const screening = await this.gate.screen(writer, body, bodyHtml);
     if (screening.refuse) throw new ValidationError(screening.refuse, { body: screening.refuse });
     // A held comment stays held; a shown one is held again if its new text would be.

@@ -50,6 +50,8 @@ const commentSchema = new Schema(
     mentions: { type: [{ type: Schema.Types.ObjectId, ref: 'User' }], default: [] },
     /** A columnist's pick: shown above the thread, newest pick first (null: not featured). */
     featuredAt: { type: Date, default: null },
+    /** How many readers like it (recounted from the likes collection after each like or unlike). */
+    likeCount: { type: Number, default: 0, min: 0 },
     reportCount: { type: Number, default: 0, min: 0 },
     /** Hashed IP of the writer, for IP blocks; never shown. */
     ipHash: { type: String, default: '', select: false },

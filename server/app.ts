@@ -186,7 +186,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(homeRouter({ posts }));
   app.use(authRouter({ users, accounts }, config, passport));
   app.use(
-    postsRouter({ posts, comments, gate, letters, fragments, accounts, follows: services.follows }, config),
+    postsRouter(
+      {
+        posts,
+        comments,
+        gate,
+        letters,
+        fragments,
+        accounts,
+        follows: services.follows,
+        likes: services.likes,
+      },
+      config,
+    ),
   );
   const accountDeps = {
     posts,
@@ -212,6 +224,7 @@ export function createApp(deps: AppDeps): Express {
         accounts: accountDeps,
         moderation: moderationDeps,
         editing: { ownComments: services.ownComments, posts: services.posts },
+        likes: { likes: services.likes, posts: services.posts },
       },
       config,
     ),

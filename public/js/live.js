@@ -163,7 +163,9 @@
     if (!existing) return insert(comment);
     var fresh = fromHtml(comment.html);
     var card = existing.querySelector(':scope > article');
-    if (fresh && card) card.replaceWith(fresh.querySelector(':scope > article'));
+    var freshCard = fresh && fresh.querySelector(':scope > article');
+    if (window.adviceLikes) window.adviceLikes.keepPressed(card, freshCard);
+    if (freshCard && card) card.replaceWith(freshCard);
     existing.className = fresh.className;
   }
 
@@ -227,6 +229,9 @@
   socket.on('comment:updated', function (event) {
     replace(event.comment);
     setTotal(event.total);
+  });
+  socket.on('comment:likes', function (event) {
+    if (window.adviceLikes) window.adviceLikes.show(event.id, event.likes);
   });
   socket.on('comment:hidden', function (event) {
     var gone = document.getElementById('comment-' + event.id);

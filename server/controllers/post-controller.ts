@@ -13,7 +13,7 @@ import { threadUrl } from '../lib/thread-url.js';
 import { pathParam, queryParam } from './input/params.js';
 
 export function postController(
-  services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate' | 'accounts' | 'follows'> & {
+  services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate' | 'accounts' | 'follows' | 'likes'> & {
     fragments: ThreadFragments;
   },
   config: Config,

@@ -11,6 +11,7 @@ import type { ThreadOrder } from '../services/comments/thread.js';
 import type { CommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
 import { type CommentContext, type ThreadFragments } from '../rendering/thread-fragments.js';
+import { pressLiked } from '../rendering/liked-buttons.js';
 
 export interface CommentFormState {
   values: { name: string; email: string; body: string; parent: string; notify?: boolean };
@@ -45,7 +46,7 @@ function quoteOf(html: string, name: string): string {
 }
 
 type PostPageDeps = Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments } & Partial<
-    Pick<Services, 'accounts' | 'follows'>
+    Pick<Services, 'accounts' | 'follows' | 'likes'>
   >;
 type ThreadPageView = Awaited<ReturnType<Services['comments']['threadPage']>>;
 
@@ -61,9 +62,7 @@ export async function renderPostPage(
   post: Post,
   options: PostPageOptions,
 ): Promise<void> {
-  // An account's previous visit, for "new since your last visit" (guests keep theirs in the browser).
-  const lastVisit = req.user && deps.accounts ? deps.accounts.recordVisit(req.user.id, post._id) : null;
-  const following = req.user && deps.follows ? deps.follows.isFollowing(req.user, post._id) : null;
+  const { lastVisit, following, liked } = readerState(req, deps, post);
   const viewer = viewerOf(req);
   const thread = await deps.comments.threadPage(post, { page: options.page, order: options.order, viewer });
   const form = formState(options, thread.comments);
@@ -92,6 +91,7 @@ export async function renderPostPage(
       '/js/thread.js',
       '/js/comment-box.js',
       '/js/comment-edit.js',
+      '/js/likes.js',
       '/js/live.js',
       '/js/reading-aids.js',
     ],
@@ -106,13 +106,25 @@ export async function renderPostPage(
     letterWriterFirst: Boolean(letterWriter) && ctx.commentsOpen && !replyTarget,
     isModerator: ctx.moderator,
     postId: String(post._id),
-    threadHtml: deps.fragments.list(thread, ctx),
+    threadHtml: pressLiked(deps.fragments.list(thread, ctx), (await liked) ?? []),
     featured: thread.featured,
     // What a staff action on this thread did (Pick, Lock…): said to staff only, who came from it.
     notice: ctx.moderator || ctx.canFeature ? doneNotice(req.query.done) : undefined,
     thread: threadView(thread, options, ctx),
     form: formView(req, config, post, options, { form, replyTarget, csrfToken: ctx.csrfToken, letterWriter }),
   });
+}
+
+/** What the page shows of the signed-in reader, read at once (nothing for a guest). */
+function readerState(req: Request, deps: PostPageDeps, post: Post) {
+  const user = req.user;
+  return {
+    // An account's previous visit, for "new since your last visit" (guests keep theirs in the browser).
+    lastVisit: user && deps.accounts ? deps.accounts.recordVisit(user.id, post._id) : null,
+    following: user && deps.follows ? deps.follows.isFollowing(user, post._id) : null,
+    // What an account likes here: its pressed buttons (a guest's page is shared; its script asks).
+    liked: user && deps.likes ? deps.likes.likedOn(post._id, { user }) : null,
+  };
 }
 
 /** A staff action's outcome from ?done=, as plain text (escaped by the template), bounded. */
@@ -159,7 +171,8 @@ function threadView(thread: ThreadPageView, options: PostPageOptions, ctx: Comme
   return {
     total: thread.total,
     order: options.order,
-    newest: options.order === 'newest',
+    // Where a Like without JavaScript comes back to: this page, in this order.
+    here: `${ctx.pageBase}${threadQuery(options, '?')}`,
     paging: thread.paging,
     pageBase: ctx.pageBase,
     extraQuery: `${threadQuery({ order: options.order }, '&')}#comments`,

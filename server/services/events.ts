@@ -23,6 +23,8 @@ export interface DomainEventMap {
   'comment.released': { postId: Types.ObjectId; commentId: Types.ObjectId; post?: Post };
   /** A shown comment changed in place: edited by its author, locked or unlocked. */
   'comment.updated': { postId: Types.ObjectId; commentId: Types.ObjectId };
+  /** Readers liked or stopped liking a shown comment: its count now (the thread's version is recorded). */
+  'comment.liked': { postId: Types.ObjectId; commentId: Types.ObjectId; likeCount: number };
   /** A shown comment is taken off: removed by a moderator, or held by readers' reports. */
   'comment.hidden': { postId: Types.ObjectId; commentId: Types.ObjectId };
   /** A thread's new version is recorded (after comment.created, which readers hear of first). */

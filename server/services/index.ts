@@ -14,6 +14,7 @@ import { AuditService } from './moderation/audit-service.js';
 import { CommentGate } from './comments/comment-gate.js';
 import { ModerationService } from './moderation/moderation-service.js';
 import { OwnCommentService } from './comments/own-comment-service.js';
+import { LikeService } from './comments/like-service.js';
 import { LetterService } from './letters/letter-service.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { Logger } from 'pino';
@@ -32,6 +33,8 @@ export interface Services {
   posts: PostService;
   comments: CommentService;
   ownComments: OwnCommentService;
+  /** Readers' likes of comments (the Top order's key). */
+  likes: LikeService;
   users: UserService;
   /** Account names and bylines, which guests may not use. */
   names: ReservedNames;
@@ -94,7 +97,11 @@ export function createServices(deps: {
   const gate = new CommentGate(deps.config, sanctions, now, limiter, warnings, spam);
   const comments = new CommentService(deps.config, events, posts, names, gate);
   // Writes that change a thread record its new version (comments.refreshThread) before their event.
-  const store = new CommentStore(events, (postId) => comments.refreshThread(postId));
+  const store = new CommentStore(
+    events,
+    (postId) => comments.refreshThread(postId),
+    (postId, commentId, set) => comments.afterChange(postId, commentId, set),
+  );
   const logError = (what: string) => (err: unknown) => deps.logger?.error({ err }, what);
   const moderation = new ModerationService(deps.config, events, store, posts, sanctions, audit);
   const mailQueue = new MailQueue(mailer, now, logError('sending queued mail failed'));
@@ -115,6 +122,7 @@ export function createServices(deps: {
     inbox: new RepliesInbox(events, logError('counting unread replies failed')),
     accounts: new AccountService(deps.config, mailQueue, store, limiter, names, now, events),
     ownComments: new OwnCommentService(deps.config, posts, store, gate, now),
+    likes: new LikeService(deps.config, posts, gate, store, limiter),
     moderation,
     commenters: new CommenterService(moderation),
     warnings,

@@ -77,6 +77,12 @@ export function wireBroadcasts(
         }),
       ),
     ),
+    // A like: the count alone (the page has the comment), in order with the room's other news.
+    services.events.on('comment.liked', ({ postId, commentId, likeCount }) => {
+      const room = roomFor(postId);
+      batcher.flush(room);
+      io.to(room).emit('comment:likes', { id: String(commentId), likes: likeCount });
+    }),
     services.events.on('post.saved', ({ postId, commentStatus, closedNote, status }) => {
       const room = roomFor(postId);
       batcher.flush(room);

@@ -12,7 +12,7 @@ export function parsePage(raw: unknown): number {
   return Number(raw);
 }
 
-/** Reads ?order= for a thread: "newest", else the default, oldest first. */
+/** Reads ?order= for a thread: "newest" or "top" (most liked), else the default, oldest first. */
 export function parseOrder(raw: unknown): ThreadOrder {
-  return raw === 'newest' ? 'newest' : 'oldest';
+  return raw === 'newest' || raw === 'top' ? raw : 'oldest';
 }

@@ -68,7 +68,7 @@ export interface NewComment {
 }
 
 const THREAD_FIELDS =
-  '_id post parent ancestors root depth number authorName authorKind authorUser notifyReplies bodyHtml status createdAt editedAt locked heldReason featuredAt';
+  '_id post parent ancestors root depth number authorName authorKind authorUser notifyReplies bodyHtml status createdAt editedAt locked heldReason featuredAt likeCount';
 
 export class CommentService {
   private readonly cache: ThreadCache<Thread>;
@@ -295,6 +295,7 @@ export class CommentService {
         removedReason: '',
         locked: false,
         reportCount: 0,
+        likeCount: 0,
         ipHash: writer.ipHash,
         editedAt: null,
       });
@@ -435,14 +436,43 @@ export class CommentService {
    * other writes to the same thread, so a fresh read never overtakes a comment being numbered.
    */
   async afterWrite<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(post: P): Promise<P> {
+    return this.writes.run(String(post._id), () => this.reread(post));
+  }
+
+  /** afterWrite's work, inside the thread's write queue. */
+  private async reread<P extends Pick<Post, '_id' | 'threadVersion' | 'commentCount'>>(post: P): Promise<P> {
     const key = String(post._id);
-    return this.writes.run(key, async () => {
-      this.cache.delete(key);
-      const thread = await this.loadThread(post, { fresh: true });
-      const version = await this.posts.touchThread(post._id, thread.visible.length);
-      this.cache.set(key, version, thread);
-      this.events.emit('thread.updated', { postId: post._id });
-      return { ...post, threadVersion: version, commentCount: thread.visible.length };
+    this.cache.delete(key);
+    const thread = await this.loadThread(post, { fresh: true });
+    const version = await this.posts.touchThread(post._id, thread.visible.length);
+    this.cache.set(key, version, thread);
+    this.events.emit('thread.updated', { postId: post._id });
+    return { ...post, threadVersion: version, commentCount: thread.visible.length };
+  }
+
+  /**
+   * After a change to one comment that leaves the thread's shape alone (its likes): the thread's
+   * new version is the one this process holds with that change made in memory (no read), when the
+   * post's version shows no other writer in between; else the thread is read fresh, as afterWrite.
+   */
+  async afterChange(postId: Types.ObjectId, commentId: string, set: Partial<ShownComment>): Promise<void> {
+    const key = String(postId);
+    await this.writes.run(key, async () => {
+      const held = this.cache.peek(key);
+      if (held) {
+        const next = held.value.withChange(commentId, set);
+        const version = await this.posts.touchThreadIf(postId, held.version, next.visible.length);
+        if (version) {
+          this.cache.set(key, version, next);
+          this.events.emit('thread.updated', { postId });
+          return;
+        }
+      }
+      const post = await this.posts.getById(key).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      });
+      if (post) await this.reread(post);
     });
   }
 

@@ -82,6 +82,14 @@ export class CommentStore {
     private readonly events: DomainEvents,
     /** Records a thread's new version after a write (null when the post is gone). */
     private readonly refreshThread: (postId: Types.ObjectId) => Promise<Post | null>,
+    /** Records a thread's new version after a change to one comment's shown fields that keeps its shape. */
+    private readonly changeThread: (
+      postId: Types.ObjectId,
+      commentId: string,
+      set: Partial<Comment>,
+    ) => Promise<void> = async (postId) => {
+      await refreshThread(postId);
+    },
   ) {}
 
   /** Changes one comment; returns its post as now recorded (the thread's new version and count). */
@@ -94,6 +102,16 @@ export class CommentStore {
     const post = await this.refreshThread(comment.post);
     if (event) this.emit(event, comment, post);
     return post;
+  }
+
+  /**
+   * Records a comment's likes, counted by the caller from the likes collection: the thread's new
+   * version is made in memory (`changeThread`, no read), then readers hear of the count.
+   */
+  async setLikes(comment: { _id: Types.ObjectId; post: Types.ObjectId }, likeCount: number): Promise<void> {
+    await CommentModel.updateOne({ _id: comment._id }, { $set: { likeCount } });
+    await this.changeThread(comment.post, String(comment._id), { likeCount });
+    this.events.emit('comment.liked', { postId: comment.post, commentId: comment._id, likeCount });
   }
 
   /** Changes every comment of an account (its name, or its erasure), and each thread they are in. */

@@ -26,6 +26,8 @@ export interface CommentView {
   locked: boolean;
   /** One of the columnist's picks. */
   featured: boolean;
+  /** How many readers like it. */
+  likes: number;
   /** This comment or one above it is locked: no Reply link. */
   repliesLocked: boolean;
   createdAt: string;
@@ -71,6 +73,7 @@ export function toCommentView(
     heldReason: node.status === 'pending' ? (node.heldReason ?? '') : '',
     locked: Boolean(node.locked),
     featured: Boolean(node.featuredAt) && !tombstone,
+    likes: tombstone ? 0 : (node.likeCount ?? 0),
     repliesLocked,
     createdAt: new Date(node.createdAt).toISOString(),
     bodyHtml: tombstone ? '' : node.bodyHtml,

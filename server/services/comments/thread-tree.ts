@@ -1,4 +1,7 @@
 import type { Types } from 'mongoose';
+import type { TreeOrder } from '../../lib/thread-url.js';
+
+export type { TreeOrder };
 
 /** The fields tree assembly needs; lean comment documents have them. */
 export interface ThreadComment {
@@ -10,6 +13,8 @@ export interface ThreadComment {
   depth: number;
   number: number;
   authorName: string;
+  /** Readers' likes: the Top order's key. */
+  likeCount?: number;
 }
 
 export type ThreadNode<C extends ThreadComment = ThreadComment> = C & {
@@ -24,15 +29,15 @@ export type ThreadNode<C extends ThreadComment = ThreadComment> = C & {
 
 /**
  * Builds the displayed tree in linear time. Input: one post's comments in any
- * order. Roots come out in `number` order (reversed for newest first); replies
- * are always oldest first. Comments deeper than `maxDepth` levels hang under
+ * order. Roots come out in `number` order (reversed for newest first; most
+ * liked first for top, ties oldest first); replies are always oldest first. Comments deeper than `maxDepth` levels hang under
  * their deepest shown ancestor with a "replying to" note; a comment whose
  * parent is absent hangs under its nearest present ancestor, or at the top.
  */
 export function buildThreadTree<C extends ThreadComment>(
   comments: C[],
   maxDepth: number,
-  order: 'oldest' | 'newest' = 'oldest',
+  order: TreeOrder = 'oldest',
 ): ThreadNode<C>[] {
   if (!Number.isInteger(maxDepth) || maxDepth < 1)
     throw new RangeError('maxDepth must be a positive integer');
@@ -82,7 +87,13 @@ export function buildThreadTree<C extends ThreadComment>(
       roots.push(node);
     }
   }
+  if (order === 'top') return roots.sort(byLikes);
   return order === 'newest' ? roots.reverse() : roots;
+}
+
+/** Most liked first; equal likes, oldest first (a stable order a page can be cut from). */
+export function byLikes(a: ThreadComment, b: ThreadComment): number {
+  return (b.likeCount ?? 0) - (a.likeCount ?? 0) || a.number - b.number;
 }
 
 /** Where a node is shown: the node, and the id of the node it is shown under (null at the top). */

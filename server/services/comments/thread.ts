@@ -1,7 +1,13 @@
 import type { Comment } from '../../../models/comment.js';
-import { buildThreadTree, placeNewest, type Placement, type ThreadNode } from './thread-tree.js';
+import {
+  buildThreadTree,
+  placeNewest,
+  type Placement,
+  type ThreadNode,
+  type TreeOrder,
+} from './thread-tree.js';
 
-export type ThreadOrder = 'oldest' | 'newest';
+export type ThreadOrder = TreeOrder;
 
 /** A comment as pages and the API show it: no email, no source. */
 export type ShownComment = Pick<
@@ -24,6 +30,7 @@ export type ShownComment = Pick<
   | 'locked'
   | 'heldReason'
   | 'featuredAt'
+  | 'likeCount'
 >;
 
 const TOMBSTONES = new Set(['deleted', 'removed']);
@@ -43,6 +50,8 @@ export class Thread {
   private hosts: Map<string, Placement<ShownComment>> | undefined;
   private rootIds: string[] | undefined;
   private rootPos: Map<string, number> | undefined;
+  /** Top-level ids' places in the Top order (built when first asked). */
+  private topPos: Map<string, number> | undefined;
 
   constructor(
     readonly comments: ShownComment[],
@@ -85,6 +94,25 @@ export class Thread {
       next.hosts = hosts;
       next.rootIds = rootIds;
       next.rootPos = rootPos;
+    }
+    return next;
+  }
+
+  /**
+   * This thread with one comment's shown fields changed in place (its likes), as a new Thread. The
+   * thread's shape does not change, so where each comment is shown is carried over; the trees and
+   * pages of the new version are built when read.
+   */
+  withChange(commentId: string, set: Partial<ShownComment>): Thread {
+    const swap = (c: ShownComment) => (String(c._id) === commentId ? { ...c, ...set } : c);
+    const next = new Thread(this.comments.map(swap), this.maxDepth);
+    if (this.visibleList) next.visibleList = this.visibleList.map(swap);
+    if (this.hosts && this.rootIds && this.rootPos) {
+      next.hosts = new Map(this.hosts);
+      const placed = this.hosts.get(commentId);
+      if (placed) next.hosts.set(commentId, { ...placed, node: { ...placed.node, ...set } });
+      next.rootIds = this.rootIds;
+      next.rootPos = this.rootPos;
     }
     return next;
   }
@@ -162,6 +190,10 @@ export class Thread {
     while (placed.hostId !== null) {
       id = placed.hostId;
       placed = hosts.get(id)!;
+    }
+    if (order === 'top') {
+      this.topPos ??= new Map(this.tree('top').map((root, i) => [String(root._id), i]));
+      return this.topPos.get(id);
     }
     const pos = rootPos.get(id)!;
     return order === 'oldest' ? pos : rootIds.length - 1 - pos;

@@ -3,6 +3,7 @@ import { AuditEntryModel } from '../../../models/audit-entry';
 import { BanModel } from '../../../models/ban';
 import { CommentModel } from '../../../models/comment';
 import { LetterModel } from '../../../models/letter';
+import { LikeModel } from '../../../models/like';
 import { MigrationModel } from '../../../models/migration';
 import { PostListingModel } from '../../../models/post-listing';
 import { PostModel } from '../../../models/post';
@@ -38,6 +39,10 @@ const HOT_QUERIES: [string, Explainable, Record<string, unknown>][] = [
   ['the removed queue of one post', CommentModel, { status: 'removed', post: id() }],
   ['a profile', CommentModel, { authorUser: id(), status: 'visible' }],
   ['a guest’s first comment', CommentModel, { authorEmail: 'a@example.com', status: 'visible' }],
+  ['a comment’s likes (its count)', LikeModel, { comment: id() }],
+  ['a guest address’s likes of a comment', LikeModel, { comment: id(), ipHash: 'a1b2c3' }],
+  ['a reader’s likes on a post', LikeModel, { post: id(), voter: 'u:1' }],
+  ['one like', LikeModel, { _id: 'x:u:1' }],
   ['a post page', PostModel, { slug: 'some-post' }],
   ['a post by id', PostModel, { _id: id() }],
   ['posts by ids', PostModel, { _id: trusted({ $in: [id(), id()] }) }],
@@ -83,6 +88,7 @@ describe('queries on hot paths use an index on the embedded database', () => {
         SessionModel,
         ReportModel,
         LetterModel,
+        LikeModel,
         BanModel,
         AuditEntryModel,
         MigrationModel,

@@ -34,6 +34,7 @@ function shown(
     editedAt: null,
     locked: false,
     heldReason: '',
+    likeCount: 0,
   };
 }
 

@@ -1,0 +1,143 @@
+import type { Types } from 'mongoose';
+import { LikeModel } from '../../../models/like.js';
+import type { Config } from '../../config/index.js';
+import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../../errors/index.js';
+import { addressBlock, hashIp } from '../../lib/ip-hash.js';
+import type { SharedRateLimiter } from '../../lib/shared-limiter.js';
+import { sign } from '../../lib/signing.js';
+import { isObjectIdString } from '../../lib/validation.js';
+import type { SessionUser } from '../accounts/user-service.js';
+import type { PostService } from '../posts/post-service.js';
+import type { CommentGate } from './comment-gate.js';
+import { commentById, type CommentStore } from './comment-store.js';
+
+/** Who likes: an account, or a guest known by the browser's own id (a cookie) and address. */
+export interface Liker {
+  user?: SessionUser;
+  /** The guest browser's random id (its cookie); required without an account. */
+  browserId?: string;
+  ip: string;
+}
+
+/** Guests of one address counted on one comment, at most (a household, an office). */
+export const GUEST_LIKES_PER_ADDRESS = 3;
+
+type LimiterFactory = (name: string, limit: number, windowMs: number) => SharedRateLimiter;
+
+/**
+ * Likes: one per account, or per guest browser with at most a few per address, on shown comments
+ * of open threads, not one's own. The count is recounted from the likes collection after every
+ * change (so a lost update heals at the next one) and recorded through the comment store, which
+ * makes the thread's new version in memory and tells live readers.
+ */
+export class LikeService {
+  private readonly pace: SharedRateLimiter;
+
+  constructor(
+    private readonly config: Pick<Config, 'sessionSecret' | 'allowGuestComments'>,
+    private readonly posts: Pick<PostService, 'getById'>,
+    private readonly gate: Pick<CommentGate, 'commentsOpen'>,
+    private readonly store: Pick<CommentStore, 'setLikes'>,
+    limiter: LimiterFactory,
+  ) {
+    this.pace = limiter('like', 120, 3600000);
+  }
+
+  /** The voter key a like is stored under: "u:<id>", or "g:<keyed hash of the browser's id>". */
+  voterOf(liker: Pick<Liker, 'user' | 'browserId'>): string | null {
+    if (liker.user) return `u:${liker.user.id}`;
+    if (!liker.browserId) return null;
+    return `g:${sign(this.config.sessionSecret, `liker:${liker.browserId}`).slice(0, 24)}`;
+  }
+
+  /** Likes (on) or stops liking (off) a comment; returns its count now and whether this reader likes it. */
+  async set(
+    commentId: string,
+    liker: Liker,
+    on: boolean,
+  ): Promise<{ commentId: string; number: number; likes: number; liked: boolean; postId: Types.ObjectId }> {
+    const voter = this.voterOf(liker);
+    if (!voter || (!liker.user && !this.config.allowGuestComments)) {
+      throw new ForbiddenError('Sign in to like comments on this site.', 'sign_in_to_like');
+    }
+    const comment = await this.likeable(commentId, liker);
+    const _id = `${commentId}:${voter}`;
+    const changed = on
+      ? await this.add({ _id, comment: comment._id, post: comment.post, voter }, liker)
+      : (await LikeModel.deleteOne({ _id })).deletedCount > 0;
+    let likes = comment.likeCount ?? 0;
+    if (changed) {
+      likes = await LikeModel.countDocuments({ comment: comment._id });
+      await this.store.setLikes(comment, likes);
+    }
+    return { commentId, number: comment.number, likes, liked: on, postId: comment.post };
+  }
+
+  /** The ids of the comments of a post that this reader likes. */
+  async likedOn(
+    postId: Types.ObjectId | string,
+    liker: Pick<Liker, 'user' | 'browserId'>,
+  ): Promise<string[]> {
+    const voter = this.voterOf(liker);
+    if (!voter) return [];
+    const likes = await LikeModel.find({ post: postId, voter }).select('comment').lean();
+    return likes.map((like) => String(like.comment));
+  }
+
+  /** A shown comment of a published post open to comments, not the liker's own. */
+  private async likeable(commentId: string, liker: Liker) {
+    const comment = isObjectIdString(commentId)
+      ? await commentById(commentId).select('_id post status authorUser number likeCount').lean()
+      : null;
+    if (!comment || comment.status !== 'visible') {
+      throw new NotFoundError('That comment does not exist, or is no longer shown.');
+    }
+    const post = await this.posts.getById(String(comment.post));
+    if (post.status !== 'published')
+      throw new NotFoundError('That comment does not exist, or is no longer shown.');
+    if (!this.gate.commentsOpen(post)) {
+      throw new ForbiddenError('Comments are closed on this post, and so is liking them.', 'comments_closed');
+    }
+    if (liker.user && comment.authorUser && String(comment.authorUser) === liker.user.id) {
+      throw new ForbiddenError('You cannot like your own comment.', 'own_comment');
+    }
+    return comment;
+  }
+
+  /** Stores a like; false when this reader already likes the comment. Paced per account or address. */
+  private async add(
+    like: { _id: string; comment: Types.ObjectId; post: Types.ObjectId; voter: string },
+    liker: Liker,
+  ): Promise<boolean> {
+    const ipHash = hashIp(addressBlock(liker.ip), this.config.sessionSecret);
+    if (await LikeModel.exists({ _id: like._id })) return false;
+    const taken = await this.pace.take(liker.user ? `user:${liker.user.id}` : `ip:${ipHash}`);
+    if (taken.waitMs > 0) {
+      const minutes = Math.ceil(taken.waitMs / 60000);
+      throw new TooManyRequestsError(
+        `You have liked a great many comments in the last hour. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        Math.ceil(taken.waitMs / 1000),
+      );
+    }
+    try {
+      if (!liker.user) await this.assertAddressRoom(like.comment, ipHash);
+      await LikeModel.create({ ...like, ipHash });
+      return true;
+    } catch (err) {
+      await taken.undo();
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  /** A few guests of one address may like one comment; more would be one person with several browsers. */
+  private async assertAddressRoom(comment: Types.ObjectId, ipHash: string): Promise<void> {
+    const fromHere = await LikeModel.countDocuments({ comment, ipHash, voter: /^g:/ });
+    if (fromHere >= GUEST_LIKES_PER_ADDRESS) {
+      throw new ForbiddenError(
+        'This comment has already been liked from your address by several guests. Sign in to add yours.',
+        'address_likes',
+      );
+    }
+  }
+}

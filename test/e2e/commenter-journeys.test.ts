@@ -228,4 +228,72 @@ describe('a commenter never loses the way or a word', () => {
     expect(await page.textContent('ol.thread > li.comment:first-child .comment__author')).toBe('Top Tia');
     await page.close();
   });
+
+  it('a like moves a comment up the "most liked" order on another reader’s page, without a reload', async () => {
+    const post = await buildPost();
+    const ids: string[] = [];
+    for (let i = 1; i <= 3; i += 1)
+      ids.push(
+        String((await postComment(services, post, { name: `Reader ${i}`, body: `Comment ${i}.` }))._id),
+      );
+    const watcher = await live.browser.newPage();
+    await watcher.goto(`${live.server.url}/posts/${post.slug}?order=top`);
+    await watcher.waitForFunction(
+      () => (window as unknown as { adviceSocket?: { connected: boolean } }).adviceSocket?.connected,
+    );
+    const numbers = (page: Page) =>
+      page.$$eval('[data-thread-root] > li.comment', (items) =>
+        items.map((li) => li.getAttribute('data-number')),
+      );
+    expect(await numbers(watcher)).toEqual(['1', '2', '3']);
+
+    // A signed-in reader likes #3 on her own page: pressed, counted, no reload.
+    const liker = await buildUser(services);
+    const page = await live.browser.newPage();
+    await signInPage(page, live.server.url, liker.username);
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    let loads = 0;
+    page.on('load', () => (loads += 1));
+    await page.click(`#comment-${ids[2]} .like-button`);
+    await page.waitForSelector(`#comment-${ids[2]} .like-button[aria-pressed="true"]`);
+    expect(await page.textContent(`#comment-${ids[2]} .like-count`)).toBe(' 1 like');
+    expect(loads).toBe(0);
+
+    // The other reader's page, in the most liked order, moves #3 to the top and shows its count.
+    await watcher.waitForFunction(
+      (id) => document.querySelector('[data-thread-root] > li.comment')?.id === `comment-${id}`,
+      ids[2],
+    );
+    expect(await numbers(watcher)).toEqual(['3', '1', '2']);
+    expect(await watcher.textContent(`#comment-${ids[2]} .like-count`)).toBe(' 1 like');
+
+    // Pressed again: no longer liked, and back in its place.
+    await page.click(`#comment-${ids[2]} .like-button`);
+    await page.waitForSelector(`#comment-${ids[2]} .like-button[aria-pressed="false"]`);
+    await watcher.waitForFunction(
+      (id) => document.querySelector('[data-thread-root] > li.comment:last-child')?.id === `comment-${id}`,
+      ids[2],
+    );
+    // A reload keeps what she likes: pressed state comes from the server.
+    await page.click(`#comment-${ids[0]} .like-button`);
+    await page.waitForSelector(`#comment-${ids[0]} .like-button[aria-pressed="true"]`);
+    await page.reload();
+    expect(await page.getAttribute(`#comment-${ids[0]} .like-button`, 'aria-pressed')).toBe('true');
+    await page.close();
+    await watcher.close();
+  });
+
+  it('a guest likes in the browser, and the page remembers it after a reload', async () => {
+    const post = await buildPost();
+    const comment = await postComment(services, post, { name: 'Liked Lu', body: 'Worth a like.' });
+    const context = await live.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`);
+    await page.click(`#comment-${comment._id} .like-button`);
+    await page.waitForSelector(`#comment-${comment._id} .like-button[aria-pressed="true"]`);
+    await page.reload();
+    await page.waitForSelector(`#comment-${comment._id} .like-button[aria-pressed="true"]`);
+    expect(await page.textContent(`#comment-${comment._id} .like-count`)).toBe(' 1 like');
+    await context.close();
+  });
 });

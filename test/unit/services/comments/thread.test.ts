@@ -105,3 +105,41 @@ describe('Thread.with: a write adds one comment without rebuilding the thread', 
     expect(before.comments).toHaveLength(1);
   });
 });
+
+describe('Thread.withChange and the most liked order', () => {
+  it('orders top-level comments by likes, ties oldest first, replies oldest first; positions agree with the tree', () => {
+    const a = shown(1, undefined);
+    const b = shown(2, undefined);
+    const c = shown(3, undefined);
+    const d = shown(4, undefined);
+    const replyToA = shown(5, a);
+    let thread = new Thread([a, b, c, d, replyToA], 5);
+    thread.placement(String(a._id));
+    thread = thread.withChange(String(c._id), { likeCount: 4 });
+    thread = thread.withChange(String(b._id), { likeCount: 1 });
+    thread = thread.withChange(String(replyToA._id), { likeCount: 9 });
+    const top = thread.tree('top');
+    expect(top.map((n) => n.number)).toEqual([3, 2, 1, 4]);
+    expect(top[2].children.map((n) => n.number)).toEqual([5]);
+    // Where a comment is shown in the order: a reply by its top-level comment.
+    expect(thread.rootPosition(String(replyToA._id), 'top')).toBe(2);
+    expect(thread.rootPosition(String(d._id), 'top')).toBe(3);
+    // Changed in place: the same layout as a thread read fresh with those counts.
+    const fresh = new Thread(thread.comments, 5);
+    const ids = thread.comments.map((x) => String(x._id));
+    expect(layout(thread, ids)).toEqual(layout(fresh, ids));
+    expect(thread.placement(String(c._id))!.node.likeCount).toBe(4);
+    expect(thread.byId(String(c._id))!.likeCount).toBe(4);
+    expect(thread.visible.find((x) => x.number === 3)!.likeCount).toBe(4);
+  });
+
+  it('leaves the thread it was made from unchanged', () => {
+    const a = shown(1, undefined);
+    const before = new Thread([a], 5);
+    before.placement(String(a._id));
+    const after = before.withChange(String(a._id), { likeCount: 2 });
+    expect(before.byId(String(a._id))!.likeCount).toBe(0);
+    expect(before.placement(String(a._id))!.node.likeCount).toBe(0);
+    expect(after.tree('top')[0].likeCount).toBe(2);
+  });
+});

@@ -12,6 +12,8 @@
  * one request at a time from this process:
  *   - a cold post page (a post never read since the server started) and a warm one;
  *   - posting a guest comment, with 20 readers' sockets in the post's room;
+ *   - liking a comment (a signed-in reader, 20 readers' sockets in the room), and the most
+ *     liked order of a thread, cold and warm;
  *   - a post's comment feed (cold), a commenter's profile, the moderation queue,
  *     the letters inbox and signing in;
  * and a burst: 20 writers posting to one post at once for a few seconds with 100 sockets in
@@ -246,6 +248,8 @@ async function measure(base: string, posts: number): Promise<Pick<SizeResult, 't
     async () => (await anon.get('/users/Bench%20Reader')).status,
   );
 
+  await likeRows(timings, { base, reader, anon, warm, postId: String(target!._id), posts });
+
   const moderator = new Browser(base);
   await moderator.signIn('Bench Moderator', PASSWORD);
   await sample(timings, 'moderation queue', SAMPLES, async () => (await moderator.get('/moderation')).status);
@@ -264,6 +268,42 @@ async function measure(base: string, posts: number): Promise<Pick<SizeResult, 't
   delete timings.__signInOnly;
 
   return { timings, burst: await burst(base, posts) };
+}
+
+/**
+ * Liking: the signed-in reader likes comments of the warm post, one request each, with 20 readers'
+ * sockets in its room (each like is a thread write, sent to them live); then the most liked order
+ * of posts across the site, cold (the thread read from the database and sorted) and warm.
+ */
+async function likeRows(
+  timings: Timings,
+  at: { base: string; reader: Browser; anon: Browser; warm: string; postId: string; posts: number },
+): Promise<void> {
+  const { reader, anon } = at;
+  const page = await reader.get(`/posts/${at.warm}`);
+  const likeable = [...new Set([...page.text.matchAll(/data-like="([0-9a-f]{24})"/g)].map((m) => m[1]))];
+  const room = await joinRoom(at.base, at.postId, 20);
+  await sample(timings, 'like a comment (20 readers)', Math.min(SAMPLES, likeable.length), async (i) => {
+    const res = await reader.post(`/comments/${likeable[i]}/like`, { like: 'on' });
+    return res.status === 303 ? 200 : res.status;
+  });
+  room.forEach((s) => s.disconnect());
+  const spread = (i: number) => 1 + (Math.floor(((i + 0.5) * at.posts) / (SAMPLES * 2)) % at.posts);
+  await sample(
+    timings,
+    'most liked order, cold',
+    SAMPLES,
+    async (i) => (await anon.get(`/posts/${slugOf(spread(i))}?order=top`)).status,
+    (i) =>
+      PostModel.updateOne({ slug: slugOf(spread(i)) }, { $set: { threadVersion: `bench-${Math.random()}` } }),
+  );
+  await anon.get(`/posts/${at.warm}?order=top`);
+  await sample(
+    timings,
+    'most liked order, warm',
+    SAMPLES * 2,
+    async () => (await anon.get(`/posts/${at.warm}?order=top`)).status,
+  );
 }
 
 /** 20 writers at once on one post, 100 sockets in its room. */

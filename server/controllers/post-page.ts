@@ -11,7 +11,7 @@ import type { ThreadOrder } from '../services/comments/thread.js';
 import type { CommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
 import { type CommentContext, type ThreadFragments } from '../rendering/thread-fragments.js';
-import { pressLiked } from '../rendering/liked-buttons.js';
+import { PARTS_SLOT, renderToString, sendParts } from '../rendering/send-parts.js';
 
 export interface CommentFormState {
   values: { name: string; email: string; body: string; parent: string; notify?: boolean };
@@ -81,7 +81,12 @@ export async function renderPostPage(
     const page: SharedPage = { tags: [`post:${post._id}`], url: threadUrl(post.slug, options) };
     res.locals[SHARED_PAGE] = page;
   }
-  res.render('posts/show', {
+  const reader = req.user ? { userId: req.user.id, liked: (await liked) ?? [] } : null;
+  // A page kept for every reader without a session is rendered whole; a signed-in reader's is the
+  // thread's shared parts around what is theirs, sent without compressing the shared parts again.
+  const shared = Boolean(res.locals[SHARED_PAGE]) || !reader;
+  const parts = shared ? [] : deps.fragments.listFor(thread, ctx, reader!);
+  const locals = {
     title: post.title,
     description: post.excerpt,
     canonical: `${config.siteUrl}${ctx.pageBase}`,
@@ -106,13 +111,15 @@ export async function renderPostPage(
     letterWriterFirst: Boolean(letterWriter) && ctx.commentsOpen && !replyTarget,
     isModerator: ctx.moderator,
     postId: String(post._id),
-    threadHtml: pressLiked(deps.fragments.list(thread, ctx), (await liked) ?? []),
+    threadHtml: shared ? deps.fragments.list(thread, ctx) : PARTS_SLOT,
     featured: thread.featured,
     // What a staff action on this thread did (Pick, Lock…): said to staff only, who came from it.
     notice: ctx.moderator || ctx.canFeature ? doneNotice(req.query.done) : undefined,
     thread: threadView(thread, options, ctx),
     form: formView(req, config, post, options, { form, replyTarget, csrfToken: ctx.csrfToken, letterWriter }),
-  });
+  };
+  if (shared) return res.render('posts/show', locals);
+  sendParts(req, res, await renderToString(res, 'posts/show', locals), parts);
 }
 
 /** What the page shows of the signed-in reader, read at once (nothing for a guest). */

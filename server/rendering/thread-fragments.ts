@@ -1,4 +1,7 @@
 import type { ThreadPage } from '../services/comments/comment-service.js';
+import type { CommentView } from '../services/comments/comment-view.js';
+import { deflatePiece, type DeflatedPiece } from './gzip-pieces.js';
+import { pressLiked } from './liked-buttons.js';
 import { VersionMemo } from '../lib/version-memo.js';
 import type { Thread } from '../services/comments/thread.js';
 import type { Renderer } from './engine.js';
@@ -21,26 +24,103 @@ export function publicContext(pageBase: string, commentsOpen: boolean, replyQuer
   return { pageBase, replyQuery, commentsOpen, currentUserId: null, moderator: false, csrfToken: '' };
 }
 
+/** A part of a page: its text, and (for parts kept and sent many times) its compressed form. */
+export interface PagePart {
+  text: string;
+  deflated?: () => DeflatedPiece;
+}
+
+/** A top-level comment with its replies as every reader without a role sees it, kept per thread version. */
+interface SharedRoot {
+  part: PagePart;
+  /** The comments inside, and the accounts that wrote them: whether a reader sees it otherwise. */
+  ids: Set<string>;
+  authors: Set<string>;
+}
+
+/** Who reads, where it changes a comment's HTML: their own comments, and the ones they like. */
+export interface Reader {
+  userId: string;
+  liked: readonly string[];
+}
+
 /**
- * Renders comments with the page's own partials, and keeps the HTML that every anonymous reader
- * of a thread version sees alike for the next one (keyed on the version, dropped with it).
+ * Renders comments with the page's own partials. What every reader of a thread version sees alike
+ * is rendered once and kept (keyed on the version, dropped with it): each top-level comment with
+ * its replies, as HTML and, once a signed-in reader needs it, compressed. A signed-in reader's
+ * page is those same parts, but for the few top-level comments where they wrote or liked
+ * something, which are rendered for them: a page of 500 comments costs them the handful they are
+ * in, not the 500.
  */
 export class ThreadFragments {
   private readonly lists = new VersionMemo<Thread, string>();
+  private readonly roots = new VersionMemo<Thread, SharedRoot[]>();
 
   constructor(private readonly renderer: Renderer) {}
 
   /** A page of comments as HTML: shared pages once per thread version, personal ones each time. */
   list(page: ThreadPage, ctx: CommentContext): string {
-    const render = () => this.renderer.renderPartial('comments/list', { comments: page.comments, ctx });
-    const anonymous = !ctx.currentUserId && !ctx.moderator && !ctx.canFeature;
-    if (!page.shared || !anonymous) return render();
-    const key = `${page.order}:${page.paging.page}:${ctx.pageBase}:${ctx.commentsOpen}:${ctx.replyQuery}`;
-    return this.lists.get(page.shared, key, render);
+    if (!page.shared || !isPlain(ctx)) return this.render(page.comments, ctx);
+    return this.lists.get(page.shared, `${sharedKey(page, ctx)}:joined`, () =>
+      this.sharedRoots(page.shared!, page, ctx)
+        .map((root) => root.part.text)
+        .join(''),
+    );
+  }
+
+  /**
+   * A page of comments for one signed-in reader, as parts of the page: the shared top-level
+   * comments as kept, and those the reader wrote or liked something in rendered for them (their
+   * Edit and Delete, their pressed Like buttons). Staff, and pages with held comments they may
+   * see, are rendered whole for them.
+   */
+  listFor(page: ThreadPage, ctx: CommentContext, reader: Reader): PagePart[] {
+    if (!page.shared || ctx.moderator || ctx.canFeature) {
+      return [{ text: pressLiked(this.render(page.comments, ctx), reader.liked) }];
+    }
+    const shared = this.sharedRoots(page.shared, page, { ...ctx, currentUserId: null });
+    const liked = new Set(reader.liked);
+    return shared.map((root, i) => {
+      const touched = root.authors.has(reader.userId) || [...root.ids].some((id) => liked.has(id));
+      if (!touched) return root.part;
+      return { text: pressLiked(this.render([page.comments[i]], ctx), reader.liked) };
+    });
   }
 
   /** One comment without its replies, as a live update shows it to every reader. */
   one(view: object, ctx: CommentContext): string {
     return this.renderer.renderPartial('comments/comment', { ...view, ctx });
   }
+
+  private render(comments: CommentView[], ctx: CommentContext): string {
+    return this.renderer.renderPartial('comments/list', { comments, ctx });
+  }
+
+  private sharedRoots(thread: Thread, page: ThreadPage, ctx: CommentContext): SharedRoot[] {
+    return this.roots.get(thread, sharedKey(page, ctx), () =>
+      page.comments.map((view) => {
+        const text = this.render([view], ctx);
+        let deflated: DeflatedPiece | undefined;
+        const inside = { ids: new Set<string>(), authors: new Set<string>() };
+        collect(view, inside);
+        return { part: { text, deflated: () => (deflated ??= deflatePiece(text)) }, ...inside };
+      }),
+    );
+  }
+}
+
+/** A reader with no role and no session of their own: what every such reader of a page sees alike. */
+function isPlain(ctx: CommentContext): boolean {
+  return !ctx.currentUserId && !ctx.moderator && !ctx.canFeature;
+}
+
+/** What makes a page's shared HTML differ: its order and page, and where and whether one may reply. */
+function sharedKey(page: ThreadPage, ctx: CommentContext): string {
+  return `${page.order}:${page.paging.page}:${ctx.pageBase}:${ctx.commentsOpen}:${ctx.replyQuery}`;
+}
+
+function collect(view: CommentView, into: { ids: Set<string>; authors: Set<string> }): void {
+  into.ids.add(view.id);
+  if (view.authorUserId) into.authors.add(view.authorUserId);
+  for (const child of view.children) collect(child, into);
 }

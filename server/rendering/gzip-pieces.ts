@@ -1,0 +1,43 @@
+import { constants, crc32, deflateRawSync } from 'node:zlib';
+
+/**
+ * A piece of a page compressed on its own, so that it can be sent inside any page that contains
+ * it without compressing it again: raw deflate ending on a byte boundary with a non-final block
+ * (a sync flush), and its bytes for the checksum of the whole.
+ */
+export interface DeflatedPiece {
+  bytes: Buffer;
+  deflated: Buffer;
+}
+
+/** Compresses one piece (level 6 for what is kept and sent many times; less for one request's own). */
+export function deflatePiece(text: string, level = 6): DeflatedPiece {
+  const bytes = Buffer.from(text, 'utf8');
+  return { bytes, deflated: deflateRawSync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH }) };
+}
+
+/** gzip's header: deflate, no name, no time, unknown system (RFC 1952). */
+const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+/** An empty final block (fixed Huffman codes, end of block at once): the end of the deflate stream. */
+const LAST_BLOCK = Buffer.from([0x03, 0x00]);
+
+/**
+ * One gzip stream made of pieces compressed separately (RFC 1951: a stream is a series of blocks,
+ * and sync-flushed blocks end on a byte boundary, so they follow one another as they are): the
+ * header, each piece's blocks, a final empty block, then the checksum and length of the whole,
+ * which is all that is computed per response. Returns the buffers to write, in order.
+ */
+export function gzipOf(pieces: readonly DeflatedPiece[]): Buffer[] {
+  let crc = 0;
+  let length = 0;
+  for (const piece of pieces) {
+    // Node 20's crc32 answers 0 for some empty buffers (Buffer.from('')), whatever the value so far.
+    if (piece.bytes.length === 0) continue;
+    crc = crc32(piece.bytes, crc);
+    length += piece.bytes.length;
+  }
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(length % 2 ** 32, 4);
+  return [HEADER, ...pieces.map((piece) => piece.deflated), LAST_BLOCK, trailer];
+}

@@ -1,0 +1,21 @@
+import { gunzipSync } from 'node:zlib';
+import { deflatePiece, gzipOf } from '../../../server/rendering/gzip-pieces';
+
+describe('one gzip stream from pieces compressed apart', () => {
+  it('decompresses to the pieces in order, whatever their sizes, levels and characters', () => {
+    const pieces = ['<!doctype html><p>héllo ', 'comment '.repeat(20000), '', ' wörld ✓ 🙂</p>', 'a'];
+    const sent = Buffer.concat(gzipOf(pieces.map((text, i) => deflatePiece(text, i % 2 ? 1 : 6))));
+    expect(gunzipSync(sent).toString('utf8')).toBe(pieces.join(''));
+    // Compressed, not just wrapped.
+    expect(sent.length).toBeLessThan(Buffer.byteLength(pieces.join('')) / 10);
+  });
+
+  it('makes a valid stream of no pieces at all, and reuses a piece in many streams', () => {
+    expect(gunzipSync(Buffer.concat(gzipOf([]))).toString()).toBe('');
+    const shared = deflatePiece('<li>shared</li>');
+    for (const name of ['Ana', 'Bo']) {
+      const page = gzipOf([deflatePiece(`<h1>${name}</h1>`, 1), shared, deflatePiece('</ol>', 1)]);
+      expect(gunzipSync(Buffer.concat(page)).toString()).toBe(`<h1>${name}</h1><li>shared</li></ol>`);
+    }
+  });
+});

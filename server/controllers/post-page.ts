@@ -76,11 +76,13 @@ export async function renderPostPage(
   );
   const letterWriter = letterWriterOn(req, post._id);
   const replyTarget = form.values.parent ? findComment(thread.comments, form.values.parent) : undefined;
-  // The same for every reader without a session: the page is kept whole until the post changes.
-  if (thread.shared && !req.user && !ctx.moderator && !letterWriter && !options.form && !form.values.parent) {
-    const page: SharedPage = { tags: [`post:${post._id}`], url: threadUrl(post.slug, options) };
-    res.locals[SHARED_PAGE] = page;
-  }
+  markShared(
+    req,
+    res,
+    post,
+    options,
+    Boolean(thread.shared && !ctx.moderator && !letterWriter && !form.values.parent),
+  );
   const reader = req.user ? { userId: req.user.id, liked: (await liked) ?? [] } : null;
   // A page kept for every reader without a session is rendered whole; a signed-in reader's is the
   // thread's shared parts around what is theirs, sent without compressing the shared parts again.
@@ -120,6 +122,13 @@ export async function renderPostPage(
   };
   if (shared) return res.render('posts/show', locals);
   sendParts(req, res, await renderToString(res, 'posts/show', locals), parts);
+}
+
+/** The same for every reader without a session: the page is kept whole until the post changes. */
+function markShared(req: Request, res: Response, post: Post, options: PostPageOptions, sameForAll: boolean) {
+  if (!sameForAll || req.user || options.form) return;
+  const page: SharedPage = { tags: [`post:${post._id}`], url: threadUrl(post.slug, options) };
+  res.locals[SHARED_PAGE] = page;
 }
 
 /** What the page shows of the signed-in reader, read at once (nothing for a guest). */

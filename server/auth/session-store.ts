@@ -4,6 +4,12 @@ import { sessionRecords } from '../services/accounts/session-records.js';
 
 type Callback = (err?: unknown, value?: session.SessionData | null) => void;
 
+/** How long a session read is used again without reading it. */
+const READ_FOR_MS = 5000;
+/** How often a session's expiry is moved on, at most, by one process. */
+const TOUCH_EVERY_MS = 5 * 60 * 1000;
+const MAX_REMEMBERED = 20000;
+
 /**
  * express-session's store on our database (sessionRecords), with a sweeper for expired sessions
  * (what connect-mongo's `autoRemove: 'interval'` does). Not connect-mongo: it needs the database
@@ -11,6 +17,15 @@ type Callback = (err?: unknown, value?: session.SessionData | null) => void;
  */
 export class MongoSessionStore extends session.Store {
   private sweeper: NodeJS.Timeout | undefined;
+  /**
+   * Sessions read in the last few seconds, as stored (JSON): a signed-in reader's pages read
+   * theirs on every request. This process's own writes and deletions update it at once; another
+   * process's are seen within READ_FOR_MS (its sign-out also ends the account's sessions through
+   * the session version, which is checked on the account).
+   */
+  private readonly recent = new Map<string, { data: string | null; at: number }>();
+  /** When this process last moved each session's expiry: at most every TOUCH_EVERY_MS, not per request. */
+  private readonly touched = new Map<string, number>();
 
   constructor(private readonly options: { maxAgeMs: number; sweepEveryMs?: number; logger?: Logger }) {
     super();
@@ -27,31 +42,69 @@ export class MongoSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback): void {
-    sessionRecords
-      .read(String(sid))
-      .then((data) => callback(null, data ? (JSON.parse(data) as session.SessionData) : null))
+    const key = String(sid);
+    const now = Date.now();
+    const found = this.recent.get(key);
+    const read =
+      found && now - found.at < READ_FOR_MS ? Promise.resolve(found.data) : sessionRecords.read(key);
+    read
+      .then((data) => {
+        if (!found || found.data !== data || now - found.at >= READ_FOR_MS) this.remember(key, data, now);
+        const parsed = data ? (JSON.parse(data) as session.SessionData) : null;
+        // Remembered past its expiry: gone, as the database would say.
+        callback(null, parsed && this.expiry(parsed).getTime() > now ? parsed : null);
+      })
       .catch((err: unknown) => callback(err));
   }
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
+    const key = String(sid);
+    const json = JSON.stringify(data);
+    this.recent.delete(key);
     sessionRecords
-      .write(String(sid), JSON.stringify(data), this.expiry(data))
-      .then(() => callback?.())
+      .write(key, json, this.expiry(data))
+      .then(() => {
+        this.remember(key, json, Date.now());
+        this.touched.set(key, Date.now());
+        callback?.();
+      })
       .catch((err: unknown) => callback?.(err));
   }
 
+  /** Moves the session's expiry on, at most every few minutes (its lifetime is days). */
   override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
+    const key = String(sid);
+    const last = this.touched.get(key);
+    if (last !== undefined && Date.now() - last < TOUCH_EVERY_MS) {
+      callback?.();
+      return;
+    }
+    this.touched.set(key, Date.now());
     sessionRecords
-      .extend(String(sid), this.expiry(data))
+      .extend(key, this.expiry(data))
       .then(() => callback?.())
-      .catch((err: unknown) => callback?.(err));
+      .catch((err: unknown) => {
+        this.touched.delete(key);
+        callback?.(err);
+      });
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    const key = String(sid);
+    this.recent.delete(key);
+    this.touched.delete(key);
     sessionRecords
-      .remove(String(sid))
+      .remove(key)
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
+  }
+
+  private remember(sid: string, data: string | null, at: number): void {
+    this.recent.delete(sid);
+    this.recent.set(sid, { data, at });
+    while (this.recent.size > MAX_REMEMBERED) this.recent.delete(this.recent.keys().next().value as string);
+    while (this.touched.size > MAX_REMEMBERED)
+      this.touched.delete(this.touched.keys().next().value as string);
   }
 
   /** Deletes expired sessions; returns how many. */

@@ -24,4 +24,9 @@ export class OnceCache<T> {
       this.entries.delete(this.entries.keys().next().value as string);
     return result;
   }
+
+  /** Drops what is remembered under a key: the next call does the work again. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
 }

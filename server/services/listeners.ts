@@ -8,6 +8,7 @@ import type { RepliesInbox } from './notifications/replies-inbox.js';
 import type { ReplyNotifier } from './notifications/reply-notifier.js';
 import type { PostService } from './posts/post-service.js';
 import type { SearchIndex } from './search/search-index.js';
+import type { UserService } from './accounts/user-service.js';
 
 /** The services that listen, and the events they hear. */
 export interface Listening {
@@ -21,6 +22,7 @@ export interface Listening {
   names: Pick<ReservedNames, 'add'>;
   letters: Pick<LetterService, 'onPublished'>;
   comments: Pick<CommentService, 'onSettingsChanged'>;
+  users: Pick<UserService, 'forget'>;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface Listening {
  * | post.saved          | search index, post cache for commenting, reserved names (its byline)      |
  * | post.published      | search index, post cache for commenting, the letter's writer is told      |
  * | settings.changed    | thread cache (nesting depth)                                              |
+ * | account.sessions    | accounts as sessions see them (forgotten, read again)                     |
  */
 export function wireListeners(services: Listening, logError: (what: string) => (err: unknown) => void): void {
   const { events, searchIndex, inbox, replies, follows, spam, posts, names, letters, comments } = services;
@@ -69,4 +72,6 @@ export function wireListeners(services: Listening, logError: (what: string) => (
   });
 
   events.on('settings.changed', (event) => comments.onSettingsChanged(event));
+  // What an account's sessions are (its role, name, session version) changed: read it again.
+  events.on('account.sessions', ({ userId }) => services.users.forget(userId));
 }

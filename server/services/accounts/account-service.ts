@@ -1,3 +1,4 @@
+import { OnceCache } from '../../lib/once-cache.js';
 import mongoose, { Types } from 'mongoose';
 import type { Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
@@ -55,6 +56,9 @@ export class AccountService {
   private readonly linksToAddress: SharedRateLimiter;
   private readonly emailChanges: SharedRateLimiter;
 
+  /** Visits recorded in the last minute, by account and post (one write per visit, not per page). */
+  private readonly visits: OnceCache<Date | null>;
+
   constructor(
     private readonly config: Pick<
       Config,
@@ -76,6 +80,7 @@ export class AccountService {
     this.resetsToAddress = limiter('reset-email', 1, RESET_SPACING_MINUTES * 60000);
     this.emailChanges = limiter('email-change', 5, 3600000);
     this.linksToAddress = limiter('email-link', 3, 3600000);
+    this.visits = new OnceCache(60000, 20000, now);
   }
 
   /** What the account page shows: the name, role and email address. */
@@ -102,9 +107,12 @@ export class AccountService {
    */
   async recordVisit(userId: string, postId: Types.ObjectId): Promise<Date | null> {
     const _id = `${userId}:${String(postId)}`;
-    const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
-    await VisitModel.updateOne({ _id }, { $set: { at: new Date(this.now()) } }, { upsert: true });
-    return previous?.at ?? null;
+    // Pages of one post read within a minute are one visit: its "new since" is the visit before.
+    return this.visits.once(_id, async () => {
+      const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
+      await VisitModel.updateOne({ _id }, { $set: { at: new Date(this.now()) } }, { upsert: true });
+      return previous?.at ?? null;
+    });
   }
 
   /**
@@ -130,6 +138,8 @@ export class AccountService {
     }
     this.names.add(key);
     await this.store.changeAllBy(user._id, { authorName: username });
+    // Sessions show the new name (and its sockets reconnect under it).
+    this.events?.emit('account.sessions', { userId: String(user._id) });
     return toSessionUser({ ...user, username });
   }
 
@@ -355,6 +365,8 @@ export class AccountService {
   async confirmEmail(token: string): Promise<string> {
     const { user, email } = await this.emailChangeFor(token);
     await UserModel.updateOne({ _id: user._id }, { $set: { email, emailConfirmedAt: new Date(this.now()) } });
+    // Its sessions may comment now where confirmation is required.
+    this.events?.emit('account.sessions', { userId: String(user._id) });
     return email;
   }
 

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { ROLES, UserModel, type Role, type User } from '../../../models/user.js';
 import { nameKey } from '../../lib/name-key.js';
+import { OnceCache } from '../../lib/once-cache.js';
 import { addressBlock } from '../../lib/ip-hash.js';
 import { hashPassword, isUsableHash, verifyPassword } from '../../lib/passwords.js';
 import type { Config } from '../../config/index.js';
@@ -84,6 +85,13 @@ export class UserService {
   private readonly signinsByIp: SharedRateLimiter;
   /** Compared against when the username is unknown, at the real cost, so a miss takes as long as a hit. */
   private standIn: Promise<string> | undefined;
+
+  /**
+   * Accounts as sessions see them, remembered ten seconds: a signed-in reader's every request needs
+   * one, and it changes rarely. Forgotten at once in this process when it changes; other processes
+   * hear of it through `account.sessions` (across workers) or read it again within the ten seconds.
+   */
+  private readonly sessionUsers = new OnceCache<SessionUser | null>(10000, 10000);
 
   constructor(
     private readonly config: Pick<
@@ -226,6 +234,18 @@ export class UserService {
 
   async findById(id: string): Promise<SessionUser | null> {
     if (!Types.ObjectId.isValid(id)) return null;
+    return this.sessionUsers.once(id, () => this.readSessionUser(id));
+  }
+
+  /**
+   * Forgets what this process remembers of an account (its name, role, session version): after
+   * anything that changes them (`account.sessions`), the next request reads it again.
+   */
+  forget(userId: string): void {
+    this.sessionUsers.forget(userId);
+  }
+
+  private async readSessionUser(id: string): Promise<SessionUser | null> {
     const user = await UserModel.findById(id)
       .select('username role sessionVersion emailConfirmedAt')
       .lean<User>();

@@ -1,3 +1,4 @@
+import { OnceCache } from '../../lib/once-cache.js';
 import type { Types } from 'mongoose';
 import { LikeModel } from '../../../models/like.js';
 import type { Config } from '../../config/index.js';
@@ -32,6 +33,8 @@ type LimiterFactory = (name: string, limit: number, windowMs: number) => SharedR
  */
 export class LikeService {
   private readonly pace: SharedRateLimiter;
+  /** What each reader likes on each post, as read in the last ten seconds (their pages ask). */
+  private readonly liked = new OnceCache<string[]>(10000, 20000);
 
   constructor(
     private readonly config: Pick<Config, 'sessionSecret' | 'allowGuestComments'>,
@@ -67,6 +70,7 @@ export class LikeService {
       : (await LikeModel.deleteOne({ _id })).deletedCount > 0;
     let likes = comment.likeCount ?? 0;
     if (changed) {
+      this.liked.forget(`${voter}:${String(comment.post)}`);
       likes = await LikeModel.countDocuments({ comment: comment._id });
       await this.store.setLikes(comment, likes);
     }
@@ -80,8 +84,10 @@ export class LikeService {
   ): Promise<string[]> {
     const voter = this.voterOf(liker);
     if (!voter) return [];
-    const likes = await LikeModel.find({ post: postId, voter }).select('comment').lean();
-    return likes.map((like) => String(like.comment));
+    return this.liked.once(`${voter}:${String(postId)}`, async () => {
+      const likes = await LikeModel.find({ post: postId, voter }).select('comment').lean();
+      return likes.map((like) => String(like.comment));
+    });
   }
 
   /** A shown comment of a published post open to comments, not the liker's own. */

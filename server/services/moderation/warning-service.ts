@@ -1,3 +1,4 @@
+import { OnceCache } from '../../lib/once-cache.js';
 import { Types } from 'mongoose';
 import { UserModel, type User } from '../../../models/user.js';
 import { WarningModel, type Warning } from '../../../models/warning.js';
@@ -12,6 +13,9 @@ import { canBeSanctioned } from '../../lib/roles.js';
  * audit log.
  */
 export class WarningService {
+  /** Each account's open warning, as read in the last ten seconds (every page of theirs asks). */
+  private readonly open = new OnceCache<Warning | null>(10000, 20000);
+
   constructor(private readonly audit: Pick<AuditService, 'record'>) {}
 
   async warn(actor: SessionUser, userId: string, reasonRaw: string): Promise<void> {
@@ -30,6 +34,7 @@ export class WarningService {
     if (!canBeSanctioned(user))
       throw new ForbiddenError('Staff accounts cannot be warned; an admin can change their role first.');
     await WarningModel.create({ user: user._id, reason, byName: actor.username });
+    this.open.forget(String(user._id));
     await this.audit.record(actor, {
       action: 'user.warn',
       targetType: 'user',
@@ -41,6 +46,10 @@ export class WarningService {
 
   /** The oldest warning the account has not acknowledged, if any. */
   async pending(userId: string): Promise<Warning | null> {
+    return this.open.once(userId, () => this.oldestOpen(userId));
+  }
+
+  private async oldestOpen(userId: string): Promise<Warning | null> {
     const open = await WarningModel.find({ user: new Types.ObjectId(userId) })
       .sort({ _id: -1 })
       .limit(20)
@@ -55,6 +64,7 @@ export class WarningService {
           { $set: { acknowledgedAt: new Date() } },
         )
       : { matchedCount: 0 };
+    this.open.forget(user.id);
     if (!result.matchedCount) throw new NotFoundError('There is no such warning to acknowledge.');
     await this.audit.record(user, {
       action: 'user.acknowledge-warning',

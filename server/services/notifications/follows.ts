@@ -1,3 +1,4 @@
+import { OnceCache } from '../../lib/once-cache.js';
 import { Types } from 'mongoose';
 import { FollowModel, type Follow } from '../../../models/follow.js';
 import { PostModel, type Post } from '../../../models/post.js';
@@ -20,6 +21,9 @@ const DIGEST_MAX = 25;
  * comment, so two processes queue it once.
  */
 export class FollowService {
+  /** Whether an account follows a post, as read in the last ten seconds (its pages of the post ask). */
+  private readonly following = new OnceCache<boolean>(10000, 20000);
+
   constructor(
     private readonly config: Pick<Config, 'sessionSecret' | 'siteUrl' | 'siteTitle' | 'followDigestMinutes'>,
     private readonly comments: Pick<CommentService, 'loadThread'>,
@@ -37,7 +41,8 @@ export class FollowService {
   }
 
   async isFollowing(user: SessionUser, postId: Types.ObjectId): Promise<boolean> {
-    return Boolean(await FollowModel.exists({ _id: `${user.id}:${String(postId)}` }));
+    const _id = `${user.id}:${String(postId)}`;
+    return this.following.once(_id, async () => Boolean(await FollowModel.exists({ _id })));
   }
 
   /** Follows a post from its newest comment on (what is already there is not mailed). */
@@ -52,10 +57,12 @@ export class FollowService {
       },
       { upsert: true },
     );
+    this.following.forget(`${user.id}:${String(post._id)}`);
   }
 
   async unfollow(user: SessionUser, postId: Types.ObjectId): Promise<void> {
     await FollowModel.deleteOne({ _id: `${user.id}:${String(postId)}` });
+    this.following.forget(`${user.id}:${String(postId)}`);
   }
 
   /** The token of a digest's one-click "stop following" link. */
@@ -70,7 +77,9 @@ export class FollowService {
     if (list !== 'follow' || !sameToken(mac, sign(this.config.sessionSecret, `unsubscribe:${id}:follow`))) {
       return false;
     }
-    await FollowModel.deleteOne({ _id: Buffer.from(id, 'base64url').toString('utf8') });
+    const followId = Buffer.from(id, 'base64url').toString('utf8');
+    await FollowModel.deleteOne({ _id: followId });
+    this.following.forget(followId);
     return true;
   }
 

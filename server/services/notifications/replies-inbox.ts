@@ -1,3 +1,4 @@
+import { OnceCache } from '../../lib/once-cache.js';
 import mongoose, { Types } from 'mongoose';
 import { findComments, commentById } from '../comments/comment-store.js';
 import { UserModel, type User } from '../../../models/user.js';
@@ -15,6 +16,12 @@ export const UNREAD_SHOWN_UP_TO = 100;
  * A new reply to an account is announced as `replies.unread`, for the live count in its header.
  */
 export class RepliesInbox {
+  /**
+   * Counts read in the last ten seconds, by account (every page's header shows one): a new reply
+   * or "all read" in this process counts again at once; in another, within the ten seconds.
+   */
+  private readonly counts = new OnceCache<number>(10000, 20000);
+
   constructor(
     private readonly events: DomainEvents,
     private readonly onError: (err: unknown) => void = () => undefined,
@@ -33,6 +40,10 @@ export class RepliesInbox {
   /** Unread replies to the account's comments, up to UNREAD_SHOWN_UP_TO. */
   async unreadCount(userId: string): Promise<number> {
     if (!Types.ObjectId.isValid(userId)) return 0;
+    return this.counts.once(userId, () => this.countUnread(userId));
+  }
+
+  private async countUnread(userId: string): Promise<number> {
     const user = await UserModel.findById(userId).select('repliesSeenId').lean<User>();
     const filter: Record<string, unknown> = { parentAuthor: new Types.ObjectId(userId), status: 'visible' };
     // trusted(): sanitizeFilter is on for every query; this operator is ours.
@@ -74,6 +85,7 @@ export class RepliesInbox {
       .lean();
     if (!newest) return;
     await UserModel.updateOne({ _id: userId }, { $set: { repliesSeenId: newest._id } });
+    this.counts.forget(userId);
     this.events.emit('replies.unread', { userId, count: 0 });
   }
 
@@ -81,6 +93,7 @@ export class RepliesInbox {
     const reply = await commentById(commentId).select('parentAuthor status').lean();
     if (!reply?.parentAuthor || reply.status !== 'visible') return;
     const userId = String(reply.parentAuthor);
+    this.counts.forget(userId);
     this.events.emit('replies.unread', { userId, count: await this.unreadCount(userId) });
   }
 }

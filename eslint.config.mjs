@@ -67,7 +67,7 @@ const boundaries = [
   },
   {
     // Everything else that runs the site or works on its data: the entry point, the seed, scripts.
-    files: ['server/*.ts', 'server/seed/**/*.ts', 'scripts/**/*.ts'],
+    files: ['server/*.ts', 'server/cluster/**/*.ts', 'server/seed/**/*.ts', 'scripts/**/*.ts'],
     rules: restrict(),
   },
   {

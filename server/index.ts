@@ -1,4 +1,10 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { createServer } from 'node:http';
+import { clusterBus, redisBus } from './cluster/bus.js';
+import { limitsFromPrimary } from './cluster/limits.js';
+import { runPrimary } from './cluster/primary.js';
+import { shareAccountChanges } from './cluster/account-changes.js';
 import { createClient } from 'redis';
 import { shareSettings } from './services/settings/settings-sync.js';
 import type { AddressInfo } from 'node:net';
@@ -72,21 +78,28 @@ async function main(): Promise<void> {
     redis.on('error', (err) => logger.error({ err }, 'redis (limits) error'));
     await redis.connect();
   }
-  const services = createServices({ config, logger, redis });
+  // Workers of one machine without Redis: the primary keeps their limits, and carries their messages.
+  const clustered = cluster.isWorker;
+  const bus = redis ? redisBus(redis, logger) : clustered ? clusterBus() : undefined;
+  const services = createServices({
+    config,
+    logger,
+    redis,
+    limits: clustered && !redis ? limitsFromPrimary() : undefined,
+  });
   // Settings saved at /admin/settings win over the environment's defaults, from the first request.
   await services.settings.refresh();
   services.settings.start(config.settingsPollSeconds, (err) =>
     logger.error({ err }, 'reading changed settings failed'),
   );
-  const stopSettingsSync = redis
-    ? await shareSettings(services.settings, redis, logger)
-    : async () => undefined;
+  const stopSettingsSync = bus ? await shareSettings(services.settings, bus, logger) : async () => undefined;
+  const stopAccountsSync = bus ? await shareAccountChanges(services, bus) : async () => undefined;
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const fragments = new ThreadFragments(renderer);
   const pageCache = new PageCache(config.pageCacheSize, config.pageCacheSeconds * 1000);
-  // With Redis, a write in any process drops the cached pages of every process.
-  const stopPageSync = redis
-    ? await invalidateAcrossProcesses(services.events, pageCache, redis, logger)
+  // With several processes, a write in any of them drops the cached pages of every one.
+  const stopPageSync = bus
+    ? await invalidateAcrossProcesses(services.events, pageCache, bus)
     : async () => undefined;
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
   const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
@@ -111,8 +124,10 @@ async function main(): Promise<void> {
   const server = createServer(serverOptions(config), createRequestListener(app));
   server.prependListener('request', (_req, res) => {
     if (draining) res.setHeader('Connection', 'close');
+    // Which worker answered (1, 2…): for an operator looking at several.
+    if (cluster.worker) res.setHeader('X-Worker', String(cluster.worker.id));
   });
-  const live = await attachSockets(server, { config, logger, services, fragments, webAuth });
+  const live = await attachSockets(server, { config, logger, services, fragments, webAuth, clustered });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -179,6 +194,7 @@ async function main(): Promise<void> {
     services.settings.stop();
     services.spam.stop();
     await stopSettingsSync();
+    await stopAccountsSync();
     await redis?.quit().catch(() => undefined);
     await database.close();
     logger.info('shutdown complete');
@@ -191,7 +207,20 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((err: unknown) => {
+/** WEB_CONCURRENCY, or by default one worker per core in production and one process otherwise. */
+function workerCount(config: Config): number {
+  if (config.webConcurrency > 0) return config.webConcurrency;
+  return config.nodeEnv === 'production' ? availableParallelism() : 1;
+}
+
+const boot = (): Promise<void> => {
+  if (!cluster.isPrimary) return main();
+  const config = readConfig();
+  const count = workerCount(config);
+  if (count <= 1) return main();
+  return runPrimary(count, createLogger(config.logLevel));
+};
+boot().catch((err: unknown) => {
   createLogger('error').fatal({ err }, err instanceof Error ? err.message : 'boot failed');
   process.exit(1);
 });

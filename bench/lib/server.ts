@@ -30,6 +30,8 @@ export function startBuiltServer(options: {
       SESSION_SECRET: options.secret,
       SITE_URL: 'http://127.0.0.1',
       REDIS_URL: '',
+      // One process unless the benchmark asks for workers (its own row).
+      WEB_CONCURRENCY: '1',
       // One address sends everything here; the pace and sign-in limits have their own tests.
       COMMENT_INTERVAL_SECONDS: '0',
       LOGIN_MAX_SIGNINS: '100000',

@@ -336,6 +336,12 @@ export const schema = {
     int(1, 3600),
     'Longest a cached page is served without a rebuild (writes invalidate it at once; this bounds writes from elsewhere).',
   ),
+  webConcurrency: setting(
+    'WEB_CONCURRENCY',
+    0,
+    int(0, 64),
+    'Web worker processes sharing the port, the database and each other (0: one per core in production, one otherwise).',
+  ),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', 8000, int(100, 60000), 'Graceful shutdown deadline.'),
   shutdownGraceMs: setting(
     'SHUTDOWN_GRACE_MS',

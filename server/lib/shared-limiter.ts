@@ -4,6 +4,22 @@ import { RateLimiter } from './rate-limiter.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
+/** A step of a limit, as another process that keeps the limits does it for this one. */
+export type RemoteStep = 'retryAfterMs' | 'hit' | 'count' | 'take' | 'undo' | 'reset';
+
+/**
+ * Limits kept by another process for this one: the cluster's primary, for its workers (one
+ * machine, no Redis). Each step is asked over IPC; `take` answers the wait and a token for `undo`.
+ */
+export interface RemoteLimits {
+  step(
+    step: RemoteStep,
+    limit: { name: string; limit: number; windowMs: number },
+    key: string,
+    token?: string,
+  ): Promise<{ waitMs?: number; count?: number; token?: string }>;
+}
+
 /**
  * KEYS[1] the sorted set; ARGV now, window, limit, member. Drops hits older than the window;
  * under the limit, adds this one and returns 0; else returns the milliseconds until the oldest
@@ -40,8 +56,28 @@ export class SharedRateLimiter {
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
     private readonly redis?: RedisClient,
+    private readonly remote?: RemoteLimits,
   ) {
     this.local = new RateLimiter(limit, windowMs, now);
+  }
+
+  /** A step done by the process that keeps the limits, or undefined (no such process, or it failed). */
+  private async viaRemote(
+    step: RemoteStep,
+    key: string,
+    token?: string,
+  ): Promise<{ waitMs?: number; count?: number; token?: string } | undefined> {
+    if (!this.remote || this.redis) return undefined;
+    try {
+      return await this.remote.step(
+        step,
+        { name: this.name, limit: this.limit, windowMs: this.windowMs },
+        key,
+        token,
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   private key(key: string): string {
@@ -50,6 +86,8 @@ export class SharedRateLimiter {
 
   /** Milliseconds until the key may act again (0 when it may now). */
   async retryAfterMs(key: string): Promise<number> {
+    const remote = await this.viaRemote('retryAfterMs', key);
+    if (remote) return remote.waitMs ?? 0;
     return this.either(
       async (redis) => {
         const k = this.key(key);
@@ -80,6 +118,7 @@ export class SharedRateLimiter {
 
   async hit(key: string): Promise<void> {
     this.local.hit(key);
+    if (await this.viaRemote('hit', key)) return;
     await this.either(
       async (redis) => {
         const k = this.key(key);
@@ -96,6 +135,8 @@ export class SharedRateLimiter {
 
   /** How many times the key acted in the current window. */
   async count(key: string): Promise<number> {
+    const remote = await this.viaRemote('count', key);
+    if (remote) return remote.count ?? 0;
     return this.either(
       async (redis) => {
         const k = this.key(key);
@@ -112,6 +153,16 @@ export class SharedRateLimiter {
    * else the milliseconds to wait; `undo` takes the act back when what it guarded failed.
    */
   async take(key: string): Promise<{ waitMs: number; undo: () => Promise<void> }> {
+    const remote = await this.viaRemote('take', key);
+    if (remote) {
+      const token = remote.token;
+      return {
+        waitMs: remote.waitMs ?? 0,
+        undo: async () => {
+          if (token) await this.viaRemote('undo', key, token);
+        },
+      };
+    }
     return this.either(
       async (redis) => {
         const k = this.key(key);
@@ -138,6 +189,7 @@ export class SharedRateLimiter {
 
   async reset(key: string): Promise<void> {
     this.local.reset(key);
+    if (await this.viaRemote('reset', key)) return;
     await this.either(
       async (redis) => {
         await redis.del(this.key(key));

@@ -1,5 +1,4 @@
-import type { Logger } from 'pino';
-import type { createClient } from 'redis';
+import type { Bus } from '../lib/bus.js';
 import type { DomainEvents } from '../services/events.js';
 import type { PageCache } from './page-cache.js';
 
@@ -37,29 +36,22 @@ export function invalidateOnEvents(events: DomainEvents, cache: PageCache): () =
   };
 }
 
-type Redis = ReturnType<typeof createClient>;
-
 /**
- * With several processes: each write is published on Redis, and every process drops the pages it
- * holds for it. While Redis is away, pages live at most PAGE_CACHE_SECONDS.
+ * With several processes (workers of one machine, or machines sharing Redis): each write is told to
+ * the others on the bus, and every process drops the pages it holds for it. While the bus is away,
+ * pages live at most PAGE_CACHE_SECONDS.
  */
 export async function invalidateAcrossProcesses(
   events: DomainEvents,
   cache: PageCache,
-  redis: Redis,
-  logger: Logger,
+  bus: Bus,
 ): Promise<() => Promise<void>> {
-  const sub = redis.duplicate();
-  sub.on('error', (err) => logger.error({ err }, 'redis (page invalidation) error'));
-  await sub.connect();
-  await sub.subscribe(CHANNEL, (message) => {
+  const unsubscribe = await bus.subscribe(CHANNEL, (message) => {
     for (const tag of message.split('\n')) if (tag) cache.invalidate(tag);
   });
-  const off = onPageChanges(events, ({ postId }) => {
-    redis.publish(CHANNEL, tagsOf(postId).join('\n')).catch(() => undefined);
-  });
+  const off = onPageChanges(events, ({ postId }) => bus.publish(CHANNEL, tagsOf(postId).join('\n')));
   return async () => {
     off();
-    await sub.quit().catch(() => undefined);
+    await unsubscribe();
   };
 }

@@ -18,7 +18,7 @@ import { LikeService } from './comments/like-service.js';
 import { LetterService } from './letters/letter-service.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { Logger } from 'pino';
-import { SharedRateLimiter, type RedisClient } from '../lib/shared-limiter.js';
+import { SharedRateLimiter, type RedisClient, type RemoteLimits } from '../lib/shared-limiter.js';
 import { SanctionService } from './moderation/sanction-service.js';
 import { CommenterService } from './moderation/commenter-service.js';
 import { WarningService } from './moderation/warning-service.js';
@@ -76,10 +76,12 @@ export function createServices(deps: {
   logger?: Logger;
   /** With Redis, limits on logins, comment pace and letters hold across processes. */
   redis?: RedisClient;
+  /** Without Redis, a cluster worker's limits are kept by its primary for every worker. */
+  limits?: RemoteLimits;
 }): Services {
   const now = deps.now ?? Date.now;
   const limiter = (name: string, limit: number, windowMs: number) =>
-    new SharedRateLimiter(name, limit, windowMs, now, deps.redis);
+    new SharedRateLimiter(name, limit, windowMs, now, deps.redis, deps.limits);
   const events = new DomainEvents();
   const audit = new AuditService();
   const settings = new SettingsService(deps.config, events, audit);

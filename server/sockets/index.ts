@@ -1,6 +1,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { MODERATORS_ROOM, userRoom } from './live-comment.js';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
@@ -42,13 +43,20 @@ export async function attachSockets(
     services: Pick<Services, 'events' | 'posts' | 'comments' | 'moderation'>;
     fragments: ThreadFragments;
     webAuth: WebAuth;
+    /** A worker of several on one machine: broadcasts go through the primary to the others. */
+    clustered?: boolean;
   },
 ): Promise<LiveServer> {
   const { config, logger, services, fragments, webAuth } = deps;
+  // Workers share the port connection by connection, so one socket's HTTP long-polling requests
+  // could reach different workers: with several workers, sockets are WebSockets only (one
+  // connection, one worker), which is why no sticky-session balancer is needed.
+  const websocketOnly = Boolean(deps.clustered);
   const siteOrigin = new URL(config.siteUrl).origin;
   const io = new Server(httpServer, {
     maxHttpBufferSize: 16 * 1024,
     pingInterval: 20000,
+    ...(websocketOnly && { transports: ['websocket' as const] }),
     allowRequest(req, callback) {
       // Cross-site WebSocket hijacking: a browser page elsewhere may not open a socket with our cookie.
       // An Origin that does not parse ("null" from sandboxed frames) is refused, never thrown.
@@ -72,6 +80,8 @@ export async function attachSockets(
     io.adapter(createAdapter(pub, sub));
     redis = { pub, sub };
     logger.info('live updates use the Redis adapter');
+  } else if (deps.clustered) {
+    io.adapter(createClusterAdapter());
   }
 
   io.engine.use(onlyForHandshake(webAuth.session));

@@ -10,6 +10,7 @@ import { buildTestApp, testLogger } from '../../setup/app';
 import { listenLive } from '../../setup/live';
 import { PageCache } from '../../../server/rendering/page-cache';
 import { invalidateAcrossProcesses } from '../../../server/rendering/page-invalidation';
+import { redisBus } from '../../../server/cluster/bus';
 import { DomainEvents } from '../../../server/services/events';
 
 /** One raw response (no decompression): status, headers and the bytes as sent. */
@@ -139,8 +140,8 @@ describe('page invalidation across processes (Redis)', () => {
     const [eventsA, eventsB] = [new DomainEvents(), new DomainEvents()];
     const [cacheA, cacheB] = [new PageCache(10, 60000), new PageCache(10, 60000)];
     const stops = [
-      await invalidateAcrossProcesses(eventsA, cacheA, redis, testLogger()),
-      await invalidateAcrossProcesses(eventsB, cacheB, redis, testLogger()),
+      await invalidateAcrossProcesses(eventsA, cacheA, redisBus(redis, testLogger())),
+      await invalidateAcrossProcesses(eventsB, cacheB, redisBus(redis, testLogger())),
     ];
     try {
       const postId = new Types.ObjectId();

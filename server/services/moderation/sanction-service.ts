@@ -20,6 +20,7 @@ export class SanctionService {
   private reading: Promise<Map<string, Ban[]>> | undefined;
   /** Bumped by every change here, so a read that a change overtook is not kept. */
   private generation = 0;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly audit: AuditService,
@@ -55,9 +56,21 @@ export class SanctionService {
   }
 
   private changed(): void {
+    this.forget();
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Bans made or lifted elsewhere (another worker said so): read them again at the next check. */
+  forget(): void {
     this.generation += 1;
     this.snapshot = undefined;
     this.reading = undefined;
+  }
+
+  /** Calls `listener` after each ban made or lifted in this process; returns the function that stops it. */
+  onChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private async active(kind: Ban['kind'], value: string): Promise<Ban | null> {

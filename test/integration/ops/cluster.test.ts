@@ -57,6 +57,38 @@ describe('two web workers on one machine share everything a reader can tell', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The admin's session cookie, signed in once through the form (the session is in the database). */
+  let admin: string | undefined;
+  async function adminCookie(): Promise<string> {
+    if (admin) return admin;
+    const made = await runScriptProcess('create-admin', ['--username', 'Operator'], {
+      ...env,
+      ADMIN_PASSWORD: 'a long enough password',
+    });
+    expect(made.code).toBe(0);
+    // Signed in on one worker (each request is its own connection: the session is in the database).
+    let cookie = '';
+    const keep = (res: Response) => {
+      const set = res.headers.getSetCookie?.() ?? [];
+      if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
+      return res;
+    };
+    const login = await (await fresh(`${site.url}/login`).then(keep)).text();
+    keep(
+      await fresh(`${site.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({
+          _csrf: /name="_csrf" value="([^"]+)"/.exec(login)![1],
+          username: 'Operator',
+          password: 'a long enough password',
+        }),
+      }),
+    );
+    admin = cookie;
+    return cookie;
+  }
+
   it('answers from both workers, and a reply posted through one reaches readers connected to either', async () => {
     const workers = new Set<string>();
     for (let i = 0; i < 6; i += 1)
@@ -125,30 +157,7 @@ describe('two web workers on one machine share everything a reader can tell', ()
   });
 
   it('settings an admin saves through one worker apply in both at once', async () => {
-    const made = await runScriptProcess('create-admin', ['--username', 'Operator'], {
-      ...env,
-      ADMIN_PASSWORD: 'a long enough password',
-    });
-    expect(made.code).toBe(0);
-    // Signed in on one worker (each request is its own connection: the session is in the database).
-    let cookie = '';
-    const keep = (res: Response) => {
-      const set = res.headers.getSetCookie?.() ?? [];
-      if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
-      return res;
-    };
-    const login = await (await fresh(`${site.url}/login`).then(keep)).text();
-    keep(
-      await fresh(`${site.url}/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-        body: new URLSearchParams({
-          _csrf: /name="_csrf" value="([^"]+)"/.exec(login)![1],
-          username: 'Operator',
-          password: 'a long enough password',
-        }),
-      }),
-    );
+    const cookie = await adminCookie();
     const $ = cheerio.load(await (await fresh(`${site.url}/admin/settings`, { headers: { cookie } })).text());
     const form = new URLSearchParams();
     $('form[method="post"] input, form[method="post"] textarea').each((_, el) => {
@@ -177,6 +186,46 @@ describe('two web workers on one machine share everything a reader can tell', ()
     }
     expect(titles.size).toBe(2);
     for (const title of titles.values()) expect(title).toContain('Ask the Cluster');
+  });
+
+  it('a ban made through one worker refuses the writer on both at once', async () => {
+    const page = await (await fresh(`${site.url}/posts/${SLUG}`)).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const post = (body: string) =>
+      fresh(`${site.url}/posts/${SLUG}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          _csrf: token,
+          name: 'Spam Sam',
+          email: 'sam@example.com',
+          body,
+          parent: '',
+        }),
+      });
+    expect((await post('First and last.')).status).toBe(303);
+    const shown = cheerio.load(await (await fresh(`${site.url}/posts/${SLUG}`)).text());
+    const id = shown('.comment')
+      .filter((_, li) => shown(li).find('.comment__author').first().text() === 'Spam Sam')
+      .attr('data-comment-id');
+    const cookie = await adminCookie();
+    const moderation = await (
+      await fresh(`${site.url}/moderation/sanctions`, { headers: { cookie } })
+    ).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(moderation)![1];
+    const banned = await fresh(`${site.url}/moderation/comments/${id}/ban-email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ _csrf: csrf, reason: 'spam' }),
+    });
+    expect(banned.status).toBe(303);
+    const workers = new Set<string>();
+    for (let i = 0; i < 4; i += 1) {
+      const res = await post(`Again ${i}.`);
+      workers.add(res.headers.get('x-worker') ?? '');
+      expect(res.status).toBe(403);
+    }
+    expect(workers.size).toBe(2);
   });
 
   it('SIGHUP replaces both workers while readers keep reading: no request lost', async () => {

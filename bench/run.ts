@@ -8,7 +8,8 @@
  *      a session, plain and gzip, against a bare Node http server writing the same bytes from
  *      memory (bench/bare-server.ts), plain and gzip: the ceiling;
  *   2. the paged default view (50 top-level comments) and the home page, without a session;
- *   3. the paged view for a reader with a session cookie (built per request), against the
+ *   3. a signed-in reader's paged view and home page against an anonymous reader's, gzip both;
+ *      the paged view for a reader with a session cookie (built per request), against the
  *      render-only ceiling (same template, thread in memory); a really signed-in reader; the same
  *      with the thread cache off; and, with BENCH_BASELINE_DIR (a checkout of an earlier version,
  *      e.g. `git worktree add /tmp/baseline <ref>` with node_modules linked), the signed-in page
@@ -212,8 +213,13 @@ async function main(): Promise<void> {
     const cached = await startServer(uri, '100');
     children.push(cached.child);
     const base = `http://127.0.0.1:${cached.port}`;
-    rows.push(await load('paged view (50 top-level), no session, gzip', `${base}/posts/${SLUG}`, GZIP));
-    rows.push(await load('home page, no session, gzip', `${base}/`, GZIP));
+    const pagedAnon = await load(
+      'paged view (50 top-level), no session, gzip',
+      `${base}/posts/${SLUG}`,
+      GZIP,
+    );
+    const homeAnon = await load('home page, no session, gzip', `${base}/`, GZIP);
+    rows.push(pagedAnon, homeAnon);
     const personal = await load(
       'paged view, with a session (built per request)',
       `${base}/posts/${SLUG}`,
@@ -230,6 +236,15 @@ async function main(): Promise<void> {
     if (!asReader.includes('bench-reader')) throw new Error('the signed-in row is not signed in');
     const mine = await load('paged view, signed in', `${base}/posts/${SLUG}`, signedIn);
     rows.push(mine);
+    // Issue 32: a signed-in reader against an anonymous one, the same page, gzip both, same run.
+    const pagedMine = await load('paged view, signed in, gzip', `${base}/posts/${SLUG}`, {
+      ...signedIn,
+      ...GZIP,
+    });
+    const homeMine = await load('home page, signed in, gzip', `${base}/`, { ...signedIn, ...GZIP });
+    rows.push(pagedMine, homeMine);
+    ratio('signed-in paged view vs anonymous, gzip', pagedMine, pagedAnon);
+    ratio('signed-in home page vs anonymous, gzip', homeMine, homeAnon);
     cached.child.kill();
 
     const uncached = await startServer(uri, '0');

@@ -2,8 +2,9 @@ import mongoose, { Schema, type Types } from 'mongoose';
 
 /**
  * A reader liking a comment: one per account, or for a guest one per browser (a cookie), with at
- * most a few guests of one address counted on one comment. `_id` is "<commentId>:<voter>", so a
- * second like from the same reader is refused by the database itself, whichever process takes it.
+ * most a few guests of one address counted on one comment. `_id` is "<commentId>:<voter>" for an
+ * account and "<commentId>:a:<address>:<n>" (n < 3) for a guest, so a second like from the same
+ * account, or a fourth from one address, is refused by the database itself, whichever process takes it.
  * The comment keeps the count (`likeCount`), recounted from here after every change.
  */
 const likeSchema = new Schema(

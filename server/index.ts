@@ -93,7 +93,6 @@ async function main(): Promise<void> {
     logger.error({ err }, 'reading changed settings failed'),
   );
   const stopSettingsSync = bus ? await shareSettings(services.settings, bus, logger) : async () => undefined;
-  const stopAccountsSync = bus ? await shareAccountChanges(services, bus) : async () => undefined;
   const renderer = createRenderer(VIEWS_DIR, config.nodeEnv !== 'development');
   const fragments = new ThreadFragments(renderer);
   const pageCache = new PageCache(config.pageCacheSize, config.pageCacheSeconds * 1000);
@@ -102,6 +101,10 @@ async function main(): Promise<void> {
     ? await invalidateAcrossProcesses(services.events, pageCache, bus)
     : async () => undefined;
   const sessionStore = new MongoSessionStore({ maxAgeMs: config.sessionMaxAgeDays * 86400000, logger });
+  // Accounts, sessions and bans changed in one process are read again at once in the others.
+  const stopAccountsSync = bus
+    ? await shareAccountChanges(services, sessionStore, bus)
+    : async () => undefined;
   const webAuth = createWebAuth({ config, users: services.users, store: sessionStore });
   // While draining (after SIGTERM), /readyz says 503 so a load balancer stops sending, and every
   // response closes its connection; requests already on their way are still served.

@@ -26,6 +26,9 @@ export class MongoSessionStore extends session.Store {
   private readonly recent = new Map<string, { data: string | null; at: number }>();
   /** When this process last moved each session's expiry: at most every TOUCH_EVERY_MS, not per request. */
   private readonly touched = new Map<string, number>();
+  /** Bumped by each write or deletion of a session: a read that one overtook is not remembered. */
+  private readonly writes = new Map<string, number>();
+  private readonly destroyed = new Set<(sid: string) => void>();
 
   constructor(private readonly options: { maxAgeMs: number; sweepEveryMs?: number; logger?: Logger }) {
     super();
@@ -45,11 +48,13 @@ export class MongoSessionStore extends session.Store {
     const key = String(sid);
     const now = Date.now();
     const found = this.recent.get(key);
+    const generation = this.writes.get(key) ?? 0;
     const read =
       found && now - found.at < READ_FOR_MS ? Promise.resolve(found.data) : sessionRecords.read(key);
     read
       .then((data) => {
-        if (!found || found.data !== data || now - found.at >= READ_FOR_MS) this.remember(key, data, now);
+        const fresh = !found || found.data !== data || now - found.at >= READ_FOR_MS;
+        if (fresh && (this.writes.get(key) ?? 0) === generation) this.remember(key, data, now);
         const parsed = data ? (JSON.parse(data) as session.SessionData) : null;
         // Remembered past its expiry: gone, as the database would say.
         callback(null, parsed && this.expiry(parsed).getTime() > now ? parsed : null);
@@ -60,7 +65,7 @@ export class MongoSessionStore extends session.Store {
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
     const key = String(sid);
     const json = JSON.stringify(data);
-    this.recent.delete(key);
+    this.wrote(key);
     sessionRecords
       .write(key, json, this.expiry(data))
       .then(() => {
@@ -91,12 +96,30 @@ export class MongoSessionStore extends session.Store {
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     const key = String(sid);
-    this.recent.delete(key);
+    this.wrote(key);
     this.touched.delete(key);
+    for (const listener of this.destroyed) listener(key);
     sessionRecords
       .remove(key)
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
+  }
+
+  /** A session ended in another process (the bus said so): read it again. */
+  forget(sid: string): void {
+    this.wrote(sid);
+  }
+
+  /** Calls `listener` with each session this process ends; returns the function that stops it. */
+  onDestroyed(listener: (sid: string) => void): () => void {
+    this.destroyed.add(listener);
+    return () => this.destroyed.delete(listener);
+  }
+
+  private wrote(sid: string): void {
+    this.recent.delete(sid);
+    this.writes.set(sid, (this.writes.get(sid) ?? 0) + 1);
+    while (this.writes.size > MAX_REMEMBERED) this.writes.delete(this.writes.keys().next().value as string);
   }
 
   private remember(sid: string, data: string | null, at: number): void {

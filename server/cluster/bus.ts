@@ -28,8 +28,13 @@ export function redisBus(redis: RedisClient, logger: Logger): Bus {
       sub.on('error', (err) => logger.error({ err, channel }, 'redis (bus) error'));
       await sub.connect();
       await sub.subscribe(channel, (raw) => {
-        const { from, message } = JSON.parse(raw) as { from: string; message: string };
-        if (from !== me) handler(message);
+        let said: { from?: string; message?: string };
+        try {
+          said = JSON.parse(raw) as { from?: string; message?: string };
+        } catch {
+          return; // not one of ours (a shared Redis)
+        }
+        if (said.from !== me && typeof said.message === 'string') handler(said.message);
       });
       return async () => {
         await sub.quit().catch(() => undefined);

@@ -155,6 +155,8 @@ export class SharedRateLimiter {
   async take(key: string): Promise<{ waitMs: number; undo: () => Promise<void> }> {
     const remote = await this.viaRemote('take', key);
     if (remote) {
+      // Counted here too: if the primary stops answering, this process's own count is not empty.
+      if (!remote.waitMs) this.local.take(key);
       const token = remote.token;
       return {
         waitMs: remote.waitMs ?? 0,

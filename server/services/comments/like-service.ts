@@ -1,4 +1,3 @@
-import { OnceCache } from '../../lib/once-cache.js';
 import type { Types } from 'mongoose';
 import { LikeModel } from '../../../models/like.js';
 import type { Config } from '../../config/index.js';
@@ -33,13 +32,11 @@ type LimiterFactory = (name: string, limit: number, windowMs: number) => SharedR
  */
 export class LikeService {
   private readonly pace: SharedRateLimiter;
-  /** What each reader likes on each post, as read in the last ten seconds (their pages ask). */
-  private readonly liked = new OnceCache<string[]>(10000, 20000);
 
   constructor(
     private readonly config: Pick<Config, 'sessionSecret' | 'allowGuestComments'>,
     private readonly posts: Pick<PostService, 'getById'>,
-    private readonly gate: Pick<CommentGate, 'commentsOpen'>,
+    private readonly gate: Pick<CommentGate, 'commentsOpen' | 'assertMayWrite'>,
     private readonly store: Pick<CommentStore, 'setLikes'>,
     limiter: LimiterFactory,
   ) {
@@ -64,13 +61,12 @@ export class LikeService {
       throw new ForbiddenError('Sign in to like comments on this site.', 'sign_in_to_like');
     }
     const comment = await this.likeable(commentId, liker);
-    const _id = `${commentId}:${voter}`;
+    const like = { comment: comment._id, post: comment.post, voter };
     const changed = on
-      ? await this.add({ _id, comment: comment._id, post: comment.post, voter }, liker)
-      : (await LikeModel.deleteOne({ _id })).deletedCount > 0;
+      ? await this.add(like, liker)
+      : (await LikeModel.deleteOne({ post: comment.post, voter, comment: comment._id })).deletedCount > 0;
     let likes = comment.likeCount ?? 0;
     if (changed) {
-      this.liked.forget(`${voter}:${String(comment.post)}`);
       likes = await LikeModel.countDocuments({ comment: comment._id });
       await this.store.setLikes(comment, likes);
     }
@@ -84,10 +80,8 @@ export class LikeService {
   ): Promise<string[]> {
     const voter = this.voterOf(liker);
     if (!voter) return [];
-    return this.liked.once(`${voter}:${String(postId)}`, async () => {
-      const likes = await LikeModel.find({ post: postId, voter }).select('comment').lean();
-      return likes.map((like) => String(like.comment));
-    });
+    const likes = await LikeModel.find({ post: postId, voter }).select('comment').lean();
+    return likes.map((like) => String(like.comment));
   }
 
   /** A shown comment of a published post open to comments, not the liker's own. */
@@ -107,16 +101,28 @@ export class LikeService {
     if (liker.user && comment.authorUser && String(comment.authorUser) === liker.user.id) {
       throw new ForbiddenError('You cannot like your own comment.', 'own_comment');
     }
+    // Whoever may not comment (banned, suspended, blocked, an unacknowledged warning) may not like.
+    await this.gate.assertMayWrite({
+      user: liker.user,
+      account: liker.user,
+      email: '',
+      ipHash: hashIp(liker.ip || 'unknown', this.config.sessionSecret),
+    });
     return comment;
   }
 
-  /** Stores a like; false when this reader already likes the comment. Paced per account or address. */
+  /**
+   * Stores a like; false when this reader already likes the comment. Paced per account or address.
+   * An account's like is keyed by the account; a guest's takes one of the few places its address
+   * has on the comment (`<comment>:a:<address>:<n>`), so guests sending at once cannot pass the cap:
+   * the database refuses a second like in the same place.
+   */
   private async add(
-    like: { _id: string; comment: Types.ObjectId; post: Types.ObjectId; voter: string },
+    like: { comment: Types.ObjectId; post: Types.ObjectId; voter: string },
     liker: Liker,
   ): Promise<boolean> {
     const ipHash = hashIp(addressBlock(liker.ip), this.config.sessionSecret);
-    if (await LikeModel.exists({ _id: like._id })) return false;
+    if (await LikeModel.exists({ post: like.post, voter: like.voter, comment: like.comment })) return false;
     const taken = await this.pace.take(liker.user ? `user:${liker.user.id}` : `ip:${ipHash}`);
     if (taken.waitMs > 0) {
       const minutes = Math.ceil(taken.waitMs / 60000);
@@ -125,25 +131,27 @@ export class LikeService {
         Math.ceil(taken.waitMs / 1000),
       );
     }
+    const places = liker.user
+      ? [`${String(like.comment)}:${like.voter}`]
+      : Array.from({ length: GUEST_LIKES_PER_ADDRESS }, (_, n) => `${String(like.comment)}:a:${ipHash}:${n}`);
     try {
-      if (!liker.user) await this.assertAddressRoom(like.comment, ipHash);
-      await LikeModel.create({ ...like, ipHash });
-      return true;
+      for (const _id of places) {
+        try {
+          await LikeModel.create({ _id, ...like, ipHash });
+          return true;
+        } catch (err) {
+          if ((err as { code?: number }).code !== 11000) throw err;
+        }
+      }
     } catch (err) {
       await taken.undo();
-      if ((err as { code?: number }).code === 11000) return false;
       throw err;
     }
-  }
-
-  /** A few guests of one address may like one comment; more would be one person with several browsers. */
-  private async assertAddressRoom(comment: Types.ObjectId, ipHash: string): Promise<void> {
-    const fromHere = await LikeModel.countDocuments({ comment, ipHash, voter: /^g:/ });
-    if (fromHere >= GUEST_LIKES_PER_ADDRESS) {
-      throw new ForbiddenError(
-        'This comment has already been liked from your address by several guests. Sign in to add yours.',
-        'address_likes',
-      );
-    }
+    await taken.undo();
+    if (liker.user) return false;
+    throw new ForbiddenError(
+      'This comment has already been liked from your address by several guests. Sign in to add yours.',
+      'address_likes',
+    );
   }
 }

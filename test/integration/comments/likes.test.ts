@@ -182,4 +182,40 @@ describe('liking comments', () => {
     await services.likes.set(String(comment._id), { user: reader, ip: '10.0.0.2' }, true);
     expect((await heard).likeCount).toBe(1);
   });
+
+  it('guests of one address sending at once get three likes between them, no more', async () => {
+    const post = await buildPost();
+    const comment = await postComment(services, post, { body: 'Popular.' });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        request
+          .agent(app)
+          .post(`/comments/${String(comment._id)}/like`)
+          .set('Accept', 'application/json')
+          .type('form')
+          .send({ _csrf: guestForm(), like: 'on' }),
+      ),
+    );
+    expect(answers.filter((res) => res.status === 200)).toHaveLength(GUEST_LIKES_PER_ADDRESS);
+    expect(answers.filter((res) => res.status === 403)).toHaveLength(8 - GUEST_LIKES_PER_ADDRESS);
+    expect(await LikeModel.countDocuments({ comment: comment._id })).toBe(GUEST_LIKES_PER_ADDRESS);
+    expect((await CommentModel.findById(comment._id).lean())?.likeCount).toBe(GUEST_LIKES_PER_ADDRESS);
+  });
+
+  it('a banned account cannot like, and is told why', async () => {
+    const post = await buildPost();
+    const comment = await postComment(services, post, { body: 'Fine words.' });
+    const reader = await buildUser(services);
+    const moderator = await buildUser(services, 'moderator');
+    await services.sanctions.sanctionUser(moderator, reader.id, 0, 'abuse');
+    const { agent, csrf } = await signIn(app, reader.username);
+    const res = await agent
+      .post(`/comments/${String(comment._id)}/like`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: csrf, like: 'on' })
+      .expect(403);
+    expect(res.body.error.message).toMatch(/banned/);
+    expect(await LikeModel.countDocuments({ comment: comment._id })).toBe(0);
+  });
 });

@@ -1,4 +1,3 @@
-import { OnceCache } from '../../lib/once-cache.js';
 import mongoose, { Types } from 'mongoose';
 import type { Comment } from '../../../models/comment.js';
 import { PostModel, type Post } from '../../../models/post.js';
@@ -48,6 +47,9 @@ type Stored = User & { passwordHash: string; email: string };
  * once confirmed from that address), a download of their data, and deleting the account. A new
  * password signs out every other session: sessions carry the account's session version.
  */
+/** How often one process records an account's visits to one post, at most. */
+const VISIT_WRITE_EVERY_MS = 60000;
+
 export class AccountService {
   private readonly resetsByIp: SharedRateLimiter;
   private readonly resetsByRequester: SharedRateLimiter;
@@ -56,8 +58,8 @@ export class AccountService {
   private readonly linksToAddress: SharedRateLimiter;
   private readonly emailChanges: SharedRateLimiter;
 
-  /** Visits recorded in the last minute, by account and post (one write per visit, not per page). */
-  private readonly visits: OnceCache<Date | null>;
+  /** When this process last recorded each account's visit to each post (a write a minute at most). */
+  private readonly visits = new Map<string, Date>();
 
   constructor(
     private readonly config: Pick<
@@ -80,7 +82,6 @@ export class AccountService {
     this.resetsToAddress = limiter('reset-email', 1, RESET_SPACING_MINUTES * 60000);
     this.emailChanges = limiter('email-change', 5, 3600000);
     this.linksToAddress = limiter('email-link', 3, 3600000);
-    this.visits = new OnceCache(60000, 20000, now);
   }
 
   /** What the account page shows: the name, role and email address. */
@@ -107,12 +108,17 @@ export class AccountService {
    */
   async recordVisit(userId: string, postId: Types.ObjectId): Promise<Date | null> {
     const _id = `${userId}:${String(postId)}`;
-    // Pages of one post read within a minute are one visit: its "new since" is the visit before.
-    return this.visits.once(_id, async () => {
-      const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
-      await VisitModel.updateOne({ _id }, { $set: { at: new Date(this.now()) } }, { upsert: true });
-      return previous?.at ?? null;
-    });
+    // A page of the post read again within a minute: the visit recorded then is the last one (no
+    // write; the next visit after the minute records itself).
+    const now = this.now();
+    const recorded = this.visits.get(_id);
+    if (recorded && now - recorded.getTime() < VISIT_WRITE_EVERY_MS) return recorded;
+    const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
+    await VisitModel.updateOne({ _id }, { $set: { at: new Date(now) } }, { upsert: true });
+    this.visits.delete(_id);
+    this.visits.set(_id, new Date(now));
+    if (this.visits.size > 20000) this.visits.delete(this.visits.keys().next().value as string);
+    return previous?.at ?? null;
   }
 
   /**

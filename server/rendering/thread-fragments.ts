@@ -79,9 +79,9 @@ export class ThreadFragments {
       return [{ text: pressLiked(this.render(page.comments, ctx), reader.liked) }];
     }
     const shared = this.sharedRoots(page.shared, page, { ...ctx, currentUserId: null });
-    const liked = new Set(reader.liked);
     return shared.map((root, i) => {
-      const touched = root.authors.has(reader.userId) || [...root.ids].some((id) => liked.has(id));
+      // The reader's few likes looked up in each root's set: no copy of the root's ids per request.
+      const touched = root.authors.has(reader.userId) || reader.liked.some((id) => root.ids.has(id));
       if (!touched) return root.part;
       return { text: pressLiked(this.render([page.comments[i]], ctx), reader.liked) };
     });

@@ -32,6 +32,8 @@ import { writeBenchThread } from './lib/thread';
 const ROOT = path.resolve(__dirname, '..');
 const SLUG = 'bench-thousand-comments';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+/** BENCH_ONLY=readers: only the signed-in against anonymous rows (issue 32), for a quick look. */
+const ONLY_READERS = process.env.BENCH_ONLY === 'readers';
 /** The session secret bench/page-server.ts runs with (a bench's own, never a site's). */
 const BENCH_SECRET = 'benchmark-only-session-secret-0123456789';
 
@@ -164,7 +166,8 @@ async function main(): Promise<void> {
       _id: sid,
       data: JSON.stringify({
         cookie: { originalMaxAge: day, expires: new Date(Date.now() + day), httpOnly: true, path: '/' },
-        passport: { user: String(reader._id) },
+        csrf: true,
+        passport: { user: `${String(reader._id)}.${reader.sessionVersion ?? 0}` },
       }),
       expiresAt: new Date(Date.now() + day),
     });
@@ -183,31 +186,32 @@ async function main(): Promise<void> {
     };
 
     // 1. The whole thread on one page, against a bare server sending the same bytes.
-    const whole = await startServer(uri, '100', '500');
-    children.push(whole.child);
-    const wholeUrl = `http://127.0.0.1:${whole.port}/posts/${SLUG}`;
-    const page = await fetch(wholeUrl).then((r) => r.text());
-    const shown = (page.match(/class="comment[ "]/g) ?? []).length;
-    const bytes = {
-      plain: await wireBytes(wholeUrl, 'identity'),
-      gzip: await wireBytes(wholeUrl, 'gzip'),
-      br: await wireBytes(wholeUrl, 'br'),
-    };
-    log(`the whole page shows ${shown} of ${whole.comments} comments`);
-    log(`on the wire: ${kb(bytes.plain)} plain, ${kb(bytes.gzip)} gzip, ${kb(bytes.br)} brotli`);
-    const bare = await startChild('bench/bare-server.ts', [wholeUrl]);
-    children.push(bare.child);
-    const bareBase = `http://127.0.0.1:${bare.numbers[0]}`;
-    const wholePlain = await load('whole page, no session, plain', wholeUrl);
-    const barePlain = await load('bare Node http, same bytes, plain', `${bareBase}/plain`);
-    const wholeGzip = await load('whole page, no session, gzip', wholeUrl, GZIP);
-    const bareGzip = await load('bare Node http, same bytes, gzip', `${bareBase}/gzip`, GZIP);
-    rows.push(wholePlain, barePlain, wholeGzip, bareGzip);
-    rows.push(await load('whole page, no session, brotli', wholeUrl, { 'accept-encoding': 'br' }));
-    ratio('whole page plain vs bare', wholePlain, barePlain);
-    ratio('whole page gzip vs bare', wholeGzip, bareGzip);
-    bare.child.kill();
-    whole.child.kill();
+    const bytes = { plain: 0, gzip: 0, br: 0 };
+    if (!ONLY_READERS) {
+      const whole = await startServer(uri, '100', '500');
+      children.push(whole.child);
+      const wholeUrl = `http://127.0.0.1:${whole.port}/posts/${SLUG}`;
+      const page = await fetch(wholeUrl).then((r) => r.text());
+      const shown = (page.match(/class="comment[ "]/g) ?? []).length;
+      bytes.plain = await wireBytes(wholeUrl, 'identity');
+      bytes.gzip = await wireBytes(wholeUrl, 'gzip');
+      bytes.br = await wireBytes(wholeUrl, 'br');
+      log(`the whole page shows ${shown} of ${whole.comments} comments`);
+      log(`on the wire: ${kb(bytes.plain)} plain, ${kb(bytes.gzip)} gzip, ${kb(bytes.br)} brotli`);
+      const bare = await startChild('bench/bare-server.ts', [wholeUrl]);
+      children.push(bare.child);
+      const bareBase = `http://127.0.0.1:${bare.numbers[0]}`;
+      const wholePlain = await load('whole page, no session, plain', wholeUrl);
+      const barePlain = await load('bare Node http, same bytes, plain', `${bareBase}/plain`);
+      const wholeGzip = await load('whole page, no session, gzip', wholeUrl, GZIP);
+      const bareGzip = await load('bare Node http, same bytes, gzip', `${bareBase}/gzip`, GZIP);
+      rows.push(wholePlain, barePlain, wholeGzip, bareGzip);
+      rows.push(await load('whole page, no session, brotli', wholeUrl, { 'accept-encoding': 'br' }));
+      ratio('whole page plain vs bare', wholePlain, barePlain);
+      ratio('whole page gzip vs bare', wholeGzip, bareGzip);
+      bare.child.kill();
+      whole.child.kill();
+    }
 
     // 2 and 3. The paged default view, the home page, and readers with a session.
     const cached = await startServer(uri, '100');
@@ -220,18 +224,20 @@ async function main(): Promise<void> {
     );
     const homeAnon = await load('home page, no session, gzip', `${base}/`, GZIP);
     rows.push(pagedAnon, homeAnon);
-    const personal = await load(
-      'paged view, with a session (built per request)',
-      `${base}/posts/${SLUG}`,
-      SESSION,
-    );
-    const ceiling = await load(
-      'render-only ceiling, with a session',
-      `${base}/__ceiling/posts/${SLUG}`,
-      SESSION,
-    );
-    rows.push(personal, ceiling);
-    ratio('paged view with a session vs render-only ceiling', personal, ceiling);
+    if (!ONLY_READERS) {
+      const personal = await load(
+        'paged view, with a session (built per request)',
+        `${base}/posts/${SLUG}`,
+        SESSION,
+      );
+      const ceiling = await load(
+        'render-only ceiling, with a session',
+        `${base}/__ceiling/posts/${SLUG}`,
+        SESSION,
+      );
+      rows.push(personal, ceiling);
+      ratio('paged view with a session vs render-only ceiling', personal, ceiling);
+    }
     const asReader = await fetch(`${base}/posts/${SLUG}`, { headers: signedIn }).then((r) => r.text());
     if (!asReader.includes('bench-reader')) throw new Error('the signed-in row is not signed in');
     const mine = await load('paged view, signed in', `${base}/posts/${SLUG}`, signedIn);
@@ -247,16 +253,18 @@ async function main(): Promise<void> {
     ratio('signed-in home page vs anonymous, gzip', homeMine, homeAnon);
     cached.child.kill();
 
-    const uncached = await startServer(uri, '0');
-    children.push(uncached.child);
-    rows.push(
-      await load(
-        'paged view, with a session, thread cache off',
-        `http://127.0.0.1:${uncached.port}/posts/${SLUG}`,
-        SESSION,
-      ),
-    );
-    uncached.child.kill();
+    const uncached = ONLY_READERS ? null : await startServer(uri, '0');
+    if (uncached) {
+      children.push(uncached.child);
+      rows.push(
+        await load(
+          'paged view, with a session, thread cache off',
+          `http://127.0.0.1:${uncached.port}/posts/${SLUG}`,
+          SESSION,
+        ),
+      );
+      uncached.child.kill();
+    }
 
     // The same signed-in page from another checkout (BENCH_BASELINE_DIR, e.g. a git worktree of
     // the previous release), on the same database in the same run: "no slower than before".

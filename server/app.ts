@@ -18,6 +18,7 @@ import { ThreadFragments } from './rendering/thread-fragments.js';
 import { PageCache } from './rendering/page-cache.js';
 import { invalidateOnEvents } from './rendering/page-invalidation.js';
 import { sharedPages } from './middleware/shared-pages.js';
+import { readerPages } from './middleware/reader-pages.js';
 import compression from 'compression';
 import { accountRouter } from './routes/account.js';
 import { adminRouter } from './routes/admin.js';
@@ -56,16 +57,19 @@ export interface AppDeps {
 }
 
 const SHARED_PAGES = 'sharedPages';
+const READER_PAGES = 'readerPages';
 
 /**
  * The HTTP server's request listener: cached pages for readers without a session straight from
- * memory (before Express, whose per-request work would be most of their cost), the app otherwise.
+ * memory (before Express, whose per-request work would be most of their cost), signed-in readers'
+ * pages made from them, the app otherwise.
  */
 export function createRequestListener(app: Express): RequestListener {
   const pages = app.get(SHARED_PAGES) as ReturnType<typeof sharedPages> | undefined;
-  if (!pages) return app;
+  const readers = app.get(READER_PAGES) as ReturnType<typeof readerPages> | undefined;
+  if (!pages || !readers) return app;
   return (req, res) => {
-    if (!pages.hit(req, res)) app(req, res);
+    if (!pages.hit(req, res) && !readers.handle(req, res, () => app(req, res))) app(req, res);
   };
 }
 
@@ -92,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   const fragments = deps.fragments ?? new ThreadFragments(renderer);
   const pageCache = deps.pageCache ?? new PageCache(config.pageCacheSize, config.pageCacheSeconds * 1000);
   invalidateOnEvents(services.events, pageCache);
-  const { session, passport } = deps.webAuth ?? createWebAuth({ config, users: services.users });
+  const { session, passport, store } = deps.webAuth ?? createWebAuth({ config, users: services.users });
 
   const app = express();
   app.disable('x-powered-by');
@@ -118,6 +122,18 @@ export function createApp(deps: AppDeps): Express {
   // Pages for readers without a session: built here, served from memory by createRequestListener.
   const pages = sharedPages(pageCache, { cookieName: SESSION_COOKIE });
   app.set(SHARED_PAGES, pages);
+  const site = app.locals.site as object;
+  const secret = config.sessionSecret;
+  const readerDeps = {
+    cache: pageCache,
+    store,
+    cookieName: SESSION_COOKIE,
+    secret,
+    renderer,
+    site,
+    services,
+  };
+  app.set(READER_PAGES, readerPages(readerDeps));
   app.use(requestLogger(logger));
   app.use(shedLoad(config.maxInFlight, undefined, config.trustProxy));
   // same-origin, not helmet's no-referrer: under no-referrer browsers send "Origin: null" on our

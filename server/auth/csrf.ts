@@ -15,7 +15,7 @@ import './types.js';
  * Requests to /api that carry no cookie at all are scripts, not browsers with ambient authority,
  * and need no token.
  */
-function sessionToken(secret: string, sessionId: string): string {
+export function sessionToken(secret: string, sessionId: string): string {
   return sign(secret, `csrf:${sessionId}`);
 }
 

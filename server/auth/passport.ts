@@ -25,13 +25,19 @@ export function createPassport(users: UserService): InstanceType<typeof Passport
   // and every session made before it ends. (Sessions from before versions hold the bare id.)
   passport.serializeUser((user, done) => done(null, `${user.id}.${user.sessionVersion}`));
   passport.deserializeUser((stored: string, done) => {
-    const [id, version = '0'] = String(stored).split('.');
-    users.findById(id).then(
-      (user) => done(null, user && String(user.sessionVersion) === version ? user : false),
+    userOfSession(users, stored).then(
+      (user) => done(null, user ?? false),
       (err: unknown) => done(err),
     );
   });
   return passport;
+}
+
+/** The account a session's stored "<id>.<version>" speaks for, or null (gone, or signed out everywhere since). */
+export async function userOfSession(users: UserService, stored: unknown) {
+  const [id, version = '0'] = String(stored).split('.');
+  const user = await users.findById(id);
+  return user && String(user.sessionVersion) === version ? user : null;
 }
 
 function guard(call: () => void, done: (err: unknown) => void): void {

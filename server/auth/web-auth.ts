@@ -12,6 +12,8 @@ export const SESSION_COOKIE = 'sid';
 export interface WebAuth {
   session: RequestHandler;
   passport: InstanceType<typeof Passport>;
+  /** Where sessions are kept (signed-in pages answered before Express read it too). */
+  store: session.Store;
 }
 
 /**
@@ -21,11 +23,13 @@ export interface WebAuth {
 export function createWebAuth(deps: { config: Config; users: UserService; store?: session.Store }): WebAuth {
   const { config } = deps;
   const maxAgeMs = config.sessionMaxAgeDays * 24 * 3600 * 1000;
+  const store = deps.store ?? new MongoSessionStore({ maxAgeMs, sweepEveryMs: 0 });
   return {
+    store,
     passport: createPassport(deps.users),
     session: session({
       name: SESSION_COOKIE,
-      store: deps.store ?? new MongoSessionStore({ maxAgeMs, sweepEveryMs: 0 }),
+      store,
       secret: config.sessionSecret,
       resave: false,
       // Readers who only browse get no session and no cookie.

@@ -9,7 +9,11 @@ export function homeController(services: Pick<Services, 'posts'>): { index: Requ
       const page = parsePage(req.query.page);
       const list = await services.posts.listPublished({ page });
       if (!req.user) {
-        const shared: SharedPage = { tags: ['listing'], url: page > 1 ? `/?page=${page}` : '/' };
+        const shared: SharedPage = {
+          tags: ['listing'],
+          url: page > 1 ? `/?page=${page}` : '/',
+          readers: true,
+        };
         res.locals[SHARED_PAGE] = shared;
       }
       res.render('home/index', {

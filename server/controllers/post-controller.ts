@@ -1,3 +1,4 @@
+import { SHARED_PAGE, type SharedPage } from '../middleware/shared-pages.js';
 import type { RequestHandler } from 'express';
 import { issueCsrf } from '../auth/csrf.js';
 import type { Config } from '../config/index.js';
@@ -80,6 +81,15 @@ export function postController(
       const page = parsePage(req.query.page);
       const list = await services.posts.listPublished({ page, tag });
       if (list.posts.length === 0) throw new NotFoundError(`No posts are tagged “${tag}”.`);
+      if (!req.user) {
+        const base = `/tags/${encodeURIComponent(tag)}`;
+        const shared: SharedPage = {
+          tags: ['listing'],
+          url: page > 1 ? `${base}?page=${page}` : base,
+          readers: true,
+        };
+        res.locals[SHARED_PAGE] = shared;
+      }
       res.render('posts/tag', {
         title: `Tagged “${tag}”`,
         tag,

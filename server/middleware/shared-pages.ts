@@ -12,6 +12,11 @@ export const SHARED_PAGE = 'sharedPage';
 export interface SharedPage {
   tags: string[];
   url: string;
+  /**
+   * A signed-in reader (not a moderator) sees it as everyone does but for the layout's reader
+   * parts (site/top, site/reader-scripts): their page is made from this one (reader-pages.ts).
+   */
+  readers?: boolean;
 }
 
 const SHARED_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, stale-while-revalidate=30';
@@ -39,7 +44,7 @@ function hasOwnState(req: Request): boolean {
 }
 
 /** The cache key: the path and the query (only page and order keep a page shareable). */
-function keyOf(url: string): string | null {
+export function keyOf(url: string): string | null {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
@@ -60,6 +65,18 @@ function encodingFor(req: IncomingMessage): Encoding {
     if (chosen.size < 1000) chosen.set(header, encoding);
   }
   return encoding;
+}
+
+/** Whether the client takes gzip (a personal page is sent as gzip or as it is), remembered per header. */
+const takesGzip = new Map<string, boolean>();
+export function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'] ?? '';
+  let gzip = takesGzip.get(header);
+  if (gzip === undefined) {
+    gzip = new Negotiator(req).encodings(['gzip', 'identity'])[0] === 'gzip';
+    if (takesGzip.size < 1000) takesGzip.set(header, gzip);
+  }
+  return gzip;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, page: CachedPage, status: 'hit' | 'miss') {
@@ -168,7 +185,7 @@ export function sharedPages(cache: PageCache, options: { cookieName: string }) {
           if (!PER_RESPONSE.has(name) && value !== undefined)
             headers[name] = Array.isArray(value) ? value : String(value);
         }
-        const page = cache.store(key, tags, ticket, body as string, headers);
+        const page = cache.store(key, tags, ticket, body as string, headers, { readers: shared.readers });
         if (page) {
           if (keptBefore.size >= 10000) keptBefore.clear();
           keptBefore.add(key);

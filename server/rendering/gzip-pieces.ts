@@ -12,8 +12,32 @@ export interface DeflatedPiece {
 
 /** Compresses one piece (level 6 for what is kept and sent many times; less for one request's own). */
 export function deflatePiece(text: string, level = 6): DeflatedPiece {
-  const bytes = Buffer.from(text, 'utf8');
+  return deflateBytes(Buffer.from(text, 'utf8'), level);
+}
+
+/** The same for bytes already encoded. */
+export function deflateBytes(bytes: Buffer, level = 6): DeflatedPiece {
   return { bytes, deflated: deflateRawSync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH }) };
+}
+
+/**
+ * One request's own small piece as a stored (uncompressed) deflate block: no zlib call at all,
+ * where setting a compressor up costs tens of microseconds, more than a few hundred bytes on the
+ * wire are worth. A non-final block header on a byte boundary, then LEN and its complement.
+ */
+export function storedPiece(text: string): DeflatedPiece {
+  const bytes = Buffer.from(text, 'utf8');
+  const blocks: Buffer[] = [];
+  for (let at = 0; at < bytes.length || at === 0; at += 65535) {
+    const chunk = bytes.subarray(at, at + 65535);
+    const head = Buffer.alloc(5);
+    head[0] = 0x00;
+    head.writeUInt16LE(chunk.length, 1);
+    head.writeUInt16LE(~chunk.length & 0xffff, 3);
+    blocks.push(head, chunk);
+    if (bytes.length === 0) break;
+  }
+  return { bytes, deflated: Buffer.concat(blocks) };
 }
 
 /** gzip's header: deflate, no name, no time, unknown system (RFC 1952). */

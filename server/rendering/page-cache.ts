@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import { splitForReaders, type ReaderFrame } from './reader-frame.js';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -14,6 +15,11 @@ export interface CachedPage {
   /** The response headers the page was first sent with (security headers, type, caching), to send again. */
   headers: Record<string, string | string[]>;
   bytes(encoding: Encoding): Promise<Buffer>;
+  /**
+   * For a page a signed-in reader sees as everyone does but for the layout's reader parts: the
+   * page cut around them, compressed once (made when first asked for); undefined for other pages.
+   */
+  readerFrame(): ReaderFrame | undefined;
 }
 
 interface Entry extends CachedPage {
@@ -77,6 +83,7 @@ export class PageCache {
     ticket: number,
     html: string,
     headers: Record<string, string | string[]> = {},
+    options: { readers?: boolean } = {},
   ): CachedPage | undefined {
     if (this.maxEntries === 0) return undefined;
     if (this.everythingAt > ticket) return undefined;
@@ -84,6 +91,7 @@ export class PageCache {
     const plain = Buffer.from(html, 'utf8');
     const etag = `"${createHash('sha1').update(plain).digest('base64url')}"`;
     const encoded = new Map<Encoding, Promise<Buffer>>([['identity', Promise.resolve(plain)]]);
+    let frame: ReaderFrame | undefined | null = options.readers ? null : undefined;
     const entry: Entry = {
       size: plain.length,
       etag,
@@ -105,6 +113,10 @@ export class PageCache {
           encoded.set(encoding, bytes);
         }
         return bytes;
+      },
+      readerFrame() {
+        if (frame === null) frame = splitForReaders(plain);
+        return frame;
       },
     };
     this.drop(key);

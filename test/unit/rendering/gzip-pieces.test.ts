@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { deflatePiece, gzipOf } from '../../../server/rendering/gzip-pieces';
+import { deflatePiece, gzipOf, storedPiece } from '../../../server/rendering/gzip-pieces';
 
 describe('one gzip stream from pieces compressed apart', () => {
   it('decompresses to the pieces in order, whatever their sizes, levels and characters', () => {
@@ -17,5 +17,14 @@ describe('one gzip stream from pieces compressed apart', () => {
       const page = gzipOf([deflatePiece(`<h1>${name}</h1>`, 1), shared, deflatePiece('</ol>', 1)]);
       expect(gunzipSync(Buffer.concat(page)).toString()).toBe(`<h1>${name}</h1><li>shared</li></ol>`);
     }
+  });
+
+  it('takes stored (uncompressed) pieces between compressed ones, empty or past one block’s 65,535 bytes', () => {
+    const texts = ['<header>Nora ✓</header>', '', 'x'.repeat(70000) + 'ü'];
+    for (const text of texts) {
+      const page = gzipOf([deflatePiece('<main>'), storedPiece(text), deflatePiece('</main>')]);
+      expect(gunzipSync(Buffer.concat(page)).toString()).toBe(`<main>${text}</main>`);
+    }
+    expect(storedPiece('abc').deflated).toHaveLength(5 + 3);
   });
 });

@@ -1,0 +1,159 @@
+import * as cheerio from 'cheerio';
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import request from 'supertest';
+import { UserModel } from '../../../models/user';
+import { buildPost, postComment } from '../../fixtures/factories';
+import { buildUser, csrfFrom, PASSWORD } from '../../fixtures/users';
+import { buildTestApp } from '../../setup/app';
+import { listenLive } from '../../setup/live';
+
+/** One raw response through the real listener (no decompression). */
+function raw(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
+    (resolve, reject) => {
+      httpRequest(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      })
+        .on('error', reject)
+        .end();
+    },
+  );
+}
+
+/** Signs in through the real form at `url`; returns the session cookie as a browser would send it. */
+async function sessionCookie(url: string, username: string): Promise<string> {
+  const cookieOf = (res: Response) => /^(sid=[^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  const form = await fetch(`${url}/login`);
+  const first = cookieOf(form)!;
+  const login = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: first, 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ username, password: PASSWORD, _csrf: csrfFrom(await form.text()) }),
+  });
+  expect(login.status).toBe(303);
+  return cookieOf(login)!;
+}
+
+describe('signed-in readers’ pages made from the page kept for everyone', () => {
+  const test = buildTestApp();
+  const { app, services } = test;
+
+  it('are the kept home and tag pages with the reader’s own header, byte for byte what the app builds', async () => {
+    const post = await buildPost({ tags: ['reader-pages'] });
+    const nora = await buildUser(services);
+    const server = await listenLive(test);
+    try {
+      const cookie = await sessionCookie(server.url, nora.username);
+      for (const path of ['/', '/tags/reader-pages']) {
+        // Built by Express (the app alone never takes this path), then the page kept for everyone.
+        const built = await request(app).get(path).set('Cookie', cookie).expect(200);
+        expect(built.headers['x-page-cache']).toBeUndefined();
+        await raw(`${server.url}${path}`);
+        expect((await raw(`${server.url}${path}`)).headers['x-page-cache']).toBe('hit');
+
+        const gz = await raw(`${server.url}${path}`, { cookie, 'accept-encoding': 'gzip, deflate, br' });
+        expect(gz.headers['x-page-cache']).toBe('reader');
+        expect(gz.headers['content-encoding']).toBe('gzip');
+        expect(gz.headers['cache-control']).toBe('private, no-cache');
+        expect(gz.headers.etag).toBeUndefined();
+        expect(gz.headers['set-cookie']).toBeUndefined();
+        expect(gz.headers['content-security-policy']).toBe(built.headers['content-security-policy']);
+        // Node's zlib checks the stitched stream's checksum and length.
+        expect(gunzipSync(gz.body).toString()).toBe(built.text);
+        const plain = await raw(`${server.url}${path}`, { cookie });
+        expect(plain.headers['content-encoding']).toBeUndefined();
+        expect(plain.body.toString()).toBe(built.text);
+
+        const $ = cheerio.load(built.text);
+        expect($('body').attr('data-signed-in')).toBe('');
+        expect($('.site-nav').text()).toContain(nora.username);
+        expect($('.site-nav').text()).not.toContain('Sign in');
+        expect($(`a[href="/posts/${post.slug}"]`)).toHaveLength(1);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('show a new reply’s count and a warning at once, and a signed-out cookie gets the page as everyone does', async () => {
+    const post = await buildPost();
+    const nora = await buildUser(services);
+    const server = await listenLive(test);
+    try {
+      const cookie = await sessionCookie(server.url, nora.username);
+      await raw(`${server.url}/`);
+      const header = async () => {
+        const res = await raw(`${server.url}/`, { cookie });
+        return { res, $: cheerio.load(res.body.toString()) };
+      };
+      expect((await header()).$('[data-unread-replies]').attr('hidden')).toBeDefined();
+
+      const mine = await postComment(services, post, { body: 'Mine.' }, { user: nora });
+      await postComment(services, post, { name: 'Someone', body: 'A reply.', parent: String(mine._id) });
+      await raw(`${server.url}/`);
+      const after = await header();
+      expect(after.res.headers['x-page-cache']).toBe('reader');
+      expect(after.$('[data-unread-count]').text()).toBe('1');
+
+      const moderator = await buildUser(services, 'moderator');
+      await services.warnings.warn(moderator, nora.id, 'Keep it kind.');
+      const warned = await header();
+      expect(warned.res.headers['x-page-cache']).toBe('reader');
+      expect(warned.$('.warning-banner').text()).toContain('Keep it kind.');
+      expect(warned.$('.warning-banner input[name=_csrf]').val()).toBe(
+        warned.$('.site-nav input[name=_csrf]').val(),
+      );
+      expect(warned.$('.warning-banner input[name=back]').val()).toBe('/');
+
+      // Signed out (the session is gone): the app answers, as for a reader without a session.
+      const csrf = csrfFrom(warned.res.body.toString());
+      const out = await fetch(`${server.url}/logout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: new URLSearchParams({ _csrf: csrf }),
+      });
+      expect(out.status).toBe(303);
+      const gone = await header();
+      expect(gone.res.headers['x-page-cache']).toBeUndefined();
+      expect(gone.$('.site-nav').text()).toContain('Sign in');
+      expect(gone.$('.site-nav').text()).not.toContain(nora.username);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('leave moderators, renamed-away sessions and forged cookies to the app', async () => {
+    const moderator = await buildUser(services, 'moderator');
+    const nora = await buildUser(services);
+    const server = await listenLive(test);
+    try {
+      await raw(`${server.url}/`);
+      const modCookie = await sessionCookie(server.url, moderator.username);
+      const mod = await raw(`${server.url}/`, { cookie: modCookie });
+      expect(mod.headers['x-page-cache']).toBeUndefined();
+      expect(cheerio.load(mod.body.toString())('.staff-menu')).toHaveLength(1);
+
+      const cookie = await sessionCookie(server.url, nora.username);
+      const forged = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      const res = await raw(`${server.url}/`, { cookie: forged });
+      expect(res.headers['x-page-cache']).toBeUndefined();
+      expect(cheerio.load(res.body.toString())('.site-nav').text()).toContain('Sign in');
+
+      // Every session of the account ended (a new password): the stored version no longer matches.
+      await UserModel.updateOne({ _id: nora.id }, { $inc: { sessionVersion: 1 } });
+      services.events.emit('account.sessions', { userId: nora.id });
+      const ended = await raw(`${server.url}/`, { cookie });
+      expect(ended.headers['x-page-cache']).toBeUndefined();
+      expect(cheerio.load(ended.body.toString())('.site-nav').text()).toContain('Sign in');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -42,11 +42,18 @@ function readSession(store: session.Store, sid: string): Promise<session.Session
   return new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
-/** The last reader-scripts piece, compressed once (it is the same for every signed-in reader). */
-let scripts: { text: string; piece: DeflatedPiece } | undefined;
-function scriptsPiece(text: string): DeflatedPiece {
-  if (scripts?.text !== text) scripts = { text, piece: deflatePiece(text) };
-  return scripts.piece;
+/** At most this many cookies, headers and sessions' tokens are remembered (the oldest go first). */
+const REMEMBERED = 20000;
+
+/** A bounded memo: `make` once per key, the oldest key dropped past REMEMBERED. */
+function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+    if (map.size > REMEMBERED) map.delete(map.keys().next().value as string);
+  }
+  return value;
 }
 
 /**
@@ -63,13 +70,22 @@ function scriptsPiece(text: string): DeflatedPiece {
  */
 export function readerPages(deps: ReaderPagesDeps) {
   const { cache, store, renderer, secret, services } = deps;
+  /** Cookie values checked before (the same string always checks the same): the session id and its form token. */
+  const cookies = new Map<string, { sid: string; csrfToken: string } | null>();
+  /**
+   * A reader's header as rendered, by everything it shows (Handlebars' per-render setup is most
+   * of its cost): the same across the pages a reader reads until a count, a name or a warning changes.
+   */
+  const tops = new Map<string, { text: string; piece: DeflatedPiece }>();
+  /** The scripts for signed-in readers, the same for all, compressed once (per template output). */
+  let scripts: { text: string; piece: DeflatedPiece } | undefined;
 
   async function answer(
     req: IncomingMessage,
     res: ServerResponse,
     frame: ReaderFrame,
     page: CachedPage,
-    sid: string,
+    { sid, csrfToken }: { sid: string; csrfToken: string },
   ) {
     const data = await readSession(store, sid);
     if (!data || data.csrf !== true || Object.keys(data).some((key) => !PLAIN_SESSION.has(key))) return false;
@@ -85,13 +101,21 @@ export function readerPages(deps: ReaderPagesDeps) {
     const locals = {
       site: deps.site,
       currentUser: user,
-      csrfToken: sessionToken(secret, sid),
+      csrfToken,
       warning,
       currentPath: req.url,
       unreadReplies: unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread,
     };
-    const top = renderer.renderPartial('site/top', locals);
-    const tail = renderer.renderPartial('site/reader-scripts', locals);
+    // The page's address shows only in a warning's form (where it comes back to).
+    const shown = [JSON.stringify(deps.site), sid, user, locals.unreadReplies, warning && [warning, req.url]];
+    const top = memo(tops, JSON.stringify(shown), () => {
+      const text = renderer.renderPartial('site/top', locals);
+      return { text, piece: storedPiece(text) };
+    });
+    if (!scripts) {
+      const text = renderer.renderPartial('site/reader-scripts', locals);
+      scripts = { text, piece: deflatePiece(text) };
+    }
     // As express-session does after each request: the session's expiry moves on (the store decides how often).
     store.touch?.(sid, data, () => undefined);
 
@@ -105,15 +129,15 @@ export function readerPages(deps: ReaderPagesDeps) {
     delete headers.ETag;
     let body: Buffer;
     if (acceptsGzip(req)) {
-      const pieces = [frame.head, storedPiece(top), frame.middle, scriptsPiece(tail), frame.tail];
+      const pieces = [frame.head, top.piece, frame.middle, scripts.piece, frame.tail];
       body = Buffer.concat(gzipOf(pieces));
       headers['content-encoding'] = 'gzip';
     } else {
       body = Buffer.concat([
         frame.head.bytes,
-        Buffer.from(top),
+        top.piece.bytes,
         frame.middle.bytes,
-        Buffer.from(tail),
+        scripts.piece.bytes,
         frame.tail.bytes,
       ]);
     }
@@ -126,16 +150,22 @@ export function readerPages(deps: ReaderPagesDeps) {
   return {
     handle(req: IncomingMessage, res: ServerResponse, fallback: () => void): boolean {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      const cookies = req.headers.cookie;
-      if (!cookies) return false;
+      const header = req.headers.cookie;
+      if (!header) return false;
       const key = keyOf(req.url ?? '/');
       const found = key ? cache.lookup(key) : undefined;
       // A page past its age too, as readers without a session get it while it is rebuilt (up to twice the age).
       const frame = found?.page.readerFrame();
       if (!frame) return false;
-      const sid = unsign(parseCookies(cookies)[deps.cookieName], secret);
-      if (!sid) return false;
-      answer(req, res, frame, found!.page, sid).then(
+      const value = parseCookies(header)[deps.cookieName];
+      const session = value
+        ? memo(cookies, value, () => {
+            const sid = unsign(value, secret);
+            return sid ? { sid, csrfToken: sessionToken(secret, sid) } : null;
+          })
+        : null;
+      if (!session) return false;
+      answer(req, res, frame, found!.page, session).then(
         (sent) => sent || fallback(),
         () => (res.headersSent ? res.destroy() : fallback()),
       );

@@ -19,6 +19,9 @@ import { PageCache } from './rendering/page-cache.js';
 import { invalidateOnEvents } from './rendering/page-invalidation.js';
 import { sharedPages } from './middleware/shared-pages.js';
 import { readerPages } from './middleware/reader-pages.js';
+import { ReaderChrome, type FramedReader } from './rendering/reader-chrome.js';
+import type { PostFrame } from './rendering/post-frame.js';
+import { framedPostPage } from './controllers/post-page.js';
 import compression from 'compression';
 import { accountRouter } from './routes/account.js';
 import { adminRouter } from './routes/admin.js';
@@ -52,6 +55,8 @@ export interface AppDeps {
   pageCache?: PageCache;
   /** Session and Passport, shared with the socket server; built from config when absent. */
   webAuth?: WebAuth;
+  /** false: signed-in readers' post pages rendered whole, never from frames (to compare the two). */
+  frames?: boolean;
   /** More routes behind the same middleware (the benchmark's render-only ceiling uses this). */
   extraRoutes?: RequestHandler[];
 }
@@ -122,16 +127,29 @@ export function createApp(deps: AppDeps): Express {
   // Pages for readers without a session: built here, served from memory by createRequestListener.
   const pages = sharedPages(pageCache, { cookieName: SESSION_COOKIE });
   app.set(SHARED_PAGES, pages);
-  const site = app.locals.site as object;
-  const secret = config.sessionSecret;
+  // Signed-in readers' pages: the layout's reader parts, and post pages as kept frames filled.
+  const frames = {
+    cache: pageCache,
+    chrome: new ReaderChrome(renderer, app.locals.site as object),
+    renderer,
+  };
+  const postPageDeps = {
+    comments: services.comments,
+    gate: services.gate,
+    fragments,
+    frames,
+    accounts: services.accounts,
+    follows: services.follows,
+    likes: services.likes,
+  };
   const readerDeps = {
     cache: pageCache,
     store,
     cookieName: SESSION_COOKIE,
-    secret,
-    renderer,
-    site,
+    secret: config.sessionSecret,
+    chrome: frames.chrome,
     services,
+    postPage: (frame: PostFrame, reader: FramedReader) => framedPostPage(postPageDeps, config, frame, reader),
   };
   app.set(READER_PAGES, readerPages(readerDeps));
   app.use(requestLogger(logger));
@@ -209,6 +227,7 @@ export function createApp(deps: AppDeps): Express {
         gate,
         letters,
         fragments,
+        frames: deps.frames === false ? undefined : frames,
         accounts,
         follows: services.follows,
         likes: services.likes,

@@ -9,13 +9,15 @@ import type { Services } from '../services/index.js';
 import type { ThreadFragments } from '../rendering/thread-fragments.js';
 import { isObjectIdString } from '../lib/validation.js';
 import { parsePage } from './input/query.js';
-import { renderPostPage } from './post-page.js';
+import { renderPostPage, type PostFrames } from './post-page.js';
 import { threadUrl } from '../lib/thread-url.js';
 import { pathParam, queryParam } from './input/params.js';
 
 export function postController(
   services: Pick<Services, 'comments' | 'letters' | 'posts' | 'gate' | 'accounts' | 'follows' | 'likes'> & {
     fragments: ThreadFragments;
+    /** Signed-in readers' pages as kept frames filled (absent: rendered whole). */
+    frames?: PostFrames;
   },
   config: Config,
 ) {

@@ -10,8 +10,24 @@ import type { Config } from '../config/index.js';
 import type { ThreadOrder } from '../services/comments/thread.js';
 import type { CommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
-import { type CommentContext, type ThreadFragments } from '../rendering/thread-fragments.js';
+import { type CommentContext, type PagePart, type ThreadFragments } from '../rendering/thread-fragments.js';
 import { PARTS_SLOT, renderToString, sendParts } from '../rendering/send-parts.js';
+import { PAGE_TICKET, PER_RESPONSE } from '../middleware/shared-pages.js';
+import type { PageCache } from '../rendering/page-cache.js';
+import type { Renderer } from '../rendering/engine.js';
+import type { DeflatedPiece } from '../rendering/gzip-pieces.js';
+import type { FramedReader, ReaderChrome } from '../rendering/reader-chrome.js';
+import { READER_SLOTS, slotMarker } from '../rendering/slots.js';
+import {
+  fillPostFrame,
+  frameKey,
+  makePostFrame,
+  PARTS,
+  sendPieces,
+  type PostFrame,
+} from '../rendering/post-frame.js';
+import type { SessionUser } from '../services/accounts/user-service.js';
+import { canModerate } from '../lib/roles.js';
 
 export interface CommentFormState {
   values: { name: string; email: string; body: string; parent: string; notify?: boolean };
@@ -45,9 +61,18 @@ function quoteOf(html: string, name: string): string {
   return `> **${name} wrote:**\n> ${text}\n\n`;
 }
 
-type PostPageDeps = Pick<Services, 'comments' | 'gate'> & { fragments: ThreadFragments } & Partial<
-    Pick<Services, 'accounts' | 'follows' | 'likes'>
-  >;
+/** What signed-in readers' post pages are made with: frames kept in the page cache, and the layout's reader parts. */
+export interface PostFrames {
+  cache: PageCache;
+  chrome: ReaderChrome;
+  renderer: Renderer;
+}
+
+export type PostPageDeps = Pick<Services, 'comments' | 'gate'> & {
+  fragments: ThreadFragments;
+  frames?: PostFrames;
+} & Partial<Pick<Services, 'accounts' | 'follows' | 'likes'>>;
+
 type ThreadPageView = Awaited<ReturnType<Services['comments']['threadPage']>>;
 
 /**
@@ -62,7 +87,7 @@ export async function renderPostPage(
   post: Post,
   options: PostPageOptions,
 ): Promise<void> {
-  const { lastVisit, following, liked } = readerState(req, deps, post);
+  const { lastVisit, following, liked } = readerState(req.user, deps, post);
   const viewer = viewerOf(req);
   const thread = await deps.comments.threadPage(post, { page: options.page, order: options.order, viewer });
   const form = formState(options, thread.comments);
@@ -103,7 +128,7 @@ export async function renderPostPage(
       '/js/reading-aids.js',
     ],
     lastVisit: (await lastVisit)?.toISOString() ?? '',
-    canFollow: Boolean(req.user && deps.follows && post.status === 'published'),
+    canFollow: canFollow(req.user, deps, post),
     following: await following,
     followDigestMinutes: config.followDigestMinutes,
     post,
@@ -118,10 +143,162 @@ export async function renderPostPage(
     // What a staff action on this thread did (Pick, Lock…): said to staff only, who came from it.
     notice: ctx.moderator || ctx.canFeature ? doneNotice(req.query.done) : undefined,
     thread: threadView(thread, options, ctx),
-    form: formView(req, config, post, options, { form, replyTarget, csrfToken: ctx.csrfToken, letterWriter }),
+    form: formView(req.user, config, post, options, {
+      form,
+      replyTarget,
+      csrfToken: ctx.csrfToken,
+      letterWriter,
+    }),
   };
   if (shared) return res.render('posts/show', locals);
+  if (deps.frames && framed(req, options, letterWriter, ctx)) {
+    return sendFramed(req, res, deps.frames, post, options, { locals, parts, csrfToken: ctx.csrfToken });
+  }
   sendParts(req, res, await renderToString(res, 'posts/show', locals), parts);
+}
+
+/**
+ * Whether a signed-in reader's page is their frame filled (the same as rendering it whole, and
+ * what the pages answered before Express make): no role on the thread, nothing of theirs held, no
+ * letter-writer link, a fresh form on the thread's own address.
+ */
+function framed(
+  req: Request,
+  options: PostPageOptions,
+  letterWriter: string | undefined,
+  ctx: CommentContext,
+) {
+  return (
+    Boolean(req.user) &&
+    !canModerate(req.user) &&
+    !ctx.canFeature &&
+    !letterWriter &&
+    !options.form &&
+    !options.replyTo &&
+    !options.quote &&
+    !req.session?.held?.length
+  );
+}
+
+/** A framed reader's page: the post's frame (kept, or made now) filled for them. */
+async function sendFramed(
+  req: Request,
+  res: Response,
+  frames: PostFrames,
+  post: Post,
+  options: PostPageOptions,
+  page: { locals: Record<string, unknown>; parts: PagePart[]; csrfToken: string },
+): Promise<void> {
+  const frame = await frameFor(req, res, frames, post, options, page.locals);
+  const fill = {
+    locals: { ...page.locals, csrfToken: page.csrfToken },
+    chrome: frames.chrome.parts(framedReader(req, res)),
+    parts: page.parts,
+  };
+  sendPieces(req, res, fillPostFrame(frames.renderer, frame, fill));
+}
+
+function framedReader(req: Request, res: Response): FramedReader {
+  return {
+    sid: req.sessionID,
+    user: req.user!,
+    csrfToken: String(res.locals.csrfToken ?? ''),
+    unreadReplies: res.locals.unreadReplies as number | string,
+    warning: res.locals.warning as unknown,
+    url: req.originalUrl,
+  };
+}
+
+/**
+ * The post page's frame for signed-in readers: the one kept, when it was made from this version
+ * of the post and its thread, or made now (and kept, on the thread's own address, unless a change
+ * came since the request began).
+ */
+async function frameFor(
+  req: Request,
+  res: Response,
+  frames: PostFrames,
+  post: Post,
+  options: PostPageOptions,
+  locals: Record<string, unknown>,
+): Promise<PostFrame> {
+  const url = threadUrl(post.slug, options);
+  const kept = frames.cache.get(frameKey(url))?.extra as PostFrame | undefined;
+  if (kept && sameVersion(kept.post, post)) return kept;
+  const html = await renderToString(res, 'posts/show', {
+    ...locals,
+    threadHtml: slotMarker(PARTS, ''),
+    [READER_SLOTS]: true,
+  });
+  const frame = makePostFrame(html, post, options);
+  const ticket = res.locals[PAGE_TICKET] as number | undefined;
+  if (ticket !== undefined && req.originalUrl === url) {
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (!PER_RESPONSE.has(name) && value !== undefined)
+        headers[name] = Array.isArray(value) ? value : String(value);
+    }
+    frames.cache.store(frameKey(url), [`post:${String(post._id)}`], ticket, html, headers, { extra: frame });
+  }
+  return frame;
+}
+
+function sameVersion(a: Post, b: Post): boolean {
+  return a.threadVersion === b.threadVersion && a.updatedAt?.getTime() === b.updatedAt?.getTime();
+}
+
+/**
+ * A signed-in reader's post page made from a kept frame, before Express (reader-pages.ts): what
+ * renderPostPage reads and fills for a framed reader, from the frame's post. Null when the thread
+ * is the reader's own (a comment of theirs is held): the app renders it.
+ */
+export async function framedPostPage(
+  deps: PostPageDeps & { frames: PostFrames },
+  config: Config,
+  frame: PostFrame,
+  reader: FramedReader,
+): Promise<DeflatedPiece[] | null> {
+  const { post } = frame;
+  const options: PostPageOptions = { page: frame.page, order: frame.order };
+  const { user } = reader;
+  const { lastVisit, following, liked } = readerState(user, deps, post);
+  const thread = await deps.comments.threadPage(post, {
+    ...options,
+    viewer: { userId: user.id, moderator: false },
+  });
+  if (!thread.shared) return null;
+  const here = threadQuery(options, '');
+  const ctx: CommentContext = {
+    pageBase: `/posts/${post.slug}`,
+    replyQuery: here ? `${here}&` : '',
+    commentsOpen: deps.gate.commentsOpen(post),
+    currentUserId: user.id,
+    moderator: false,
+    canFeature: false,
+    csrfToken: reader.csrfToken,
+  };
+  const parts = deps.fragments.listFor(thread, ctx, { userId: user.id, liked: (await liked) ?? [] });
+  const form = formState(options, thread.comments);
+  const locals = {
+    lastVisit: (await lastVisit)?.toISOString() ?? '',
+    canFollow: canFollow(user, deps, post),
+    following: await following,
+    followDigestMinutes: config.followDigestMinutes,
+    post,
+    csrfToken: reader.csrfToken,
+    thread: threadView(thread, options, ctx),
+    form: formView(user, config, post, options, {
+      form,
+      replyTarget: undefined,
+      csrfToken: ctx.csrfToken,
+      letterWriter: undefined,
+    }),
+  };
+  return fillPostFrame(deps.frames.renderer, frame, {
+    locals,
+    chrome: deps.frames.chrome.parts(reader),
+    parts,
+  });
 }
 
 /** The same for every reader without a session: the page is kept whole until the post changes. */
@@ -131,15 +308,19 @@ function markShared(req: Request, res: Response, post: Post, options: PostPageOp
   res.locals[SHARED_PAGE] = page;
 }
 
+/** Whether the page offers to follow the post by email: to an account, on a published post. */
+function canFollow(user: SessionUser | undefined, deps: PostPageDeps, post: Post): boolean {
+  return Boolean(user && deps.follows && post.status === 'published');
+}
+
 /** What the page shows of the signed-in reader, read at once (nothing for a guest). */
-function readerState(req: Request, deps: PostPageDeps, post: Post) {
-  const user = req.user;
+function readerState(user: SessionUser | undefined, deps: PostPageDeps, post: Post) {
   return {
     // An account's previous visit, for "new since your last visit" (guests keep theirs in the browser).
     lastVisit: user && deps.accounts ? deps.accounts.recordVisit(user.id, post._id) : null,
     following: user && deps.follows ? deps.follows.isFollowing(user, post._id) : null,
     // What an account likes here: its pressed buttons (a guest's page is shared; its script asks).
-    liked: user && deps.likes ? deps.likes.likedOn(post._id, { user }) : null,
+    liked: user && deps.likes ? deps.likes.likedOn(post._id, { user }, post.threadVersion) : null,
   };
 }
 
@@ -198,7 +379,7 @@ function threadView(thread: ThreadPageView, options: PostPageOptions, ctx: Comme
 
 /** The comment form, for the template. */
 function formView(
-  req: Request,
+  user: SessionUser | undefined,
   config: Config,
   post: Post,
   options: PostPageOptions,
@@ -218,10 +399,10 @@ function formView(
       number: replyTarget.number,
       authorName: replyTarget.authorName,
     },
-    user: req.user,
+    user,
     csrfToken: parts.csrfToken,
     letterWriter,
-    mayComment: Boolean(req.user) || config.allowGuestComments || Boolean(letterWriter),
+    mayComment: Boolean(user) || config.allowGuestComments || Boolean(letterWriter),
     action: `/posts/${post.slug}/comments`,
     cancelHref: threadUrl(post.slug, options, 'respond'),
     order: options.order,

@@ -5,23 +5,23 @@ import type session from 'express-session';
 import { sessionToken } from '../auth/csrf.js';
 import { userOfSession } from '../auth/passport.js';
 import { canModerate } from '../lib/roles.js';
-import { deflatePiece, gzipOf, storedPiece, type DeflatedPiece } from '../rendering/gzip-pieces.js';
-import type { Renderer } from '../rendering/engine.js';
+import type { DeflatedPiece } from '../rendering/gzip-pieces.js';
 import type { CachedPage, PageCache } from '../rendering/page-cache.js';
-import type { ReaderFrame } from '../rendering/reader-frame.js';
+import { frameKey, sendPieces, type PostFrame } from '../rendering/post-frame.js';
+import type { FramedReader, ReaderChrome } from '../rendering/reader-chrome.js';
 import type { Services } from '../services/index.js';
 import { UNREAD_SHOWN_UP_TO } from '../services/notifications/replies-inbox.js';
-import { acceptsGzip, keyOf } from './shared-pages.js';
+import { keyOf } from './shared-pages.js';
 
 export interface ReaderPagesDeps {
   cache: PageCache;
   store: session.Store;
   cookieName: string;
   secret: string;
-  renderer: Renderer;
-  /** The app's `site` locals (title, description, URL), read per page. */
-  site: object;
+  chrome: ReaderChrome;
   services: Pick<Services, 'users' | 'inbox' | 'warnings'>;
+  /** A post page from its frame for this reader (post-page.ts), or null when the app must render it. */
+  postPage: (frame: PostFrame, reader: FramedReader) => Promise<DeflatedPiece[] | null>;
 }
 
 /** What a session must hold, and all it may hold, for its page to be made here. */
@@ -69,56 +69,53 @@ function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
  * `handle` answers true when it took the request; `fallback` then runs if it could not make the page.
  */
 export function readerPages(deps: ReaderPagesDeps) {
-  const { cache, store, renderer, secret, services } = deps;
+  const { cache, store, secret, services } = deps;
   /** Cookie values checked before (the same string always checks the same): the session id and its form token. */
   const cookies = new Map<string, { sid: string; csrfToken: string } | null>();
-  /**
-   * A reader's header as rendered, by everything it shows (Handlebars' per-render setup is most
-   * of its cost): the same across the pages a reader reads until a count, a name or a warning changes.
-   */
-  const tops = new Map<string, { text: string; piece: DeflatedPiece }>();
-  /** The scripts for signed-in readers, the same for all, compressed once (per template output). */
-  let scripts: { text: string; piece: DeflatedPiece } | undefined;
 
-  async function answer(
-    req: IncomingMessage,
-    res: ServerResponse,
-    frame: ReaderFrame,
-    page: CachedPage,
-    { sid, csrfToken }: { sid: string; csrfToken: string },
-  ) {
+  /** The reader of a plain signed-in session (an account, a form token, nothing else), or null. */
+  async function readerOf(req: IncomingMessage, sid: string, csrfToken: string) {
     const data = await readSession(store, sid);
-    if (!data || data.csrf !== true || Object.keys(data).some((key) => !PLAIN_SESSION.has(key))) return false;
+    if (!data || data.csrf !== true || Object.keys(data).some((key) => !PLAIN_SESSION.has(key))) return null;
     const user = await userOfSession(
       services.users,
       (data as { passport?: { user?: unknown } }).passport?.user,
     );
-    if (!user || canModerate(user)) return false;
+    if (!user || canModerate(user)) return null;
     const [unread, warning] = await Promise.all([
       services.inbox.unreadCount(user.id),
       services.warnings.pending(user.id),
     ]);
-    const locals = {
-      site: deps.site,
-      currentUser: user,
-      csrfToken,
-      warning,
-      currentPath: req.url,
-      unreadReplies: unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread,
-    };
-    // The page's address shows only in a warning's form (where it comes back to).
-    const shown = [JSON.stringify(deps.site), sid, user, locals.unreadReplies, warning && [warning, req.url]];
-    const top = memo(tops, JSON.stringify(shown), () => {
-      const text = renderer.renderPartial('site/top', locals);
-      return { text, piece: storedPiece(text) };
-    });
-    if (!scripts) {
-      const text = renderer.renderPartial('site/reader-scripts', locals);
-      scripts = { text, piece: deflatePiece(text) };
-    }
     // As express-session does after each request: the session's expiry moves on (the store decides how often).
     store.touch?.(sid, data, () => undefined);
+    const reader: FramedReader = {
+      sid,
+      user,
+      csrfToken,
+      warning,
+      url: req.url ?? '/',
+      unreadReplies: unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread,
+    };
+    return reader;
+  }
 
+  async function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: CachedPage,
+    session: { sid: string; csrfToken: string },
+  ): Promise<boolean> {
+    const reader = await readerOf(req, session.sid, session.csrfToken);
+    if (!reader) return false;
+    let pieces: DeflatedPiece[] | null;
+    const frame = page.readerFrame();
+    if (frame) {
+      const { top, scripts } = deps.chrome.parts(reader);
+      pieces = [frame.head, top, frame.middle, scripts, frame.tail];
+    } else {
+      pieces = await deps.postPage(page.extra as PostFrame, reader);
+    }
+    if (!pieces) return false;
     // The kept page's headers (security headers, type) as Node lists them, lower case.
     const headers: Record<string, string | string[] | number> = {
       ...page.headers,
@@ -127,23 +124,7 @@ export function readerPages(deps: ReaderPagesDeps) {
       'x-page-cache': 'reader',
     };
     delete headers.ETag;
-    let body: Buffer;
-    if (acceptsGzip(req)) {
-      const pieces = [frame.head, top.piece, frame.middle, scripts.piece, frame.tail];
-      body = Buffer.concat(gzipOf(pieces));
-      headers['content-encoding'] = 'gzip';
-    } else {
-      body = Buffer.concat([
-        frame.head.bytes,
-        top.piece.bytes,
-        frame.middle.bytes,
-        scripts.piece.bytes,
-        frame.tail.bytes,
-      ]);
-    }
-    headers['content-length'] = body.length;
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    sendPieces(req, res, pieces, headers);
     return true;
   }
 
@@ -153,10 +134,12 @@ export function readerPages(deps: ReaderPagesDeps) {
       const header = req.headers.cookie;
       if (!header) return false;
       const key = keyOf(req.url ?? '/');
-      const found = key ? cache.lookup(key) : undefined;
-      // A page past its age too, as readers without a session get it while it is rebuilt (up to twice the age).
-      const frame = found?.page.readerFrame();
-      if (!frame) return false;
+      if (!key) return false;
+      // A page kept for everyone that readers share (past its age too, as readers without a session
+      // get it while it is rebuilt, up to twice the age), or a post page's frame for signed-in readers.
+      const kept = cache.lookup(key)?.page;
+      const page = kept?.readerFrame() ? kept : cache.get(frameKey(key));
+      if (!page) return false;
       const value = parseCookies(header)[deps.cookieName];
       const session = value
         ? memo(cookies, value, () => {
@@ -165,7 +148,7 @@ export function readerPages(deps: ReaderPagesDeps) {
           })
         : null;
       if (!session) return false;
-      answer(req, res, frame, found!.page, session).then(
+      answer(req, res, page, session).then(
         (sent) => sent || fallback(),
         () => (res.headersSent ? res.destroy() : fallback()),
       );

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies } from 'cookie';
 import Negotiator from 'negotiator';
 import type { CachedPage, Encoding, PageCache } from '../rendering/page-cache.js';
+export { acceptsGzip } from '../rendering/gzip-pieces.js';
 
 /**
  * Set by a controller on a page that is the same for every reader without a session: what the
@@ -19,9 +20,12 @@ export interface SharedPage {
   readers?: boolean;
 }
 
+/** res.locals' key for the cache's ticket taken as a signed-in reader's request began. */
+export const PAGE_TICKET = 'pageTicket';
+
 const SHARED_CACHE_CONTROL = 'public, max-age=0, s-maxage=10, stale-while-revalidate=30';
 /** Headers that belong to one response, never replayed from the cache. */
-const PER_RESPONSE = new Set([
+export const PER_RESPONSE = new Set([
   'x-request-id',
   'content-length',
   'content-encoding',
@@ -65,18 +69,6 @@ function encodingFor(req: IncomingMessage): Encoding {
     if (chosen.size < 1000) chosen.set(header, encoding);
   }
   return encoding;
-}
-
-/** Whether the client takes gzip (a personal page is sent as gzip or as it is), remembered per header. */
-const takesGzip = new Map<string, boolean>();
-export function acceptsGzip(req: IncomingMessage): boolean {
-  const header = req.headers['accept-encoding'] ?? '';
-  let gzip = takesGzip.get(header);
-  if (gzip === undefined) {
-    gzip = new Negotiator(req).encodings(['gzip', 'identity'])[0] === 'gzip';
-    if (takesGzip.size < 1000) takesGzip.set(header, gzip);
-  }
-  return gzip;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, page: CachedPage, status: 'hit' | 'miss') {
@@ -137,6 +129,8 @@ export function sharedPages(cache: PageCache, options: { cookieName: string }) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (hasSession(req, options.cookieName)) {
       res.setHeader('Cache-Control', 'private, no-cache');
+      // Where a signed-in reader's page frame starts (post-frame.ts): a change from here on refuses it.
+      res.locals[PAGE_TICKET] = cache.ticket();
       return next();
     }
     const key = keyOf(req.originalUrl);

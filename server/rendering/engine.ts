@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { helpers } from './helpers/index.js';
+import { READER_SLOTS, slotMarker } from './slots.js';
 
 // Standalone partials must not re-indent their output: it would change textarea contents.
 const COMPILE_OPTIONS: CompileOptions = { preventIndent: true };
@@ -27,6 +28,16 @@ export function createRenderer(viewsDir: string, cache = true): Renderer {
   function build(): typeof Handlebars {
     const instance = Handlebars.create();
     for (const [name, helper] of Object.entries(helpers)) instance.registerHelper(name, helper);
+    // {{slot "partial"}} or {{slot "partial" "key"}}: the partial, with this context or the root's
+    // `key`; in a page rendered as a frame (READER_SLOTS), a marker filled per reader (slots.ts).
+    instance.registerHelper('slot', function (this: unknown, name: string, ...rest: unknown[]) {
+      const options = rest.pop() as Handlebars.HelperOptions;
+      const key = typeof rest[0] === 'string' ? rest[0] : '';
+      const root = (options.data as { root?: Record<string, unknown> } | undefined)?.root ?? {};
+      if (root[READER_SLOTS]) return new instance.SafeString(slotMarker(name, key));
+      const partial = instance.partials[name] as HandlebarsTemplateDelegate;
+      return new instance.SafeString(partial(key ? root[key] : this, { data: options.data as unknown }));
+    });
     const partialsDir = path.join(viewsDir, 'partials');
     for (const file of walk(partialsDir)) {
       const name = path

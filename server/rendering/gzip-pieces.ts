@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import Negotiator from 'negotiator';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 /**
@@ -64,4 +66,16 @@ export function gzipOf(pieces: readonly DeflatedPiece[]): Buffer[] {
   trailer.writeUInt32LE(crc >>> 0, 0);
   trailer.writeUInt32LE(length % 2 ** 32, 4);
   return [HEADER, ...pieces.map((piece) => piece.deflated), LAST_BLOCK, trailer];
+}
+
+/** Whether the client takes gzip (a personal page is sent as gzip or as it is), remembered per header. */
+const takesGzip = new Map<string, boolean>();
+export function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'] ?? '';
+  let gzip = takesGzip.get(header);
+  if (gzip === undefined) {
+    gzip = new Negotiator(req).encodings(['gzip', 'identity'])[0] === 'gzip';
+    if (takesGzip.size < 1000) takesGzip.set(header, gzip);
+  }
+  return gzip;
 }

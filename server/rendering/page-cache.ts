@@ -20,6 +20,8 @@ export interface CachedPage {
    * page cut around them, compressed once (made when first asked for); undefined for other pages.
    */
   readerFrame(): ReaderFrame | undefined;
+  /** What the page's builder kept with it (a signed-in reader's post page frame). */
+  extra?: unknown;
 }
 
 interface Entry extends CachedPage {
@@ -83,7 +85,7 @@ export class PageCache {
     ticket: number,
     html: string,
     headers: Record<string, string | string[]> = {},
-    options: { readers?: boolean } = {},
+    options: { readers?: boolean; extra?: unknown } = {},
   ): CachedPage | undefined {
     if (this.maxEntries === 0) return undefined;
     if (this.everythingAt > ticket) return undefined;
@@ -98,6 +100,7 @@ export class PageCache {
       headers: { ...headers, ETag: etag },
       builtAt: this.now(),
       tags,
+      extra: options.extra,
       bytes(encoding) {
         let bytes = encoded.get(encoding);
         if (!bytes) {

@@ -9,24 +9,27 @@ function tagsOf(postId: unknown): string[] {
   return [`post:${String(postId)}`, 'listing'];
 }
 
-/** Calls `listener` with the post of every domain event that changes what pages show. */
-function onPageChanges(events: DomainEvents, listener: (change: { postId: unknown }) => void): () => void {
+/** Calls `listener` with the tags of the pages each domain event changes. */
+function onPageChanges(events: DomainEvents, listener: (tags: string[]) => void): () => void {
+  const changed = ({ postId }: { postId: unknown }) => listener(tagsOf(postId));
   const offs = [
-    events.on('comment.created', listener),
-    events.on('comment.released', listener),
-    events.on('comment.updated', listener),
-    events.on('comment.hidden', listener),
-    events.on('comment.deleted', listener),
-    events.on('thread.updated', listener),
-    events.on('post.saved', listener),
-    events.on('post.published', listener),
+    events.on('comment.created', changed),
+    events.on('comment.released', changed),
+    events.on('comment.updated', changed),
+    events.on('comment.hidden', changed),
+    events.on('comment.deleted', changed),
+    events.on('thread.updated', changed),
+    events.on('post.saved', changed),
+    events.on('post.published', changed),
+    // A like changes the post's pages (a count, the most liked order), not the lists.
+    events.on('comment.liked', ({ postId }) => listener([`post:${String(postId)}`])),
   ];
   return () => offs.forEach((off) => off());
 }
 
 /** Drops cached pages when a write in this process changes what they show. */
 export function invalidateOnEvents(events: DomainEvents, cache: PageCache): () => void {
-  const off = onPageChanges(events, ({ postId }) => tagsOf(postId).forEach((tag) => cache.invalidate(tag)));
+  const off = onPageChanges(events, (tags) => tags.forEach((tag) => cache.invalidate(tag)));
   // Settings show on every page (the title) or shape them (comments per page): each process
   // hears of a change when it applies it, so the local cache is all there is to drop.
   const offSettings = events.on('settings.changed', () => cache.clear());
@@ -49,7 +52,7 @@ export async function invalidateAcrossProcesses(
   const unsubscribe = await bus.subscribe(CHANNEL, (message) => {
     for (const tag of message.split('\n')) if (tag) cache.invalidate(tag);
   });
-  const off = onPageChanges(events, ({ postId }) => bus.publish(CHANNEL, tagsOf(postId).join('\n')));
+  const off = onPageChanges(events, (tags) => bus.publish(CHANNEL, tags.join('\n')));
   return async () => {
     off();
     await unsubscribe();

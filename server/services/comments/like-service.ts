@@ -31,6 +31,9 @@ type LimiterFactory = (name: string, limit: number, windowMs: number) => SharedR
  * makes the thread's new version in memory and tells live readers.
  */
 export class LikeService {
+  /** What readers like on a post, by thread version (likedOn). */
+  private readonly liked = new Map<string, string[]>();
+
   private readonly pace: SharedRateLimiter;
 
   constructor(
@@ -77,11 +80,24 @@ export class LikeService {
   async likedOn(
     postId: Types.ObjectId | string,
     liker: Pick<Liker, 'user' | 'browserId'>,
+    /**
+     * The post's thread version, when the caller has it: what a reader likes is then remembered
+     * for that version (a like of theirs, here or in another process, makes a new version).
+     */
+    threadVersion?: string,
   ): Promise<string[]> {
     const voter = this.voterOf(liker);
     if (!voter) return [];
+    const key = threadVersion ? `${String(postId)}:${threadVersion}:${voter}` : '';
+    const known = key ? this.liked.get(key) : undefined;
+    if (known) return known;
     const likes = await LikeModel.find({ post: postId, voter }).select('comment').lean();
-    return likes.map((like) => String(like.comment));
+    const ids = likes.map((like) => String(like.comment));
+    if (key) {
+      this.liked.set(key, ids);
+      if (this.liked.size > 20000) this.liked.delete(this.liked.keys().next().value as string);
+    }
+    return ids;
   }
 
   /** A shown comment of a published post open to comments, not the liker's own. */

@@ -5,7 +5,9 @@ import request from 'supertest';
 import { UserModel } from '../../../models/user';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, csrfFrom, PASSWORD } from '../../fixtures/users';
-import { buildTestApp } from '../../setup/app';
+import { buildTestApp, testLogger } from '../../setup/app';
+import { createApp } from '../../../server/app';
+import { mongooseHealth } from '../../../server/db/connection';
 import { listenLive } from '../../setup/live';
 
 /** One raw response through the real listener (no decompression). */
@@ -152,6 +154,86 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       const ended = await raw(`${server.url}/`, { cookie });
       expect(ended.headers['x-page-cache']).toBeUndefined();
       expect(cheerio.load(ended.body.toString())('.site-nav').text()).toContain('Sign in');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('make a post page from its frame: the reader’s header, form, follow, likes and own comments, the same as the app renders', async () => {
+    const post = await buildPost();
+    const others = [];
+    for (let i = 1; i <= 3; i += 1)
+      others.push(await postComment(services, post, { name: `Reader ${i}`, body: `Comment ${i}.` }));
+    const nora = await buildUser(services);
+    const server = await listenLive(test);
+    try {
+      const cookie = await sessionCookie(server.url, nora.username);
+      await postComment(
+        services,
+        post,
+        { body: 'Nora’s own.', parent: String(others[0]._id) },
+        { user: nora },
+      );
+      await services.likes.set(String(others[2]._id), { user: nora, ip: '10.0.0.9' }, true);
+      await services.follows.follow(nora, await services.posts.getBySlug(post.slug));
+      const url = `${server.url}/posts/${post.slug}`;
+      // The form's one-time id is new on every page; the last visit is the first page's time from the second on.
+      const strip = (html: string) =>
+        html.replace(/name="_submission" value="[^"]+"/, '').replace(/ data-last-visit="[^"]+"/, '');
+      // The same page rendered whole by an app that makes no frames.
+      const { config, services: all, fragments, webAuth } = test;
+      const whole = createApp({
+        config,
+        services: all,
+        fragments,
+        webAuth,
+        logger: testLogger(),
+        database: mongooseHealth(),
+        frames: false,
+      });
+
+      const built = await raw(url, { cookie, 'accept-encoding': 'gzip' });
+      expect(built.headers['x-page-cache']).toBeUndefined();
+      const made = await raw(url, { cookie, 'accept-encoding': 'gzip' });
+      expect(made.headers['x-page-cache']).toBe('reader');
+      expect(made.headers['cache-control']).toBe('private, no-cache');
+      expect(made.headers['content-security-policy']).toBe(built.headers['content-security-policy']);
+      const html = gunzipSync(made.body).toString();
+      expect(strip(html)).toBe(strip(gunzipSync(built.body).toString()));
+      expect(strip((await raw(url, { cookie })).body.toString())).toBe(strip(html));
+      const rendered = await request(whole).get(`/posts/${post.slug}`).set('Cookie', cookie).expect(200);
+      expect(strip(rendered.text)).toBe(strip(html));
+
+      const $ = cheerio.load(html);
+      expect($('.site-nav').text()).toContain(nora.username);
+      expect($('.form-identity').text()).toContain(nora.username);
+      expect($('.follow-form').text()).toContain('Stop following');
+      expect($('#comments').attr('data-last-visit')).toBeDefined();
+      const csrf = $('.site-nav input[name=_csrf]').val();
+      expect($('#like-form input[name=_csrf]').val()).toBe(csrf);
+      expect($('.comment-form input[name=_csrf]').val()).toBe(csrf);
+      expect($(`#comment-${others[2]._id} > article .like-button`).attr('aria-pressed')).toBe('true');
+      expect($(`#comment-${others[1]._id} > article .like-button`).attr('aria-pressed')).toBe('false');
+      expect($('.comment__edit')).toHaveLength(1);
+      expect(html).not.toContain('<!--slot:');
+
+      // A new comment drops the frame: the next page is built by the app, and shows it.
+      await postComment(services, post, { name: 'Late', body: 'A late one.' });
+      const after = await raw(url, { cookie });
+      expect(after.headers['x-page-cache']).toBeUndefined();
+      expect(after.body.toString()).toContain('A late one.');
+      expect((await raw(url, { cookie })).headers['x-page-cache']).toBe('reader');
+
+      // Another reader from the same frame: their own name and form, none of Nora's.
+      const ola = await buildUser(services);
+      const olaCookie = await sessionCookie(server.url, ola.username);
+      const theirs = await raw(url, { cookie: olaCookie });
+      expect(theirs.headers['x-page-cache']).toBe('reader');
+      const o = cheerio.load(theirs.body.toString());
+      expect(o('.form-identity').text()).toContain(ola.username);
+      expect(o('.comment__edit')).toHaveLength(0);
+      expect(o('.like-button[aria-pressed="true"]')).toHaveLength(0);
+      expect(o('.follow-form').text()).toContain('Follow this post by email');
     } finally {
       await server.close();
     }

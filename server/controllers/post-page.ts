@@ -261,6 +261,8 @@ export async function framedPostPage(
   const { post } = frame;
   const options: PostPageOptions = { page: frame.page, order: frame.order };
   const { user } = reader;
+  // Editors pick comments (their page has Pick buttons): the app renders it, as framed() says.
+  if (canModerate(user) || canFeature(user)) return null;
   const { lastVisit, following, liked } = readerState(user, deps, post);
   const thread = await deps.comments.threadPage(post, {
     ...options,

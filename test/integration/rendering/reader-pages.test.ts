@@ -143,6 +143,16 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       expect(cheerio.load(mod.body.toString())('.staff-menu')).toHaveLength(1);
 
       const cookie = await sessionCookie(server.url, nora.username);
+      // An editor's post page has Pick buttons: never the frame readers share.
+      const post = await buildPost();
+      await postComment(services, post, { name: 'Reader', body: 'Pick me.' });
+      const postUrl = `${server.url}/posts/${post.slug}`;
+      await raw(postUrl, { cookie });
+      expect((await raw(postUrl, { cookie })).headers['x-page-cache']).toBe('reader');
+      const editor = await buildUser(services, 'editor');
+      const editorPage = await raw(postUrl, { cookie: await sessionCookie(server.url, editor.username) });
+      expect(editorPage.headers['x-page-cache']).toBeUndefined();
+      expect(editorPage.body.toString()).toContain('comment__pick');
       const forged = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
       const res = await raw(`${server.url}/`, { cookie: forged });
       expect(res.headers['x-page-cache']).toBeUndefined();

@@ -151,7 +151,7 @@ export async function renderPostPage(
     }),
   };
   if (shared) return res.render('posts/show', locals);
-  if (deps.frames && framed(req, options, letterWriter, ctx)) {
+  if (deps.frames && thread.shared && framed(req, options, letterWriter, ctx)) {
     return sendFramed(req, res, deps.frames, post, options, { locals, parts, csrfToken: ctx.csrfToken });
   }
   sendParts(req, res, await renderToString(res, 'posts/show', locals), parts);
@@ -263,12 +263,13 @@ export async function framedPostPage(
   const { user } = reader;
   // Editors pick comments (their page has Pick buttons): the app renders it, as framed() says.
   if (canModerate(user) || canFeature(user)) return null;
-  const { lastVisit, following, liked } = readerState(user, deps, post);
   const thread = await deps.comments.threadPage(post, {
     ...options,
     viewer: { userId: user.id, moderator: false },
   });
   if (!thread.shared) return null;
+  // Read (and the visit recorded) only for a page answered here: the app records it otherwise.
+  const { lastVisit, following, liked } = readerState(user, deps, post);
   const here = threadQuery(options, '');
   const ctx: CommentContext = {
     pageBase: `/posts/${post.slug}`,

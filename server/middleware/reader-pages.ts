@@ -86,8 +86,11 @@ export function readerPages(deps: ReaderPagesDeps) {
       services.inbox.unreadCount(user.id),
       services.warnings.pending(user.id),
     ]);
-    // As express-session does after each request: the session's expiry moves on (the store decides how often).
-    store.touch?.(sid, data, () => undefined);
+    // As express-session does after each request: the session's expiry moves on from now (the
+    // store decides how often it writes it).
+    const cookie = data.cookie;
+    const expires = cookie?.originalMaxAge ? new Date(Date.now() + cookie.originalMaxAge) : cookie?.expires;
+    store.touch?.(sid, { ...data, cookie: { ...cookie, expires } }, () => undefined);
     const reader: FramedReader = {
       sid,
       user,

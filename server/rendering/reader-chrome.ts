@@ -56,7 +56,8 @@ export class ReaderChrome {
       this.tops.set(key, top);
       if (this.tops.size > REMEMBERED) this.tops.delete(this.tops.keys().next().value as string);
     }
-    this.scripts ??= deflatePiece(this.renderer.renderPartial('site/reader-scripts', { currentUser: user }));
+    // The same for every signed-in reader: rendered for none in particular.
+    this.scripts ??= deflatePiece(this.renderer.renderPartial('site/reader-scripts', { currentUser: true }));
     return { top, scripts: this.scripts };
   }
 }

@@ -1,5 +1,4 @@
 import * as cheerio from 'cheerio';
-import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { UserModel } from '../../../models/user';
@@ -8,24 +7,7 @@ import { buildUser, csrfFrom, PASSWORD } from '../../fixtures/users';
 import { buildTestApp, testLogger } from '../../setup/app';
 import { createApp } from '../../../server/app';
 import { mongooseHealth } from '../../../server/db/connection';
-import { listenLive } from '../../setup/live';
-
-/** One raw response through the real listener (no decompression). */
-function raw(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
-    (resolve, reject) => {
-      httpRequest(url, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      })
-        .on('error', reject)
-        .end();
-    },
-  );
-}
+import { listenLive, rawResponse as raw } from '../../setup/live';
 
 /** Signs in through the real form at `url`; returns the session cookie as a browser would send it. */
 async function sessionCookie(url: string, username: string): Promise<string> {

@@ -1,5 +1,4 @@
 import * as cheerio from 'cheerio';
-import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { createClient } from 'redis';
@@ -7,28 +6,11 @@ import { Types } from 'mongoose';
 import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, csrfFrom, PASSWORD } from '../../fixtures/users';
 import { buildTestApp, testLogger } from '../../setup/app';
-import { listenLive } from '../../setup/live';
+import { listenLive, rawResponse as raw } from '../../setup/live';
 import { PageCache } from '../../../server/rendering/page-cache';
 import { invalidateAcrossProcesses } from '../../../server/rendering/page-invalidation';
 import { redisBus } from '../../../server/cluster/bus';
 import { DomainEvents } from '../../../server/services/events';
-
-/** One raw response (no decompression): status, headers and the bytes as sent. */
-function raw(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
-    (resolve, reject) => {
-      httpRequest(url, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      })
-        .on('error', reject)
-        .end();
-    },
-  );
-}
 
 describe('pages for readers without a session', () => {
   const test = buildTestApp();

@@ -32,6 +32,7 @@ import { writeBenchThread } from './lib/thread';
 const ROOT = path.resolve(__dirname, '..');
 const SLUG = 'bench-thousand-comments';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+/** BENCH_CPU_PROF=dir: the servers under load write V8 CPU profiles there when stopped (node --cpu-prof). */
 /** BENCH_ONLY=readers: only the signed-in against anonymous rows (issue 32), for a quick look. */
 const ONLY_READERS = process.env.BENCH_ONLY === 'readers';
 /** The session secret bench/page-server.ts runs with (a bench's own, never a site's). */
@@ -51,7 +52,10 @@ async function startChild(
   args: string[],
   root = ROOT,
 ): Promise<{ child: ChildProcess; numbers: number[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -72,8 +76,12 @@ async function startServer(uri: string, cacheSize: string, perPage = '', root = 
 }
 
 /** Bytes on the wire for one request with this Accept-Encoding. */
-async function wireBytes(url: string, encoding: string): Promise<number> {
-  const res = await fetch(url, { headers: { 'accept-encoding': encoding } });
+async function wireBytes(
+  url: string,
+  encoding: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const res = await fetch(url, { headers: { ...headers, 'accept-encoding': encoding } });
   const length = Number(res.headers.get('content-length'));
   return length || (await res.arrayBuffer()).byteLength;
 }
@@ -240,6 +248,12 @@ async function main(): Promise<void> {
     }
     const asReader = await fetch(`${base}/posts/${SLUG}`, { headers: signedIn }).then((r) => r.text());
     if (!asReader.includes('bench-reader')) throw new Error('the signed-in row is not signed in');
+    const pagedUrl = `${base}/posts/${SLUG}`;
+    const [anonGzip, mineGzip] = [
+      await wireBytes(pagedUrl, 'gzip'),
+      await wireBytes(pagedUrl, 'gzip', signedIn),
+    ];
+    log(`paged view on the wire, gzip: ${kb(anonGzip)} without a session, ${kb(mineGzip)} signed in`);
     const mine = await load('paged view, signed in', `${base}/posts/${SLUG}`, signedIn);
     rows.push(mine);
     // Issue 32: a signed-in reader against an anonymous one, the same page, gzip both, same run.

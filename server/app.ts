@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
   // Signed-in readers' pages: the layout's reader parts, and post pages as kept frames filled.
   const frames = {
     cache: pageCache,
-    chrome: new ReaderChrome(renderer, app.locals.site as object),
+    chrome: new ReaderChrome(renderer, app.locals.site as { title: string; description: string }),
     renderer,
   };
   const postPageDeps = {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { decodeHTML } from 'entities';
 import { threadQuery, threadUrl } from '../lib/thread-url.js';
 import { SHARED_PAGE, type SharedPage } from '../middleware/shared-pages.js';
@@ -17,7 +16,8 @@ import type { PageCache } from '../rendering/page-cache.js';
 import type { Renderer } from '../rendering/engine.js';
 import type { DeflatedPiece } from '../rendering/gzip-pieces.js';
 import type { FramedReader, ReaderChrome } from '../rendering/reader-chrome.js';
-import { READER_SLOTS, slotMarker } from '../rendering/slots.js';
+import { FRESH_ID, READER_SLOTS, slotMarker } from '../rendering/slots.js';
+import { freshId } from '../lib/fresh-id.js';
 import {
   fillPostFrame,
   frameKey,
@@ -190,12 +190,23 @@ async function sendFramed(
   page: { locals: Record<string, unknown>; parts: PagePart[]; csrfToken: string },
 ): Promise<void> {
   const frame = await frameFor(req, res, frames, post, options, page.locals);
+  const locals = {
+    ...page.locals,
+    csrfToken: page.csrfToken,
+    form: { ...(page.locals.form as object), submissionId: FRESH_ID },
+  };
   const fill = {
-    locals: { ...page.locals, csrfToken: page.csrfToken },
+    locals: () => locals,
     chrome: frames.chrome.parts(framedReader(req, res)),
     parts: page.parts,
+    own: { reader: req.sessionID, state: ownState(locals, req.user!, page.csrfToken) },
   };
   sendPieces(req, res, fillPostFrame(frames.renderer, frame, fill));
+}
+
+/** All that a framed reader's own slots show beyond their frame (fillPostFrame's `own.state`). */
+function ownState(locals: Record<string, unknown>, user: SessionUser, csrfToken: string): unknown[] {
+  return [user, csrfToken, locals.following, locals.lastVisit, locals.canFollow];
 }
 
 function framedReader(req: Request, res: Response): FramedReader {
@@ -281,26 +292,37 @@ export async function framedPostPage(
     csrfToken: reader.csrfToken,
   };
   const parts = deps.fragments.listFor(thread, ctx, { userId: user.id, liked: (await liked) ?? [] });
-  const form = formState(options, thread.comments);
-  const locals = {
+  const own = {
     lastVisit: (await lastVisit)?.toISOString() ?? '',
     canFollow: canFollow(user, deps, post),
     following: await following,
+  };
+  // The rest of what the slots show, made only when one is rendered (the reader's are kept).
+  const locals = () => ({
+    ...own,
     followDigestMinutes: config.followDigestMinutes,
     post,
     csrfToken: reader.csrfToken,
     thread: threadView(thread, options, ctx),
-    form: formView(user, config, post, options, {
-      form,
-      replyTarget: undefined,
-      csrfToken: ctx.csrfToken,
-      letterWriter: undefined,
-    }),
-  };
+    form: formView(
+      user,
+      config,
+      post,
+      options,
+      {
+        form: formState(options, thread.comments),
+        replyTarget: undefined,
+        csrfToken: ctx.csrfToken,
+        letterWriter: undefined,
+      },
+      FRESH_ID,
+    ),
+  });
   return fillPostFrame(deps.frames.renderer, frame, {
     locals,
     chrome: deps.frames.chrome.parts(reader),
     parts,
+    own: { reader: reader.sid, state: ownState(own, user, reader.csrfToken) },
   });
 }
 
@@ -392,6 +414,8 @@ function formView(
     csrfToken: string;
     letterWriter: ReturnType<typeof letterWriterOn>;
   },
+  /** FRESH_ID in a frame's slot: each page filled from it gets its own. */
+  submissionId = freshId(),
 ) {
   const { form, replyTarget, letterWriter } = parts;
   return {
@@ -410,6 +434,6 @@ function formView(
     cancelHref: threadUrl(post.slug, options, 'respond'),
     order: options.order,
     // This form's one-time id: sent twice (a retry after a timeout), it posts once.
-    submissionId: randomBytes(12).toString('base64url'),
+    submissionId,
   };
 }

@@ -56,6 +56,23 @@ function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
+/** A reader's page's headers: the kept page's (security headers, type), as Node lists them, made personal. */
+const readerHeaders = new WeakMap<CachedPage, Record<string, string | string[] | number>>();
+function headersOf(page: CachedPage): Record<string, string | string[] | number> {
+  let headers = readerHeaders.get(page);
+  if (!headers) {
+    headers = {
+      ...page.headers,
+      'cache-control': 'private, no-cache',
+      vary: 'Accept-Encoding, Cookie',
+      'x-page-cache': 'reader',
+    };
+    delete headers.ETag;
+    readerHeaders.set(page, headers);
+  }
+  return headers;
+}
+
 /**
  * Signed-in readers' pages made before Express from a page kept for every reader (home, tag pages):
  * the kept page, compressed once and cut around the layout's reader parts (ReaderFrame), with this
@@ -119,15 +136,7 @@ export function readerPages(deps: ReaderPagesDeps) {
       pieces = await deps.postPage(page.extra as PostFrame, reader);
     }
     if (!pieces) return false;
-    // The kept page's headers (security headers, type) as Node lists them, lower case.
-    const headers: Record<string, string | string[] | number> = {
-      ...page.headers,
-      'cache-control': 'private, no-cache',
-      vary: 'Accept-Encoding, Cookie',
-      'x-page-cache': 'reader',
-    };
-    delete headers.ETag;
-    sendPieces(req, res, pieces, headers);
+    sendPieces(req, res, pieces, headersOf(page));
     return true;
   }
 

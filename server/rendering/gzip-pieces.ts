@@ -1,25 +1,45 @@
 import type { IncomingMessage } from 'node:http';
 import Negotiator from 'negotiator';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { crc32Combine } from '../lib/crc32-combine.js';
 
 /**
  * A piece of a page compressed on its own, so that it can be sent inside any page that contains
  * it without compressing it again: raw deflate ending on a byte boundary with a non-final block
- * (a sync flush), and its bytes for the checksum of the whole.
+ * (a sync flush), its bytes (a page sent without compression), and their CRC-32, from which the
+ * checksum of a whole page is combined without reading its bytes again.
  */
 export interface DeflatedPiece {
   bytes: Buffer;
   deflated: Buffer;
+  crc: number;
 }
 
-/** Compresses one piece (level 6 for what is kept and sent many times; less for one request's own). */
-export function deflatePiece(text: string, level = 6): DeflatedPiece {
-  return deflateBytes(Buffer.from(text, 'utf8'), level);
+/** The CRC-32 of bytes (Node 20's crc32 answers 0 for some empty buffers, which is right for them alone). */
+function checksum(bytes: Buffer): number {
+  return bytes.length === 0 ? 0 : crc32(bytes) >>> 0;
 }
+
+/**
+ * Compresses one piece (level 6 for what is kept and sent many times; less for one request's own).
+ * With `after`, the piece may refer back into those bytes (deflate's 32 KiB window), as pieces
+ * compressed in one stream do: it must then be sent right after exactly them, never elsewhere.
+ */
+export function deflatePiece(text: string, level = 6, after?: Buffer): DeflatedPiece {
+  return deflateBytes(Buffer.from(text, 'utf8'), level, after);
+}
+
+/** Deflate's window: how far back a piece can refer. */
+const WINDOW = 32768;
 
 /** The same for bytes already encoded. */
-export function deflateBytes(bytes: Buffer, level = 6): DeflatedPiece {
-  return { bytes, deflated: deflateRawSync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH }) };
+export function deflateBytes(bytes: Buffer, level = 6, after?: Buffer): DeflatedPiece {
+  const dictionary = after?.length ? after.subarray(Math.max(0, after.length - WINDOW)) : undefined;
+  return {
+    bytes,
+    deflated: deflateRawSync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH, dictionary }),
+    crc: checksum(bytes),
+  };
 }
 
 /**
@@ -39,7 +59,7 @@ export function storedPiece(text: string): DeflatedPiece {
     blocks.push(head, chunk);
     if (bytes.length === 0) break;
   }
-  return { bytes, deflated: Buffer.concat(blocks) };
+  return { bytes, deflated: Buffer.concat(blocks), crc: checksum(bytes) };
 }
 
 /** gzip's header: deflate, no name, no time, unknown system (RFC 1952). */
@@ -51,15 +71,15 @@ const LAST_BLOCK = Buffer.from([0x03, 0x00]);
  * One gzip stream made of pieces compressed separately (RFC 1951: a stream is a series of blocks,
  * and sync-flushed blocks end on a byte boundary, so they follow one another as they are): the
  * header, each piece's blocks, a final empty block, then the checksum and length of the whole,
- * which is all that is computed per response. Returns the buffers to write, in order.
+ * combined from the pieces' own (no pass over the page's bytes per response). Returns the buffers
+ * to write, in order.
  */
 export function gzipOf(pieces: readonly DeflatedPiece[]): Buffer[] {
   let crc = 0;
   let length = 0;
   for (const piece of pieces) {
-    // Node 20's crc32 answers 0 for some empty buffers (Buffer.from('')), whatever the value so far.
     if (piece.bytes.length === 0) continue;
-    crc = crc32(piece.bytes, crc);
+    crc = crc32Combine(crc, piece.crc, piece.bytes.length);
     length += piece.bytes.length;
   }
   const trailer = Buffer.alloc(8);

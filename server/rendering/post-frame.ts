@@ -3,7 +3,8 @@ import type { Post } from '../../models/post.js';
 import type { ThreadOrder } from '../services/comments/thread.js';
 import type { Renderer } from './engine.js';
 import { acceptsGzip, deflatePiece, gzipOf, storedPiece, type DeflatedPiece } from './gzip-pieces.js';
-import { cutAtSlots, type Slot } from './slots.js';
+import { freshId } from '../lib/fresh-id.js';
+import { cutAtSlots, FRESH_ID, type Slot } from './slots.js';
 import type { PagePart } from './thread-fragments.js';
 
 /**
@@ -13,6 +14,8 @@ import type { PagePart } from './thread-fragments.js';
  * whatever drops the post's page for readers without a session drops it too.
  */
 export interface PostFrame {
+  /** This frame among all made by the process (what a reader's rendered slots are kept under). */
+  id: number;
   post: Post;
   page: number;
   order: ThreadOrder;
@@ -27,6 +30,8 @@ export function frameKey(url: string): string {
   return `reader:${url}`;
 }
 
+let frames = 0;
+
 export function makePostFrame(
   html: string,
   post: Post,
@@ -34,6 +39,7 @@ export function makePostFrame(
 ): PostFrame {
   const { texts, slots } = cutAtSlots(html);
   return {
+    id: ++frames,
     post,
     page: options.page,
     order: options.order,
@@ -47,20 +53,63 @@ function ownPiece(text: string): DeflatedPiece {
   return text.length > 4096 ? deflatePiece(text, 1) : storedPiece(text);
 }
 
+/** A slot's rendering as pieces, with null where a fresh id goes (FRESH_ID in the rendering). */
+type RenderedSlot = (DeflatedPiece | null)[];
+
+function renderedSlot(text: string): RenderedSlot {
+  const slot: RenderedSlot = [];
+  text.split(FRESH_ID).forEach((between, i) => {
+    if (i > 0) slot.push(null);
+    if (between) slot.push(ownPiece(between));
+  });
+  return slot;
+}
+
+/**
+ * Readers' rendered slots, per frame and reader, with what they were rendered from: a reader's next
+ * page of the same frame, showing the same, renders nothing (Handlebars' setup is most of a small
+ * partial's cost). At most this many are kept, the oldest dropped first.
+ */
+const KEPT_SLOTS = 5000;
+const keptSlots = new Map<string, { state: readonly unknown[]; slots: RenderedSlot[] }>();
+
+function slotsOf(frame: PostFrame, own: FrameFill['own']): RenderedSlot[] {
+  if (!own) return [];
+  const key = `${frame.id}:${own.reader}`;
+  const kept = keptSlots.get(key);
+  if (kept && kept.state.length === own.state.length && kept.state.every((v, i) => v === own.state[i])) {
+    return kept.slots;
+  }
+  const fresh = { state: own.state, slots: [] };
+  keptSlots.delete(key);
+  keptSlots.set(key, fresh);
+  if (keptSlots.size > KEPT_SLOTS) keptSlots.delete(keptSlots.keys().next().value as string);
+  return fresh.slots;
+}
+
+export interface FrameFill {
+  /** What the slots render with; asked only when a slot is rendered (not when kept from before). */
+  locals: () => Record<string, unknown>;
+  chrome: { top: DeflatedPiece; scripts: DeflatedPiece };
+  parts: PagePart[];
+  /**
+   * Who the page is for (their session) and everything their slots show that the frame does not
+   * fix (their account, form token, follow state, last visit), compared with ===: the same again,
+   * their slots rendered last time are used.
+   */
+  own?: { reader: string; state: readonly unknown[] };
+}
+
 /**
  * The reader's page as pieces: the frame's texts, and in its slots the layout's reader parts
- * (`chrome`), the thread's parts, and each other slot's partial rendered with `locals` (or its key).
+ * (`chrome`), the thread's parts, and each other slot's partial rendered with `locals` (or its key),
+ * a fresh id wherever it holds FRESH_ID.
  */
-export function fillPostFrame(
-  renderer: Renderer,
-  frame: PostFrame,
-  fill: {
-    locals: Record<string, unknown>;
-    chrome: { top: DeflatedPiece; scripts: DeflatedPiece };
-    parts: PagePart[];
-  },
-): DeflatedPiece[] {
+export function fillPostFrame(renderer: Renderer, frame: PostFrame, fill: FrameFill): DeflatedPiece[] {
   const pieces: DeflatedPiece[] = [];
+  const rendered = slotsOf(frame, fill.own);
+  let asked: Record<string, unknown> | undefined;
+  const locals = () => (asked ??= fill.locals());
   frame.slots.forEach((slot, i) => {
     pieces.push(frame.texts[i]);
     if (slot.name === 'site/top') pieces.push(fill.chrome.top);
@@ -68,8 +117,13 @@ export function fillPostFrame(
     else if (slot.name === PARTS) {
       for (const part of fill.parts) pieces.push(part.deflated ? part.deflated() : ownPiece(part.text));
     } else {
-      const context = slot.key ? fill.locals[slot.key] : fill.locals;
-      pieces.push(ownPiece(renderer.renderPartial(slot.name, context as Record<string, unknown>)));
+      rendered[i] ??= renderedSlot(
+        renderer.renderPartial(
+          slot.name,
+          (slot.key ? locals()[slot.key] : locals()) as Record<string, unknown>,
+        ),
+      );
+      for (const piece of rendered[i]) pieces.push(piece ?? storedPiece(freshId()));
     }
   });
   pieces.push(frame.texts[frame.texts.length - 1]);

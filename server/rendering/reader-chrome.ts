@@ -22,27 +22,42 @@ export interface FramedReader extends ChromeReader {
   user: SessionUser;
 }
 
+/** The app's `site` locals: title and description read per page (admins change them while it runs). */
+interface SiteLocals {
+  readonly title: unknown;
+  readonly description: unknown;
+}
+
 /**
  * The layout's reader parts for a signed-in reader: site/top (the body tag, the header, a
  * warning) and site/reader-scripts, as pieces of a stitched gzip page. A reader's header is
- * remembered by everything it shows (Handlebars' setup per render is most of its cost), so it is
- * the same across the pages they read until a count, a name or a warning changes; the page's
- * address counts only with a warning.
+ * remembered per session with everything it shows (Handlebars' setup per render is most of its
+ * cost), compared with === (accounts, warnings and counts are new objects or values when they
+ * change), so it is the same across the pages they read until a count, a name or a warning
+ * changes; the page's address counts only with a warning.
  */
 export class ReaderChrome {
-  private readonly tops = new Map<string, DeflatedPiece>();
+  private readonly tops = new Map<string, { state: unknown[]; top: DeflatedPiece }>();
   private scripts: DeflatedPiece | undefined;
 
   constructor(
     private readonly renderer: Renderer,
-    /** The app's `site` locals (title, description, URL), read per page. */
-    private readonly site: object,
+    private readonly site: SiteLocals,
   ) {}
 
   parts(reader: ChromeReader): { top: DeflatedPiece; scripts: DeflatedPiece } {
     const { sid, user, csrfToken, unreadReplies, warning, url } = reader;
-    const key = JSON.stringify([this.site, sid, user, unreadReplies, warning ? [warning, url] : null]);
-    let top = this.tops.get(key);
+    const state = [
+      this.site.title,
+      this.site.description,
+      user,
+      csrfToken,
+      unreadReplies,
+      warning,
+      warning ? url : null,
+    ];
+    const kept = this.tops.get(sid);
+    let top = kept && kept.state.every((value, i) => value === state[i]) ? kept.top : undefined;
     if (!top) {
       const locals = {
         site: this.site,
@@ -53,7 +68,8 @@ export class ReaderChrome {
         unreadReplies,
       };
       top = storedPiece(this.renderer.renderPartial('site/top', locals));
-      this.tops.set(key, top);
+      this.tops.delete(sid);
+      this.tops.set(sid, { state, top });
       if (this.tops.size > REMEMBERED) this.tops.delete(this.tops.keys().next().value as string);
     }
     // The same for every signed-in reader: rendered for none in particular.

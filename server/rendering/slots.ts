@@ -13,6 +13,12 @@ export interface Slot {
   key: string;
 }
 
+/**
+ * Stands in a slot's rendering for a value new on every page (a form's one-time submission id), so
+ * that the rest of the slot is rendered once per reader and kept: base64url, which no escaping changes.
+ */
+export const FRESH_ID = `fresh${NONCE}id`;
+
 export function slotMarker(name: string, key: string): string {
   return `<!--slot:${NONCE}:${name}:${key}-->`;
 }

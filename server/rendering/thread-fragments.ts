@@ -33,6 +33,12 @@ export interface PagePart {
 /** A top-level comment with its replies as every reader without a role sees it, kept per thread version. */
 interface SharedRoot {
   part: PagePart;
+  /**
+   * The same, compressed as following the previous top-level comment as shared (deflate's back
+   * references reach into it, as in a page compressed whole): a third smaller, and sent only
+   * right after that comment as shared. Undefined for the page's first.
+   */
+  chained?: PagePart;
   /** The comments inside, and the accounts that wrote them: whether a reader sees it otherwise. */
   ids: Set<string>;
   authors: Set<string>;
@@ -79,11 +85,17 @@ export class ThreadFragments {
       return [{ text: pressLiked(this.render(page.comments, ctx), reader.liked) }];
     }
     const shared = this.sharedRoots(page.shared, page, { ...ctx, currentUserId: null });
+    let afterShared = false;
     return shared.map((root, i) => {
       // The reader's few likes looked up in each root's set: no copy of the root's ids per request.
       const touched = root.authors.has(reader.userId) || reader.liked.some((id) => root.ids.has(id));
-      if (!touched) return root.part;
-      return { text: pressLiked(this.render([page.comments[i]], ctx), reader.liked) };
+      const part = touched
+        ? { text: pressLiked(this.render([page.comments[i]], ctx), reader.liked) }
+        : afterShared && root.chained
+          ? root.chained
+          : root.part;
+      afterShared = !touched;
+      return part;
     });
   }
 
@@ -97,16 +109,28 @@ export class ThreadFragments {
   }
 
   private sharedRoots(thread: Thread, page: ThreadPage, ctx: CommentContext): SharedRoot[] {
-    return this.roots.get(thread, sharedKey(page, ctx), () =>
-      page.comments.map((view) => {
-        const text = this.render([view], ctx);
-        let deflated: DeflatedPiece | undefined;
+    return this.roots.get(thread, sharedKey(page, ctx), () => {
+      const texts = page.comments.map((view) => this.render([view], ctx));
+      return page.comments.map((view, i) => {
+        const text = texts[i];
         const inside = { ids: new Set<string>(), authors: new Set<string>() };
         collect(view, inside);
-        return { part: { text, deflated: () => (deflated ??= deflatePiece(text)) }, ...inside };
-      }),
-    );
+        const previous = texts[i - 1];
+        return {
+          part: lazyPart(text),
+          chained: previous === undefined ? undefined : lazyPart(text, previous),
+          ...inside,
+        };
+      });
+    });
   }
+}
+
+/** A kept part, compressed the first time a page sends it compressed (after `previous`, when given). */
+function lazyPart(text: string, previous?: string): PagePart {
+  let deflated: DeflatedPiece | undefined;
+  const after = () => (previous === undefined ? undefined : Buffer.from(previous, 'utf8'));
+  return { text, deflated: () => (deflated ??= deflatePiece(text, 6, after())) };
 }
 
 /** A reader with no role and no session of their own: what every such reader of a page sees alike. */

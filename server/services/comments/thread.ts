@@ -45,6 +45,8 @@ const TOMBSTONES = new Set(['deleted', 'removed']);
  */
 export class Thread {
   private visibleList: ShownComment[] | undefined;
+  /** The held comments (few, usually none): asked on every signed-in page, for its reader's own. */
+  private pendingList: ShownComment[] | undefined;
   private readonly trees = new Map<ThreadOrder, ThreadNode<ShownComment>[]>();
   /** Where each comment of the public tree is shown, and the top-level ids in posting order. */
   private hosts: Map<string, Placement<ShownComment>> | undefined;
@@ -154,7 +156,8 @@ export class Thread {
 
   /** Held comments some viewer may see (their own; all of them for moderators). */
   heldFor(viewer: Viewer): ShownComment[] {
-    return this.comments.filter((c) => c.status === 'pending' && canSeeHeld(viewer, c));
+    this.pendingList ??= this.comments.filter((c) => c.status === 'pending');
+    return this.pendingList.filter((c) => canSeeHeld(viewer, c));
   }
 
   /**

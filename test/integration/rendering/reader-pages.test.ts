@@ -154,7 +154,9 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
   it('make a post page from its frame: the reader’s header, form, follow, likes and own comments, the same as the app renders', async () => {
     const post = await buildPost();
     const others = [];
-    for (let i = 1; i <= 3; i += 1)
+    // Five top-level comments: the reader's own parts (0 and 2) between shared ones, and two shared
+    // in a row (3 and 4), the second sent compressed as following the first.
+    for (let i = 1; i <= 5; i += 1)
       others.push(await postComment(services, post, { name: `Reader ${i}`, body: `Comment ${i}.` }));
     const nora = await buildUser(services);
     const server = await listenLive(test);
@@ -192,6 +194,12 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       expect(made.headers['content-security-policy']).toBe(built.headers['content-security-policy']);
       const html = gunzipSync(made.body).toString();
       expect(strip(html)).toBe(strip(gunzipSync(built.body).toString()));
+      // Each page its own one-time form id, though the reader's form is rendered once and kept.
+      const again = gunzipSync((await raw(url, { cookie, 'accept-encoding': 'gzip' })).body).toString();
+      const ids = [html, again].map((page) => /name="_submission" value="([^"]+)"/.exec(page)![1]);
+      expect(ids[0]).not.toBe(ids[1]);
+      for (const id of ids) expect(id).toMatch(/^[\w-]{16}$/);
+      expect(strip(again)).toBe(strip(html));
       expect(strip((await raw(url, { cookie })).body.toString())).toBe(strip(html));
       const rendered = await request(whole).get(`/posts/${post.slug}`).set('Cookie', cookie).expect(200);
       expect(strip(rendered.text)).toBe(strip(html));

@@ -27,4 +27,14 @@ describe('one gzip stream from pieces compressed apart', () => {
     }
     expect(storedPiece('abc').deflated).toHaveLength(5 + 3);
   });
+
+  it('compresses a piece as following another (back references into it), sent right after it', () => {
+    const first = '<li class="comment"><p>An answer about the manager and the schedule.</p></li>'.repeat(3);
+    const second = '<li class="comment"><p>Another answer about the manager and the schedule.</p></li>';
+    const alone = deflatePiece(second);
+    const chained = deflatePiece(second, 6, Buffer.from(first));
+    expect(chained.deflated.length).toBeLessThan(alone.deflated.length / 2);
+    const page = gzipOf([deflatePiece('<ol>'), deflatePiece(first), chained, deflatePiece('</ol>')]);
+    expect(gunzipSync(Buffer.concat(page)).toString()).toBe(`<ol>${first}${second}</ol>`);
+  });
 });

@@ -130,25 +130,33 @@ export function fillPostFrame(renderer: Renderer, frame: PostFrame, fill: FrameF
   return pieces;
 }
 
-/** Sends pieces as one gzip stream (or as text), with these headers and those already set on `res`. */
+/**
+ * Sends pieces as one gzip stream (or as text), with these headers and those already set on `res`.
+ * The buffers are written one by one in a single cork (one writev): joining them first into one
+ * buffer cost more than the rest of the page (allocating and copying 60 KB per response).
+ */
 export function sendPieces(
   req: IncomingMessage,
   res: ServerResponse,
   pieces: DeflatedPiece[],
   headers: Record<string, string | string[] | number> = {},
 ): void {
-  let body: Buffer;
-  const all: Record<string, string | string[] | number> = {
+  const gzip = acceptsGzip(req);
+  const buffers = gzip ? gzipOf(pieces) : pieces.map((piece) => piece.bytes);
+  let length = 0;
+  for (const buffer of buffers) length += buffer.length;
+  res.writeHead(200, {
     ...headers,
     'content-type': 'text/html; charset=utf-8',
-  };
-  if (acceptsGzip(req)) {
-    body = Buffer.concat(gzipOf(pieces));
-    all['content-encoding'] = 'gzip';
-  } else {
-    body = Buffer.concat(pieces.map((piece) => piece.bytes));
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    'content-length': length,
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
   }
-  all['content-length'] = body.length;
-  res.writeHead(200, all);
-  res.end(req.method === 'HEAD' ? undefined : body);
+  res.cork();
+  for (const buffer of buffers) if (buffer.length > 0) res.write(buffer);
+  res.end();
+  res.uncork();
 }

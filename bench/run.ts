@@ -2,7 +2,8 @@
  * npm run bench: serving a post with 1,000 comments, against what the wire allows.
  *
  * Starts its own embedded FerretDB (temporary directory), writes a post with 1,000 comments
- * several levels deep, and starts the app in child processes. Then autocannon, 10 connections
+ * several levels deep, and starts the app in child processes. Then wrk (autocannon without it:
+ * bench/lib/load.ts), 10 connections
  * for BENCH_DURATION s each (after a 2 s warm-up), against:
  *   1. the whole 1,000-comment page (COMMENTS_PER_PAGE=500: all on one page) for a reader without
  *      a session, plain and gzip, against a bare Node http server writing the same bytes from
@@ -16,9 +17,8 @@
  *      served by that version from the same database in the same run.
  * Prints p50/p99 latency, requests per second, bytes on the wire, and ratios from the same run.
  */
-import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -28,6 +28,7 @@ import { UserModel } from '../models/user';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase } from '../server/db/embedded';
 import { writeBenchThread } from './lib/thread';
+import { loadOn, WRK } from './lib/load';
 
 const ROOT = path.resolve(__dirname, '..');
 const SLUG = 'bench-thousand-comments';
@@ -94,49 +95,11 @@ interface Row {
   errors: number;
 }
 
-/** wrk (C, one thread) when installed: it keeps up with a bare server; autocannon otherwise. */
-const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((file) => existsSync(file));
-
-function ms(value: string, unit: string): number {
-  const n = Number(value);
-  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : n;
-}
-
-function wrk(url: string, seconds: number, headers: Record<string, string>) {
-  const args = ['-t1', '-c10', `-d${seconds}s`, '--latency', '--timeout', '30s'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
-  const out = execFileSync(WRK!, [...args, url], { encoding: 'utf8' });
-  const pct = (p: string) => {
-    const match = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    return match ? ms(match[1], match[2]) : NaN;
-  };
-  const failed = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  return {
-    p50: Number(pct('50').toFixed(2)),
-    p99: Number(pct('99').toFixed(2)),
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
-    errors: Number(failed?.[1] ?? 0) + (socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
-  };
-}
-
 async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
   log(`${name}: warming up, then ${DURATION} s at 10 connections (${WRK ? 'wrk' : 'autocannon'})`);
-  let measured: Omit<Row, 'name'>;
-  if (WRK) {
-    wrk(url, 2, headers);
-    measured = wrk(url, DURATION, headers);
-  } else {
-    await autocannon({ url, connections: 10, duration: 2, headers });
-    const result = await autocannon({ url, connections: 10, duration: DURATION, headers });
-    measured = {
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      rps: result.requests.average,
-      errors: result.errors + result.non2xx,
-    };
-  }
-  const row = { name, ...measured };
+  await loadOn(url, 2, headers);
+  const { p50, p99, rps, errors } = await loadOn(url, DURATION, headers);
+  const row = { name, p50, p99, rps, errors };
   log(`${name}: p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.rps.toFixed(0)} req/s, ${row.errors} errors`);
   return row;
 }

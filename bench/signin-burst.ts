@@ -1,14 +1,13 @@
 /**
  * npm run bench (last part), or alone: tsx bench/signin-burst.ts. What a burst of sign-ins does to
  * every other reader: the built server in production mode, real password cost (PASSWORD_COST 16),
- * one account, and autocannon (10 connections, BENCH_DURATION s) on a post page built for a
+ * one account, and wrk (autocannon without it: bench/lib/load.ts; 10 connections, BENCH_DURATION s) on a post page built for a
  * reader with a session cookie, alone and then while 20 clients sign in to the account as fast as
  * they can. Two runs of the burst: with the sign-in limit out of the way (every request hashes:
  * the cost of hashing itself, off the event loop) and with the default limit (LOGIN_MAX_SIGNINS=20
  * per account and address in 15 minutes: most of the burst is a quick 429).
  * Prints requests per second and p50/p99 for each, and the ratios to the page alone, same run.
  */
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +19,7 @@ import { writeBenchThread } from './lib/thread';
 import { PostModel } from '../models/post';
 import { syncListing } from '../server/services/posts/post-listing';
 import { startBuiltServer } from './lib/server';
+import { loadOn, WRK } from './lib/load';
 
 const ROOT = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -39,23 +39,12 @@ interface Figures {
 
 /** 10 connections on a page for BENCH_DURATION s, from one reader's address (a session or not). */
 async function pageLoad(url: string, cookie?: string): Promise<Figures> {
-  const result = await autocannon({
-    url,
-    connections: 10,
-    duration: DURATION,
-    headers: {
-      'accept-encoding': 'gzip',
-      'x-forwarded-for': '198.51.100.1',
-      ...(cookie && { cookie }),
-    },
+  const { rps, errors, p50, p99 } = await loadOn(url, DURATION, {
+    'accept-encoding': 'gzip',
+    'x-forwarded-for': '198.51.100.1',
+    ...(cookie && { cookie }),
   });
-  if (process.env.BENCH_SIGNIN_DEBUG) log(`statuses: ${JSON.stringify(result.statusCodeStats)}`);
-  return {
-    rps: result.requests.average,
-    non2xx: result.non2xx,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
+  return { rps, non2xx: errors, p50, p99 };
 }
 
 /**
@@ -175,6 +164,9 @@ async function main(): Promise<void> {
       log(`${name}: the page alone, then during ${BURST_CLIENTS} clients signing in (${DURATION} s each)`);
       results.push([name, await measure(uri, slug, env)]);
     }
+    console.log(
+      `\nload: ${WRK ? 'wrk -t1' : 'autocannon'}, node ${process.version}, ${os.cpus().length} cores`,
+    );
     console.log('\n| 200-comment post page, 10 connections | req/s | not 2xx | p50 ms | p99 ms | of alone |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const [name, r] of results) {

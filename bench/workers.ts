@@ -1,12 +1,11 @@
 /**
  * npm run bench (part), or alone: tsx bench/workers.ts. One web process against WEB_CONCURRENCY
  * workers on the same machine and database: the built server in production mode on a 1,000-comment
- * post, autocannon with 10 connections for BENCH_DURATION s (gzip), on the paged view for a
+ * post, wrk (autocannon without it: bench/lib/load.ts) with 10 connections for BENCH_DURATION s (gzip), on the paged view for a
  * signed-in reader (the page that costs the server most) and an anonymous one, with 1 worker and
  * then with BENCH_WORKERS (default: the machine's cores). The load generator runs on the same
  * cores, so the gain is what is left for the site beside it. Prints req/s, p50/p99 and the ratios.
  */
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +14,7 @@ import mongoose from 'mongoose';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase, type EmbeddedDb } from '../server/db/embedded';
 import { writeBenchThread } from './lib/thread';
+import { loadOn, WRK } from './lib/load';
 import { startBuiltServer } from './lib/server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -35,14 +35,9 @@ interface Figures {
 
 async function load(url: string, cookie?: string): Promise<Figures> {
   const headers = { 'accept-encoding': 'gzip', ...(cookie && { cookie }) };
-  await autocannon({ url, connections: 10, duration: 2, headers });
-  const result = await autocannon({ url, connections: 10, duration: DURATION, headers });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
+  await loadOn(url, 2, headers);
+  const { rps, p50, p99, errors } = await loadOn(url, DURATION, headers);
+  return { rps, p50, p99, errors };
 }
 
 /** Registers an account through the form and returns its signed-in session cookie. */
@@ -124,7 +119,7 @@ async function main(): Promise<void> {
     console.log(row('anonymous, 1 worker', one.anonymous));
     console.log(row(`anonymous, ${WORKERS} workers`, many.anonymous, one.anonymous));
     console.log(
-      `\nnode ${process.version}, ${os.availableParallelism()} cores (the load generator shares them)`,
+      `\nnode ${process.version}, ${os.availableParallelism()} cores (the load generator shares them), ${WRK ? 'wrk -t1' : 'autocannon'}`,
     );
     if ([one, many].some((r) => r.signedIn.errors || r.anonymous.errors))
       throw new Error('some requests failed');

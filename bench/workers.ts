@@ -55,7 +55,24 @@ async function signedInCookie(base: string, username: string): Promise<string> {
   return (res.headers.get('set-cookie') ?? cookie).split(';')[0];
 }
 
-async function measure(uri: string, workers: number): Promise<{ signedIn: Figures; anonymous: Figures }> {
+/** The worker ids answering /healthz (a new connection each time, so any worker may answer). */
+async function workerIds(base: string, asks = 8): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let j = 0; j < asks; j += 1) {
+    const res = await fetch(`${base}/healthz`, { headers: { connection: 'close' } });
+    seen.add(res.headers.get('x-worker') ?? '');
+  }
+  return seen;
+}
+
+interface Measured {
+  signedIn: Figures;
+  anonymous: Figures;
+  /** With workers: the signed-in page under load while SIGHUP replaced every worker. */
+  restart?: Figures & { replaced: boolean };
+}
+
+async function measure(uri: string, workers: number): Promise<Measured> {
   const { child, base } = await startBuiltServer({
     cwd: ROOT,
     uri,
@@ -65,12 +82,7 @@ async function measure(uri: string, workers: number): Promise<{ signedIn: Figure
   try {
     // Every worker listening before the load starts.
     for (let i = 0; i < 50 && workers > 1; i += 1) {
-      const seen = new Set<string>();
-      for (let j = 0; j < 4; j += 1) {
-        const res = await fetch(`${base}/healthz`, { headers: { connection: 'close' } });
-        seen.add(res.headers.get('x-worker') ?? '');
-      }
-      if (seen.size >= workers) break;
+      if ((await workerIds(base, 4)).size >= workers) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const cookie = await signedInCookie(base, `Worker Reader ${workers}`);
@@ -81,7 +93,16 @@ async function measure(uri: string, workers: number): Promise<{ signedIn: Figure
     const signedIn = await load(url, cookie);
     log(`${workers} worker(s): anonymous paged view`);
     const anonymous = await load(url);
-    return { signedIn, anonymous };
+    if (workers === 1) return { signedIn, anonymous };
+    // A rolling restart under load: SIGHUP two seconds in, the load on until well after.
+    log(`${workers} workers: SIGHUP (a rolling restart) during ${DURATION + 6} s of signed-in load`);
+    const during = loadOn(url, DURATION + 6, { 'accept-encoding': 'gzip', cookie });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    child.kill('SIGHUP');
+    const { rps, p50, p99, errors } = await during;
+    // Replaced: the workers answering now are new ones (ids past the first ones').
+    const replaced = [...(await workerIds(base))].every((id) => Number(id) > workers);
+    return { signedIn, anonymous, restart: { rps, p50, p99, errors, replaced } };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -118,10 +139,20 @@ async function main(): Promise<void> {
     console.log(row(`signed in, ${WORKERS} workers`, many.signedIn, one.signedIn));
     console.log(row('anonymous, 1 worker', one.anonymous));
     console.log(row(`anonymous, ${WORKERS} workers`, many.anonymous, one.anonymous));
+    if (many.restart) {
+      console.log(
+        row(
+          `signed in, ${WORKERS} workers, all replaced (SIGHUP) during the run`,
+          many.restart,
+          many.signedIn,
+        ),
+      );
+      if (!many.restart.replaced) throw new Error('the workers were not replaced during the run');
+    }
     console.log(
       `\nnode ${process.version}, ${os.availableParallelism()} cores (the load generator shares them), ${WRK ? 'wrk -t1' : 'autocannon'}`,
     );
-    if ([one, many].some((r) => r.signedIn.errors || r.anonymous.errors))
+    if ([one, many].some((r) => r.signedIn.errors || r.anonymous.errors || r.restart?.errors))
       throw new Error('some requests failed');
   } finally {
     await db?.stop().catch(() => undefined);

@@ -2,10 +2,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies } from 'cookie';
 import type session from 'express-session';
-import { sessionToken } from '../auth/csrf.js';
+import { guestToken, sessionToken } from '../auth/csrf.js';
 import { userOfSession } from '../auth/passport.js';
 import { canModerate } from '../lib/roles.js';
-import type { DeflatedPiece } from '../rendering/gzip-pieces.js';
+import { storedPiece, type DeflatedPiece } from '../rendering/gzip-pieces.js';
 import type { CachedPage, PageCache } from '../rendering/page-cache.js';
 import { frameKey, sendPieces, type PostFrame } from '../rendering/post-frame.js';
 import type { FramedReader, ReaderChrome } from '../rendering/reader-chrome.js';
@@ -78,10 +78,17 @@ function headersOf(page: CachedPage): Record<string, string | string[] | number>
  * the kept page, compressed once and cut around the layout's reader parts (ReaderFrame), with this
  * reader's header (name, unread replies, a warning) and scripts rendered between — as Express
  * would render them, byte for byte, from the same session, account and counts (each kept a few
- * seconds per process by its own service). Anything this path does not make the same way goes to
- * the app: a session holding more than an account (a letter writer, held comments) or not yet
- * issued a form token, an account that is gone or signed out, a moderator (queue counts), a page
- * not kept (or dropped, at twice its age) or not marked for readers.
+ * seconds per process by its own service). Post pages are their kept frames filled (post-page.ts).
+ *
+ * Readers with a cookie and no one signed in get the page kept for everyone, with the form token
+ * Express would give them (`tokenFrame`): the guest token when the cookie names no session (forged,
+ * expired, ended), their session's own when it holds nothing but that token (they opened the
+ * sign-in page and went back to reading). Its comment form's one-time id is then the kept page's,
+ * as for every reader without a session (thread.js gives each page its own).
+ *
+ * Anything this path does not make the same way goes to the app: a session holding more than an
+ * account (a letter writer, held comments) or not yet issued a form token, an account that is gone
+ * or signed out, a moderator (queue counts), a page not kept (or dropped, at twice its age).
  *
  * `handle` answers true when it took the request; `fallback` then runs if it could not make the page.
  */
@@ -89,11 +96,25 @@ export function readerPages(deps: ReaderPagesDeps) {
   const { cache, store, secret, services } = deps;
   /** Cookie values checked before (the same string always checks the same): the session id and its form token. */
   const cookies = new Map<string, { sid: string; csrfToken: string } | null>();
+  /** Form tokens as stored pieces of a page: the guest token of the hour, and sessions' own. */
+  const tokenPieces = new Map<string, DeflatedPiece>();
+  const tokenPiece = (token: string) => memo(tokenPieces, token, () => storedPiece(token));
+  let guest = { hour: -1, token: '' };
+  const guestPiece = () => {
+    const hour = Math.floor(Date.now() / 3600000);
+    if (guest.hour !== hour) guest = { hour, token: guestToken(secret) };
+    return tokenPiece(guest.token);
+  };
+
+  /** As express-session does after each request: the session's expiry moves on from now (the store decides how often it writes it). */
+  function touch(sid: string, data: session.SessionData): void {
+    const cookie = data.cookie;
+    const expires = cookie?.originalMaxAge ? new Date(Date.now() + cookie.originalMaxAge) : cookie?.expires;
+    store.touch?.(sid, { ...data, cookie: { ...cookie, expires } }, () => undefined);
+  }
 
   /** The reader of a plain signed-in session (an account, a form token, nothing else), or null. */
-  async function readerOf(req: IncomingMessage, sid: string, csrfToken: string) {
-    const data = await readSession(store, sid);
-    if (!data || data.csrf !== true || Object.keys(data).some((key) => !PLAIN_SESSION.has(key))) return null;
+  async function readerOf(req: IncomingMessage, sid: string, csrfToken: string, data: session.SessionData) {
     const user = await userOfSession(
       services.users,
       (data as { passport?: { user?: unknown } }).passport?.user,
@@ -103,11 +124,7 @@ export function readerPages(deps: ReaderPagesDeps) {
       services.inbox.unreadCount(user.id),
       services.warnings.pending(user.id),
     ]);
-    // As express-session does after each request: the session's expiry moves on from now (the
-    // store decides how often it writes it).
-    const cookie = data.cookie;
-    const expires = cookie?.originalMaxAge ? new Date(Date.now() + cookie.originalMaxAge) : cookie?.expires;
-    store.touch?.(sid, { ...data, cookie: { ...cookie, expires } }, () => undefined);
+    touch(sid, data);
     const reader: FramedReader = {
       sid,
       user,
@@ -119,13 +136,38 @@ export function readerPages(deps: ReaderPagesDeps) {
     return reader;
   }
 
+  /** The page kept for everyone with this form token in its forms. */
+  function sendWithToken(req: IncomingMessage, res: ServerResponse, page: CachedPage, token: DeflatedPiece) {
+    const texts = page.tokenFrame();
+    const pieces: DeflatedPiece[] = [texts[0]];
+    for (let i = 1; i < texts.length; i += 1) pieces.push(token, texts[i]);
+    sendPieces(req, res, pieces, headersOf(page));
+  }
+
   async function answer(
     req: IncomingMessage,
     res: ServerResponse,
-    page: CachedPage,
+    pages: { kept?: CachedPage; framed?: CachedPage },
     session: { sid: string; csrfToken: string },
   ): Promise<boolean> {
-    const reader = await readerOf(req, session.sid, session.csrfToken);
+    const data = await readSession(store, session.sid);
+    // No such session (expired, ended): Express starts none and renders the page for everyone.
+    if (!data) {
+      if (!pages.kept) return false;
+      sendWithToken(req, res, pages.kept, guestPiece());
+      return true;
+    }
+    if (data.csrf !== true || Object.keys(data).some((key) => !PLAIN_SESSION.has(key))) return false;
+    // A form token and no one signed in: the page for everyone, with the session's token.
+    if (!(data as { passport?: unknown }).passport) {
+      if (!pages.kept) return false;
+      touch(session.sid, data);
+      sendWithToken(req, res, pages.kept, tokenPiece(session.csrfToken));
+      return true;
+    }
+    const page = pages.framed;
+    if (!page) return false;
+    const reader = await readerOf(req, session.sid, session.csrfToken, data);
     if (!reader) return false;
     let pieces: DeflatedPiece[] | null;
     const frame = page.readerFrame();
@@ -147,20 +189,25 @@ export function readerPages(deps: ReaderPagesDeps) {
       if (!header) return false;
       const key = keyOf(req.url ?? '/');
       if (!key) return false;
-      // A page kept for everyone that readers share (past its age too, as readers without a session
-      // get it while it is rebuilt, up to twice the age), or a post page's frame for signed-in readers.
+      // A page kept for everyone (past its age too, as readers without a session get it while it
+      // is rebuilt, up to twice the age); for signed-in readers, one that readers share, or a post
+      // page's frame.
       const kept = cache.lookup(key)?.page;
-      const page = kept?.readerFrame() ? kept : cache.get(frameKey(key));
-      if (!page) return false;
+      const framed = kept?.readerFrame() ? kept : cache.get(frameKey(key));
+      if (!kept && !framed) return false;
       const value = parseCookies(header)[deps.cookieName];
-      const session = value
-        ? memo(cookies, value, () => {
-            const sid = unsign(value, secret);
-            return sid ? { sid, csrfToken: sessionToken(secret, sid) } : null;
-          })
-        : null;
-      if (!session) return false;
-      answer(req, res, page, session).then(
+      if (value === undefined) return false;
+      const session = memo(cookies, value, () => {
+        const sid = unsign(value, secret);
+        return sid ? { sid, csrfToken: sessionToken(secret, sid) } : null;
+      });
+      // A cookie that is not one of ours (forged, or signed with an old secret): Express ignores it.
+      if (!session) {
+        if (!kept) return false;
+        sendWithToken(req, res, kept, guestPiece());
+        return true;
+      }
+      answer(req, res, { kept, framed }, session).then(
         (sent) => sent || fallback(),
         () => (res.headersSent ? res.destroy() : fallback()),
       );

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { splitForReaders, type ReaderFrame } from './reader-frame.js';
+import { splitAtTokens, splitForReaders, type ReaderFrame } from './reader-frame.js';
+import type { DeflatedPiece } from './gzip-pieces.js';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -20,6 +21,8 @@ export interface CachedPage {
    * page cut around them, compressed once (made when first asked for); undefined for other pages.
    */
   readerFrame(): ReaderFrame | undefined;
+  /** The page cut at its guest form tokens, each text compressed once (made when first asked for). */
+  tokenFrame(): DeflatedPiece[];
   /** What the page's builder kept with it (a signed-in reader's post page frame). */
   extra?: unknown;
 }
@@ -94,6 +97,7 @@ export class PageCache {
     const etag = `"${createHash('sha1').update(plain).digest('base64url')}"`;
     const encoded = new Map<Encoding, Promise<Buffer>>([['identity', Promise.resolve(plain)]]);
     let frame: ReaderFrame | undefined | null = options.readers ? null : undefined;
+    let tokens: DeflatedPiece[] | undefined;
     const entry: Entry = {
       size: plain.length,
       etag,
@@ -120,6 +124,10 @@ export class PageCache {
       readerFrame() {
         if (frame === null) frame = splitForReaders(plain);
         return frame;
+      },
+      tokenFrame() {
+        tokens ??= splitAtTokens(plain);
+        return tokens;
       },
     };
     this.drop(key);

@@ -95,7 +95,7 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       );
       expect(warned.$('.warning-banner input[name=back]').val()).toBe('/');
 
-      // Signed out (the session is gone): the app answers, as for a reader without a session.
+      // Signed out (the session is gone): the page as for a reader without a session.
       const csrf = csrfFrom(warned.res.body.toString());
       const out = await fetch(`${server.url}/logout`, {
         method: 'POST',
@@ -105,7 +105,7 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       });
       expect(out.status).toBe(303);
       const gone = await header();
-      expect(gone.res.headers['x-page-cache']).toBeUndefined();
+      expect(gone.res.headers['x-page-cache']).toBe('reader');
       expect(gone.$('.site-nav').text()).toContain('Sign in');
       expect(gone.$('.site-nav').text()).not.toContain(nora.username);
     } finally {
@@ -113,7 +113,7 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
     }
   });
 
-  it('leave moderators, renamed-away sessions and forged cookies to the app', async () => {
+  it('leave moderators, editors and renamed-away sessions to the app; a forged cookie gets the page for everyone', async () => {
     const moderator = await buildUser(services, 'moderator');
     const nora = await buildUser(services);
     const server = await listenLive(test);
@@ -136,8 +136,15 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       expect(editorPage.headers['x-page-cache']).toBeUndefined();
       expect(editorPage.body.toString()).toContain('comment__pick');
       const forged = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      await raw(`${server.url}/`);
       const res = await raw(`${server.url}/`, { cookie: forged });
-      expect(res.headers['x-page-cache']).toBeUndefined();
+      expect(res.headers['x-page-cache']).toBe('reader');
+      expect(res.headers['set-cookie']).toBeUndefined();
+      const app = await request(test.app).get('/').set('Cookie', forged).expect(200);
+      expect(app.headers['set-cookie']).toBeUndefined();
+      // The same page, guest form token and all (of the hour: across an hour's turn, both valid).
+      const guest = (html: string) => html.replace(/value="g\.\d+\.[\w-]{43}"/g, 'value="g.hour"');
+      expect(guest(res.body.toString())).toBe(guest(app.text));
       expect(cheerio.load(res.body.toString())('.site-nav').text()).toContain('Sign in');
 
       // Every session of the account ended (a new password): the stored version no longer matches.
@@ -146,6 +153,49 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       const ended = await raw(`${server.url}/`, { cookie });
       expect(ended.headers['x-page-cache']).toBeUndefined();
       expect(cheerio.load(ended.body.toString())('.site-nav').text()).toContain('Sign in');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('give a reader whose session holds only a form token (the sign-in page, then reading) the page for everyone with their token', async () => {
+    const post = await buildPost({ tags: ['token-readers'] });
+    await postComment(services, post, { name: 'Reader', body: 'A comment.' });
+    const server = await listenLive(test);
+    try {
+      const login = await fetch(`${server.url}/login`);
+      const cookie = /^(sid=[^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1];
+      const token = csrfFrom(await login.text());
+      for (const path of ['/', `/posts/${post.slug}`, '/tags/token-readers']) {
+        const built = await request(test.app).get(path).set('Cookie', cookie).expect(200);
+        await raw(`${server.url}${path}`);
+        expect((await raw(`${server.url}${path}`)).headers['x-page-cache']).toBe('hit');
+        const made = await raw(`${server.url}${path}`, { cookie, 'accept-encoding': 'gzip' });
+        expect(made.headers['x-page-cache']).toBe('reader');
+        expect(made.headers['cache-control']).toBe('private, no-cache');
+        expect(made.headers['set-cookie']).toBeUndefined();
+        const html = gunzipSync(made.body).toString();
+        // The comment form's one-time id is the kept page's, as every reader without a session gets
+        // it (thread.js gives each page its own; a resent form is known by its address and text too).
+        const id = /name="_submission" value="[^"]+"/;
+        expect(html.replace(id, '')).toBe(built.text.replace(id, ''));
+        const forms = cheerio.load(html)('input[name=_csrf]');
+        if (path.startsWith('/posts/')) expect(forms.length).toBeGreaterThan(1);
+        forms.each((_, input) => expect(cheerio.load(input)('input').val()).toBe(token));
+      }
+      // The token works: a comment posted from that page is taken.
+      const posted = await fetch(`${server.url}/posts/${post.slug}/comments`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: new URLSearchParams({
+          _csrf: token,
+          name: 'Token Reader',
+          email: '',
+          body: 'Posted from a kept page.',
+        }),
+      });
+      expect(posted.status).toBe(303);
     } finally {
       await server.close();
     }

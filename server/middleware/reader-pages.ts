@@ -73,6 +73,36 @@ function headersOf(page: CachedPage): Record<string, string | string[] | number>
   return headers;
 }
 
+/** Form tokens as stored pieces of a page: the guest token of the hour, and sessions' own. */
+function formTokens(secret: string) {
+  const pieces = new Map<string, DeflatedPiece>();
+  const tokenPiece = (token: string) => memo(pieces, token, () => storedPiece(token));
+  let guest = { hour: -1, token: '' };
+  return {
+    tokenPiece,
+    guestPiece() {
+      const hour = Math.floor(Date.now() / 3600000);
+      if (guest.hour !== hour) guest = { hour, token: guestToken(secret) };
+      return tokenPiece(guest.token);
+    },
+  };
+}
+
+/** As express-session does after each request: the session's expiry moves on from now (the store decides how often it writes it). */
+function touchSession(store: session.Store, sid: string, data: session.SessionData): void {
+  const cookie = data.cookie;
+  const expires = cookie?.originalMaxAge ? new Date(Date.now() + cookie.originalMaxAge) : cookie?.expires;
+  store.touch?.(sid, { ...data, cookie: { ...cookie, expires } }, () => undefined);
+}
+
+/** The page kept for everyone with this form token in its forms. */
+function sendWithToken(req: IncomingMessage, res: ServerResponse, page: CachedPage, token: DeflatedPiece) {
+  const texts = page.tokenFrame();
+  const pieces: DeflatedPiece[] = [texts[0]];
+  for (let i = 1; i < texts.length; i += 1) pieces.push(token, texts[i]);
+  sendPieces(req, res, pieces, headersOf(page));
+}
+
 /**
  * Signed-in readers' pages made before Express from a page kept for every reader (home, tag pages):
  * the kept page, compressed once and cut around the layout's reader parts (ReaderFrame), with this
@@ -96,22 +126,8 @@ export function readerPages(deps: ReaderPagesDeps) {
   const { cache, store, secret, services } = deps;
   /** Cookie values checked before (the same string always checks the same): the session id and its form token. */
   const cookies = new Map<string, { sid: string; csrfToken: string } | null>();
-  /** Form tokens as stored pieces of a page: the guest token of the hour, and sessions' own. */
-  const tokenPieces = new Map<string, DeflatedPiece>();
-  const tokenPiece = (token: string) => memo(tokenPieces, token, () => storedPiece(token));
-  let guest = { hour: -1, token: '' };
-  const guestPiece = () => {
-    const hour = Math.floor(Date.now() / 3600000);
-    if (guest.hour !== hour) guest = { hour, token: guestToken(secret) };
-    return tokenPiece(guest.token);
-  };
-
-  /** As express-session does after each request: the session's expiry moves on from now (the store decides how often it writes it). */
-  function touch(sid: string, data: session.SessionData): void {
-    const cookie = data.cookie;
-    const expires = cookie?.originalMaxAge ? new Date(Date.now() + cookie.originalMaxAge) : cookie?.expires;
-    store.touch?.(sid, { ...data, cookie: { ...cookie, expires } }, () => undefined);
-  }
+  const { tokenPiece, guestPiece } = formTokens(secret);
+  const touch = (sid: string, data: session.SessionData) => touchSession(store, sid, data);
 
   /** The reader of a plain signed-in session (an account, a form token, nothing else), or null. */
   async function readerOf(req: IncomingMessage, sid: string, csrfToken: string, data: session.SessionData) {
@@ -134,14 +150,6 @@ export function readerPages(deps: ReaderPagesDeps) {
       unreadReplies: unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread,
     };
     return reader;
-  }
-
-  /** The page kept for everyone with this form token in its forms. */
-  function sendWithToken(req: IncomingMessage, res: ServerResponse, page: CachedPage, token: DeflatedPiece) {
-    const texts = page.tokenFrame();
-    const pieces: DeflatedPiece[] = [texts[0]];
-    for (let i = 1; i < texts.length; i += 1) pieces.push(token, texts[i]);
-    sendPieces(req, res, pieces, headersOf(page));
   }
 
   async function answer(

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { deflatePiece, gzipOf } from './gzip-pieces.js';
+import { deflatePiece } from './gzip-pieces.js';
+import { sendPieces } from './post-frame.js';
 import type { PagePart } from './thread-fragments.js';
 
 /** Where a page's parts go in its rendered HTML: written once by the template, replaced on the way out. */
@@ -29,14 +30,10 @@ export function sendParts(req: Request, res: Response, frame: string, parts: Pag
     res.send(before + parts.map((part) => part.text).join('') + after);
     return;
   }
-  const pieces = [
+  // Already encoded: the compression middleware leaves it as it is.
+  sendPieces(req, res, [
     deflatePiece(before, 1),
     ...parts.map((part) => (part.deflated ? part.deflated() : deflatePiece(part.text, 1))),
     deflatePiece(after, 1),
-  ];
-  const body = Buffer.concat(gzipOf(pieces));
-  // Already encoded: the compression middleware leaves it as it is.
-  res.setHeader('Content-Encoding', 'gzip');
-  res.setHeader('Content-Length', body.length);
-  res.end(req.method === 'HEAD' ? undefined : body);
+  ]);
 }

@@ -81,8 +81,9 @@ function formTokens(secret: string) {
   return {
     tokenPiece,
     guestPiece() {
-      const hour = Math.floor(Date.now() / 3600000);
-      if (guest.hour !== hour) guest = { hour, token: guestToken(secret) };
+      const now = Date.now();
+      const hour = Math.floor(now / 3600000);
+      if (guest.hour !== hour) guest = { hour, token: guestToken(secret, now) };
       return tokenPiece(guest.token);
     },
   };

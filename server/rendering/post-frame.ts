@@ -145,7 +145,8 @@ export function sendPieces(
   const buffers = gzip ? gzipOf(pieces) : pieces.map((piece) => piece.bytes);
   let length = 0;
   for (const buffer of buffers) length += buffer.length;
-  res.writeHead(200, {
+  // The status set before (a form sent back with its errors: 400), or 200.
+  res.writeHead(res.statusCode, {
     ...headers,
     'content-type': 'text/html; charset=utf-8',
     ...(gzip ? { 'content-encoding': 'gzip' } : {}),

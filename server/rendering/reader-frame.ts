@@ -32,11 +32,11 @@ export function splitForReaders(html: Buffer): ReaderFrame | undefined {
 }
 
 /**
- * Where a kept page's forms carry the guest form token: `name="_csrf" value="g.<hour>.<signature>"`,
- * which no comment or post can write (their quotes are escaped, and sanitized HTML has no value
- * attributes).
+ * Where a kept page's forms carry the guest form token: the hidden input every form template
+ * writes, `<input type="hidden" name="_csrf" value="g.<hour>.<signature>">`. No comment or post can
+ * write that: their text's `<` is always escaped, and sanitized HTML has no input elements.
  */
-const GUEST_TOKEN = /(name="_csrf" value=")g\.\d{1,10}\.[\w-]{43}(")/g;
+const GUEST_TOKEN = /(<input type="hidden" name="_csrf" value=")g\.\d{1,10}\.[\w-]{43}(")/g;
 
 /**
  * A kept page cut at its guest form tokens, each text compressed once: the page for a reader whose

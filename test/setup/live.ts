@@ -93,10 +93,14 @@ export function liveBrowser(test: TestApp) {
 }
 
 /** One raw response through a real listener (no decompression): status, headers and the bytes as sent. */
-export function rawResponse(url: string, headers: Record<string, string> = {}) {
+export function rawResponse(
+  url: string,
+  headers: Record<string, string> = {},
+  send?: { method: string; body: string },
+) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
     (resolve, reject) => {
-      httpRequest(url, { headers }, (res) => {
+      httpRequest(url, { headers, method: send?.method ?? 'GET' }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
@@ -104,7 +108,7 @@ export function rawResponse(url: string, headers: Record<string, string> = {}) {
         );
       })
         .on('error', reject)
-        .end();
+        .end(send?.body);
     },
   );
 }

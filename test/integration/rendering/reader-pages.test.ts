@@ -160,7 +160,9 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
 
   it('give a reader whose session holds only a form token (the sign-in page, then reading) the page for everyone with their token', async () => {
     const post = await buildPost({ tags: ['token-readers'] });
-    await postComment(services, post, { name: 'Reader', body: 'A comment.' });
+    // Text that looks like a form's token field: shown as written, never taken for one.
+    const lookalike = `name="_csrf" value="g.1.${'a'.repeat(43)}"`;
+    await postComment(services, post, { name: 'Reader', body: lookalike });
     const server = await listenLive(test);
     try {
       const login = await fetch(`${server.url}/login`);
@@ -179,6 +181,8 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
         // it (thread.js gives each page its own; a resent form is known by its address and text too).
         const id = /name="_submission" value="[^"]+"/;
         expect(html.replace(id, '')).toBe(built.text.replace(id, ''));
+        if (path.startsWith('/posts/'))
+          expect(cheerio.load(html)('.comment__body').text()).toContain(lookalike);
         const forms = cheerio.load(html)('input[name=_csrf]');
         if (path.startsWith('/posts/')) expect(forms.length).toBeGreaterThan(1);
         forms.each((_, input) => expect(cheerio.load(input)('input').val()).toBe(token));
@@ -284,6 +288,23 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       expect(o('.comment__edit')).toHaveLength(0);
       expect(o('.like-button[aria-pressed="true"]')).toHaveLength(0);
       expect(o('.follow-form').text()).toContain('Follow this post by email');
+
+      // A comment sent back with its errors (gzip: the page stitched from parts) keeps its 400.
+      const refused = await raw(
+        `${url}/comments`,
+        {
+          cookie,
+          'accept-encoding': 'gzip',
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: server.url,
+        },
+        { method: 'POST', body: new URLSearchParams({ _csrf: String(csrf), body: '' }).toString() },
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.headers['content-encoding']).toBe('gzip');
+      expect(
+        cheerio.load(gunzipSync(refused.body).toString())('.field__error, [role=alert]').length,
+      ).toBeGreaterThan(0);
     } finally {
       await server.close();
     }

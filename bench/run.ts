@@ -10,11 +10,12 @@
  *      memory (bench/bare-server.ts), plain and gzip: the ceiling;
  *   2. the paged default view (50 top-level comments) and the home page, without a session;
  *   3. a signed-in reader's paged view and home page against an anonymous reader's, gzip both;
- *      the paged view for a reader with a session cookie (built per request), against the
- *      render-only ceiling (same template, thread in memory); a really signed-in reader; the same
- *      with the thread cache off; and, with BENCH_BASELINE_DIR (a checkout of an earlier version,
- *      e.g. `git worktree add /tmp/baseline <ref>` with node_modules linked), the signed-in page
- *      served by that version from the same database in the same run.
+ *      the paged view for a cookie that names no session (the page kept for everyone, with the
+ *      guest form token), against the same page rendered per request (same template, thread in
+ *      memory); a really signed-in reader; a cookie with the thread cache off; and, with
+ *      BENCH_BASELINE_DIR (a checkout of an earlier version, e.g. `git worktree add /tmp/baseline
+ *      <ref>` with node_modules linked), the signed-in page served by that version from the same
+ *      database in the same run.
  * Prints p50/p99 latency, requests per second, bytes on the wire, and ratios from the same run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -197,17 +198,17 @@ async function main(): Promise<void> {
     rows.push(pagedAnon, homeAnon);
     if (!ONLY_READERS) {
       const personal = await load(
-        'paged view, with a session (built per request)',
+        'paged view, a cookie naming no session (the page kept for everyone)',
         `${base}/posts/${SLUG}`,
         SESSION,
       );
       const ceiling = await load(
-        'render-only ceiling, with a session',
+        'rendered per request (same template, thread in memory)',
         `${base}/__ceiling/posts/${SLUG}`,
         SESSION,
       );
       rows.push(personal, ceiling);
-      ratio('paged view with a session vs render-only ceiling', personal, ceiling);
+      ratio('paged view, a cookie naming no session, vs rendering it per request', personal, ceiling);
     }
     const asReader = await fetch(`${base}/posts/${SLUG}`, { headers: signedIn }).then((r) => r.text());
     if (!asReader.includes('bench-reader')) throw new Error('the signed-in row is not signed in');

@@ -11,7 +11,7 @@ import type { CommentView } from '../services/comments/comment-view.js';
 import type { Services } from '../services/index.js';
 import { type CommentContext, type PagePart, type ThreadFragments } from '../rendering/thread-fragments.js';
 import { PARTS_SLOT, renderToString, sendParts } from '../rendering/send-parts.js';
-import { PAGE_TICKET, PER_RESPONSE } from '../middleware/shared-pages.js';
+import { keptHeaders, PAGE_TICKET } from '../middleware/shared-pages.js';
 import type { PageCache } from '../rendering/page-cache.js';
 import type { Renderer } from '../rendering/engine.js';
 import type { DeflatedPiece } from '../rendering/gzip-pieces.js';
@@ -244,12 +244,9 @@ async function frameFor(
   const frame = makePostFrame(html, post, options);
   const ticket = res.locals[PAGE_TICKET] as number | undefined;
   if (ticket !== undefined && req.originalUrl === url) {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(res.getHeaders())) {
-      if (!PER_RESPONSE.has(name) && value !== undefined)
-        headers[name] = Array.isArray(value) ? value : String(value);
-    }
-    frames.cache.store(frameKey(url), [`post:${String(post._id)}`], ticket, html, headers, { extra: frame });
+    frames.cache.store(frameKey(url), [`post:${String(post._id)}`], ticket, html, keptHeaders(res), {
+      extra: frame,
+    });
   }
   return frame;
 }

@@ -34,6 +34,16 @@ export const PER_RESPONSE = new Set([
   'etag',
 ]);
 
+/** The response's headers as a kept page sends them again: all but those of this response alone. */
+export function keptHeaders(res: ServerResponse): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (!PER_RESPONSE.has(name) && value !== undefined)
+      headers[name] = Array.isArray(value) ? value : String(value);
+  }
+  return headers;
+}
+
 /** Whether the request carries the session cookie, read by the parser express-session uses. */
 function hasSession(req: IncomingMessage, cookieName: string): boolean {
   const header = req.headers.cookie;
@@ -174,12 +184,9 @@ export function sharedPages(cache: PageCache, options: { cookieName: string }) {
         res.setHeader('Cache-Control', SHARED_CACHE_CONTROL);
         res.setHeader('Vary', 'Accept-Encoding, Cookie');
         res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        const headers: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(res.getHeaders())) {
-          if (!PER_RESPONSE.has(name) && value !== undefined)
-            headers[name] = Array.isArray(value) ? value : String(value);
-        }
-        const page = cache.store(key, tags, ticket, body as string, headers, { readers: shared.readers });
+        const page = cache.store(key, tags, ticket, body as string, keptHeaders(res), {
+          readers: shared.readers,
+        });
         if (page) {
           if (keptBefore.size >= 10000) keptBefore.clear();
           keptBefore.add(key);

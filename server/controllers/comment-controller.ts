@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { commentAuthor, viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
-import { ValidationError } from '../errors/index.js';
+import { TooManyRequestsError, ValidationError } from '../errors/index.js';
 import { newCommentFrom } from './input/forms.js';
 import { parseOrder } from './input/query.js';
 import type { Services } from '../services/index.js';
@@ -10,6 +10,7 @@ import { field } from './input/fields.js';
 import { renderPostPage } from './post-page.js';
 import { threadUrl } from '../lib/thread-url.js';
 import { pathParam } from './input/params.js';
+import { wantsJson } from '../middleware/wants-json.js';
 
 export function commentController(
   services: Pick<Services, 'comments' | 'posts' | 'gate'> & { fragments: ThreadFragments },
@@ -19,7 +20,8 @@ export function commentController(
     /**
      * POST /posts/:slug/comments (a form, works without JavaScript): on success
      * 303 to the page showing the new comment; on a validation error the page
-     * again, status 400, with the input kept and each error by its field.
+     * again, status 400, with the input kept and each error by its field; sent too
+     * soon after the last (the pace limit), the same with 429 and Retry-After.
      */
     create: (async (req, res) => {
       const post = await services.posts.getForCommenting(pathParam(req, 'slug'));
@@ -38,8 +40,12 @@ export function commentController(
         );
         res.redirect(303, threadUrl(post.slug, { page, order }, `comment-${comment._id}`));
       } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        res.status(400);
+        // Refused for what was sent (400), or sent too soon after the last (429): the page again
+        // with the text as typed, and why, so that nothing is lost even without JavaScript.
+        const tooSoon = err instanceof TooManyRequestsError && !wantsJson(req);
+        if (!(err instanceof ValidationError) && !tooSoon) throw err;
+        res.status(tooSoon ? 429 : 400);
+        if (tooSoon) res.setHeader('Retry-After', String(err.retryAfterSeconds));
         // The page again, from the post as stored now (the one above may be a moment old).
         const current = await services.posts.getBySlug(post.slug);
         const parentPage = await services.comments
@@ -57,7 +63,7 @@ export function commentController(
               parent: input.parentId,
               notify: input.notifyReplies,
             },
-            errors: err.details ?? {},
+            errors: tooSoon ? {} : (err.details ?? {}),
             summary: err.message,
           },
         });

@@ -417,7 +417,9 @@ function formView(
   const { form, replyTarget, letterWriter } = parts;
   return {
     ...form,
-    hasErrors: Object.keys(form.errors).length > 0,
+    // A refusal: field errors, or a summary alone (sent too soon after the last comment).
+    hasErrors: Object.keys(form.errors).length > 0 || Boolean(form.summary),
+    fieldErrors: Object.keys(form.errors).length > 0,
     replyTarget: replyTarget && {
       id: replyTarget.id,
       number: replyTarget.number,

@@ -149,9 +149,11 @@ describe('publication rules', () => {
       .type('form')
       .send({ _csrf: csrf, body: 'two' })
       .expect(429);
-    expect(cheerio.load(fast.text)('main p').first().text()).toMatch(
-      /commenting too quickly\. Please wait \d+ seconds?/,
-    );
+    // The post page again, with the text as typed and why (nothing lost, even without JavaScript).
+    const $ = cheerio.load(fast.text);
+    expect($('.form-errors[role=alert]').text()).toMatch(/commenting too quickly\. Please wait \d+ seconds?/);
+    expect($('.form-errors ul')).toHaveLength(0);
+    expect($('.comment-form textarea[name=body]').text()).toBe('two');
     expect(fast.headers['retry-after']).toBeDefined();
     clock += 10001;
     await agent.post(`/posts/${p.slug}/comments`).type('form').send({ _csrf: csrf, body: 'two' }).expect(303);

@@ -429,7 +429,9 @@ function formView(
     csrfToken: parts.csrfToken,
     letterWriter,
     mayComment: Boolean(user) || config.allowGuestComments || Boolean(letterWriter),
-    action: `/posts/${post.slug}/comments`,
+    // Sent back refused (an error, too soon), the page opens at the form and what it says; a
+    // comment taken is redirected to its own place, whose fragment wins.
+    action: `/posts/${post.slug}/comments#respond`,
     cancelHref: threadUrl(post.slug, options, 'respond'),
     order: options.order,
     // This form's one-time id: sent twice (a retry after a timeout), it posts once.

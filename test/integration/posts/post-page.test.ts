@@ -65,7 +65,7 @@ describe('post page', () => {
     expect($('.badge--columnist')).toHaveLength(1);
     expect($('.badge--columnist').closest('li').find('> article .comment__author').text()).toBe('Marisol');
 
-    expect($('form[data-comment-form]').attr('action')).toBe(`/posts/${post.slug}/comments`);
+    expect($('form[data-comment-form]').attr('action')).toBe(`/posts/${post.slug}/comments#respond`);
     expect($('label[for=field-name]').text()).toContain('Name');
     expect($('.comments-closed')).toHaveLength(0);
   });

@@ -26,6 +26,8 @@ import mongoose from 'mongoose';
 import { createHmac } from 'node:crypto';
 import { SessionModel } from '../models/session';
 import { UserModel } from '../models/user';
+import { CommentModel } from '../models/comment';
+import { LikeModel } from '../models/like';
 import { connectMongoose } from '../server/db/connection';
 import { startEmbeddedDb, withDatabase } from '../server/db/embedded';
 import { writeBenchThread } from './lib/thread';
@@ -105,6 +107,31 @@ async function load(name: string, url: string, headers: Record<string, string> =
   return row;
 }
 
+/** An account and a session as a sign-in leaves them; its signed cookie, and the account's id. */
+async function benchReader(username: string): Promise<{ cookie: string; id: string }> {
+  const user = await UserModel.create({
+    username,
+    usernameLower: username,
+    nameKey: username.replace(/-/g, ''),
+    email: '',
+    passwordHash: 'not-used',
+    role: 'commenter',
+  });
+  const sid = `${username}-session`;
+  const day = 86400000;
+  await SessionModel.create({
+    _id: sid,
+    data: JSON.stringify({
+      cookie: { originalMaxAge: day, expires: new Date(Date.now() + day), httpOnly: true, path: '/' },
+      csrf: true,
+      passport: { user: `${String(user._id)}.${user.sessionVersion ?? 0}` },
+    }),
+    expiresAt: new Date(Date.now() + day),
+  });
+  const signature = createHmac('sha256', BENCH_SECRET).update(sid).digest('base64').replace(/=+$/, '');
+  return { cookie: `sid=${encodeURIComponent(`s:${sid}.${signature}`)}`, id: String(user._id) };
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'advice-bench-'));
   log(`starting the embedded database in ${dataDir}`);
@@ -116,35 +143,36 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     await connectMongoose(uri);
-    const { count, deepest } = await writeBenchThread({
+    const { postId, count, deepest } = await writeBenchThread({
       slug: SLUG,
       title: 'Benchmark: a thousand comments',
       count: 1000,
       seed: 42,
     });
     log(`wrote a post with ${count} comments (deepest: ${deepest})`);
-    // A signed-in reader: an account and a session as a login leaves them, and its signed cookie.
-    const reader = await UserModel.create({
-      username: 'bench-reader',
-      usernameLower: 'bench-reader',
-      nameKey: 'benchreader',
-      email: '',
-      passwordHash: 'not-used',
-      role: 'commenter',
-    });
-    const sid = 'bench-signed-in-session';
-    const day = 86400000;
-    await SessionModel.create({
-      _id: sid,
-      data: JSON.stringify({
-        cookie: { originalMaxAge: day, expires: new Date(Date.now() + day), httpOnly: true, path: '/' },
-        csrf: true,
-        passport: { user: `${String(reader._id)}.${reader.sessionVersion ?? 0}` },
-      }),
-      expiresAt: new Date(Date.now() + day),
-    });
-    const signature = createHmac('sha256', BENCH_SECRET).update(sid).digest('base64').replace(/=+$/, '');
-    const signedIn = { cookie: `sid=${encodeURIComponent(`s:${sid}.${signature}`)}` };
+    const signedIn = { cookie: (await benchReader('bench-reader')).cookie };
+    // A commenter who comes back: replies of their own in 3 of the first page's 50 top-level
+    // threads, and likes in 3 others (their Edit links and pressed buttons rendered for them).
+    const commenter = await benchReader('bench-commenter');
+    const roots = await CommentModel.find({ post: postId, parent: null }).sort({ _id: 1 }).limit(50).lean();
+    for (const [i, root] of roots.entries()) {
+      if (![2, 10, 30, 5, 20, 40].includes(i)) continue;
+      const reply = (await CommentModel.find({ root: root._id }).lean()).find((c) => c.depth >= 1);
+      const target = reply ?? root;
+      if ([2, 10, 30].includes(i)) {
+        await CommentModel.updateOne(
+          { _id: target._id },
+          { $set: { authorUser: commenter.id, authorName: 'bench-commenter', authorKind: 'user' } },
+        );
+      } else {
+        await LikeModel.create({
+          _id: `${String(target._id)}:u:${commenter.id}`,
+          comment: target._id,
+          post: postId,
+          voter: `u:${commenter.id}`,
+        });
+      }
+    }
     await mongoose.disconnect();
 
     const GZIP = { 'accept-encoding': 'gzip' };
@@ -226,8 +254,18 @@ async function main(): Promise<void> {
       ...GZIP,
     });
     const homeMine = await load('home page, signed in, gzip', `${base}/`, { ...signedIn, ...GZIP });
-    rows.push(pagedMine, homeMine);
+    const asCommenter = await fetch(`${base}/posts/${SLUG}`, { headers: { cookie: commenter.cookie } });
+    const commenterPage = await asCommenter.text();
+    if ((commenterPage.match(/class="comment__edit/g) ?? []).length !== 3)
+      throw new Error('the commenter row does not show their own three comments');
+    const pagedCommenter = await load(
+      'paged view, signed in, a commenter (own replies and likes in 6 of 50 threads), gzip',
+      `${base}/posts/${SLUG}`,
+      { cookie: commenter.cookie, ...GZIP },
+    );
+    rows.push(pagedMine, homeMine, pagedCommenter);
     ratio('signed-in paged view vs anonymous, gzip', pagedMine, pagedAnon);
+    ratio('a commenter’s paged view vs anonymous, gzip', pagedCommenter, pagedAnon);
     ratio('signed-in home page vs anonymous, gzip', homeMine, homeAnon);
     cached.child.kill();
 

@@ -130,6 +130,21 @@ export function fillPostFrame(renderer: Renderer, frame: PostFrame, fill: FrameF
   return pieces;
 }
 
+/** `headers` with the type and encoding of a stitched page, made once per headers object kept. */
+type Headers = Record<string, string | string[] | number>;
+const typed = new WeakMap<Headers, { gzip?: Headers; plain?: Headers }>();
+const NONE: Headers = {};
+function withType(headers: Headers, gzip: boolean): Headers {
+  let made = typed.get(headers);
+  if (!made) typed.set(headers, (made = {}));
+  const encoding = gzip ? 'gzip' : 'plain';
+  return (made[encoding] ??= {
+    ...headers,
+    'content-type': 'text/html; charset=utf-8',
+    ...(gzip ? { 'content-encoding': 'gzip' } : NONE),
+  });
+}
+
 /**
  * Sends pieces as one gzip stream (or as text), with these headers and those already set on `res`.
  * The buffers are written one by one in a single cork (one writev): joining them first into one
@@ -139,19 +154,15 @@ export function sendPieces(
   req: IncomingMessage,
   res: ServerResponse,
   pieces: DeflatedPiece[],
-  headers: Record<string, string | string[] | number> = {},
+  headers: Headers = NONE,
 ): void {
   const gzip = acceptsGzip(req);
   const buffers = gzip ? gzipOf(pieces) : pieces.map((piece) => piece.bytes);
   let length = 0;
   for (const buffer of buffers) length += buffer.length;
+  res.setHeader('content-length', length);
   // The status set before (a form sent back with its errors: 400), or 200.
-  res.writeHead(res.statusCode, {
-    ...headers,
-    'content-type': 'text/html; charset=utf-8',
-    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-    'content-length': length,
-  });
+  res.writeHead(res.statusCode, withType(headers, gzip));
   if (req.method === 'HEAD') {
     res.end();
     return;

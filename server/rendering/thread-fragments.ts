@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ThreadPage } from '../services/comments/comment-service.js';
 import type { CommentView } from '../services/comments/comment-view.js';
 import { deflatePiece, type DeflatedPiece } from './gzip-pieces.js';
@@ -61,6 +62,13 @@ export interface Reader {
 export class ThreadFragments {
   private readonly lists = new VersionMemo<Thread, string>();
   private readonly roots = new VersionMemo<Thread, SharedRoot[]>();
+  /**
+   * Readers' own parts (the top-level comments where they wrote or liked something), per reader and
+   * page, for one thread version: a commenter who comes back renders theirs once per version, not
+   * per page view. Kept up to OWN_KEPT_CHARS of HTML in all, the least recently read dropped first.
+   */
+  private readonly own = new Map<string, { thread: Thread; parts: Map<number, PagePart>; chars: number }>();
+  private ownChars = 0;
 
   constructor(private readonly renderer: Renderer) {}
 
@@ -90,13 +98,42 @@ export class ThreadFragments {
       // The reader's few likes looked up in each root's set: no copy of the root's ids per request.
       const touched = root.authors.has(reader.userId) || reader.liked.some((id) => root.ids.has(id));
       const part = touched
-        ? { text: pressLiked(this.render([page.comments[i]], ctx), reader.liked) }
+        ? this.ownPart(page, ctx, reader, i)
         : afterShared && root.chained
           ? root.chained
           : root.part;
       afterShared = !touched;
       return part;
     });
+  }
+
+  /** The reader's own rendering of the page's i-th top-level comment, kept for this thread version. */
+  private ownPart(page: ThreadPage, ctx: CommentContext, reader: Reader, i: number): PagePart {
+    const liked = reader.liked.length
+      ? createHash('sha1').update(reader.liked.join(',')).digest('base64url')
+      : '';
+    const key = `${reader.userId}:${ctx.csrfToken}:${liked}:${sharedKey(page, ctx)}`;
+    let entry = this.own.get(key);
+    if (entry?.thread !== page.shared) {
+      if (entry) this.ownChars -= entry.chars;
+      entry = { thread: page.shared!, parts: new Map(), chars: 0 };
+    }
+    // Most recently read last: the first in the map is the first dropped.
+    this.own.delete(key);
+    this.own.set(key, entry);
+    let part = entry.parts.get(i);
+    if (!part) {
+      part = lazyPart(pressLiked(this.render([page.comments[i]], ctx), reader.liked));
+      entry.parts.set(i, part);
+      entry.chars += part.text.length;
+      this.ownChars += part.text.length;
+      for (const [oldest, dropped] of this.own) {
+        if (this.ownChars <= OWN_KEPT_CHARS || oldest === key) break;
+        this.own.delete(oldest);
+        this.ownChars -= dropped.chars;
+      }
+    }
+    return part;
   }
 
   /** One comment without its replies, as a live update shows it to every reader. */
@@ -125,6 +162,9 @@ export class ThreadFragments {
     });
   }
 }
+
+/** HTML kept of readers' own parts in all (with their bytes and compressed forms, made when sent: about twice that). */
+const OWN_KEPT_CHARS = 16 * 1024 * 1024;
 
 /** A kept part, compressed the first time a page sends it compressed (after `previous`, when given). */
 function lazyPart(text: string, previous?: string): PagePart {

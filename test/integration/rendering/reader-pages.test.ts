@@ -271,6 +271,15 @@ describe('signed-in readers’ pages made from the page kept for everyone', () =
       expect($('.comment__edit')).toHaveLength(1);
       expect(html).not.toContain('<!--slot:');
 
+      // Her likes change: her own parts (kept per thread version) follow, pressed and unpressed.
+      await services.likes.set(String(others[1]._id), { user: nora, ip: '10.0.0.9' }, true);
+      await services.likes.set(String(others[2]._id), { user: nora, ip: '10.0.0.9' }, false);
+      await raw(url, { cookie });
+      const liked = cheerio.load((await raw(url, { cookie })).body.toString());
+      expect(liked(`#comment-${others[1]._id} > article .like-button`).attr('aria-pressed')).toBe('true');
+      expect(liked(`#comment-${others[2]._id} > article .like-button`).attr('aria-pressed')).toBe('false');
+      expect(liked('.comment__edit')).toHaveLength(1);
+
       // A new comment drops the frame: the next page is built by the app, and shows it.
       await postComment(services, post, { name: 'Late', body: 'A late one.' });
       const after = await raw(url, { cookie });

@@ -5,9 +5,9 @@ import type session from 'express-session';
 import { guestToken, sessionToken } from '../auth/csrf.js';
 import { userOfSession } from '../auth/passport.js';
 import { canModerate } from '../lib/roles.js';
-import { storedPiece, type DeflatedPiece } from '../rendering/gzip-pieces.js';
+import { acceptsGzip, gzipOf, storedPiece, type DeflatedPiece } from '../rendering/gzip-pieces.js';
 import type { CachedPage, PageCache } from '../rendering/page-cache.js';
-import { frameKey, sendPieces, type PostFrame } from '../rendering/post-frame.js';
+import { frameKey, sendGzipped, sendPieces, type PostFrame } from '../rendering/post-frame.js';
 import type { FramedReader, ReaderChrome } from '../rendering/reader-chrome.js';
 import type { Services } from '../services/index.js';
 import { UNREAD_SHOWN_UP_TO } from '../services/notifications/replies-inbox.js';
@@ -74,6 +74,29 @@ function headersOf(page: CachedPage): Record<string, string | string[] | number>
   return headers;
 }
 
+/** Readers' whole home and tag pages, gzip, kept at most (each the size of the page on the wire). */
+const WHOLE_PAGES_KEPT = 2000;
+
+/**
+ * A reader's home or tag page as one gzip body, kept per session for the kept page and header it
+ * was made of: the next view of the same page, showing the same header, is one buffer written as
+ * the anonymous page is (joining, checksumming and writing its pieces cost more than the rest).
+ */
+function wholePages() {
+  const kept = new Map<string, { page: CachedPage; top: DeflatedPiece; body: Buffer }>();
+  return {
+    body(sid: string, page: CachedPage, top: DeflatedPiece, pieces: DeflatedPiece[]): Buffer {
+      const found = kept.get(sid);
+      if (found?.page === page && found.top === top) return found.body;
+      const body = Buffer.concat(gzipOf(pieces));
+      kept.delete(sid);
+      kept.set(sid, { page, top, body });
+      if (kept.size > WHOLE_PAGES_KEPT) kept.delete(kept.keys().next().value as string);
+      return body;
+    },
+  };
+}
+
 /** Form tokens as stored pieces of a page: the guest token of the hour, and sessions' own. */
 function formTokens(secret: string) {
   const pieces = new Map<string, DeflatedPiece>();
@@ -129,6 +152,7 @@ export function readerPages(deps: ReaderPagesDeps) {
   /** Cookie values checked before (the same string always checks the same): the session id and its form token. */
   const cookies = new Map<string, { sid: string; csrfToken: string } | null>();
   const { tokenPiece, guestPiece } = formTokens(secret);
+  const wholes = wholePages();
   const touch = (sid: string, data: session.SessionData) => touchSession(store, sid, data);
 
   /** The reader of a plain signed-in session (an account, a form token, nothing else), or null. */
@@ -184,6 +208,10 @@ export function readerPages(deps: ReaderPagesDeps) {
     if (frame) {
       const { top, scripts } = deps.chrome.parts(reader);
       pieces = [frame.head, top, frame.middle, scripts, frame.tail];
+      if (acceptsGzip(req)) {
+        sendGzipped(req, res, wholes.body(session.sid, page, top, pieces), headersOf(page));
+        return true;
+      }
     } else {
       pieces = await deps.postPage(page.extra as PostFrame, reader);
     }

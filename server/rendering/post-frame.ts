@@ -172,3 +172,10 @@ export function sendPieces(
   res.end();
   res.uncork();
 }
+
+/** Sends one gzip body made before (a reader's whole page, kept), with these headers. */
+export function sendGzipped(req: IncomingMessage, res: ServerResponse, body: Buffer, headers: Headers): void {
+  res.setHeader('content-length', body.length);
+  res.writeHead(res.statusCode, withType(headers, true));
+  res.end(req.method === 'HEAD' ? undefined : body);
+}

@@ -1,10 +1,12 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcryptjs';
+import { scryptLow } from './hash-workers.js';
 
 /**
- * Password hashes, made and checked off the event loop: scrypt from Node's crypto runs on libuv's
- * thread pool, so a burst of sign-ins costs CPU but never stalls pages, replies and sockets.
+ * Password hashes, made and checked off the event loop: scrypt runs in threads of its own at a lower
+ * priority (hash-workers.ts), so a burst of sign-ins costs CPU but never stalls pages, replies and
+ * sockets, and on busy cores takes what they leave.
  * Stored as `$scrypt$ln=16,r=8,p=1$SALT$HASH` (base64, PHC style). Hashes from before (bcrypt,
  * `$2…`) still verify and are replaced at the next successful sign-in (`rehash`).
  */
@@ -51,14 +53,7 @@ function derive(password: string, salt: Buffer, logN: number): Promise<Buffer> {
     // scrypt needs 128·N·r bytes; Node refuses past maxmem (32 MiB by default).
     maxmem: 128 * N * BLOCK_SIZE * PARALLEL + 1024 * 1024,
   };
-  return inTurn(
-    () =>
-      new Promise((resolve, reject) =>
-        scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) =>
-          err ? reject(err) : resolve(key),
-        ),
-      ),
-  );
+  return inTurn(() => scryptLow(password.normalize('NFKC'), salt, KEY_LENGTH, options));
 }
 
 /** A new hash of `password` at cost 2^logN. */

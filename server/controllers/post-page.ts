@@ -18,14 +18,8 @@ import type { DeflatedPiece } from '../rendering/gzip-pieces.js';
 import type { FramedReader, ReaderChrome } from '../rendering/reader-chrome.js';
 import { FRESH_ID, READER_SLOTS, slotMarker } from '../rendering/slots.js';
 import { freshId } from '../lib/fresh-id.js';
-import {
-  fillPostFrame,
-  frameKey,
-  makePostFrame,
-  PARTS,
-  sendPieces,
-  type PostFrame,
-} from '../rendering/post-frame.js';
+import { fillPostFrame, frameKey, makePostFrame, PARTS, type PostFrame } from '../rendering/post-frame.js';
+import { sendPieces } from '../rendering/send-pieces.js';
 import type { SessionUser } from '../services/accounts/user-service.js';
 import { canModerate } from '../lib/roles.js';
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { deflatePiece } from './gzip-pieces.js';
-import { sendPieces } from './post-frame.js';
+import { sendPieces } from './send-pieces.js';
 import type { PagePart } from './thread-fragments.js';
 
 /** Where a page's parts go in its rendered HTML: written once by the template, replaced on the way out. */

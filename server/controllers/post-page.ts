@@ -85,14 +85,12 @@ export async function renderPostPage(
   const viewer = viewerOf(req);
   const thread = await deps.comments.threadPage(post, { page: options.page, order: options.order, viewer });
   const form = formState(options, thread.comments);
-  const ctx = commentContext(
-    req,
-    res,
-    post,
-    options,
-    deps.gate.commentsOpen(post),
-    Boolean(viewer.moderator),
-  );
+  const ctx = commentContext(post, options, {
+    user: req.user,
+    csrfToken: formToken(res),
+    commentsOpen: deps.gate.commentsOpen(post),
+    moderator: Boolean(viewer.moderator),
+  });
   const letterWriter = letterWriterOn(req, post._id);
   const replyTarget = form.values.parent ? findComment(thread.comments, form.values.parent) : undefined;
   markShared(
@@ -203,11 +201,16 @@ function ownState(locals: Record<string, unknown>, user: SessionUser, csrfToken:
   return [user, csrfToken, locals.following, locals.lastVisit, locals.canFollow];
 }
 
+/** The form token the csrf middleware gave this response ('' when none). */
+function formToken(res: Response): string {
+  return String(res.locals.csrfToken ?? '');
+}
+
 function framedReader(req: Request, res: Response): FramedReader {
   return {
     sid: req.sessionID,
     user: req.user!,
-    csrfToken: String(res.locals.csrfToken ?? ''),
+    csrfToken: formToken(res),
     unreadReplies: res.locals.unreadReplies as number | string,
     warning: res.locals.warning as unknown,
     url: req.originalUrl,
@@ -272,16 +275,12 @@ export async function framedPostPage(
   if (!thread.shared) return null;
   // Read (and the visit recorded) only for a page answered here: the app records it otherwise.
   const { lastVisit, following, liked } = readerState(user, deps, post);
-  const here = threadQuery(options, '');
-  const ctx: CommentContext = {
-    pageBase: `/posts/${post.slug}`,
-    replyQuery: here ? `${here}&` : '',
-    commentsOpen: deps.gate.commentsOpen(post),
-    currentUserId: user.id,
-    moderator: false,
-    canFeature: false,
+  const ctx = commentContext(post, options, {
+    user,
     csrfToken: reader.csrfToken,
-  };
+    commentsOpen: deps.gate.commentsOpen(post),
+    moderator: false,
+  });
   const parts = deps.fragments.listFor(thread, ctx, { userId: user.id, liked: (await liked) ?? [] });
   const own = {
     lastVisit: (await lastVisit)?.toISOString() ?? '',
@@ -360,22 +359,19 @@ function formState(options: PostPageOptions, comments: CommentView[]): CommentFo
 
 /** What each comment's rendering needs to know of the page and the reader. */
 function commentContext(
-  req: Request,
-  res: Response,
   post: Post,
   options: PostPageOptions,
-  commentsOpen: boolean,
-  moderator: boolean,
+  reader: { user: SessionUser | undefined; csrfToken: string; commentsOpen: boolean; moderator: boolean },
 ): CommentContext {
   const here = threadQuery(options, '');
   return {
     pageBase: `/posts/${post.slug}`,
     replyQuery: here ? `${here}&` : '',
-    commentsOpen,
-    currentUserId: req.user?.id ?? null,
-    moderator,
-    canFeature: canFeature(req.user),
-    csrfToken: String(res.locals.csrfToken ?? ''),
+    commentsOpen: reader.commentsOpen,
+    currentUserId: reader.user?.id ?? null,
+    moderator: reader.moderator,
+    canFeature: canFeature(reader.user),
+    csrfToken: reader.csrfToken,
   };
 }
 

@@ -13,6 +13,7 @@ import type { FramedReader, ReaderChrome } from '../rendering/reader-chrome.js';
 import type { Services } from '../services/index.js';
 import { UNREAD_SHOWN_UP_TO } from '../services/notifications/replies-inbox.js';
 import { keyOf } from './shared-pages.js';
+import { RecentMap } from '../lib/recent-map.js';
 
 export interface ReaderPagesDeps {
   cache: PageCache;
@@ -43,19 +44,8 @@ function readSession(store: session.Store, sid: string): Promise<session.Session
   return new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
-/** At most this many cookies, headers and sessions' tokens are remembered (the oldest go first). */
+/** At most this many cookies and sessions' tokens are remembered (the oldest go first). */
 const REMEMBERED = 20000;
-
-/** A bounded memo: `make` once per key, the oldest key dropped past REMEMBERED. */
-function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-    if (map.size > REMEMBERED) map.delete(map.keys().next().value as string);
-  }
-  return value;
-}
 
 /** A reader's page's headers: the kept page's (security headers, type), as Node lists them, made personal. */
 const readerHeaders = new WeakMap<CachedPage, Record<string, string | string[] | number>>();
@@ -84,24 +74,22 @@ const WHOLE_PAGES_KEPT = 2000;
  * the anonymous page is (joining, checksumming and writing its pieces cost more than the rest).
  */
 function wholePages() {
-  const kept = new Map<string, { page: CachedPage; top: DeflatedPiece; body: Buffer }>();
+  const kept = new RecentMap<string, { page: CachedPage; top: DeflatedPiece; body: Buffer }>(
+    WHOLE_PAGES_KEPT,
+  );
   return {
     body(sid: string, page: CachedPage, top: DeflatedPiece, pieces: DeflatedPiece[]): Buffer {
       const found = kept.get(sid);
       if (found?.page === page && found.top === top) return found.body;
-      const body = Buffer.concat(gzipOf(pieces));
-      kept.delete(sid);
-      kept.set(sid, { page, top, body });
-      if (kept.size > WHOLE_PAGES_KEPT) kept.delete(kept.keys().next().value as string);
-      return body;
+      return kept.set(sid, { page, top, body: Buffer.concat(gzipOf(pieces)) }).body;
     },
   };
 }
 
 /** Form tokens as stored pieces of a page: the guest token of the hour, and sessions' own. */
 function formTokens(secret: string) {
-  const pieces = new Map<string, DeflatedPiece>();
-  const tokenPiece = (token: string) => memo(pieces, token, () => storedPiece(token));
+  const pieces = new RecentMap<string, DeflatedPiece>(REMEMBERED);
+  const tokenPiece = (token: string) => pieces.remember(token, () => storedPiece(token));
   let guest = { hour: -1, token: '' };
   return {
     tokenPiece,
@@ -151,7 +139,7 @@ function sendWithToken(req: IncomingMessage, res: ServerResponse, page: CachedPa
 export function readerPages(deps: ReaderPagesDeps) {
   const { cache, store, secret, services } = deps;
   /** Cookie values checked before (the same string always checks the same): the session id and its form token. */
-  const cookies = new Map<string, { sid: string; csrfToken: string } | null>();
+  const cookies = new RecentMap<string, { sid: string; csrfToken: string } | null>(REMEMBERED);
   const { tokenPiece, guestPiece } = formTokens(secret);
   const wholes = wholePages();
   const touch = (sid: string, data: session.SessionData) => touchSession(store, sid, data);
@@ -236,7 +224,7 @@ export function readerPages(deps: ReaderPagesDeps) {
       if (!kept && !framed) return false;
       const value = parseCookies(header)[deps.cookieName];
       if (value === undefined) return false;
-      const session = memo(cookies, value, () => {
+      const session = cookies.remember(value, () => {
         const sid = unsign(value, secret);
         return sid ? { sid, csrfToken: sessionToken(secret, sid) } : null;
       });

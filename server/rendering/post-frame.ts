@@ -3,6 +3,8 @@ import type { ThreadOrder } from '../services/comments/thread.js';
 import type { Renderer } from './engine.js';
 import { deflatePiece, storedPiece, type DeflatedPiece } from './gzip-pieces.js';
 import { freshId } from '../lib/fresh-id.js';
+import { RecentMap } from '../lib/recent-map.js';
+import { sameValues } from '../lib/same-values.js';
 import { cutAtSlots, FRESH_ID, type Slot } from './slots.js';
 import type { PagePart } from './thread-fragments.js';
 
@@ -70,20 +72,14 @@ function renderedSlot(text: string): RenderedSlot {
  * partial's cost). At most this many are kept, the oldest dropped first.
  */
 const KEPT_SLOTS = 5000;
-const keptSlots = new Map<string, { state: readonly unknown[]; slots: RenderedSlot[] }>();
+const keptSlots = new RecentMap<string, { state: readonly unknown[]; slots: RenderedSlot[] }>(KEPT_SLOTS);
 
 function slotsOf(frame: PostFrame, own: FrameFill['own']): RenderedSlot[] {
   if (!own) return [];
   const key = `${frame.id}:${own.reader}`;
   const kept = keptSlots.get(key);
-  if (kept && kept.state.length === own.state.length && kept.state.every((v, i) => v === own.state[i])) {
-    return kept.slots;
-  }
-  const fresh = { state: own.state, slots: [] };
-  keptSlots.delete(key);
-  keptSlots.set(key, fresh);
-  if (keptSlots.size > KEPT_SLOTS) keptSlots.delete(keptSlots.keys().next().value as string);
-  return fresh.slots;
+  if (kept && sameValues(kept.state, own.state)) return kept.slots;
+  return keptSlots.set(key, { state: own.state, slots: [] }).slots;
 }
 
 export interface FrameFill {

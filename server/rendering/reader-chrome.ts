@@ -1,5 +1,7 @@
 import { deflatePiece, storedPiece, type DeflatedPiece } from './gzip-pieces.js';
 import type { Renderer } from './engine.js';
+import { RecentMap } from '../lib/recent-map.js';
+import { sameValues } from '../lib/same-values.js';
 import type { SessionUser } from '../services/accounts/user-service.js';
 
 /** At most this many readers' headers are remembered (the oldest go first). */
@@ -37,7 +39,7 @@ interface SiteLocals {
  * changes; the page's address counts only with a warning.
  */
 export class ReaderChrome {
-  private readonly tops = new Map<string, { state: unknown[]; top: DeflatedPiece }>();
+  private readonly tops = new RecentMap<string, { state: unknown[]; top: DeflatedPiece }>(REMEMBERED);
   private scripts: DeflatedPiece | undefined;
 
   constructor(
@@ -57,7 +59,7 @@ export class ReaderChrome {
       warning ? url : null,
     ];
     const kept = this.tops.get(sid);
-    let top = kept && kept.state.every((value, i) => value === state[i]) ? kept.top : undefined;
+    let top = kept && sameValues(kept.state, state) ? kept.top : undefined;
     if (!top) {
       const locals = {
         site: this.site,
@@ -68,9 +70,7 @@ export class ReaderChrome {
         unreadReplies,
       };
       top = storedPiece(this.renderer.renderPartial('site/top', locals));
-      this.tops.delete(sid);
       this.tops.set(sid, { state, top });
-      if (this.tops.size > REMEMBERED) this.tops.delete(this.tops.keys().next().value as string);
     }
     // The same for every signed-in reader: rendered for none in particular.
     this.scripts ??= deflatePiece(this.renderer.renderPartial('site/reader-scripts', { currentUser: true }));

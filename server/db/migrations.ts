@@ -5,6 +5,7 @@ import { nameKey } from '../lib/name-key.js';
 import { rebuildListings } from '../services/posts/post-listing.js';
 import { docCount } from '../services/search/doc-count.js';
 import { facetState } from '../services/search/facets.js';
+import { upsertOne } from './upsert.js';
 
 type Progress = (message: string) => void;
 
@@ -99,13 +100,8 @@ async function recordAllIfNew(): Promise<boolean> {
 }
 
 async function record(name: string): Promise<void> {
-  try {
-    await MigrationModel.updateOne({ _id: name }, { $set: { finishedAt: new Date() } }, { upsert: true });
-  } catch (err) {
-    // Two processes starting together both ran it (migrations are idempotent) and both upserted
-    // its record: the embedded database can refuse the second insert. The record is there.
-    if ((err as { code?: number }).code !== 11000) throw err;
-  }
+  // Two processes starting together both run it (migrations are idempotent) and both record it.
+  await upsertOne(MigrationModel, { _id: name }, { $set: { finishedAt: new Date() } });
 }
 
 /**

@@ -31,6 +31,7 @@ import {
 import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import { FieldErrors, isEmail } from '../../lib/validation.js';
 import { canAdminister } from '../../lib/roles.js';
+import { upsertOne } from '../../db/upsert.js';
 
 /** How long a password-reset link works. */
 const RESET_MINUTES = 60;
@@ -114,7 +115,7 @@ export class AccountService {
     const recorded = this.visits.get(_id);
     if (recorded && now - recorded.getTime() < VISIT_WRITE_EVERY_MS) return recorded;
     const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
-    await VisitModel.updateOne({ _id }, { $set: { at: new Date(now) } }, { upsert: true });
+    await upsertOne(VisitModel, { _id }, { $set: { at: new Date(now) } });
     this.visits.delete(_id);
     this.visits.set(_id, new Date(now));
     if (this.visits.size > 20000) this.visits.delete(this.visits.keys().next().value as string);

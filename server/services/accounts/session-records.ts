@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { SessionModel } from '../../../models/session.js';
+import { upsertOne } from '../../db/upsert.js';
 
 /**
  * Web sessions as stored: one document per session id, its data as JSON and when it expires.
@@ -13,7 +14,7 @@ export const sessionRecords = {
   },
 
   async write(sid: string, data: string, expiresAt: Date): Promise<void> {
-    await SessionModel.updateOne({ _id: sid }, { $set: { data, expiresAt } }, { upsert: true });
+    await upsertOne(SessionModel, { _id: sid }, { $set: { data, expiresAt } });
   },
 
   async extend(sid: string, expiresAt: Date): Promise<void> {

@@ -9,6 +9,7 @@ import {
 import type { Config } from '../../config/index.js';
 import type { DomainEventMap } from '../events.js';
 import { figures, load, score, train, type Figures, type Labelled } from './spam-classifier.js';
+import { upsertOne } from '../../db/upsert.js';
 
 /** Decisions read for one training, newest first (older ones stop mattering). */
 const MAX_DECISIONS = 50000;
@@ -70,7 +71,7 @@ export class SpamService {
 
   /** Records a moderator's decision (the latest on a comment wins). */
   async learn(commentId: Types.ObjectId | string, label: 'spam' | 'ham', text: string): Promise<void> {
-    await SpamDecisionModel.updateOne({ _id: commentId }, { $set: { label, text } }, { upsert: true });
+    await upsertOne(SpamDecisionModel, { _id: commentId }, { $set: { label, text } });
   }
 
   async counts(): Promise<{ spam: number; ham: number; total: number }> {

@@ -9,6 +9,7 @@ import { sameToken, sign } from '../../lib/signing.js';
 import type { CommentService } from '../comments/comment-service.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import type { MailQueue } from './mail-queue.js';
+import { upsertOne } from '../../db/upsert.js';
 
 /** At most this many comments are quoted in one digest (the rest are counted, with a link). */
 const DIGEST_MAX = 25;
@@ -49,13 +50,13 @@ export class FollowService {
   async follow(user: SessionUser, post: Post): Promise<void> {
     const thread = await this.comments.loadThread(post);
     const last = thread.visible.at(-1);
-    await FollowModel.updateOne(
+    await upsertOne(
+      FollowModel,
       { _id: `${user.id}:${String(post._id)}` },
       {
         $set: { user: new Types.ObjectId(user.id), post: post._id },
         $setOnInsert: { since: last?._id ?? null, pending: false, pendingSince: null },
       },
-      { upsert: true },
     );
     this.following.forget(`${user.id}:${String(post._id)}`);
   }

@@ -12,6 +12,7 @@ import type { MailQueue } from './mail-queue.js';
 import { addressStopToken } from '../../lib/mail-stop.js';
 import { MailAddressModel, type MailAddress } from '../../../models/mail-address.js';
 import type { ShownComment } from '../comments/thread.js';
+import { upsertOne } from '../../db/upsert.js';
 
 /** The lists a reader can leave with one click: an account's reply emails, a guest address's. */
 export type MailingList = 'replies' | 'address';
@@ -65,7 +66,7 @@ export class ReplyNotifier {
     }
     if (list === 'address') {
       const address = Buffer.from(id, 'base64url').toString('utf8');
-      await MailAddressModel.updateOne({ _id: address }, { $set: { stopped: true } }, { upsert: true });
+      await upsertOne(MailAddressModel, { _id: address }, { $set: { stopped: true } });
       return { ok: true };
     }
     const user = await UserModel.findById(id).select('username').lean<User>();
@@ -86,10 +87,10 @@ export class ReplyNotifier {
     const address = comment?.authorEmail ?? '';
     if (!address || !sameToken(mac, this.mac('confirm', commentId, expires, address))) return null;
     await setUnseen(comment!._id, { notifyConfirmed: true });
-    await MailAddressModel.updateOne(
+    await upsertOne(
+      MailAddressModel,
       { _id: address },
       { $set: { confirmedAt: new Date(this.now()), stopped: false } },
-      { upsert: true },
     );
     return address;
   }
@@ -267,11 +268,7 @@ export class ReplyNotifier {
     const known = await MailAddressModel.findById(address).lean<MailAddress>();
     if (known?.stopped) return;
     if (known?.askedAt && this.now() - new Date(known.askedAt).getTime() < CONFIRM_SPACING_MS) return;
-    await MailAddressModel.updateOne(
-      { _id: address },
-      { $set: { askedAt: new Date(this.now()) } },
-      { upsert: true },
-    );
+    await upsertOne(MailAddressModel, { _id: address }, { $set: { askedAt: new Date(this.now()) } });
     const never = this.url(`/unsubscribe/${this.unsubscribeToken(address, 'address')}`);
     const commentId = String(comment._id);
     const expires = String(this.now() + CONFIRM_DAYS * 86400000);

@@ -14,6 +14,7 @@ import { countListed, listedPostIds, syncListing } from './post-listing.js';
 import { fromZonedInput } from '../../lib/zoned-time.js';
 import { nameKey } from '../../lib/name-key.js';
 import { parseTags, slugify } from '../../lib/slug.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 export type PostSummary = Pick<
   Post,
@@ -55,10 +56,6 @@ function slugTaken(): never {
   throw new ValidationError('Please correct the highlighted fields.', {
     slug: 'Another post already uses this address. Choose a different slug.',
   });
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
 }
 
 /** How long a post read for a new comment is reused (a busy thread's replies need not each read it). */

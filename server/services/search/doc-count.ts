@@ -1,4 +1,5 @@
 import { SearchDocModel, SearchStatModel } from '../../../models/search.js';
+import { upsertOne } from '../../db/upsert.js';
 
 const ID = 'docs';
 
@@ -12,11 +13,11 @@ const ID = 'docs';
  */
 export const docCount = {
   async add(n: number): Promise<void> {
-    if (n) await SearchStatModel.updateOne({ _id: ID }, { $inc: { n } }, { upsert: true });
+    if (n) await upsertOne(SearchStatModel, { _id: ID }, { $inc: { n } });
   },
 
   async set(n: number): Promise<void> {
-    await SearchStatModel.updateOne({ _id: ID }, { $set: { n } }, { upsert: true });
+    await upsertOne(SearchStatModel, { _id: ID }, { $set: { n } });
   },
 
   /** The counter (null before there is one). */

@@ -7,6 +7,7 @@ import {
 } from '../../../models/search.js';
 import { Segments } from './segments.js';
 import { fold } from './text.js';
+import { upsertOne } from '../../db/upsert.js';
 
 /**
  * Filters as terms. Every indexed document also has a posting (weight 0) under a term for its post,
@@ -70,7 +71,7 @@ export const facetState = {
   },
 
   async set(complete: boolean): Promise<void> {
-    await SearchStatModel.updateOne({ _id: ID }, { $set: { n: complete ? 1 : 0 } }, { upsert: true });
+    await upsertOne(SearchStatModel, { _id: ID }, { $set: { n: complete ? 1 : 0 } });
   },
 
   /**

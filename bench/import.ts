@@ -2,7 +2,7 @@
  * npm run bench (third part): importing a generated 100,000-comment WXR file
  * (1,000 posts × 100 comments) into a fresh embedded database, through the
  * real `npm run import` command. Reports comments per second and the import
- * process's peak memory (its own maxRSS).
+ * process's peak memory (its own, from /proc: see server/lib/peak-memory.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

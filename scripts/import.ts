@@ -9,6 +9,7 @@
 import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { csvRow } from '../server/lib/csv';
+import { peakMemoryMb } from '../server/lib/peak-memory';
 import { once } from 'node:events';
 import { ImportReport } from '../server/services/import/report';
 import { importDisqus } from '../server/services/import/disqus';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
       `[import] report: ${path.join(reportDir, 'report.txt')}, every skipped or changed record: ` +
         `${path.join(reportDir, 'records.txt')}, old → new addresses: ${path.join(reportDir, 'urls.csv')}`,
     );
-    console.log(`peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    console.log(`peak memory: ${peakMemoryMb()} MB`);
   } catch (err) {
     if (err instanceof MalformedXmlError) {
       console.error(

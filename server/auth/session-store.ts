@@ -1,6 +1,7 @@
 import session from 'express-session';
 import type { Logger } from 'pino';
 import { sessionRecords } from '../services/accounts/session-records.js';
+import { RecentMap } from '../lib/recent-map.js';
 
 type Callback = (err?: unknown, value?: session.SessionData | null) => void;
 
@@ -23,11 +24,11 @@ export class MongoSessionStore extends session.Store {
    * process's are seen within READ_FOR_MS (its sign-out also ends the account's sessions through
    * the session version, which is checked on the account).
    */
-  private readonly recent = new Map<string, { data: string | null; at: number }>();
+  private readonly recent = new RecentMap<string, { data: string | null; at: number }>(MAX_REMEMBERED);
   /** When this process last moved each session's expiry: at most every TOUCH_EVERY_MS, not per request. */
-  private readonly touched = new Map<string, number>();
+  private readonly touched = new RecentMap<string, number>(MAX_REMEMBERED);
   /** Bumped by each write or deletion of a session: a read that one overtook is not remembered. */
-  private readonly writes = new Map<string, number>();
+  private readonly writes = new RecentMap<string, number>(MAX_REMEMBERED);
   private readonly destroyed = new Set<(sid: string) => void>();
 
   constructor(private readonly options: { maxAgeMs: number; sweepEveryMs?: number; logger?: Logger }) {
@@ -119,15 +120,10 @@ export class MongoSessionStore extends session.Store {
   private wrote(sid: string): void {
     this.recent.delete(sid);
     this.writes.set(sid, (this.writes.get(sid) ?? 0) + 1);
-    while (this.writes.size > MAX_REMEMBERED) this.writes.delete(this.writes.keys().next().value as string);
   }
 
   private remember(sid: string, data: string | null, at: number): void {
-    this.recent.delete(sid);
     this.recent.set(sid, { data, at });
-    while (this.recent.size > MAX_REMEMBERED) this.recent.delete(this.recent.keys().next().value as string);
-    while (this.touched.size > MAX_REMEMBERED)
-      this.touched.delete(this.touched.keys().next().value as string);
   }
 
   /** Deletes expired sessions; returns how many. */

@@ -1,16 +1,20 @@
+import { RecentMap } from './recent-map.js';
+
 /**
  * Remembers, for a while, the outcome of work done under a key: the same key again gets the
  * same result (or waits for the work still running) instead of doing it twice. A failure is
  * not remembered, so a retry after an error tries again. Bounded: the oldest keys go first.
  */
 export class OnceCache<T> {
-  private readonly entries = new Map<string, { at: number; result: Promise<T> }>();
+  private readonly entries: RecentMap<string, { at: number; result: Promise<T> }>;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new RecentMap(maxEntries);
+  }
 
   once(key: string, work: () => Promise<T>): Promise<T> {
     const found = this.entries.get(key);
@@ -20,8 +24,6 @@ export class OnceCache<T> {
     result.catch(() => {
       if (this.entries.get(key)?.result === result) this.entries.delete(key);
     });
-    while (this.entries.size > this.maxEntries)
-      this.entries.delete(this.entries.keys().next().value as string);
     return result;
   }
 

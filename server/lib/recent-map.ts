@@ -18,6 +18,18 @@ export class RecentMap<K, V> {
     return value;
   }
 
+  delete(key: K): boolean {
+    return this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** The value remembered under `key`, or `make()`'s, remembered (null and undefined included). */
   remember(key: K, make: () => V): V {
     return this.entries.has(key) ? (this.entries.get(key) as V) : this.set(key, make());

@@ -32,6 +32,7 @@ import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import { FieldErrors, isEmail } from '../../lib/validation.js';
 import { canAdminister } from '../../lib/roles.js';
 import { upsertOne } from '../../db/upsert.js';
+import { RecentMap } from '../../lib/recent-map.js';
 
 /** How long a password-reset link works. */
 const RESET_MINUTES = 60;
@@ -60,7 +61,7 @@ export class AccountService {
   private readonly emailChanges: SharedRateLimiter;
 
   /** When this process last recorded each account's visit to each post (a write a minute at most). */
-  private readonly visits = new Map<string, Date>();
+  private readonly visits = new RecentMap<string, Date>(20000);
 
   constructor(
     private readonly config: Pick<
@@ -116,9 +117,7 @@ export class AccountService {
     if (recorded && now - recorded.getTime() < VISIT_WRITE_EVERY_MS) return recorded;
     const previous = await VisitModel.findById(_id).lean<{ at: Date }>();
     await upsertOne(VisitModel, { _id }, { $set: { at: new Date(now) } });
-    this.visits.delete(_id);
     this.visits.set(_id, new Date(now));
-    if (this.visits.size > 20000) this.visits.delete(this.visits.keys().next().value as string);
     return previous?.at ?? null;
   }
 

@@ -10,6 +10,7 @@ import type { SessionUser } from '../accounts/user-service.js';
 import type { PostService } from '../posts/post-service.js';
 import type { CommentGate } from './comment-gate.js';
 import { commentById, type CommentStore } from './comment-store.js';
+import { RecentMap } from '../../lib/recent-map.js';
 
 /** Who likes: an account, or a guest known by the browser's own id (a cookie) and address. */
 export interface Liker {
@@ -32,7 +33,7 @@ type LimiterFactory = (name: string, limit: number, windowMs: number) => SharedR
  */
 export class LikeService {
   /** What readers like on a post, by thread version (likedOn). */
-  private readonly liked = new Map<string, string[]>();
+  private readonly liked = new RecentMap<string, string[]>(20000);
 
   private readonly pace: SharedRateLimiter;
 
@@ -93,10 +94,7 @@ export class LikeService {
     if (known) return known;
     const likes = await LikeModel.find({ post: postId, voter }).select('comment').lean();
     const ids = likes.map((like) => String(like.comment));
-    if (key) {
-      this.liked.set(key, ids);
-      if (this.liked.size > 20000) this.liked.delete(this.liked.keys().next().value as string);
-    }
+    if (key) this.liked.set(key, ids);
     return ids;
   }
 

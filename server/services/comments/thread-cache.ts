@@ -1,3 +1,5 @@
+import { RecentMap } from '../../lib/recent-map.js';
+
 /**
  * Keeps recently read threads in memory, each under the post's threadVersion
  * at the time it was read. A reader revalidates with the post it has already
@@ -7,12 +9,14 @@
  * database can drop one of two concurrent updates of a document).
  */
 export class ThreadCache<T> {
-  private readonly entries = new Map<string, { version: string; value: T; at: number }>();
+  private readonly entries: RecentMap<string, { version: string; value: T; at: number }>;
 
   constructor(
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly maxAgeMs: number,
-  ) {}
+  ) {
+    this.entries = new RecentMap(maxEntries);
+  }
 
   get(postId: string, version: string): T | undefined {
     const found = this.lookup(postId, version);
@@ -31,9 +35,7 @@ export class ThreadCache<T> {
       this.entries.delete(postId);
       return undefined;
     }
-    // Refresh recency: Map iteration order is insertion order.
-    this.entries.delete(postId);
-    this.entries.set(postId, entry);
+    this.entries.set(postId, entry); // the most recently used
     return { value: entry.value, stale: age > this.maxAgeMs };
   }
 
@@ -45,12 +47,7 @@ export class ThreadCache<T> {
   }
 
   set(postId: string, version: string, value: T): void {
-    if (this.maxEntries === 0) return;
-    this.entries.delete(postId);
     this.entries.set(postId, { version, value, at: Date.now() });
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
   }
 
   delete(postId: string): void {

@@ -17,4 +17,17 @@ describe('RecentMap', () => {
     expect(map.remember('forged', make)).toBeNull();
     expect(make).toHaveBeenCalledTimes(1);
   });
+
+  it('forgets a key on delete, counts what it holds, and empties on clear; a bound of 0 keeps nothing', () => {
+    const map = new RecentMap<string, number>(3);
+    map.set('a', 1);
+    map.set('b', 2);
+    expect(map.delete('a')).toBe(true);
+    expect([map.get('a'), map.size]).toEqual([undefined, 1]);
+    map.clear();
+    expect(map.size).toBe(0);
+    const none = new RecentMap<string, number>(0);
+    none.set('a', 1);
+    expect([none.get('a'), none.size]).toEqual([undefined, 0]);
+  });
 });

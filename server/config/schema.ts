@@ -255,7 +255,7 @@ export const schema = {
     'COMMENT_INTERVAL_SECONDS',
     10,
     int(0, 3600),
-    'Minimum seconds between comments per user, guest and IP (0: no limit).',
+    'Minimum seconds between comments per account, guest email and guest address; accounts behind one address post 6 per interval together (0: no limit).',
   ),
   spamHoldScore: setting(
     'SPAM_HOLD_SCORE',

@@ -25,8 +25,17 @@ export interface Writer {
  * suspended, banned or blocked, is not posting too fast, and the text passes
  * the publication rules (refused, held, or published).
  */
+/**
+ * Accounts' comments from one address per interval. An office, a university or a mobile carrier
+ * puts many readers behind one address, and on a busy thread two of them commenting within the same
+ * few seconds is ordinary: each account has its own pace, and the address only bounds a flood of
+ * accounts. Guests are paced by address strictly (any email can be typed, so the address is what
+ * tells one guest from another).
+ */
+export const ACCOUNTS_PER_ADDRESS = 6;
+
 export class CommentGate {
-  private pace: { seconds: number; limiter: SharedRateLimiter } | undefined;
+  private pace: { seconds: number; one: SharedRateLimiter; accounts: SharedRateLimiter } | undefined;
 
   constructor(
     private readonly config: Pick<
@@ -48,13 +57,17 @@ export class CommentGate {
     private readonly spam?: Pick<SpamService, 'score'>,
   ) {}
 
-  /** The pace limiter for the interval in force (an admin can change it while the site runs). */
-  private paceLimiter(): SharedRateLimiter {
+  /** The pace limiters for the interval in force (an admin can change it while the site runs). */
+  private paceLimiters(): { one: SharedRateLimiter; accounts: SharedRateLimiter } {
     const seconds = Math.max(1, this.config.commentIntervalSeconds);
     if (this.pace?.seconds !== seconds) {
-      this.pace = { seconds, limiter: this.limiter('comment-pace', 1, seconds * 1000) };
+      this.pace = {
+        seconds,
+        one: this.limiter('comment-pace', 1, seconds * 1000),
+        accounts: this.limiter('comment-pace-accounts', ACCOUNTS_PER_ADDRESS, seconds * 1000),
+      };
     }
-    return this.pace.limiter;
+    return this.pace;
   }
 
   commentsOpen(post: Pick<Post, 'commentStatus' | 'publishedAt'>): boolean {
@@ -68,11 +81,18 @@ export class CommentGate {
       throw new ForbiddenError('Comments are closed on this post.', 'comments_closed');
   }
 
-  private paceKeys(writer: Writer): string[] {
-    const keys = [`ip:${writer.ipHash}`];
-    if (writer.user) keys.push(`user:${writer.user.id}`);
-    else if (writer.email) keys.push(`email:${writer.email}`);
-    return keys;
+  /** Each limiter a comment takes a turn from, with the key it counts under. */
+  private paceTurns(writer: Writer): [SharedRateLimiter, string][] {
+    const { one, accounts } = this.paceLimiters();
+    const address = `ip:${writer.ipHash}`;
+    if (writer.user)
+      return [
+        [accounts, address],
+        [one, `user:${writer.user.id}`],
+      ];
+    const turns: [SharedRateLimiter, string][] = [[one, address]];
+    if (writer.email) turns.push([one, `email:${writer.email}`]);
+    return turns;
   }
 
   /** Suspensions, bans and blocks: throws 403 with a message the writer can act on. */
@@ -105,8 +125,7 @@ export class CommentGate {
     await this.assertMayWrite(writer);
     const none = async () => undefined;
     if (!this.config.commentIntervalSeconds || isStaff(writer.user)) return none;
-    const pace = this.paceLimiter();
-    const taken = await Promise.all(this.paceKeys(writer).map((key) => pace.take(key)));
+    const taken = await Promise.all(this.paceTurns(writer).map(([limiter, key]) => limiter.take(key)));
     const undo = async () => {
       await Promise.all(taken.map((t) => t.undo()));
     };

@@ -113,6 +113,19 @@ describe('pages for readers without a session', () => {
     // Only the current hash: another is not the file, and is not cached for a year.
     await request(app).get('/css/site.0000000000.css').expect(404);
   });
+
+  it('have an icon: the page links its SVG, and /favicon.ico is there for those who ask by name', async () => {
+    const home = await request(app).get('/').expect(200);
+    const href = cheerio.load(home.text)('link[rel=icon]').attr('href')!;
+    expect(href).toMatch(/^\/favicon\.[0-9a-f]{10}\.svg$/);
+    const svg = await request(app).get(href).expect(200);
+    expect(svg.headers['content-type']).toBe('image/svg+xml');
+    expect(svg.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // Before, every browser's first visit asked for it and got the HTML 404 page.
+    const ico = await request(app).get('/favicon.ico').buffer(true).expect(200);
+    expect(ico.headers['content-type']).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)$/);
+    expect((ico.body as Buffer).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+  });
 });
 
 describe('page invalidation across processes (Redis)', () => {

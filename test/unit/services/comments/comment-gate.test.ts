@@ -2,7 +2,11 @@ import { loadConfig } from '../../../../server/config';
 import { ForbiddenError, TooManyRequestsError } from '../../../../server/errors';
 import { SharedRateLimiter } from '../../../../server/lib/shared-limiter';
 import type { SessionUser } from '../../../../server/services/accounts/user-service';
-import { CommentGate, type Writer } from '../../../../server/services/comments/comment-gate';
+import {
+  ACCOUNTS_PER_ADDRESS,
+  CommentGate,
+  type Writer,
+} from '../../../../server/services/comments/comment-gate';
 import { screenComment } from '../../../../server/services/comments/comment-rules';
 import type { SanctionService } from '../../../../server/services/moderation/sanction-service';
 
@@ -194,6 +198,30 @@ describe('CommentGate.admit: sanctions and pace', () => {
     await expect(gate.admit({ user: user('u2'), email: 'a@example.com', ipHash: 'ip3' })).resolves.toEqual(
       expect.any(Function),
     );
+  });
+
+  it('lets several accounts behind one address (an office, a mobile carrier) comment in the same interval, and bounds a flood of them', async () => {
+    const { gate, advance } = setup({ COMMENT_INTERVAL_SECONDS: '10' });
+    for (let i = 0; i < ACCOUNTS_PER_ADDRESS; i += 1) {
+      await expect(gate.admit({ user: user(`u${i}`), email: '', ipHash: 'office' })).resolves.toEqual(
+        expect.any(Function),
+      );
+    }
+    const err = await refusal(gate.admit({ user: user('one-too-many'), email: '', ipHash: 'office' }));
+    expect(err.message).toMatch(/^You are commenting too quickly/);
+    // Each account keeps its own pace on the shared address.
+    await refusal(gate.admit({ user: user('u0'), email: '', ipHash: 'office' }));
+    advance(10000);
+    await expect(gate.admit({ user: user('one-too-many'), email: '', ipHash: 'office' })).resolves.toEqual(
+      expect.any(Function),
+    );
+  });
+
+  it('still paces guests by address, one comment per interval, whatever email they type', async () => {
+    const { gate } = setup({ COMMENT_INTERVAL_SECONDS: '10' });
+    await gate.admit({ user: user('u1'), email: '', ipHash: 'office' });
+    await gate.admit(guest('office', 'a@example.com'));
+    await refusal(gate.admit(guest('office', 'b@example.com')));
   });
 
   it('keeps different writers on different IPs independent', async () => {

@@ -5,6 +5,7 @@ import { badgeLabel } from './badge-label.js';
 import { can } from './can.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
+import { isOwn } from './is-own.js';
 import { isoDate } from './iso-date.js';
 import { percent } from './percent.js';
 import { pluralize } from './pluralize.js';
@@ -18,6 +19,7 @@ export const helpers: Record<string, HelperDelegate> = {
   can,
   eq,
   formatDate,
+  isOwn,
   isoDate,
   percent,
   pluralize,

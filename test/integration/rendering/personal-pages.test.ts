@@ -39,6 +39,9 @@ describe('a signed-in reader’s page: the thread’s shared parts around what i
     );
     expect(own.find('> article .comment__edit').attr('href')).toMatch(/\/comments\/\w+\/edit$/);
     expect(own.find('> article .like-button')).toHaveLength(0);
+    // Nobody reports their own comment (they edit or delete it); everyone else's can be reported.
+    expect(own.find('> article .comment__report')).toHaveLength(0);
+    expect($(`#comment-${others[1]._id} > article .comment__report`)).toHaveLength(1);
     expect($(`#comment-${others[2]._id} > article .like-button`).attr('aria-pressed')).toBe('true');
     expect($(`#comment-${others[1]._id} > article .like-button`).attr('aria-pressed')).toBe('false');
     expect($(`#comment-${others[1]._id} .comment__edit`)).toHaveLength(0);
@@ -48,6 +51,7 @@ describe('a signed-in reader’s page: the thread’s shared parts around what i
     // A reader without a session gets the shared page, with nothing of Nora's.
     const anon = cheerio.load((await request(app).get(`/posts/${post.slug}`).expect(200)).text);
     expect(anon('.comment__edit')).toHaveLength(0);
+    expect(anon('.comment__report')).toHaveLength(anon('.comment').length);
     expect(anon('.like-button[aria-pressed="true"]')).toHaveLength(0);
     expect(anon('[data-thread-root] > li.comment')).toHaveLength(4);
 

@@ -3,6 +3,31 @@ import type { IncomingMessage } from 'node:http';
 import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 
+/**
+ * Addresses whose last part is a secret mailed to one person: a password reset, an email
+ * confirmation, an unsubscribe or reply-mail link, a letter writer's link. Whoever reads the log
+ * must not be able to use them (test/integration/ops/request-log.test.ts checks every route with a
+ * `:token`). Headers (cookies, tokens) are redacted by the logger itself (server/logger.ts).
+ */
+const SECRET_IN_PATH = [
+  /^(\/reset\/)[^/?#]+/,
+  /^(\/account\/email\/)(?!resend(?:[/?#]|$))[^/?#]+/,
+  /^(\/unsubscribe\/)[^/?#]+/,
+  /^(\/notify\/confirm\/)[^/?#]+/,
+  /^(\/posts\/[^/?#]+\/letter-writer\/)[^/?#]+/,
+];
+
+/** The address as the log may keep it: a secret in its path replaced by "[redacted]". */
+export function loggableUrl(url: string): string {
+  for (const pattern of SECRET_IN_PATH) if (pattern.test(url)) return url.replace(pattern, '$1[redacted]');
+  return url;
+}
+
+interface LoggedRequest {
+  url: string;
+  params?: Record<string, string>;
+}
+
 /** Gives each request an id (from X-Request-Id when sane) and a child logger, req.log. */
 export function requestLogger(logger: Logger) {
   return pinoHttp({
@@ -12,6 +37,13 @@ export function requestLogger(logger: Logger) {
       const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
       res.setHeader('X-Request-Id', id);
       return id;
+    },
+    serializers: {
+      req(req: LoggedRequest) {
+        req.url = loggableUrl(req.url);
+        if (req.params?.token) req.params = { ...req.params, token: '[redacted]' };
+        return req;
+      },
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     customLogLevel(_req, res, err) {

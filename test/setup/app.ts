@@ -4,7 +4,7 @@ import { guestToken } from '../../server/auth/csrf';
 import { createWebAuth, type WebAuth } from '../../server/auth/web-auth';
 import { loadConfig, type Config } from '../../server/config';
 import { mongooseHealth, type DatabaseHealth } from '../../server/db/connection';
-import { createLogger } from '../../server/logger';
+import { createLogger, type Logger } from '../../server/logger';
 import { ThreadFragments } from '../../server/rendering/thread-fragments';
 import { createRenderer } from '../../server/rendering/engine';
 import { VIEWS_DIR } from '../../server/paths';
@@ -25,6 +25,7 @@ export function buildTestApp(
   env: Record<string, string> = {},
   database: DatabaseHealth = mongooseHealth(),
   now?: () => number,
+  logger: Logger = testLogger(),
 ): TestApp {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -45,7 +46,7 @@ export function buildTestApp(
   const fragments = new ThreadFragments(renderer);
   const services = createServices({ config, now });
   const webAuth = createWebAuth({ config, users: services.users });
-  const app = createApp({ config, logger: testLogger(), database, services, renderer, fragments, webAuth });
+  const app = createApp({ config, logger, database, services, renderer, fragments, webAuth });
   return { app, config, services, fragments, webAuth };
 }
 

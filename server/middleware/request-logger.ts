@@ -23,9 +23,20 @@ export function loggableUrl(url: string): string {
   return url;
 }
 
+/** A Referer as the log may keep it: a page of ours with a secret in its path is redacted too. */
+function loggableReferer(referer: string): string {
+  try {
+    const url = new URL(referer);
+    return `${url.origin}${loggableUrl(`${url.pathname}${url.search}`)}`;
+  } catch {
+    return '[unreadable]';
+  }
+}
+
 interface LoggedRequest {
   url: string;
   params?: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** Gives each request an id (from X-Request-Id when sane) and a child logger, req.log. */
@@ -42,6 +53,9 @@ export function requestLogger(logger: Logger) {
       req(req: LoggedRequest) {
         req.url = loggableUrl(req.url);
         if (req.params?.token) req.params = { ...req.params, token: '[redacted]' };
+        // The page a reset link opened sends its address as the Referer of its form and files.
+        const referer = req.headers.referer;
+        if (typeof referer === 'string') req.headers = { ...req.headers, referer: loggableReferer(referer) };
         return req;
       },
     },

@@ -72,6 +72,8 @@ describe('the request log', () => {
     // Through the app: the line a reset link's visit leaves.
     const { app, lines } = appWithLog();
     await request(app).get(`/reset/${secret}`);
+    // And the requests that page makes next, whose Referer is its address.
+    await request(app).get('/login').set('Referer', `http://127.0.0.1/reset/${secret}`);
     expect(lines.some((line) => line.includes('/reset/[redacted]'))).toBe(true);
     expect(lines.join('\n')).not.toContain(secret);
   });

@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { RequestListener, ServerOptions } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerOptions, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { csrfProtection } from './auth/csrf.js';
@@ -10,6 +10,7 @@ import type { DatabaseHealth } from './db/connection.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
 import { requestLogger } from './middleware/request-logger.js';
+import { memoryServed } from './middleware/memory-served.js';
 import { requireDatabase } from './middleware/require-database.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { assetUrl, HASHED_ASSET } from './rendering/assets.js';
@@ -69,12 +70,19 @@ const READER_PAGES = 'readerPages';
  * memory (before Express, whose per-request work would be most of their cost), signed-in readers'
  * pages made from them, the app otherwise.
  */
-export function createRequestListener(app: Express): RequestListener {
+export function createRequestListener(app: Express, logger?: Logger): RequestListener {
   const pages = app.get(SHARED_PAGES) as ReturnType<typeof sharedPages> | undefined;
   const readers = app.get(READER_PAGES) as ReturnType<typeof readerPages> | undefined;
   if (!pages || !readers) return app;
+  const served = memoryServed(logger);
+  const fallBack = (req: IncomingMessage, res: ServerResponse) => {
+    served.fellBack();
+    app(req, res);
+  };
   return (req, res) => {
-    if (!pages.hit(req, res) && !readers.handle(req, res, () => app(req, res))) app(req, res);
+    if (pages.hit(req, res)) served.anonymous();
+    else if (readers.handle(req, res, () => fallBack(req, res))) served.signedIn();
+    else app(req, res);
   };
 }
 

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     pageCache,
     webAuth,
   });
-  const server = createServer(serverOptions(config), createRequestListener(app));
+  const server = createServer(serverOptions(config), createRequestListener(app, logger));
   server.prependListener('request', (_req, res) => {
     if (draining) res.setHeader('Connection', 'close');
     // Which worker answered (1, 2…): for an operator looking at several.

@@ -1,8 +1,14 @@
 import type { Model } from 'mongoose';
 
-/** Whether a write was refused for a duplicate key (E11000). */
+/**
+ * Whether a write was refused for a duplicate key: E11000, or, from the embedded database, an
+ * update that a unique index refused, which it reports as an internal error (code 1, "UNIQUE
+ * constraint failed"): an edit giving a post another post's address, an account another's name.
+ */
 export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number } | null)?.code === 11000;
+  const e = err as { code?: number; message?: unknown } | null;
+  if (e?.code === 11000) return true;
+  return e?.code === 1 && typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed');
 }
 
 /**

@@ -31,7 +31,7 @@ import {
 import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import { FieldErrors, isEmail } from '../../lib/validation.js';
 import { canAdminister } from '../../lib/roles.js';
-import { upsertOne } from '../../db/upsert.js';
+import { isDuplicateKey, upsertOne } from '../../db/upsert.js';
 import { RecentMap } from '../../lib/recent-map.js';
 
 /** How long a password-reset link works. */
@@ -139,7 +139,7 @@ export class AccountService {
         { $set: { username, usernameLower: username.toLowerCase(), nameKey: key } },
       );
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw taken();
+      if (isDuplicateKey(err)) throw taken();
       throw err;
     }
     this.names.add(key);

@@ -15,6 +15,7 @@ import { FieldErrors, isEmail } from '../../lib/validation.js';
 import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 import type { DomainEvents } from '../events.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 /** What a session knows about its user. */
 export interface SessionUser {
@@ -143,7 +144,7 @@ export class UserService {
       this.names?.add(key);
       return toSessionUser(user);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (isDuplicateKey(err)) {
         throw new ValidationError('Please choose another name.', {
           username: NAME_TAKEN,
         });

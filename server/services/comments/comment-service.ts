@@ -1,6 +1,7 @@
 import mongoose, { Types } from 'mongoose';
 import type { Comment } from '../../../models/comment.js';
 import { commentById, findComment, findComments, insertComments } from './comment-store.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 export type { ShownComment, ThreadOrder };
 import type { Post } from '../../../models/post.js';
@@ -512,8 +513,7 @@ export class CommentService {
       try {
         for (const created of await insertComments(docs)) written.set(String(created._id), created);
       } catch (err) {
-        const code = (err as { code?: number }).code;
-        if (code !== 11000 || attempt >= 20) throw err;
+        if (!isDuplicateKey(err) || attempt >= 20) throw err;
         clashed = true;
         // trusted(): sanitizeFilter is on for every query; this operator is ours.
         const stored = await findComments({

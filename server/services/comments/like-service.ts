@@ -11,6 +11,7 @@ import type { PostService } from '../posts/post-service.js';
 import type { CommentGate } from './comment-gate.js';
 import { commentById, type CommentStore } from './comment-store.js';
 import { RecentMap } from '../../lib/recent-map.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 /** Who likes: an account, or a guest known by the browser's own id (a cookie) and address. */
 export interface Liker {
@@ -154,7 +155,7 @@ export class LikeService {
           await LikeModel.create({ _id, ...like, ipHash });
           return true;
         } catch (err) {
-          if ((err as { code?: number }).code !== 11000) throw err;
+          if (!isDuplicateKey(err)) throw err;
         }
       }
     } catch (err) {

@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import { UserModel, type Role, type User } from '../../../models/user.js';
 import { nameKey } from '../../lib/name-key.js';
 import type { ImportReport } from './report.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 /** No password hash looks like this: the account cannot sign in until its owner sets a password. */
 export const NO_PASSWORD = '!imported-without-password';
@@ -61,7 +62,7 @@ export class ImportedAccounts {
         this.report.count('account', 'imported', person.role);
         return user._id;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
     }
     throw new Error(`no free name for the account “${base}”`);

@@ -6,6 +6,7 @@ import { idFor } from './ids.js';
 import { nameKey } from '../../lib/name-key.js';
 import { syncListing } from '../posts/post-listing.js';
 import type { ImportReport } from './report.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 export interface ImportedPost {
   sourceKey: string;
@@ -81,7 +82,7 @@ export async function writePost(
       await report.onPostWritten(saved);
       return { post: saved, created: true };
     } catch (err) {
-      const dup = (err as { code?: number; keyPattern?: Record<string, number> }).code === 11000;
+      const dup = isDuplicateKey(err);
       if (!dup || attempt >= 50) throw err;
       // Lost a race with ourselves on _id (an interrupted import that got further): read it back.
       const again = await PostModel.findById(_id).lean<Post>();

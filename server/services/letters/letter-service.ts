@@ -15,6 +15,7 @@ import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import { escapeRegex } from '../../lib/escape-regex.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { SessionUser } from '../accounts/user-service.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 export { LETTER_STATUSES };
 
@@ -139,7 +140,7 @@ export class LetterService {
         await this.acknowledge(stored, email).catch(() => undefined);
         return stored;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000 || attempt >= 5) {
+        if (!isDuplicateKey(err) || attempt >= 5) {
           await taken.undo(); // not sent: it does not count against the writer
           throw err;
         }

@@ -15,6 +15,7 @@ import { addressBlock, hashIp } from '../../lib/ip-hash.js';
 import { escapeRegex } from '../../lib/escape-regex.js';
 import { checkReport, countByCategory } from './report-input.js';
 import { queueItems, type QueueItem } from './queue-items.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 export const COMMENT_ACTIONS = [
   'approve',
@@ -200,8 +201,7 @@ export class ModerationService {
         weight: await this.reportWeight(reporter.user),
       });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000)
-        throw new ConflictError('You have already reported this comment.');
+      if (isDuplicateKey(err)) throw new ConflictError('You have already reported this comment.');
       throw err;
     }
     // Derived from the reports themselves, never $inc'd (lost updates on the embedded database).

@@ -9,7 +9,7 @@ import {
 import type { Config } from '../../config/index.js';
 import type { DomainEventMap } from '../events.js';
 import { figures, load, score, train, type Figures, type Labelled } from './spam-classifier.js';
-import { upsertOne } from '../../db/upsert.js';
+import { isDuplicateKey, upsertOne } from '../../db/upsert.js';
 
 /** Decisions read for one training, newest first (older ones stop mattering). */
 const MAX_DECISIONS = 50000;
@@ -137,7 +137,7 @@ export class SpamService {
       this.inForce = { revision, classifier, record: { ...fields, createdAt: saved.createdAt } };
     } catch (err) {
       // Another process stored this revision first: use whatever is newest.
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       await this.refresh();
       return this.inForce?.record ?? null;
     }
@@ -168,7 +168,7 @@ export class SpamService {
     try {
       await SpamTrainingClaimModel.create({ _id: `train:${this.config.spamRetrainMinutes}:${period}` });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return;
+      if (isDuplicateKey(err)) return;
       throw err;
     }
     await this.train();

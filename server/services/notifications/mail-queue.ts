@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { MailClaimModel, MailJobModel, type MailJob } from '../../../models/mail-job.js';
 import type { Mail, Mailer } from '../../mail/mailer.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 /** Waits before each retry: a minute, five, half an hour, two hours, twelve; then the job has failed. */
 const BACKOFF_MINUTES = [1, 5, 30, 120, 720];
@@ -36,7 +37,7 @@ export class MailQueue {
         nextAttemptAt: new Date(this.now()),
       });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       return;
     }
     this.kick();
@@ -110,7 +111,7 @@ export class MailQueue {
     try {
       await MailClaimModel.create({ _id: claim, claimedAt: new Date(this.now()) });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       await this.releaseIfStale(job, claim);
       return false;
     }

@@ -1,4 +1,5 @@
 import { SearchBlockModel } from '../../../models/search.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 /** Ordinals a process takes at a time. */
 export const BLOCK = 4096;
@@ -42,7 +43,7 @@ export class Ordinals {
       try {
         await SearchBlockModel.create({ _id: block });
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000 || attempt > 20) throw err;
+        if (!isDuplicateKey(err) || attempt > 20) throw err;
         this.last = block;
         continue;
       }

@@ -5,6 +5,7 @@ import type { SessionUser } from '../accounts/user-service.js';
 import type { DomainEvents } from '../events.js';
 import type { AuditService } from '../moderation/audit-service.js';
 import { EDITABLE_KEYS, FIELDS, type EditableKey, type EditableValues, type FieldSpec } from './fields.js';
+import { isDuplicateKey } from '../../db/upsert.js';
 
 export interface SettingChange {
   field: string;
@@ -125,7 +126,7 @@ export class SettingsService {
       });
       this.apply(saved.toObject() as SettingsRevision);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new ConflictError(CONFLICT);
+      if (isDuplicateKey(err)) throw new ConflictError(CONFLICT);
       throw err;
     }
     await this.audit.record(actor, {

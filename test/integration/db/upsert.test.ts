@@ -32,5 +32,14 @@ describe('upsertOne: creating one document from several processes at once', () =
     expect(isDuplicateKey({ code: 121 })).toBe(false);
     expect(isDuplicateKey(null)).toBe(false);
     expect(isDuplicateKey(new Error('E11000'))).toBe(false);
+    // The embedded database's answer to an update a unique index refuses.
+    expect(
+      isDuplicateKey({
+        code: 1,
+        message:
+          "[collection.go:203 sqlite.(*collection).UpdateAll.func1] constraint failed: UNIQUE constraint failed: index 'posts_4c2edfdc_slug_1' (2067)",
+      }),
+    ).toBe(true);
+    expect(isDuplicateKey({ code: 1, message: 'some other internal error' })).toBe(false);
   });
 });

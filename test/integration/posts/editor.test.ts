@@ -3,6 +3,7 @@ import request from 'supertest';
 import { PostModel } from '../../../models/post';
 import { buildTestApp } from '../../setup/app';
 import { buildUser, signIn } from '../../fixtures/users';
+import { buildPost } from '../../fixtures/factories';
 
 describe('post editor (editor role)', () => {
   const { app, services } = buildTestApp();
@@ -86,6 +87,35 @@ describe('post editor (editor role)', () => {
     expect($('#error-title').text()).toBe('Give the post a title.');
     expect($('#error-answer').text()).toBe('Write the answer before publishing.');
     expect(await PostModel.countDocuments()).toBe(before);
+  });
+
+  it('refuses another post’s address on an edit with the field’s error, keeping every field as typed', async () => {
+    const editor = await buildUser(services, 'editor');
+    const { agent, csrf } = await signIn(app, editor.username);
+    const taken = await buildPost();
+    const mine = await buildPost();
+    // Seen in a browser: a 500 page, and the new answer and tags gone (the embedded database
+    // reports a unique index refusing an update as code 1, "UNIQUE constraint failed", not 11000).
+    const res = await agent
+      .post(`/editor/posts/${mine._id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        title: 'A coworker eats my lunch',
+        slug: taken.slug,
+        answer: 'Label it, then talk to them. A new paragraph I wrote just now.',
+        tags: 'food, coworkers',
+        status: 'published',
+        commentStatus: 'open',
+      })
+      .expect(400);
+    const $ = cheerio.load(res.text);
+    expect($('#error-slug').text()).toBe('Another post already uses this address. Choose a different slug.');
+    expect($('textarea[name=answer]').text()).toBe(
+      'Label it, then talk to them. A new paragraph I wrote just now.',
+    );
+    expect($('input[name=tags]').val()).toBe('food, coworkers');
+    expect((await PostModel.findById(mine._id).lean())?.slug).toBe(mine.slug);
   });
 
   it('lets an editor see drafts; nobody else can', async () => {

@@ -63,6 +63,11 @@ export interface AppDeps {
 }
 
 const SHARED_PAGES = 'sharedPages';
+/**
+ * The post editor's form with every text at its limit (POST_LIMITS: 120,380 characters), at the 12
+ * bytes a form can take for one character (%XX for each of four UTF-8 bytes): 1.4 MB.
+ */
+const EDITOR_BODY_LIMIT = '2mb';
 const READER_PAGES = 'readerPages';
 
 /**
@@ -183,7 +188,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(database));
 
   app.use(requireDatabase(database));
-  // Flat bodies only (extended: false): no nested objects from forms.
+  // Flat bodies only (extended: false): no nested objects from forms. The editor's forms hold the
+  // longest texts: an answer in Cyrillic or Greek within its limit is over a megabyte as a form.
+  // Everything else (comments, letters, settings) fits in 256 kB at its limits.
+  app.use('/editor', express.urlencoded({ extended: false, limit: EDITOR_BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb', strict: true }));
   // Before sessions and CSRF: a mail program's one-click unsubscribe has neither (RFC 8058).

@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { PostModel } from '../../../models/post';
+import { POST_LIMITS } from '../../../server/services/posts/post-service';
 import { buildTestApp } from '../../setup/app';
 import { buildUser, signIn } from '../../fixtures/users';
 import { buildPost } from '../../fixtures/factories';
@@ -116,6 +117,30 @@ describe('post editor (editor role)', () => {
     );
     expect($('input[name=tags]').val()).toBe('food, coworkers');
     expect((await PostModel.findById(mine._id).lean())?.slug).toBe(mine.slug);
+  });
+
+  it('saves an answer in another alphabet at its full length (over a megabyte as a form)', async () => {
+    const editor = await buildUser(services, 'editor');
+    const { agent, csrf } = await signIn(app, editor.username);
+    // Seen in a browser: 77,000 Cyrillic characters got "That request is too large" and were lost.
+    const word = 'Ответ ';
+    const answer = word.repeat(Math.floor(POST_LIMITS.answer / word.length)).trim();
+    const letter = 'Письмо '.repeat(Math.floor(POST_LIMITS.letter / 7)).trim();
+    const created = await agent
+      .post('/editor/posts')
+      .type('form')
+      .send({ _csrf: csrf, title: 'Длинный ответ', letter, answer, status: 'draft', commentStatus: 'open' })
+      .expect(303);
+    const id = /\/editor\/posts\/([a-f0-9]{24})\/edit/.exec(created.headers.location)![1];
+    const saved = await PostModel.findById(id).lean();
+    expect(saved?.answerSource).toBe(answer);
+    expect(saved?.letterSource).toBe(letter);
+    // The rest of the site keeps its smaller bound.
+    await request(app)
+      .post('/letters')
+      .type('form')
+      .send({ body: 'x'.repeat(300 * 1024) })
+      .expect(413);
   });
 
   it('lets an editor see drafts; nobody else can', async () => {

@@ -15,9 +15,12 @@
 
   // A permalink fragment for a comment that is not on this page: ask the server where it is. A
   // number is an imported comment's old WordPress anchor (#comment-123), which the server also finds.
+  // Not after a moderator's action (?done=): a comment just removed is gone from the page because
+  // it is removed, and the page says so at its top.
   var hash = /^#comment-([a-f0-9]{24}|\d{1,12})$/.exec(window.location.hash);
-  if (hash && !document.getElementById('comment-' + hash[1])) {
-    var order = new URLSearchParams(window.location.search).get('order');
+  var query = new URLSearchParams(window.location.search);
+  if (hash && !document.getElementById('comment-' + hash[1]) && !query.has('done')) {
+    var order = query.get('order');
     window.location.replace(
       '/posts/' +
         encodeURIComponent(slug) +

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { commentAuthor, viewerOf } from '../auth/guards.js';
 import type { Config } from '../config/index.js';
-import { TooManyRequestsError, ValidationError } from '../errors/index.js';
+import { ForbiddenError, TooManyRequestsError, ValidationError } from '../errors/index.js';
 import { newCommentFrom } from './input/forms.js';
 import { parseOrder } from './input/query.js';
 import type { Services } from '../services/index.js';
@@ -21,7 +21,9 @@ export function commentController(
      * POST /posts/:slug/comments (a form, works without JavaScript): on success
      * 303 to the page showing the new comment; on a validation error the page
      * again, status 400, with the input kept and each error by its field; sent too
-     * soon after the last (the pace limit), the same with 429 and Retry-After.
+     * soon after the last (the pace limit), the same with 429 and Retry-After; refused for who
+     * sent it (suspended, banned, a warning to read) or because comments closed meanwhile, the
+     * same with 403.
      */
     create: (async (req, res) => {
       const post = await services.posts.getForCommenting(pathParam(req, 'slug'));
@@ -40,11 +42,14 @@ export function commentController(
         );
         res.redirect(303, threadUrl(post.slug, { page, order }, `comment-${comment._id}`));
       } catch (err) {
-        // Refused for what was sent (400), or sent too soon after the last (429): the page again
-        // with the text as typed, and why, so that nothing is lost even without JavaScript.
-        const tooSoon = err instanceof TooManyRequestsError && !wantsJson(req);
-        if (!(err instanceof ValidationError) && !tooSoon) throw err;
-        res.status(tooSoon ? 429 : 400);
+        // Refused for what was sent (400), sent too soon after the last (429), or refused for who
+        // sent it or where (403): the page again with the text as typed, and why, so that nothing
+        // is lost even without JavaScript. Scripts get JSON (the error handler's).
+        const page = !wantsJson(req);
+        const tooSoon = err instanceof TooManyRequestsError && page;
+        const refused = err instanceof ForbiddenError && page;
+        if (!(err instanceof ValidationError) && !tooSoon && !refused) throw err;
+        res.status(tooSoon ? 429 : refused ? 403 : 400);
         if (tooSoon) res.setHeader('Retry-After', String(err.retryAfterSeconds));
         // The page again, from the post as stored now (the one above may be a moment old).
         const current = await services.posts.getBySlug(post.slug);
@@ -63,7 +68,7 @@ export function commentController(
               parent: input.parentId,
               notify: input.notifyReplies,
             },
-            errors: tooSoon ? {} : (err.details ?? {}),
+            errors: err instanceof ValidationError ? (err.details ?? {}) : {},
             summary: err.message,
           },
         });

@@ -44,6 +44,8 @@ const commentSchema = new Schema(
     heldReason: { type: String, default: '' },
     /** A moderator's reason for removing it (shown in the queues, not to readers). */
     removedReason: { type: String, default: '' },
+    /** What it was when removed: one removed from the held queue goes back there when restored. */
+    removedFrom: { type: String, enum: ['visible', 'pending', null], default: null },
     /** No new replies anywhere under this comment. */
     locked: { type: Boolean, default: false },
     /** Accounts the text mentions (@name), linked and told when it is shown. */

@@ -124,7 +124,9 @@ export function moderationController(
         action,
         field(req.body, 'reason').trim(),
       );
-      done(req, res, `#${comment.number} ${ACTION_DONE[action]}.`);
+      // Removed from the held queue, it is restored to it (still for a moderator to approve).
+      const where = action === 'restore' && comment.status === 'pending' ? ' to the held queue' : '';
+      done(req, res, `#${comment.number} ${ACTION_DONE[action]}${where}.`);
     }) satisfies RequestHandler,
 
     /** POST /comments/:id/feature and /unfeature (editors and moderators): the columnist's picks. */

@@ -123,8 +123,14 @@ export class ModerationService {
     }
     const set: Record<string, unknown> = {};
     if (rule.to) set.status = rule.to;
-    if (action === 'remove' || action === 'reject') set.removedReason = reason;
-    if (action === 'restore' || action === 'approve') set.heldReason = '';
+    if (action === 'remove' || action === 'reject') {
+      set.removedReason = reason;
+      set.removedFrom = comment.status;
+    }
+    // Restored: back where it was removed from. A comment removed from the held queue by mistake
+    // goes back to being held (still for a moderator to approve), not straight to readers.
+    if (action === 'restore' && comment.removedFrom === 'pending') set.status = 'pending';
+    else if (action === 'restore' || action === 'approve') set.heldReason = '';
     if (action === 'lock' || action === 'unlock') set.locked = action === 'lock';
     // Dismissed reports were unfounded: the comment no longer counts as reported anywhere.
     if (action === 'dismiss') set.reportCount = 0;

@@ -125,6 +125,39 @@ describe('moderation queues and actions', () => {
     expect(back(`#comment-${rude._id} > article .comment__body`).text().trim()).toBe('Something rude');
   });
 
+  it('restores a comment removed from the held queue to the held queue, not to readers', async () => {
+    const post = await buildPost();
+    const spam = await held(post, 'Borderline, with a link https://example.org');
+    const mod = await moderator();
+    await mod.agent
+      .post(`/moderation/comments/${spam._id}/remove`)
+      .type('form')
+      .send({ _csrf: mod.csrf, reason: 'looked like spam' })
+      .expect(303);
+    // A mistake: undone from the Removed tab.
+    const restored = await mod.agent
+      .post(`/moderation/comments/${spam._id}/restore`)
+      .type('form')
+      .send({ _csrf: mod.csrf, back: '/moderation?queue=removed' })
+      .expect(303);
+    expect(new URL(restored.headers.location, 'http://x').searchParams.get('done')).toBe(
+      `#${spam.number} restored to the held queue.`,
+    );
+    const stored = await CommentModel.findById(spam._id).lean();
+    expect(stored).toMatchObject({ status: 'pending', heldReason: 'first comment' });
+    const page = cheerio.load((await request(app).get(`/posts/${post.slug}`)).text);
+    expect(page(`#comment-${spam._id}`)).toHaveLength(0);
+    const queue = (await mod.agent.get('/moderation?queue=pending').expect(200)).text;
+    expect(queue).toContain('Borderline, with a link');
+    // Approved from there, it is shown.
+    await mod.agent
+      .post(`/moderation/comments/${spam._id}/approve`)
+      .type('form')
+      .send({ _csrf: mod.csrf })
+      .expect(303);
+    expect((await CommentModel.findById(spam._id).lean())?.status).toBe('visible');
+  });
+
   it('takes reader reports once per reader, hides a comment at the threshold, and lists it with the reasons', async () => {
     const post = await buildPost();
     const target = await postComment(services, post, { name: 'Reported Rex', body: 'Borderline' });
@@ -203,9 +236,12 @@ describe('moderation queues and actions', () => {
       .type('form')
       .send({ _csrf: guestForm(), name: 'Late', body: 'x', parent: String(child._id) })
       .expect(403);
-    expect(cheerio.load(locked.text)('main p').first().text()).toBe(
+    // The post page again, with why and the reply as typed (nothing lost).
+    const refused = cheerio.load(locked.text);
+    expect(refused('#respond .form-errors').text().trim()).toBe(
       'This part of the discussion has been locked by a moderator.',
     );
+    expect(refused('.comment-form textarea[name=body]').text()).toBe('x');
     const page = cheerio.load((await request(app).get(`/posts/${post.slug}`)).text);
     expect(page(`#comment-${root._id} .comment__locked`).text()).toContain('locked');
     expect(page(`#comment-${child._id} .comment__reply`)).toHaveLength(0);

@@ -11,6 +11,8 @@ const banSchema = new Schema(
     kind: { type: String, enum: BAN_KINDS, required: true },
     /** User id, lowercased email, or IP hash. */
     value: { type: String, required: true },
+    /** Who, as moderators know them: the account's name, the email, the guests at the address. */
+    label: { type: String, default: '' },
     /** Null: permanent. */
     until: { type: Date, default: null },
     reason: { type: String, default: '', maxlength: 500 },

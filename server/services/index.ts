@@ -90,7 +90,7 @@ export function createServices(deps: {
   const names = new ReservedNames(now, undefined, (err) =>
     deps.logger?.error({ err }, 'reading account names and bylines failed'),
   );
-  const users = new UserService(deps.config, limiter, names, events);
+  const users = new UserService(deps.config, limiter, names, events, audit);
   const sanctions = new SanctionService(audit, now);
   const warnings = new WarningService(audit);
   const spam = new SpamService(deps.config, now, (err) =>

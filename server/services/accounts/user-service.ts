@@ -78,6 +78,20 @@ export function toSessionUser(
   };
 }
 
+/** What the user service writes to the audit log (AuditService.record, which imports this file). */
+interface RoleAudit {
+  record(
+    actor: SessionUser,
+    entry: {
+      action: 'user.role';
+      targetType: 'user';
+      targetId: string;
+      targetLabel: string;
+      changes: { field: string; before: string; after: string }[];
+    },
+  ): Promise<void>;
+}
+
 export class UserService {
   private readonly byIp: SharedRateLimiter;
   private readonly byAccountAndIp: SharedRateLimiter;
@@ -103,6 +117,8 @@ export class UserService {
     /** Told of each new account's name, so guests' comments see it at once. */
     private readonly names?: Pick<ReservedNames, 'add'>,
     private readonly events?: Pick<DomainEvents, 'emit'>,
+    /** Where role changes are written (who gave whom which powers): the AuditService. */
+    private readonly audit?: RoleAudit,
   ) {
     const windowMs = config.loginWindowMinutes * 60000;
     // An address that guesses a lot is stopped; so is one address guessing one account. Failures
@@ -284,15 +300,29 @@ export class UserService {
         role: 'Ask another admin to do it.',
       });
     }
+    const before = Types.ObjectId.isValid(userId)
+      ? await UserModel.findById(userId).select('role').lean<Pick<User, 'role'>>()
+      : null;
     // updateOne, not findByIdAndUpdate: FerretDB refuses findAndModify with the projection
     // that Mongoose adds for select:false fields.
-    const result = Types.ObjectId.isValid(userId)
+    const result = before
       ? await UserModel.updateOne({ _id: userId }, { $set: { role } })
       : { matchedCount: 0 };
     const user = result.matchedCount
       ? await UserModel.findById(userId).select('username role sessionVersion emailConfirmedAt').lean<User>()
       : null;
     if (!user) throw new NotFoundError('There is no such user.');
+    // Whether it changed (not a permission check): an unchanged role is not an action.
+    const previous: string = before!.role;
+    if (previous !== role) {
+      await this.audit?.record(actor, {
+        action: 'user.role',
+        targetType: 'user',
+        targetId: String(user._id),
+        targetLabel: user.username,
+        changes: [{ field: 'Role', before: previous, after: role }],
+      });
+    }
     // Open sockets joined rooms for the old role (the moderators' counts): they reconnect as the new one.
     this.events?.emit('account.sessions', { userId: String(user._id) });
     return toSessionUser(user);

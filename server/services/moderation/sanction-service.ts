@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { BanModel, type Ban } from '../../../models/ban.js';
 import { UserModel } from '../../../models/user.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/index.js';
@@ -116,7 +116,7 @@ export class SanctionService {
       });
     }
     const until = days ? new Date(this.now() + days * 86400000) : null;
-    await BanModel.create({ kind: 'user', value: userId, until, reason, by: actor.id });
+    await BanModel.create({ kind: 'user', value: userId, label: user.username, until, reason, by: actor.id });
     this.changed();
     await this.audit.record(actor, {
       action: days ? 'user.suspend' : 'user.ban',
@@ -130,7 +130,7 @@ export class SanctionService {
   async banEmail(actor: SessionUser, email: string, reason: string): Promise<void> {
     const value = email.trim().toLowerCase();
     if (!value) throw new ValidationError('That comment has no email to ban.');
-    await BanModel.create({ kind: 'email', value, reason, by: actor.id });
+    await BanModel.create({ kind: 'email', value, label: value, reason, by: actor.id });
     this.changed();
     await this.audit.record(actor, {
       action: 'email.ban',
@@ -143,7 +143,7 @@ export class SanctionService {
 
   async blockIp(actor: SessionUser, ipHash: string, reason: string, label: string): Promise<void> {
     if (!ipHash) throw new ValidationError('That comment has no recorded address to block.');
-    await BanModel.create({ kind: 'ip', value: ipHash, reason, by: actor.id });
+    await BanModel.create({ kind: 'ip', value: ipHash, label, reason, by: actor.id });
     this.changed();
     await this.audit.record(actor, {
       action: 'ip.block',
@@ -155,17 +155,41 @@ export class SanctionService {
   }
 
   async lift(actor: SessionUser, banId: string): Promise<void> {
-    const result = Types.ObjectId.isValid(banId)
+    const ban = Types.ObjectId.isValid(banId) ? await BanModel.findById(banId).lean<Ban>() : null;
+    const result = ban
       ? await BanModel.updateOne({ _id: banId, lifted: false }, { $set: { lifted: true } })
       : { matchedCount: 0 };
     if (!result.matchedCount) throw new NotFoundError('There is no such sanction.');
     this.changed();
-    await this.audit.record(actor, { action: 'ban.lift', targetType: 'ban', targetId: banId });
+    const [labelled] = await withLabels([ban!]);
+    await this.audit.record(actor, {
+      action: 'ban.lift',
+      targetType: ban!.kind,
+      targetId: ban!.value,
+      targetLabel: labelled.label,
+    });
   }
 
+  /** The latest sanctions, each with who it is for as moderators know them, and whether it is in force. */
   async list(): Promise<(Ban & { active: boolean })[]> {
-    const bans = await BanModel.find({}).sort({ _id: -1 }).limit(200).lean<Ban[]>();
+    const bans = await withLabels(await BanModel.find({}).sort({ _id: -1 }).limit(200).lean<Ban[]>());
     const now = this.now();
     return bans.map((ban) => ({ ...ban, active: !ban.lifted && (!ban.until || ban.until.getTime() > now) }));
   }
+}
+
+/**
+ * Sanctions with a label: kept since they were made, or for an account suspended before there were
+ * any, its name now (one read by _id for all of them).
+ */
+async function withLabels(bans: Ban[]): Promise<Ban[]> {
+  const missing = bans.filter((b) => !b.label && b.kind === 'user' && Types.ObjectId.isValid(b.value));
+  if (!missing.length) return bans;
+  const users = await UserModel.find({ _id: mongoose.trusted({ $in: missing.map((b) => b.value) }) })
+    .select('username')
+    .lean();
+  const names = new Map(users.map((u) => [String(u._id), u.username as string]));
+  return bans.map((b) =>
+    b.label ? b : { ...b, label: names.get(b.value) ?? (b.kind === 'user' ? '[gone]' : b.value) },
+  );
 }

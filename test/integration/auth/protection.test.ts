@@ -1,3 +1,4 @@
+import { AuditEntryModel } from '../../../models/audit-entry';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { CommentModel } from '../../../models/comment';
@@ -87,6 +88,15 @@ describe('CSRF, roles and names', () => {
         .send({ _csrf: csrf, role: 'moderator' })
         .expect(303);
       expect((await UserModel.findById(target.id).lean())?.role).toBe('moderator');
+      // Who gave whom which powers is in the audit log, with the change.
+      const entry = await AuditEntryModel.findOne({ action: 'user.role', targetId: target.id }).lean();
+      expect(entry).toMatchObject({
+        actorName: admin.username,
+        targetLabel: target.username,
+        changes: [{ field: 'Role', before: 'commenter', after: 'moderator' }],
+      });
+      const audit = cheerio.load((await agent.get('/admin/audit?action=user.role').expect(200)).text);
+      expect(audit('main').text()).toContain(target.username);
       await agent
         .post(`/admin/users/${target.id}/role`)
         .type('form')

@@ -30,7 +30,7 @@ describe('sanctions', () => {
       .type('form')
       .send({ _csrf: member.csrf, body: 'hello?' })
       .expect(403);
-    expect(cheerio.load(refused.text)('main p').first().text()).toMatch(
+    expect(cheerio.load(refused.text)('#respond .form-errors p').first().text()).toMatch(
       /^Your account is suspended until \d{4}-\d\d-\d\d \(cooling off\)/,
     );
     clock += 3 * 86400000 + 1000;
@@ -59,8 +59,15 @@ describe('sanctions', () => {
       .catch((err) => err);
     expect(api).toMatchObject({ status: 403, code: 'banned' });
     const bans = cheerio.load((await mod.agent.get('/moderation/sanctions').expect(200)).text);
+    // Who it is, by name and linked to their history, not an internal id.
+    const row = bans('tbody tr').first();
+    expect(row.find('a').first().text()).toBe(user.username);
+    expect(row.find('a').first().attr('href')).toBe(`/moderation/commenter?user=${user.id}`);
+    expect(row.text()).not.toContain(user.id);
     const form = bans('form[action$="/lift"]').first().attr('action')!;
     await mod.agent.post(form).type('form').send({ _csrf: mod.csrf }).expect(303);
+    const lifted = await AuditEntryModel.findOne({ action: 'ban.lift' }).sort({ _id: -1 }).lean();
+    expect(lifted).toMatchObject({ targetType: 'user', targetId: user.id, targetLabel: user.username });
     await postComment(services, post, { body: 'allowed again' }, { user });
     await mod.agent
       .post(`/moderation/users/${mod.user.id}/sanction`)
@@ -92,7 +99,7 @@ describe('sanctions', () => {
       .type('form')
       .send({ _csrf: guestForm(), name: 'Tom Again', email: 'TROLL@example.com', body: 'me again' })
       .expect(403);
-    expect(cheerio.load(refused.text)('main p').first().text()).toBe(
+    expect(cheerio.load(refused.text)('#respond .form-errors p').first().text()).toBe(
       'This email address may not comment here permanently (trolling).',
     );
 
@@ -106,7 +113,7 @@ describe('sanctions', () => {
       .type('form')
       .send({ _csrf: guestForm(), name: 'New Name', body: 'new me' })
       .expect(403);
-    expect(cheerio.load(blocked.text)('main p').first().text()).toBe(
+    expect(cheerio.load(blocked.text)('#respond .form-errors p').first().text()).toBe(
       'Comments from your network are blocked permanently (evading).',
     );
     const sanctionsPage = (await mod.agent.get('/moderation/sanctions')).text;

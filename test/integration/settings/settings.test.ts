@@ -76,7 +76,10 @@ describe('settings page: rules changed without a restart', () => {
       .type('form')
       .send({ _csrf: guestForm(), name: 'Guest', body: 'Hello' })
       .expect(403);
-    expect(guest.text).toContain('Sign in to comment on this site.');
+    // The page again: why, and the text as typed, to copy (no form for guests to put it back in).
+    const refused = cheerio.load(guest.text);
+    expect(refused('#respond .form-errors p').text()).toBe('Sign in to comment on this site.');
+    expect(refused('#field-unsent').text()).toBe('Hello');
     const member = await buildUser(services);
     const signedIn = await signIn(app, member.username);
     const refused = await signedIn.agent

@@ -29,6 +29,8 @@ const userSchema = new Schema(
 );
 
 userSchema.index({ sourceKey: 1 });
+// The admin's list of staff accounts.
+userSchema.index({ role: 1 });
 // Password resets find accounts by their address.
 userSchema.index({ email: 1 });
 

@@ -7,6 +7,14 @@ import { field, safeLocalPath } from './input/fields.js';
 import { parsePage } from './input/query.js';
 import { pathParam } from './input/params.js';
 
+/** How the role list reads a role in a sentence: "Mo is now a moderator." */
+const ROLE_WORDS: Record<string, string> = {
+  commenter: 'a commenter',
+  moderator: 'a moderator',
+  editor: 'an editor',
+  admin: 'an admin',
+};
+
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
 // eslint-disable-next-line max-lines-per-function -- a factory of route handlers: each handler inside is its own function, measured on its own
 export function accountController(
@@ -178,15 +186,27 @@ export function accountController(
       });
     }) satisfies RequestHandler,
 
-    /** GET /admin/users */
-    users: (async (_req, res) => {
-      res.render('admin/users', { title: 'Users', users: await services.users.list() });
+    /** GET /admin/users?name=&before=&saved=: staff, then every account a page at a time, or the one a name finds. */
+    users: (async (req, res) => {
+      const name = typeof req.query.name === 'string' ? req.query.name.slice(0, 100) : '';
+      const before = typeof req.query.before === 'string' ? req.query.before : '';
+      const list = await services.users.list({ name, before });
+      res.render('admin/users', {
+        title: 'Users',
+        ...list,
+        name,
+        searched: Boolean(name.trim()),
+        notice: typeof req.query.saved === 'string' ? req.query.saved.slice(0, 200) : '',
+        olderHref: list.older ? `/admin/users?before=${list.older}` : '',
+        newestHref: before ? '/admin/users' : '',
+      });
     }) satisfies RequestHandler,
 
-    /** POST /admin/users/:id/role */
+    /** POST /admin/users/:id/role: back to the list, saying what changed. */
     setRole: (async (req, res) => {
-      await services.users.setRole(req.user!, pathParam(req, 'id'), field(req.body, 'role'));
-      res.redirect(303, '/admin/users');
+      const user = await services.users.setRole(req.user!, pathParam(req, 'id'), field(req.body, 'role'));
+      const saved = `${user.username} is now ${ROLE_WORDS[user.role]}.`;
+      res.redirect(303, `/admin/users?saved=${encodeURIComponent(saved)}`);
     }) satisfies RequestHandler,
 
     /** GET /comments/:id/delete: asks first. */

@@ -205,7 +205,6 @@ export function moderationController(
         title: 'Sanctions',
         notice: typeof req.query.done === 'string' ? req.query.done : undefined,
         bans: await services.sanctions.list(),
-        users: await services.users.list(),
       });
     }) satisfies RequestHandler,
 

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { ROLES, UserModel, type Role, type User } from '../../../models/user.js';
 import { nameKey } from '../../lib/name-key.js';
 import { OnceCache } from '../../lib/once-cache.js';
@@ -76,6 +76,17 @@ export function toSessionUser(
     sessionVersion: user.sessionVersion ?? 0,
     emailConfirmed: Boolean(user.emailConfirmedAt),
   };
+}
+
+/** Accounts on one page of the admin's list. */
+const USERS_PAGE = 50;
+
+export interface UserList {
+  users: (SessionUser & { createdAt: Date })[];
+  /** Every moderator, editor and admin (first page only). */
+  staff: (SessionUser & { createdAt: Date })[];
+  /** The id to read the next page from, or null on the last. */
+  older: string | null;
 }
 
 /** What the user service writes to the audit log (AuditService.record, which imports this file). */
@@ -286,9 +297,41 @@ export class UserService {
     return key ? nameInDatabase(key) : false;
   }
 
-  async list(): Promise<(SessionUser & { createdAt: Date })[]> {
-    const users = await UserModel.find({}).sort({ _id: -1 }).select('username role createdAt').lean<User[]>();
-    return users.map((u) => ({ ...toSessionUser(u), createdAt: u.createdAt }));
+  /**
+   * The admin's list of accounts, read by index however many there are: those a name finds (its
+   * exact name, or one that only looks like it), else every account newest first, USERS_PAGE at a
+   * time from `before` (an account id); and, on the first page, every staff account.
+   */
+  async list(query: { name?: string; before?: string } = {}): Promise<UserList> {
+    const fields = 'username role createdAt';
+    const listed = (users: User[]) => users.map((u) => ({ ...toSessionUser(u), createdAt: u.createdAt }));
+    const name = (query.name ?? '').trim();
+    if (name) {
+      const found = await UserModel.find({
+        $or: [{ usernameLower: name.toLowerCase() }, { nameKey: nameKey(name) }],
+      })
+        .select(fields)
+        .lean<User[]>();
+      return { users: listed(found), staff: [], older: null };
+    }
+    const before = Types.ObjectId.isValid(query.before ?? '') ? new Types.ObjectId(query.before) : null;
+    const [users, staff] = await Promise.all([
+      UserModel.find(before ? { _id: mongoose.trusted({ $lt: before }) } : {})
+        .sort({ _id: -1 })
+        .limit(USERS_PAGE + 1)
+        .select(fields)
+        .lean<User[]>(),
+      before
+        ? []
+        : UserModel.find({ role: mongoose.trusted({ $in: ROLES.filter((r) => r !== 'commenter') }) })
+            .sort({ _id: -1 })
+            .limit(1000)
+            .select(fields)
+            .lean<User[]>(),
+    ]);
+    const more = users.length > USERS_PAGE;
+    const page = users.slice(0, USERS_PAGE);
+    return { users: listed(page), staff: listed(staff), older: more ? String(page.at(-1)!._id) : null };
   }
 
   async setRole(actor: SessionUser, userId: string, role: string): Promise<SessionUser> {

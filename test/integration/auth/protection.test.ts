@@ -77,6 +77,41 @@ describe('CSRF, roles and names', () => {
       expect((await UserModel.findById(target.id).lean())?.role).toBe('commenter');
     });
 
+    it('lists accounts a page at a time, staff first, and finds one by name', async () => {
+      const admin = await buildUser(services, 'admin');
+      const moderator = await buildUser(services, 'moderator');
+      const many = [];
+      for (let i = 0; i < 55; i += 1) many.push(await buildUser(services));
+      const { agent } = await signIn(app, admin.username);
+      const first = cheerio.load((await agent.get('/admin/users').expect(200)).text);
+      const staffNames = first('[aria-label="Staff accounts"] tbody tr td:first-child')
+        .map((_, td) => first(td).text())
+        .get();
+      expect(staffNames).toEqual(expect.arrayContaining([admin.username, moderator.username]));
+      const pageOne = first('[aria-label="Accounts"] tbody tr');
+      expect(pageOne).toHaveLength(50);
+      expect(pageOne.first().find('td').first().text()).toBe(many.at(-1)!.username);
+      const next = first('a[rel=next]').attr('href')!;
+      expect(next).toMatch(/^\/admin\/users\?before=[a-f0-9]{24}$/);
+      const second = cheerio.load((await agent.get(next).expect(200)).text);
+      expect(second('[aria-label="Staff accounts"]')).toHaveLength(0);
+      expect(second('[aria-label="Accounts"] tbody tr').first().find('td').first().text()).toBe(
+        many[4].username,
+      );
+
+      // By name, however it is typed (case, spacing, look-alikes).
+      const found = cheerio.load(
+        (
+          await agent
+            .get(`/admin/users?name=${encodeURIComponent(` ${many[3].username.toUpperCase()} `)}`)
+            .expect(200)
+        ).text,
+      );
+      expect(found('[aria-label="Accounts found"] tbody tr td:first-child').text()).toBe(many[3].username);
+      const none = cheerio.load((await agent.get('/admin/users?name=nobody-has-this-name').expect(200)).text);
+      expect(none('main').text()).toContain('No account has that name');
+    });
+
     it('lets an admin change roles, but not drop their own', async () => {
       const admin = await buildUser(services, 'admin');
       const target = await buildUser(services);
@@ -88,6 +123,14 @@ describe('CSRF, roles and names', () => {
         .send({ _csrf: csrf, role: 'moderator' })
         .expect(303);
       expect((await UserModel.findById(target.id).lean())?.role).toBe('moderator');
+      const saved = cheerio.load(
+        (
+          await agent.get(
+            `/admin/users?saved=${encodeURIComponent(`${target.username} is now a moderator.`)}`,
+          )
+        ).text,
+      );
+      expect(saved('.notice').text()).toBe(`${target.username} is now a moderator.`);
       // Who gave whom which powers is in the audit log, with the change.
       const entry = await AuditEntryModel.findOne({ action: 'user.role', targetId: target.id }).lean();
       expect(entry).toMatchObject({

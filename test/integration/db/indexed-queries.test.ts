@@ -54,6 +54,8 @@ const HOT_QUERIES: [string, Explainable, Record<string, unknown>][] = [
   ['sign-in', UserModel, { usernameLower: 'nora' }],
   ['name protection', UserModel, { nameKey: 'nora' }],
   ['a user by id', UserModel, { _id: id() }],
+  ['staff accounts', UserModel, { role: trusted({ $in: ['moderator', 'editor', 'admin'] }) }],
+  ['accounts, a page newest first', UserModel, { _id: trusted({ $lt: id() }) }],
   ['a session', SessionModel, { _id: 'abc' }],
   ['a reader’s report', ReportModel, { comment: id(), reporterKey: 'user:1' }],
   ['open reports', ReportModel, { resolved: false }],

@@ -77,9 +77,9 @@ describe('settings page: rules changed without a restart', () => {
       .send({ _csrf: guestForm(), name: 'Guest', body: 'Hello' })
       .expect(403);
     // The page again: why, and the text as typed, to copy (no form for guests to put it back in).
-    const refused = cheerio.load(guest.text);
-    expect(refused('#respond .form-errors p').text()).toBe('Sign in to comment on this site.');
-    expect(refused('#field-unsent').text()).toBe('Hello');
+    const guestPage = cheerio.load(guest.text);
+    expect(guestPage('#respond .form-errors p').text()).toBe('Sign in to comment on this site.');
+    expect(guestPage('#field-unsent').text()).toBe('Hello');
     const member = await buildUser(services);
     const signedIn = await signIn(app, member.username);
     const refused = await signedIn.agent

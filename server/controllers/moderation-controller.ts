@@ -14,6 +14,7 @@ import { parsePage } from './input/query.js';
 import { REPORT_CHOICES } from '../services/moderation/report-input.js';
 import { UnknownCommenterError } from '../services/moderation/commenter-service.js';
 import { pathParam } from './input/params.js';
+import { canBeSanctioned } from '../lib/roles.js';
 
 const QUEUES: Queue[] = ['pending', 'reported', 'removed'];
 const QUEUE_LABELS: Record<Queue, string> = { pending: 'Held', reported: 'Reported', removed: 'Removed' };
@@ -211,7 +212,7 @@ export function moderationController(
     /** POST /moderation/sanctions/:id/lift */
     lift: (async (req, res) => {
       await services.sanctions.lift(req.user!, pathParam(req, 'id'));
-      res.redirect(303, '/moderation/sanctions');
+      done(req, res, 'The sanction is lifted.', '/moderation/sanctions');
     }) satisfies RequestHandler,
 
     /** GET /admin/audit?action=&actor= */
@@ -236,6 +237,8 @@ export function moderationController(
         query: `${key.kind}=${encodeURIComponent(key.value)}`,
         removed: typeof req.query.removed === 'string' ? req.query.removed : '',
         warned: req.query.warned === '1',
+        notice: typeof req.query.done === 'string' ? req.query.done : '',
+        sanctionable: history.account ? canBeSanctioned(history.account) : false,
       });
     }) satisfies RequestHandler,
 

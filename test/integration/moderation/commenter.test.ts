@@ -62,4 +62,46 @@ describe('the commenter at a glance, and a spam wave removed in one action', () 
       .get(`/moderation/commenter?user=${member.id}`)
       .expect(403);
   });
+
+  it('suspends an account from its history, says which sanctions are in force, and lifts one there', async () => {
+    const member = await buildUser(services);
+    const moderator = await buildUser(services, 'moderator');
+    const { agent, csrf } = await signIn(app, moderator.username);
+    const history = `/moderation/commenter?user=${member.id}`;
+    const before = cheerio.load((await agent.get(history).expect(200)).text);
+    expect(
+      before('form[action$="/sanction"] button')
+        .map((_, b) => before(b).text())
+        .get(),
+    ).toEqual(['Suspend', 'Ban permanently']);
+    const suspended = await agent
+      .post(`/moderation/users/${member.id}/sanction`)
+      .type('form')
+      .send({ _csrf: csrf, days: '5', reason: 'cooling off', back: history })
+      .expect(303);
+    expect(suspended.headers.location).toMatch(/^\/moderation\/commenter\?user=[a-f0-9]{24}&done=/);
+    const during = cheerio.load((await agent.get(suspended.headers.location).expect(200)).text);
+    expect(during('.notice').text()).toBe('The account is suspended for 5 days.');
+    const item = during('.sanction-list li').first();
+    expect(item.find('strong').text()).toBe('Suspended');
+    expect(item.text()).toContain('in force');
+    const lifted = await agent
+      .post(item.find('form').attr('action')!)
+      .type('form')
+      .send({ _csrf: csrf, back: history })
+      .expect(303);
+    const after = cheerio.load((await agent.get(lifted.headers.location).expect(200)).text);
+    expect(after('.notice').text()).toBe('The sanction is lifted.');
+    // Seen before: a lifted suspension read "until …" as if it still ran.
+    expect(after('.sanction-list li').first().text()).toContain('lifted');
+    expect(after('.sanction-list li').first().text()).not.toContain('in force');
+  });
+
+  it('offers no sanction against staff', async () => {
+    const editor = await buildUser(services, 'editor');
+    const moderator = await buildUser(services, 'moderator');
+    const { agent } = await signIn(app, moderator.username);
+    const page = cheerio.load((await agent.get(`/moderation/commenter?user=${editor.id}`).expect(200)).text);
+    expect(page('form[action$="/sanction"]')).toHaveLength(0);
+  });
 });

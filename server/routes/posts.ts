@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { commentController } from '../controllers/comment-controller.js';
 import { feedController } from '../controllers/feed-controller.js';
 import { postController } from '../controllers/post-controller.js';
+import { movedPost } from '../controllers/moved-post.js';
 
 /** The services this area's controllers use, and nothing else. */
 export type PostsDeps = Parameters<typeof postController>[0] &
@@ -25,5 +26,7 @@ export function postsRouter(services: PostsDeps, config: Config): Router {
   router.post('/posts/:slug/comments', comments.create);
   router.post('/posts/:slug/follow', requireUser, posts.follow);
   router.post('/posts/:slug/unfollow', requireUser, posts.unfollow);
+  // A post whose address changed: its old addresses (and every page under them) move with it.
+  router.use(movedPost(services.posts));
   return router;
 }

@@ -14,7 +14,7 @@ import { countListed, listedPostIds, syncListing } from './post-listing.js';
 import { fromZonedInput } from '../../lib/zoned-time.js';
 import { nameKey } from '../../lib/name-key.js';
 import { parseTags, slugify } from '../../lib/slug.js';
-import { isDuplicateKey } from '../../db/upsert.js';
+import { isDuplicateKey, upsertOne } from '../../db/upsert.js';
 
 export type PostSummary = Pick<
   Post,
@@ -279,6 +279,10 @@ export class PostService {
         { new: true, runValidators: true },
       ).lean<Post>();
       if (!post) throw new NotFoundError('There is no such post.');
+      // Its old address keeps working (links, search engines, the letter writer's mailed link).
+      if (existing.status === 'published' && post.slug !== existing.slug) {
+        await upsertOne(LegacyUrlModel, { _id: `/posts/${existing.slug}` }, { $set: { post: post._id } });
+      }
       await syncListing(post);
       this.announce(post, existing);
       await this.recordEdit(actor, post, existing);

@@ -143,6 +143,38 @@ describe('post editor (editor role)', () => {
       .expect(413);
   });
 
+  it('keeps a published post’s old address working after its address changes: every page under it moves', async () => {
+    const editor = await buildUser(services, 'editor');
+    const { agent, csrf } = await signIn(app, editor.username);
+    const post = await buildPost();
+    const old = post.slug;
+    await agent
+      .post(`/editor/posts/${post._id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        title: post.title,
+        slug: `${old}-renamed`,
+        answer: 'Talk to them.',
+        status: 'published',
+        commentStatus: 'open',
+      })
+      .expect(303);
+    const moved = await request(app).get(`/posts/${old}?page=2`).expect(301);
+    expect(moved.headers.location).toBe(`/posts/${old}-renamed?page=2`);
+    expect((await request(app).get(`/posts/${old}/comments.xml`).expect(301)).headers.location).toBe(
+      `/posts/${old}-renamed/comments.xml`,
+    );
+    expect((await request(app).get(`/posts/${old}/letter-writer/a.b.c`).expect(301)).headers.location).toBe(
+      `/posts/${old}-renamed/letter-writer/a.b.c`,
+    );
+    await request(app).get(`/posts/${old}-renamed`).expect(200);
+    await request(app).get('/posts/never-was-a-post').expect(404);
+    // A new post may take the old address: it answers there, not the moved one.
+    await buildPost({ slug: old });
+    await request(app).get(`/posts/${old}`).expect(200);
+  });
+
   it('lets an editor see drafts; nobody else can', async () => {
     const draft = await PostModel.create({
       title: 'Draft in progress',

@@ -258,6 +258,7 @@ export function createApp(deps: AppDeps): Express {
     accounts,
     inbox: services.inbox,
     warnings: services.warnings,
+    comments,
   };
   const moderationDeps = {
     moderation,

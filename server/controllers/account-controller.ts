@@ -6,6 +6,7 @@ import type { Services } from '../services/index.js';
 import { field, safeLocalPath } from './input/fields.js';
 import { parsePage } from './input/query.js';
 import { pathParam } from './input/params.js';
+import { threadUrl } from '../lib/thread-url.js';
 
 /** How the role list reads a role in a sentence: "Mo is now a moderator." */
 const ROLE_WORDS: Record<string, string> = {
@@ -18,7 +19,7 @@ const ROLE_WORDS: Record<string, string> = {
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
 // eslint-disable-next-line max-lines-per-function -- a factory of route handlers: each handler inside is its own function, measured on its own
 export function accountController(
-  services: Pick<Services, 'ownComments' | 'posts' | 'users' | 'accounts' | 'inbox' | 'warnings'>,
+  services: Pick<Services, 'ownComments' | 'comments' | 'posts' | 'users' | 'accounts' | 'inbox' | 'warnings'>,
   config: Pick<Config, 'sessionSecret'>,
 ) {
   const NOTICES: Record<string, string> = {
@@ -215,11 +216,23 @@ export function accountController(
       res.render('comments/delete', { title: 'Delete your comment', comment });
     }) satisfies RequestHandler,
 
-    /** POST /comments/:id/delete */
+    /**
+     * POST /comments/:id/delete: back to where it was. A comment with replies keeps its place (its
+     * replies stay under it); one without leaves the page, so the reader lands at what it answered,
+     * or at the thread (its own anchor would be taken for a comment on another page).
+     */
     delete: (async (req, res) => {
       const comment = await services.ownComments.deleteOwn(req.user!, pathParam(req, 'id'));
       const post = await services.posts.getById(String(comment.post));
-      res.redirect(303, `/posts/${post.slug}#comment-${comment._id}`);
+      for (const anchor of [comment._id, comment.parent]) {
+        if (!anchor) continue;
+        const page = await services.comments.pageOf(post, String(anchor), 'oldest');
+        if (page) {
+          res.redirect(303, threadUrl(post.slug, { page, order: 'oldest' }, `comment-${anchor}`));
+          return;
+        }
+      }
+      res.redirect(303, `/posts/${post.slug}#comments`);
     }) satisfies RequestHandler,
   };
 }

@@ -18,6 +18,14 @@ export function commentController(
 ) {
   return {
     /**
+     * GET /posts/:slug/comments: the address a refused comment's page shows (the form posts there).
+     * Reloaded, restored in a new session or shared, it is the post, at its form.
+     */
+    formAddress: ((req, res) => {
+      res.redirect(302, `/posts/${encodeURIComponent(pathParam(req, 'slug'))}#respond`);
+    }) satisfies RequestHandler,
+
+    /**
      * POST /posts/:slug/comments (a form, works without JavaScript): on success
      * 303 to the page showing the new comment; on a validation error the page
      * again, status 400, with the input kept and each error by its field; sent too

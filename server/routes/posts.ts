@@ -24,6 +24,7 @@ export function postsRouter(services: PostsDeps, config: Config): Router {
   router.get('/posts/:slug/comments/:id', posts.permalink);
   router.get('/posts/:slug/letter-writer/:token', posts.letterWriter);
   router.post('/posts/:slug/comments', comments.create);
+  router.get('/posts/:slug/comments', comments.formAddress);
   router.post('/posts/:slug/follow', requireUser, posts.follow);
   router.post('/posts/:slug/unfollow', requireUser, posts.unfollow);
   // A post whose address changed: its old addresses (and every page under them) move with it.

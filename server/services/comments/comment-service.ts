@@ -204,6 +204,15 @@ export class CommentService {
   }
 
   /**
+   * The page of the public thread where this comment has its place, a tombstone with replies under
+   * it included, or null when it has none (a deleted or removed comment nothing answered).
+   */
+  async pageOf(post: Post, commentId: string, order: ThreadOrder): Promise<number | null> {
+    const index = (await this.loadThread(post)).rootPosition(commentId, order);
+    return index === undefined ? null : Math.floor(index / this.config.commentsPerPage) + 1;
+  }
+
+  /**
    * The visible comments posted after `since`, in posting order, each with the page of the thread
    * that shows it: for "new since your last visit", across pages and collapsed subthreads alike.
    */

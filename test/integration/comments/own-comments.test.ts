@@ -96,8 +96,33 @@ describe('editing and deleting your own comments', () => {
     const lonely = await postComment(services, post, { body: 'Nobody replied to this' }, { user });
     const { agent, csrf } = await signIn(app, user.username);
     await agent.get(`/comments/${doomed._id}/delete`).expect(200);
-    await agent.post(`/comments/${doomed._id}/delete`).type('form').send({ _csrf: csrf }).expect(303);
-    await agent.post(`/comments/${lonely._id}/delete`).type('form').send({ _csrf: csrf }).expect(303);
+    const kept = await agent
+      .post(`/comments/${doomed._id}/delete`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303);
+    // With replies, its place stays: back to it.
+    expect(kept.headers.location).toBe(`/posts/${post.slug}#comment-${doomed._id}`);
+    const gone = await agent
+      .post(`/comments/${lonely._id}/delete`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303);
+    // Without, it leaves the page: back to the thread, not to an anchor the page's script would
+    // take for a comment on another page (and land on "Page not found").
+    expect(gone.headers.location).toBe(`/posts/${post.slug}#comments`);
+    const myReply = await postComment(
+      services,
+      post,
+      { body: 'On reflection, no.', parent: String(reply._id) },
+      { user },
+    );
+    const toParent = await agent
+      .post(`/comments/${myReply._id}/delete`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303);
+    expect(toParent.headers.location).toBe(`/posts/${post.slug}#comment-${reply._id}`);
 
     const $ = cheerio.load((await agent.get(`/posts/${post.slug}`)).text);
     const tomb = $(`#comment-${doomed._id}`);

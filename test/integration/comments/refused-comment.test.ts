@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import request from 'supertest';
 import { CommentModel } from '../../../models/comment';
 import { PostModel } from '../../../models/post';
 import { buildPost } from '../../fixtures/factories';
@@ -55,5 +56,11 @@ describe('a comment refused with 403', () => {
       .send({ _csrf: csrf, body })
       .expect(403);
     expect(res.body).toMatchObject({ error: expect.anything() });
+  });
+
+  it('sends the address a refused comment’s page shows, reloaded or shared, to the post at its form', async () => {
+    const post = await buildPost();
+    const res = await request(app).get(`/posts/${post.slug}/comments`).expect(302);
+    expect(res.headers.location).toBe(`/posts/${post.slug}#respond`);
   });
 });

@@ -22,6 +22,7 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
       errors: extra.errors ?? {},
       hasErrors: Boolean(extra.summary),
       summary: extra.summary,
+      scripts: ['/js/letter-box.js'],
     });
   }
 
@@ -44,7 +45,8 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
     sent: ((req, res) => {
       const reference = pathParam(req, 'reference');
       if (!/^Q-[0-9A-F]{6}$/.test(reference)) throw new ValidationError('That is not a letter reference.');
-      res.render('ask/sent', { title: 'Thank you for your letter', reference });
+      // The script forgets the draft the letter was written in: it is sent.
+      res.render('ask/sent', { title: 'Thank you for your letter', reference, scripts: ['/js/letter-box.js'] });
     }) satisfies RequestHandler,
 
     /** GET /editor/letters?status=&q= */

@@ -84,11 +84,6 @@ export class LetterService {
     if (input.website.trim() || token === 'bad') {
       throw new ValidationError('We could not accept this letter. Please reload the page and send it again.');
     }
-    if (token === 'fast') {
-      throw new ValidationError('That was very quick. Please check your letter, then send it again.', {
-        letter: 'Take a moment to check your letter, then send it again.',
-      });
-    }
     const errors = new FieldErrors();
     const subject = input.subject.trim();
     const body = input.body.replace(/\r\n/g, '\n').trim();
@@ -111,7 +106,14 @@ export class LetterService {
     else if (!isEmail(email)) errors.add('email', 'That does not look like an email address.');
     if (!input.consentPublish)
       errors.add('consentPublish', 'We can only answer letters we may publish and edit.');
+    // What needs changing first; the clock only once the letter is otherwise ready (a letter pasted
+    // in at once is sent again a moment later, as it was).
     errors.throwIfAny();
+    if (token === 'fast') {
+      throw new ValidationError('That was very quick. Please check your letter, then send it again.', {
+        letter: 'Take a moment to check your letter, then send it again.',
+      });
+    }
 
     // Checked and counted in one step, so letters sent at once cannot all slip under the limit.
     // Per address block (an IPv6 /64 is one writer), not per address: rotating within it is no way round.

@@ -85,6 +85,20 @@ describe('asking a question', () => {
       'That was very quick. Please check your letter, then send it again.',
     );
     expect(cheerio.load(fast.text)('#field-letter').text()).toBe(good.letter);
+    // Fast and incomplete: what needs changing is said first (the clock would only hide it).
+    const { formToken: another } = await form();
+    const incomplete = cheerio.load(
+      (
+        await request(app)
+          .post('/ask')
+          .type('form')
+          .send({ _csrf: guestForm(), ...good, email: '', consentPublish: '', formToken: another })
+          .expect(400)
+      ).text,
+    );
+    expect(incomplete('#error-email').text()).toContain('Give an email address');
+    expect(incomplete('#error-consentPublish').text()).toBeTruthy();
+    expect(incomplete('#error-letter')).toHaveLength(0);
     clock += 5000;
     await request(app)
       .post('/ask')

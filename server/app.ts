@@ -11,6 +11,7 @@ import { errorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { memoryServed } from './middleware/memory-served.js';
+import { setDisplayZone } from './lib/display-zone.js';
 import { requireDatabase } from './middleware/require-database.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { assetUrl, HASHED_ASSET } from './rendering/assets.js';
@@ -114,6 +115,11 @@ export function createApp(deps: AppDeps): Express {
   const fragments = deps.fragments ?? new ThreadFragments(renderer);
   const pageCache = deps.pageCache ?? new PageCache(config.pageCacheSize, config.pageCacheSeconds * 1000);
   invalidateOnEvents(services.events, pageCache);
+  // Times are shown on the site's clocks, and move with them when an admin changes the zone.
+  setDisplayZone(config.siteTimeZone);
+  services.events.on('settings.changed', ({ keys }) => {
+    if (keys.includes('siteTimeZone')) setDisplayZone(config.siteTimeZone);
+  });
   const { session, passport, store } = deps.webAuth ?? createWebAuth({ config, users: services.users });
 
   const app = express();

@@ -4,7 +4,7 @@
  */
 
 /** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
-function offsetAt(instant: number, timeZone: string): number {
+export function offsetAt(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

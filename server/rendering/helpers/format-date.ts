@@ -1,4 +1,7 @@
-// {{formatDate date}} → "November 25, 2026 at 3:04 pm"; {{formatDate date "date"}} → "November 25, 2026" (UTC)
+import { onDisplayClock } from '../../lib/display-zone.js';
+
+// {{formatDate date}} → "November 25, 2026 at 3:04 pm"; {{formatDate date "date"}} → "November 25, 2026",
+// on the site's clocks (SITE_TIME_ZONE).
 const MONTHS = [
   'January',
   'February',
@@ -17,8 +20,9 @@ const MONTHS = [
 // Formatted by hand: it runs for every comment on a page, and Intl.DateTimeFormat is ten times slower.
 export function formatDate(value: unknown, ...rest: unknown[]): string {
   if (value === null || value === undefined) return '';
-  const date = value instanceof Date ? value : new Date(String(value));
-  if (Number.isNaN(date.getTime())) throw new Error(`formatDate: not a date: ${String(value)}`);
+  const instant = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(instant.getTime())) throw new Error(`formatDate: not a date: ${String(value)}`);
+  const date = onDisplayClock(instant);
   const style = rest.length > 1 ? rest[0] : 'datetime';
   const day = `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
   if (style === 'date') return day;

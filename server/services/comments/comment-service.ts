@@ -106,7 +106,8 @@ export class CommentService {
 
   /** Settings changed: threads in memory were nested to the depth in force when they were read. */
   onSettingsChanged({ keys }: { keys: string[] }): void {
-    if (keys.includes('commentsMaxDepth')) this.cache.clear();
+    // Threads read before are rendered (and kept) nested to the old depth, or with times on the old clocks.
+    if (keys.includes('commentsMaxDepth') || keys.includes('siteTimeZone')) this.cache.clear();
   }
 
   /**

@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { AuditEntryModel } from '../../../models/audit-entry';
 import { SettingsRevisionModel } from '../../../models/settings-revision';
-import { buildPost } from '../../fixtures/factories';
+import { buildPost, postComment } from '../../fixtures/factories';
 import { buildUser, signIn } from '../../fixtures/users';
 import { buildTestApp, guestForm } from '../../setup/app';
 import { startServerProcess } from '../../setup/server-process';
@@ -102,6 +102,51 @@ describe('settings page: rules changed without a restart', () => {
     expect(log('.audit-changes li').first().text()).toBe('Site title: Env Title → The Workplace Desk');
     const csv = await agent.get('/admin/audit.csv?action=settings.update').expect(200);
     expect(csv.text).toContain('Site title: Env Title → The Workplace Desk; Guests may comment: yes → no');
+  });
+
+  it('shows times on the site’s clocks, moving them at once when an admin changes the time zone', async () => {
+    const post = await buildPost();
+    // By an account: an earlier test here stopped guests commenting.
+    const owl = await buildUser(services);
+    const comment = await postComment(services, post, { body: 'Posted late.' }, { user: owl });
+    const at = new Date(comment.createdAt);
+    /** "December 7, 2026 at 11:54 pm" on the clocks of `timeZone`, as Intl writes it. */
+    const on = (timeZone: string) => {
+      const part = (options: Intl.DateTimeFormatOptions) =>
+        new Intl.DateTimeFormat('en-US', { timeZone, ...options }).format(at);
+      const time = part({ hour: 'numeric', minute: '2-digit', hour12: true })
+        .replace(' AM', ' am')
+        .replace(' PM', ' pm');
+      return `${part({ month: 'long', day: 'numeric', year: 'numeric' })} at ${time}`;
+    };
+    const timeOf = async () =>
+      cheerio
+        .load((await request(app).get(`/posts/${post.slug}`).expect(200)).text)(
+          `#comment-${comment._id} .comment__time time`,
+        )
+        .text();
+    expect(await timeOf()).toBe(on('UTC'));
+    const admin = await buildUser(services, 'admin');
+    const { agent } = await signIn(app, admin.username);
+    const form = settingsFormOf((await agent.get('/admin/settings').expect(200)).text);
+    try {
+      await agent
+        .post('/admin/settings')
+        .type('form')
+        .send({ ...form, siteTimeZone: 'Asia/Kolkata' })
+        .expect(303);
+      // The cached page and the kept thread are dropped: the same comment, on Kolkata's clocks.
+      expect(await timeOf()).toBe(on('Asia/Kolkata'));
+      expect(on('Asia/Kolkata')).not.toBe(on('UTC'));
+    } finally {
+      const again = settingsFormOf((await agent.get('/admin/settings').expect(200)).text);
+      await agent
+        .post('/admin/settings')
+        .type('form')
+        .send({ ...again, siteTimeZone: 'UTC' })
+        .expect(303);
+    }
+    expect(await timeOf()).toBe(on('UTC'));
   });
 
   it('refuses a save made from a form another admin saved over, keeping the other save', async () => {

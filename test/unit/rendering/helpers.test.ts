@@ -1,6 +1,7 @@
 import { auditHref } from '../../../server/rendering/helpers/audit-href';
 import { eq } from '../../../server/rendering/helpers/eq';
 import { formatDate } from '../../../server/rendering/helpers/format-date';
+import { setDisplayZone } from '../../../server/lib/display-zone';
 import { isoDate } from '../../../server/rendering/helpers/iso-date';
 import { percent } from '../../../server/rendering/helpers/percent';
 import { pluralize } from '../../../server/rendering/helpers/pluralize';
@@ -16,6 +17,24 @@ describe('helpers', () => {
     expect(formatDate(null, options)).toBe('');
     expect(() => formatDate('not a date', options)).toThrow(/not a date/);
     expect(() => formatDate(new Date(), 'fancy', options)).toThrow(/unknown style/);
+  });
+
+  it('formatDate shows times on the site’s clocks (SITE_TIME_ZONE), summer and winter', () => {
+    setDisplayZone('America/New_York');
+    try {
+      // 4:54 am in London is the evening before in New York (UTC−5 in December, −4 in July).
+      expect(formatDate(new Date('2026-12-08T04:54:00Z'), options)).toBe('December 7, 2026 at 11:54 pm');
+      expect(formatDate(new Date('2026-07-04T16:30:00Z'), options)).toBe('July 4, 2026 at 12:30 pm');
+      expect(formatDate(new Date('2026-12-08T04:54:00Z'), 'date', options)).toBe('December 7, 2026');
+      // The night the clocks go back (November 1, 2026, 2:00 → 1:00): both 1:30s are shown as such.
+      expect(formatDate(new Date('2026-11-01T05:30:00Z'), options)).toBe('November 1, 2026 at 1:30 am');
+      expect(formatDate(new Date('2026-11-01T06:30:00Z'), options)).toBe('November 1, 2026 at 1:30 am');
+      setDisplayZone('Asia/Kolkata'); // half an hour off the hour
+      expect(formatDate(new Date('2026-12-08T04:54:00Z'), options)).toBe('December 8, 2026 at 10:24 am');
+    } finally {
+      setDisplayZone('UTC');
+    }
+    expect(formatDate(new Date('2026-12-08T04:54:00Z'), options)).toBe('December 8, 2026 at 4:54 am');
   });
 
   it('isoDate, pluralize and eq', () => {

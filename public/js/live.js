@@ -243,8 +243,11 @@
   });
   socket.on('presence', function (event) {
     if (!readersEl || typeof event.readers !== 'number') return;
-    readersEl.hidden = event.readers < 2;
-    readersEl.textContent = event.readers + ' people are reading this now';
+    // The count includes this reader: alone, nothing is said.
+    var others = event.readers - 1;
+    readersEl.hidden = others < 1;
+    readersEl.textContent =
+      others < 1 ? '' : 'You and ' + others + ' other reader' + (others === 1 ? '' : 's') + ' are reading this now';
   });
 
   // "Someone is replying…" under the comment being answered, for a few seconds.

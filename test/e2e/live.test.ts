@@ -19,7 +19,7 @@ describe('live replies in a real browser', () => {
 
     await writer.goto(`${live.server.url}/posts/${post.slug}`);
     await watcher.waitForSelector('[data-readers]:not([hidden])');
-    expect(await watcher.textContent('[data-readers]')).toBe('2 people are reading this now');
+    expect(await watcher.textContent('[data-readers]')).toBe('You and 1 other reader are reading this now');
 
     await writer.click(`#comment-${second._id} .comment__reply`);
     await writer.fill('#field-name', 'Writer Wes');

@@ -98,7 +98,9 @@ export class SanctionService {
     if (emailBan) {
       throw new ForbiddenError(`This email address may not comment here ${describe(emailBan)}.`, 'banned');
     }
-    if (block)
+    // An address is shared (an office, a carrier): its block stops guests, and accounts made after
+    // it (the blocked writer registering to get round it), not readers who had an account before.
+    if (block && (!who.userId || accountMadeAfter(who.userId, block)))
       throw new ForbiddenError(`Comments from your network are blocked ${describe(block)}.`, 'blocked');
   }
 
@@ -192,4 +194,11 @@ async function withLabels(bans: Ban[]): Promise<Ban[]> {
   return bans.map((b) =>
     b.label ? b : { ...b, label: names.get(b.value) ?? (b.kind === 'user' ? '[gone]' : b.value) },
   );
+}
+
+/** Whether the account was made after the sanction (an account's id says when it was made). */
+function accountMadeAfter(userId: string, ban: Ban): boolean {
+  if (!Types.ObjectId.isValid(userId)) return true;
+  const made = new Types.ObjectId(userId).getTimestamp().getTime();
+  return made >= new Date(ban.createdAt ?? 0).getTime() - 1000;
 }

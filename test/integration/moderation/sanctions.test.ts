@@ -1,3 +1,4 @@
+import { BanModel } from '../../../models/ban';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { AuditEntryModel } from '../../../models/audit-entry';
@@ -114,6 +115,32 @@ describe('sanctions', () => {
       .send({ _csrf: guestForm(), name: 'New Name', body: 'new me' })
       .expect(403);
     expect(cheerio.load(blocked.text)('#respond .form-errors p').first().text()).toBe(
+      'Comments from your network are blocked permanently (evading).',
+    );
+    // The address is shared (an office): readers with an account from before the block still
+    // comment; an account made after it (the blocked writer registering) is refused too.
+    const block = await BanModel.findOne({ kind: 'ip' }).sort({ _id: -1 }).lean();
+    const setBlockMade = async (at: number) => {
+      await BanModel.collection.updateOne({ _id: block!._id }, { $set: { createdAt: new Date(at) } });
+      services.sanctions.forget();
+    };
+    const colleague = await buildUser(services);
+    await setBlockMade(Date.now() + 60000);
+    const before = await signIn(app, colleague.username);
+    await before.agent
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ _csrf: before.csrf, body: 'I was here before the troll.' })
+      .expect(303);
+    await setBlockMade(Date.now() - 60000);
+    const dodger = await buildUser(services);
+    const after = await signIn(app, dodger.username);
+    const dodged = await after.agent
+      .post(`/posts/${post.slug}/comments`)
+      .type('form')
+      .send({ _csrf: after.csrf, body: 'new account, same me' })
+      .expect(403);
+    expect(cheerio.load(dodged.text)('#respond .form-errors p').first().text()).toBe(
       'Comments from your network are blocked permanently (evading).',
     );
     const sanctionsPage = (await mod.agent.get('/moderation/sanctions')).text;

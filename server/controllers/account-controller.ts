@@ -19,7 +19,10 @@ const ROLE_WORDS: Record<string, string> = {
 /** Profiles, the admin's user list, and authors editing or deleting their own comments. */
 // eslint-disable-next-line max-lines-per-function -- a factory of route handlers: each handler inside is its own function, measured on its own
 export function accountController(
-  services: Pick<Services, 'ownComments' | 'comments' | 'posts' | 'users' | 'accounts' | 'inbox' | 'warnings'>,
+  services: Pick<
+    Services,
+    'ownComments' | 'comments' | 'posts' | 'users' | 'accounts' | 'inbox' | 'warnings'
+  >,
   config: Pick<Config, 'sessionSecret'>,
 ) {
   const NOTICES: Record<string, string> = {
@@ -60,6 +63,22 @@ export function accountController(
         values: { email: field(req.body, 'email'), username: field(req.body, 'username') },
       });
     }
+  }
+
+  async function renderUsers(req: Request, res: Response, refused = ''): Promise<void> {
+    const name = typeof req.query.name === 'string' ? req.query.name.slice(0, 100) : '';
+    const before = typeof req.query.before === 'string' ? req.query.before : '';
+    const list = await services.users.list({ name, before });
+    res.render('admin/users', {
+      title: 'Users',
+      ...list,
+      name,
+      searched: Boolean(name.trim()),
+      notice: typeof req.query.saved === 'string' ? req.query.saved.slice(0, 200) : '',
+      refused,
+      olderHref: list.older ? `/admin/users?before=${list.older}` : '',
+      newestHref: before ? '/admin/users' : '',
+    });
   }
 
   return {
@@ -189,31 +208,31 @@ export function accountController(
 
     /** GET /admin/users?name=&before=&saved=: staff, then every account a page at a time, or the one a name finds. */
     users: (async (req, res) => {
-      const name = typeof req.query.name === 'string' ? req.query.name.slice(0, 100) : '';
-      const before = typeof req.query.before === 'string' ? req.query.before : '';
-      const list = await services.users.list({ name, before });
-      res.render('admin/users', {
-        title: 'Users',
-        ...list,
-        name,
-        searched: Boolean(name.trim()),
-        notice: typeof req.query.saved === 'string' ? req.query.saved.slice(0, 200) : '',
-        olderHref: list.older ? `/admin/users?before=${list.older}` : '',
-        newestHref: before ? '/admin/users' : '',
-      });
+      await renderUsers(req, res);
     }) satisfies RequestHandler,
 
-    /** POST /admin/users/:id/role: back to the list, saying what changed. */
+    /** POST /admin/users/:id/role: back to the list, saying what changed; refused, the list with why. */
     setRole: (async (req, res) => {
-      const user = await services.users.setRole(req.user!, pathParam(req, 'id'), field(req.body, 'role'));
-      const saved = `${user.username} is now ${ROLE_WORDS[user.role]}.`;
-      res.redirect(303, `/admin/users?saved=${encodeURIComponent(saved)}`);
+      try {
+        const user = await services.users.setRole(req.user!, pathParam(req, 'id'), field(req.body, 'role'));
+        const saved = `${user.username} is now ${ROLE_WORDS[user.role]}.`;
+        res.redirect(303, `/admin/users?saved=${encodeURIComponent(saved)}`);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        res.status(400);
+        await renderUsers(req, res, [err.message, ...Object.values(err.details ?? {})].join(' '));
+      }
     }) satisfies RequestHandler,
 
     /** GET /comments/:id/delete: asks first. */
     deleteForm: (async (req, res) => {
       const comment = await services.ownComments.forEditing(req.user!, pathParam(req, 'id'));
-      res.render('comments/delete', { title: 'Delete your comment', comment });
+      const post = await services.posts.getById(String(comment.post));
+      res.render('comments/delete', {
+        title: 'Delete your comment',
+        comment,
+        backHref: `/posts/${post.slug}/comments/${String(comment._id)}`,
+      });
     }) satisfies RequestHandler,
 
     /**

@@ -145,11 +145,16 @@ describe('CSRF, roles and names', () => {
         .type('form')
         .send({ _csrf: csrf, role: 'emperor' })
         .expect(400);
-      await agent
+      const selfDemoted = await agent
         .post(`/admin/users/${admin.id}/role`)
         .type('form')
         .send({ _csrf: csrf, role: 'commenter' })
         .expect(400);
+      // The list again, with why, not an error page.
+      expect(cheerio.load(selfDemoted.text)('.form-errors').text()).toContain(
+        'You cannot remove your own admin role.',
+      );
+      expect(cheerio.load(selfDemoted.text)('h1').text()).toBe('Users');
       expect((await UserModel.findById(admin.id).lean())?.role).toBe('admin');
     });
   });

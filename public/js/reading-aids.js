@@ -181,10 +181,25 @@
 
   // ---- New since the last visit ------------------------------------------------------------
   var visitKey = 'visit:' + postId;
-  var previous = tab && tab.getItem(visitKey + ':previous');
+  // One reading of the post (paging through it, following links within it) keeps one "since": the
+  // visit before it began. Arriving from anywhere else begins a new one, in this tab too (a reader
+  // who went to the home page and came back sees what was posted meanwhile).
+  var withinPost = false;
+  try {
+    var from = new URL(document.referrer);
+    withinPost =
+      from.origin === window.location.origin &&
+      (from.pathname === '/posts/' + slug || from.pathname.indexOf('/posts/' + slug + '/') === 0);
+  } catch {
+    withinPost = false; // no referrer: typed, bookmarked, opened from mail
+  }
+  var previous = withinPost && tab ? tab.getItem(visitKey + ':previous') : null;
   if (previous === null || previous === undefined) {
     previous = section.getAttribute('data-last-visit') || (local && local.getItem(visitKey)) || '';
-    if (tab) tab.setItem(visitKey + ':previous', previous);
+    if (tab) {
+      tab.setItem(visitKey + ':previous', previous);
+      tab.removeItem(visitKey + ':at');
+    }
   }
   if (local) local.setItem(visitKey, new Date().toISOString());
   if (!previous) return; // a first visit: nothing is new yet

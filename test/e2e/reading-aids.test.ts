@@ -111,6 +111,35 @@ describe('reading a big thread: new since the last visit, and collapsing subthre
     await phone.context.close();
   });
 
+  it('marks what was posted while a reader went elsewhere in the same tab, and keeps one "since" while paging', async () => {
+    const post = await buildPost();
+    for (let i = 1; i <= 6; i += 1)
+      await postComment(test.services, post, { name: `Root ${i}`, body: `Root ${i}.` });
+    const context = await live.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${live.server.url}/posts/${post.slug}`); // a first visit: nothing new
+    await page.locator('.reading-bar').waitFor({ state: 'attached' });
+    expect(await page.locator('.comment--new').count()).toBe(0);
+    await page.goto(`${live.server.url}/`); // to the home page, in the same tab
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const meanwhile = await postComment(test.services, post, {
+      name: 'Meanwhile Mo',
+      body: 'Posted meanwhile.',
+    });
+    // Back through the home page's link (seen before: nothing marked, for the rest of the tab's life).
+    await Promise.all([page.waitForNavigation(), page.click(`a[href="/posts/${post.slug}"]`)]);
+    await page.locator('.reading-bar__status', { hasText: '1 new comment since your last visit.' }).waitFor();
+    // Paging within the post keeps the same "since": on page 2, the comment is marked.
+    await Promise.all([page.waitForNavigation(), page.click('a[rel=next]')]);
+    await page.locator('.reading-bar__status', { hasText: '1 new comment since your last visit.' }).waitFor();
+    expect(
+      await page
+        .locator(`#comment-${String(meanwhile._id)}`)
+        .evaluate((el) => el.classList.contains('comment--new')),
+    ).toBe(true);
+    await context.close();
+  });
+
   it('jumps from a "replying to" line to the parent, and back to the reply', async () => {
     const post = await buildPost();
     let parent = await postComment(test.services, post, { name: 'Level 0', body: 'Top.' });

@@ -6,6 +6,7 @@
 // newest builds are kept, older ones deleted.
 import { spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -56,6 +57,10 @@ if (result.status !== 0) {
   say('the TypeScript did not compile (errors above); dist still points at the last good build.');
   process.exit(result.status ?? 1);
 }
+// The templates and static files go with the code that uses them: a process started from this build
+// never meets templates that need newer code (a checkout updated under a running site).
+for (const folder of ['views', 'public'])
+  cpSync(path.join(root, folder), path.join(out, folder), { recursive: true });
 writeFileSync(path.join(out, 'BUILD'), `${new Date().toISOString()}\n`);
 
 // An older checkout's dist was a plain folder: set it aside as a build of its own.

@@ -16,18 +16,22 @@ if (!existsSync(path.join(root, 'dist', 'server', 'index.js'))) {
 if (!existsSync(stamp)) process.exit(0); // an image's build: no sources to compare with
 
 const built = statSync(stamp).mtimeMs;
-function newer(dir) {
+function newer(dir, counts) {
   if (!existsSync(dir)) return null;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      const found = newer(file);
+      const found = newer(file, counts);
       if (found) return found;
-    } else if (entry.name.endsWith('.ts') && statSync(file).mtimeMs > built) return file;
+    } else if (counts(entry.name) && statSync(file).mtimeMs > built) return file;
   }
   return null;
 }
-const changed = ['server', 'models', 'scripts'].map((d) => newer(path.join(root, d))).find(Boolean);
+// The code, and the templates and files each build keeps a copy of.
+const changed = [
+  ...['server', 'models', 'scripts'].map((d) => newer(path.join(root, d), (name) => name.endsWith('.ts'))),
+  ...['views', 'public'].map((d) => newer(path.join(root, d), () => true)),
+].find(Boolean);
 if (changed) {
   process.stderr.write(
     `[start] ${path.relative(root, changed)} changed after the last build: this runs the last build. ` +

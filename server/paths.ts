@@ -12,6 +12,16 @@ function findRoot(start: string): string {
   return dir;
 }
 
+/**
+ * A folder of the build this code belongs to, when the build has its own copy (`npm run build`
+ * copies views/ and public/ into it: a process keeps the templates and files of the code it runs,
+ * whatever a later checkout or build changes); else the project's (from source, in an image).
+ */
+function ofThisBuild(name: string): string {
+  const own = path.join(__dirname, '..', name);
+  return existsSync(own) ? own : path.join(ROOT_DIR, name);
+}
+
 export const ROOT_DIR = findRoot(__dirname);
-export const VIEWS_DIR = path.join(ROOT_DIR, 'views');
-export const PUBLIC_DIR = path.join(ROOT_DIR, 'public');
+export const VIEWS_DIR = ofThisBuild('views');
+export const PUBLIC_DIR = ofThisBuild('public');

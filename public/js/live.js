@@ -247,7 +247,9 @@
     var others = event.readers - 1;
     readersEl.hidden = others < 1;
     readersEl.textContent =
-      others < 1 ? '' : 'You and ' + others + ' other reader' + (others === 1 ? '' : 's') + ' are reading this now';
+      others < 1
+        ? ''
+        : 'You and ' + others + ' other reader' + (others === 1 ? '' : 's') + ' are reading this now';
   });
 
   // "Someone is replying…" under the comment being answered, for a few seconds.

@@ -46,7 +46,11 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
       const reference = pathParam(req, 'reference');
       if (!/^Q-[0-9A-F]{6}$/.test(reference)) throw new ValidationError('That is not a letter reference.');
       // The script forgets the draft the letter was written in: it is sent.
-      res.render('ask/sent', { title: 'Thank you for your letter', reference, scripts: ['/js/letter-box.js'] });
+      res.render('ask/sent', {
+        title: 'Thank you for your letter',
+        reference,
+        scripts: ['/js/letter-box.js'],
+      });
     }) satisfies RequestHandler,
 
     /** GET /editor/letters?status=&q= */

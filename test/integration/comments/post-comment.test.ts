@@ -108,7 +108,9 @@ describe('posting comments', () => {
         .type('form')
         .send({ _csrf: guestForm(), name: 'Late', body: 'Am I too late?' })
         .expect(403);
-      expect(cheerio.load(res.text)('#respond .form-errors p').first().text()).toBe('Comments are closed on this post.');
+      expect(cheerio.load(res.text)('#respond .form-errors p').first().text()).toBe(
+        'Comments are closed on this post.',
+      );
       expect(await CommentModel.countDocuments({ post: post._id })).toBe(0);
     });
 

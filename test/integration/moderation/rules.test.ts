@@ -162,7 +162,9 @@ describe('publication rules', () => {
   it('closes comments by itself AUTO_CLOSE_DAYS after publishing', async () => {
     const p = await buildPost({ publishedAt: new Date(clock - 31 * 86400000) });
     const res = await post('Too late?', {}, p.slug).expect(403);
-    expect(cheerio.load(res.text)('#respond .form-errors p').first().text()).toBe('Comments are closed on this post.');
+    expect(cheerio.load(res.text)('#respond .form-errors p').first().text()).toBe(
+      'Comments are closed on this post.',
+    );
     const page = cheerio.load((await request(app).get(`/posts/${p.slug}`)).text);
     expect(page('.comments-closed').text()).toBe('Comments are closed.');
   });

@@ -9,7 +9,7 @@ import type { Config } from './config/index.js';
 import type { DatabaseHealth } from './db/connection.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
-import { requestLogger } from './middleware/request-logger.js';
+import { carriesSecret, requestLogger } from './middleware/request-logger.js';
 import { memoryServed } from './middleware/memory-served.js';
 import { setDisplayZone } from './lib/display-zone.js';
 import { requireDatabase } from './middleware/require-database.js';
@@ -19,7 +19,7 @@ import { createRenderer, type Renderer } from './rendering/engine.js';
 import { ThreadFragments } from './rendering/thread-fragments.js';
 import { PageCache } from './rendering/page-cache.js';
 import { invalidateOnEvents } from './rendering/page-invalidation.js';
-import { sharedPages } from './middleware/shared-pages.js';
+import { hasSession, sharedPages } from './middleware/shared-pages.js';
 import { readerPages } from './middleware/reader-pages.js';
 import { ReaderChrome, type FramedReader } from './rendering/reader-chrome.js';
 import type { PostFrame } from './rendering/post-frame.js';
@@ -197,7 +197,11 @@ export function createApp(deps: AppDeps): Express {
   // Flat bodies only (extended: false): no nested objects from forms. The editor's forms hold the
   // longest texts: an answer in Cyrillic or Greek within its limit is over a megabyte as a form.
   // Everything else (comments, letters, settings) fits in 256 kB at its limits.
-  app.use('/editor', express.urlencoded({ extended: false, limit: EDITOR_BODY_LIMIT, parameterLimit: 100 }));
+  // Only with a session (staff are signed in): a request without one gets the 256 kB bound.
+  const editorBodies = express.urlencoded({ extended: false, limit: EDITOR_BODY_LIMIT, parameterLimit: 100 });
+  app.use('/editor', (req, res, next) =>
+    hasSession(req, SESSION_COOKIE) ? editorBodies(req, res, next) : next(),
+  );
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb', strict: true }));
   // Before sessions and CSRF: a mail program's one-click unsubscribe has neither (RFC 8058).
@@ -210,7 +214,11 @@ export function createApp(deps: AppDeps): Express {
     // Staff pages (queues, the letters inbox, the audit log, lists of posts and users) use the width.
     res.locals.wide = /^\/(moderation|editor|admin)(\/|$)/.test(req.path);
     // Sign in and Register in the header come back here (not from the sign-in pages themselves).
-    const away = req.originalUrl !== '/' && !/^\/(login|register|forgot|reset)(\/|$)/.test(req.path);
+    // Nor from a page whose address is a secret mailed to one reader (it would travel in ?next=).
+    const away =
+      req.originalUrl !== '/' &&
+      !/^\/(login|register|forgot|reset)(\/|$)/.test(req.path) &&
+      !carriesSecret(req.path);
     if (!req.user && req.method === 'GET' && away) {
       res.locals.returnTo = encodeURIComponent(req.originalUrl);
     }
@@ -227,7 +235,7 @@ export function createApp(deps: AppDeps): Express {
         const counts = await services.moderation.counts();
         res.locals.queueCounts = { ...counts, any: Boolean(counts.pending || counts.reported) };
       }
-      res.locals.currentPath = req.originalUrl;
+      res.locals.currentPath = carriesSecret(req.path) ? '/' : req.originalUrl;
       res.locals.unreadReplies = unread >= UNREAD_SHOWN_UP_TO ? `${UNREAD_SHOWN_UP_TO - 1}+` : unread;
     }
     next();

@@ -2,14 +2,17 @@
  * Nothing a letter writer types is lost, as with comments (comment-box.js):
  * - the letter box counts as they type and says plainly when the text is over the limit (no silent
  *   cut: the box has no maxlength), and a letter over it is not sent;
- * - the form is kept as a draft in this browser, restored after leaving the page, a reload or a
- *   closed tab, and forgotten once the letter is sent (the thank-you page).
+ * - the form is kept as a draft in this browser for a day, restored after leaving the page, a
+ *   reload or a closed tab, and forgotten once the letter is sent (the thank-you page). Its email
+ *   address is not kept (a shared computer's next reader should not find it), and a draft older than
+ *   a day is dropped: a letter about one's partner does not wait on the family computer.
  * Without this file the form still works; the server checks the limit and sends the text back.
  */
 (function () {
   'use strict';
 
   var KEY = 'letter-draft';
+  var KEEP_MS = 24 * 3600 * 1000;
   var store = (function () {
     try {
       localStorage.setItem('letter-draft:probe', '1');
@@ -29,7 +32,7 @@
   var letter = form.querySelector('textarea[name="letter"]');
   var counter = form.querySelector('[data-counter]');
   var limit = Number(letter.getAttribute('data-limit')) || 8000;
-  var FIELDS = ['subject', 'letter', 'pseudonym', 'email'];
+  var FIELDS = ['subject', 'letter', 'pseudonym'];
   var BOXES = ['consentPublish', 'wantsAnonymized'];
 
   function count() {
@@ -44,7 +47,7 @@
 
   function save() {
     if (!store) return;
-    var draft = {};
+    var draft = { savedAt: Date.now() };
     FIELDS.forEach(function (name) {
       draft[name] = form.elements[name].value;
     });
@@ -69,6 +72,10 @@
       draft = JSON.parse(store.getItem(KEY) || 'null');
     } catch {
       draft = null;
+    }
+    if (draft && !(Date.now() - Number(draft.savedAt) < KEEP_MS)) {
+      store.removeItem(KEY);
+      return;
     }
     if (!empty || !draft) return;
     FIELDS.forEach(function (name) {

@@ -12,9 +12,16 @@ let zone = 'UTC';
 const offsets = new RecentMap<number, number>(20000);
 const QUARTER_HOUR = 15 * 60000;
 
+/** Sets the zone; one this Node does not know (a hand-edited or restored setting) shows UTC instead. */
 export function setDisplayZone(timeZone: string): void {
-  if (timeZone === zone) return;
-  zone = timeZone;
+  let known = timeZone;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone }).format(0);
+  } catch {
+    known = 'UTC';
+  }
+  if (known === zone) return;
+  zone = known;
   offsets.clear();
 }
 

@@ -10,17 +10,36 @@ import type { Logger } from 'pino';
  * `:token`). Headers (cookies, tokens) are redacted by the logger itself (server/logger.ts).
  */
 const SECRET_IN_PATH = [
-  /^(\/reset\/)[^/?#]+/,
-  /^(\/account\/email\/)(?!resend(?:[/?#]|$))[^/?#]+/,
-  /^(\/unsubscribe\/)[^/?#]+/,
-  /^(\/notify\/confirm\/)[^/?#]+/,
-  /^(\/posts\/[^/?#]+\/letter-writer\/)[^/?#]+/,
+  /^(\/reset\/)[^/?#]+/i,
+  /^(\/account\/email\/)(?!resend(?:[/?#]|$))[^/?#]+/i,
+  /^(\/unsubscribe\/)[^/?#]+/i,
+  /^(\/notify\/confirm\/)[^/?#]+/i,
+  /^(\/posts\/[^/?#]+\/letter-writer\/)[^/?#]+/i,
 ];
 
-/** The address as the log may keep it: a secret in its path replaced by "[redacted]". */
+/** Whether an address (a path) carries a secret mailed to one person. */
+export function carriesSecret(url: string): boolean {
+  return SECRET_IN_PATH.some((pattern) => pattern.test(url));
+}
+
+/**
+ * The address as the log may keep it: a secret in its path replaced by "[redacted]", and so is a
+ * whole address passed in its query (`?next=` after signing in, `?back=`), when that one has one.
+ */
 export function loggableUrl(url: string): string {
-  for (const pattern of SECRET_IN_PATH) if (pattern.test(url)) return url.replace(pattern, '$1[redacted]');
-  return url;
+  let clean = url;
+  for (const pattern of SECRET_IN_PATH) clean = clean.replace(pattern, '$1[redacted]');
+  const query = clean.indexOf('?');
+  if (query < 0) return clean;
+  const params = new URLSearchParams(clean.slice(query + 1));
+  let changed = false;
+  for (const [name, value] of params) {
+    if (value.startsWith('/') && carriesSecret(value)) {
+      params.set(name, loggableUrl(value));
+      changed = true;
+    }
+  }
+  return changed ? `${clean.slice(0, query)}?${params}` : clean;
 }
 
 /** A Referer as the log may keep it: a page of ours with a secret in its path is redacted too. */
@@ -50,6 +69,14 @@ export function requestLogger(logger: Logger) {
       return id;
     },
     serializers: {
+      // A redirect to an address with a secret (an old post address's letter-writer link, back
+      // after signing in) says it in Location.
+      res(res: { headers?: Record<string, unknown> }) {
+        const location = res.headers?.location;
+        if (typeof location === 'string' && location !== loggableUrl(location))
+          res.headers = { ...res.headers, location: loggableUrl(location) };
+        return res;
+      },
       req(req: LoggedRequest) {
         req.url = loggableUrl(req.url);
         if (req.params?.token) req.params = { ...req.params, token: '[redacted]' };

@@ -45,7 +45,7 @@ export function keptHeaders(res: ServerResponse): Record<string, string | string
 }
 
 /** Whether the request carries the session cookie, read by the parser express-session uses. */
-function hasSession(req: IncomingMessage, cookieName: string): boolean {
+export function hasSession(req: IncomingMessage, cookieName: string): boolean {
   const header = req.headers.cookie;
   return typeof header === 'string' && header !== '' && parseCookies(header)[cookieName] !== undefined;
 }

@@ -101,7 +101,11 @@ export class SanctionService {
     // An address is shared (an office, a carrier): its block stops guests, and accounts made after
     // it (the blocked writer registering to get round it), not readers who had an account before.
     if (block && (!who.userId || accountMadeAfter(who.userId, block)))
-      throw new ForbiddenError(`Comments from your network are blocked ${describe(block)}.`, 'blocked');
+      // Without the moderator's reason: everyone on that network reads this, not only its writer.
+      throw new ForbiddenError(
+        `Comments from your network are blocked ${describe({ ...block, reason: '' })}.`,
+        'blocked',
+      );
   }
 
   /** Suspends for `days` days, or bans when days is 0. */

@@ -115,7 +115,7 @@ describe('sanctions', () => {
       .send({ _csrf: guestForm(), name: 'New Name', body: 'new me' })
       .expect(403);
     expect(cheerio.load(blocked.text)('#respond .form-errors p').first().text()).toBe(
-      'Comments from your network are blocked permanently (evading).',
+      'Comments from your network are blocked permanently.',
     );
     // The address is shared (an office): readers with an account from before the block still
     // comment; an account made after it (the blocked writer registering) is refused too.
@@ -141,7 +141,7 @@ describe('sanctions', () => {
       .send({ _csrf: after.csrf, body: 'new account, same me' })
       .expect(403);
     expect(cheerio.load(dodged.text)('#respond .form-errors p').first().text()).toBe(
-      'Comments from your network are blocked permanently (evading).',
+      'Comments from your network are blocked permanently.',
     );
     const sanctionsPage = (await mod.agent.get('/moderation/sanctions')).text;
     expect(sanctionsPage).not.toContain('127.0.0.1');

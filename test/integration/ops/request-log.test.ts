@@ -6,6 +6,9 @@ import { createLogger } from '../../../server/logger';
 import { mongooseHealth } from '../../../server/db/connection';
 import { loggableUrl } from '../../../server/middleware/request-logger';
 import { buildUser, signIn } from '../../fixtures/users';
+import { buildPost } from '../../fixtures/factories';
+import { LegacyUrlModel } from '../../../models/legacy-url';
+import { PostModel } from '../../../models/post';
 import { buildTestApp } from '../../setup/app';
 import { ROOT } from '../../setup/paths';
 
@@ -67,6 +70,12 @@ describe('the request log', () => {
       expect(loggableUrl(`${url}?next=%2F`)).toMatch(/\[redacted\]\?next=%2F$/);
     }
     expect(loggableUrl('/account/email/resend')).toBe('/account/email/resend');
+    // However it is spelled (routes match case-insensitively), and inside another address's query.
+    expect(loggableUrl(`/Reset/${secret}`)).not.toContain(secret);
+    expect(loggableUrl(`/login?next=${encodeURIComponent(`/account/email/${secret}`)}`)).not.toContain(
+      secret,
+    );
+    expect(loggableUrl('/login?next=%2Fposts%2Fa-post')).toBe('/login?next=%2Fposts%2Fa-post');
     expect(loggableUrl('/posts/a-post?page=2')).toBe('/posts/a-post?page=2');
 
     // Through the app: the line a reset link's visit leaves.
@@ -75,6 +84,16 @@ describe('the request log', () => {
     // And the requests that page makes next, whose Referer is its address.
     await request(app).get('/login').set('Referer', `http://127.0.0.1/reset/${secret}`);
     expect(lines.some((line) => line.includes('/reset/[redacted]'))).toBe(true);
+    // The page such a link opens does not send its address on in "Sign in" (?next=) either.
+    const confirm = await request(app).get(`/account/email/${secret}`);
+    expect(confirm.text).not.toContain(encodeURIComponent(secret));
+    // A redirect's Location: an old post address's letter-writer link moved to the new address.
+    const post = await buildPost();
+    await PostModel.updateOne({ _id: post._id }, { $set: { slug: `${post.slug}-new` } });
+    await LegacyUrlModel.create({ _id: `/posts/${post.slug}`, post: post._id });
+    const moved = await request(app).get(`/posts/${post.slug}/letter-writer/${secret}`).expect(301);
+    expect(moved.headers.location).toContain(secret); // the reader's browser gets it…
+    expect(lines.some((line) => line.includes('letter-writer/[redacted]'))).toBe(true); // …the log does not
     expect(lines.join('\n')).not.toContain(secret);
   });
 });

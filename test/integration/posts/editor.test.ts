@@ -135,6 +135,12 @@ describe('post editor (editor role)', () => {
     const saved = await PostModel.findById(id).lean();
     expect(saved?.answerSource).toBe(answer);
     expect(saved?.letterSource).toBe(letter);
+    // Without a session, the editor's addresses keep the site's smaller bound too.
+    await request(app)
+      .post('/editor/posts')
+      .type('form')
+      .send({ answer: 'x'.repeat(300 * 1024) })
+      .expect(413);
     // The rest of the site keeps its smaller bound.
     await request(app)
       .post('/letters')

@@ -35,6 +35,10 @@ describe('helpers', () => {
       setDisplayZone('UTC');
     }
     expect(formatDate(new Date('2026-12-08T04:54:00Z'), options)).toBe('December 8, 2026 at 4:54 am');
+    // A zone this Node does not know (a restored or hand-edited setting): UTC, not a 500 on every page.
+    setDisplayZone('Mars/Olympus_Mons');
+    expect(formatDate(new Date('2026-12-08T04:54:00Z'), options)).toBe('December 8, 2026 at 4:54 am');
+    setDisplayZone('UTC');
   });
 
   it('isoDate, pluralize and eq', () => {

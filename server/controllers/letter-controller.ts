@@ -67,6 +67,7 @@ export function letterController(services: Pick<Services, 'posts' | 'letters'>) 
         newestHref: before ? here : undefined,
         q,
         statuses: LETTER_STATUSES.map((name) => ({ name, selected: name === status })),
+        anyStatus: status === 'any',
       });
     }) satisfies RequestHandler,
 

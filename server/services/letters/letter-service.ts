@@ -186,8 +186,10 @@ export class LetterService {
     if (filter.before && mongoose.Types.ObjectId.isValid(filter.before)) {
       query._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(filter.before) });
     }
+    // By default the letters still to deal with: archived ones only when asked for ("any" or by name).
     if (filter.status && (LETTER_STATUSES as readonly string[]).includes(filter.status))
       query.status = filter.status;
+    else if (filter.status !== 'any') query.status = mongoose.trusted({ $ne: 'archived' });
     const q = filter.q?.trim();
     if (q) {
       // No $text on the embedded database: a case-insensitive search over subject, letter and name.

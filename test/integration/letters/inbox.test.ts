@@ -45,9 +45,15 @@ describe('the letters inbox, from letter to published answer', () => {
   it('lists, filters by status and searches letters; editors only', async () => {
     await letter('Boss reads my email', 'My manager at Acme Widgets reads my email.');
     await letter('Coworker hums', 'All day long.', 'shortlisted');
+    await letter('Old news', 'Dealt with long ago.', 'archived');
     const ed = await editor();
     const all = cheerio.load((await ed.agent.get('/editor/letters').expect(200)).text);
     expect(all('tbody tr').length).toBeGreaterThanOrEqual(2);
+    // The inbox is what is still to deal with: archived letters only when asked for.
+    expect(all('tbody').text()).not.toContain('Old news');
+    const any = cheerio.load((await ed.agent.get('/editor/letters?status=any').expect(200)).text);
+    expect(any('tbody').text()).toContain('Old news');
+    expect(any('#letters-status option[selected]').attr('value')).toBe('any');
     const shortlisted = cheerio.load(
       (await ed.agent.get('/editor/letters?status=shortlisted').expect(200)).text,
     );
@@ -62,6 +68,11 @@ describe('the letters inbox, from letter to published answer', () => {
         .map((_, el) => found(el).text())
         .get(),
     ).toEqual(['Boss reads my email']);
+    // A writer who asked for details to be changed: said plainly until a redacted version is saved.
+    const careful = await letter('My boss Dana at Acme', 'Dana shouts.');
+    await LetterModel.updateOne({ _id: careful._id }, { $set: { wantsAnonymized: true } });
+    const page = cheerio.load((await ed.agent.get(`/editor/letters/${careful._id}`).expect(200)).text);
+    expect(page('[role=note]').text()).toContain('asked for identifying details to be changed');
     const commenter = await buildUser(services);
     const { agent } = await signIn(app, commenter.username);
     await agent.get('/editor/letters').expect(403);

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createLogger } from '../../../server/logger';
 import { mongooseHealth } from '../../../server/db/connection';
-import { loggableUrl } from '../../../server/middleware/request-logger';
+import { loggableUrl } from '../../../server/lib/secret-path';
 import { buildUser, signIn } from '../../fixtures/users';
 import { buildPost } from '../../fixtures/factories';
 import { LegacyUrlModel } from '../../../models/legacy-url';

@@ -41,3 +41,15 @@ export function openPaging(page: number, perPage: number, hasNext: boolean): Pag
     nextPage: page + 1,
   };
 }
+
+/**
+ * One page of a list read newest first by _id from a cursor, given the rows read with one more than
+ * a page (`limit(perPage + 1)`): the page, and the _id to read the next page from (null on the last).
+ */
+export function keysetPage<T extends { _id: unknown }>(
+  rows: T[],
+  perPage: number,
+): { items: T[]; older: string | null } {
+  const items = rows.slice(0, perPage);
+  return { items, older: rows.length > perPage ? String(items[items.length - 1]._id) : null };
+}

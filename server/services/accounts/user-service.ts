@@ -16,6 +16,7 @@ import { nameInDatabase, type ReservedNames } from './reserved-names.js';
 import type { LimiterFactory, SharedRateLimiter } from '../../lib/shared-limiter.js';
 import type { DomainEvents } from '../events.js';
 import { isDuplicateKey } from '../../db/upsert.js';
+import { keysetPage } from '../../lib/paging.js';
 
 /** What a session knows about its user. */
 export interface SessionUser {
@@ -329,9 +330,8 @@ export class UserService {
             .select(fields)
             .lean<User[]>(),
     ]);
-    const more = users.length > USERS_PAGE;
-    const page = users.slice(0, USERS_PAGE);
-    return { users: listed(page), staff: listed(staff), older: more ? String(page.at(-1)!._id) : null };
+    const { items, older } = keysetPage(users, USERS_PAGE);
+    return { users: listed(items), staff: listed(staff), older };
   }
 
   async setRole(actor: SessionUser, userId: string, role: string): Promise<SessionUser> {

@@ -16,6 +16,7 @@ import { escapeRegex } from '../../lib/escape-regex.js';
 import { sameToken, sign } from '../../lib/signing.js';
 import type { SessionUser } from '../accounts/user-service.js';
 import { isDuplicateKey } from '../../db/upsert.js';
+import { keysetPage } from '../../lib/paging.js';
 
 export { LETTER_STATUSES };
 
@@ -205,11 +206,8 @@ export class LetterService {
       .sort({ _id: -1 })
       .limit(INBOX_PAGE + 1)
       .lean<Letter[]>();
-    const letters = found.slice(0, INBOX_PAGE);
-    return {
-      letters,
-      olderThan: found.length > INBOX_PAGE ? String(letters[letters.length - 1]._id) : undefined,
-    };
+    const { items, older } = keysetPage(found, INBOX_PAGE);
+    return { letters: items, olderThan: older ?? undefined };
   }
 
   async get(id: string): Promise<Letter & { email: string }> {

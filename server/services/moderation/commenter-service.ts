@@ -1,4 +1,5 @@
 import { BanModel, type Ban } from '../../../models/ban.js';
+import { sanctionState } from './sanction-service.js';
 import type { Comment } from '../../../models/comment.js';
 import { findComments, commentById } from '../comments/comment-store.js';
 import type { Post } from '../../../models/post.js';
@@ -113,18 +114,4 @@ export class CommenterService {
     }
     return removed;
   }
-}
-
-/** A sanction as a moderator reads it: what it is in words, and whether it is in force, lifted or over. */
-function sanctionState(ban: Ban, now: number) {
-  const what =
-    ban.kind === 'user'
-      ? ban.until
-        ? 'Suspended'
-        : 'Banned'
-      : ban.kind === 'email'
-        ? 'Email banned'
-        : 'Address blocked';
-  const over = Boolean(ban.until && ban.until.getTime() <= now);
-  return { ...ban, what, active: !ban.lifted && !over, over: !ban.lifted && over };
 }

@@ -177,11 +177,30 @@ export class SanctionService {
   }
 
   /** The latest sanctions, each with who it is for as moderators know them, and whether it is in force. */
-  async list(): Promise<(Ban & { active: boolean })[]> {
+  async list(): Promise<SanctionState[]> {
     const bans = await withLabels(await BanModel.find({}).sort({ _id: -1 }).limit(200).lean<Ban[]>());
     const now = this.now();
-    return bans.map((ban) => ({ ...ban, active: !ban.lifted && (!ban.until || ban.until.getTime() > now) }));
+    return bans.map((ban) => sanctionState(ban, now));
   }
+}
+
+export type SanctionState = Ban & { what: string; active: boolean; over: boolean };
+
+/**
+ * A sanction as a moderator reads it (the sanctions page, a commenter's history): what it is in
+ * words, and whether it is in force, lifted, or over by its date.
+ */
+export function sanctionState(ban: Ban, now: number): SanctionState {
+  const what =
+    ban.kind === 'user'
+      ? ban.until
+        ? 'Suspended'
+        : 'Banned'
+      : ban.kind === 'email'
+        ? 'Email banned'
+        : 'Address blocked';
+  const over = Boolean(ban.until && ban.until.getTime() <= now);
+  return { ...ban, what, active: !ban.lifted && !over, over: !ban.lifted && over };
 }
 
 /**
